@@ -1,0 +1,124 @@
+package dev.banter;
+
+import dev.banter.auth.AccessTokens;
+import dev.banter.auth.AuthRoutes;
+import dev.banter.auth.AuthService;
+import dev.banter.auth.JwtSecret;
+import dev.banter.auth.UserService;
+import dev.banter.config.Config;
+import dev.banter.config.ConfigException;
+import dev.banter.config.ConfigLoader;
+import dev.banter.core.RateLimiter;
+import dev.banter.http.HttpServer;
+import dev.banter.http.Routes;
+import dev.banter.ops.HealthRoutes;
+import dev.banter.store.Database;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Banter's entry point: reads the configuration, opens storage, wires the features and serves HTTP. */
+public final class Banter implements AutoCloseable {
+  /** Exit code when the configuration is unusable. */
+  public static final int EXIT_CONFIG = 2;
+  /** Exit code when start-up fails for another reason (storage unreachable, port taken…). */
+  public static final int EXIT_STARTUP = 1;
+
+  private final Config config;
+  private final Database db;
+  private final HttpServer http;
+  private final ExecutorService blocking;
+
+  private Banter(Config config, Database db, HttpServer http, ExecutorService blocking) {
+    this.config = config;
+    this.db = db;
+    this.http = http;
+    this.blocking = blocking;
+  }
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = ConfigLoader.fromEnvironment();
+    } catch (ConfigException e) {
+      System.err.println("banter: configuration error: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+    // Chosen before the first logger exists: logback reads this once.
+    System.setProperty("logback.configurationFile",
+        config.logFormat() == Config.LogFormat.JSON ? "logback-json.xml" : "logback-text.xml");
+    Logger log = LoggerFactory.getLogger(Banter.class);
+    long started = System.nanoTime();
+    Banter banter;
+    try {
+      banter = start(config);
+    } catch (Exception e) {
+      log.error("start-up failed: {}", e.toString(), e);
+      System.err.println("banter: start-up failed: " + e.getMessage());
+      System.exit(EXIT_STARTUP);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("banter-shutdown").unstarted(banter::close));
+    log.info("Banter {} ready on {}://{}:{} in {} ms", config.nodeId(), config.tlsCert().isPresent() ? "https" : "http",
+        config.host(), banter.port(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+  }
+
+  /** Starts a server with {@code config}; the caller closes it. */
+  public static Banter start(Config config) throws Exception {
+    Logger log = LoggerFactory.getLogger(Banter.class);
+    log.info("starting with {}", config);
+    Clock clock = Clock.systemUTC();
+    Database db = Database.open(config);
+    ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
+    try {
+      AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
+          config.accessTokenTtl(), clock);
+      RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1));
+      AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
+          config.guestAccess(), loginsPerUsername, clock);
+      UserService users = new UserService(db, userId -> false);
+
+      Routes routes = new Routes();
+      new HealthRoutes(db).mount(routes);
+      new AuthRoutes(auth, users).mount(routes);
+
+      HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
+          RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
+          RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
+          blocking);
+      return new Banter(config, db, http, blocking);
+    } catch (Exception e) {
+      blocking.shutdownNow();
+      db.close();
+      throw e;
+    }
+  }
+
+  private static SslContext tls(Config config) throws Exception {
+    if (config.tlsCert().isEmpty()) {
+      return null;
+    }
+    return SslContextBuilder.forServer(config.tlsCert().get().toFile(), config.tlsKey().get().toFile()).build();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    blocking.shutdown();
+    db.close();
+  }
+}

@@ -1,0 +1,186 @@
+package dev.banter.auth;
+
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.core.RateLimiter;
+import dev.banter.store.Database;
+import dev.banter.store.Sql;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Accounts and sessions: register, login, guest, refresh rotation with reuse detection, logout, password change. */
+public final class AuthService {
+  private static final String WRONG_CREDENTIALS = "wrong username or password";
+  private static final long FIRST_USER_LOCK = 0x62616e746572L; // "banter"
+
+  private final Database db;
+  private final AccessTokens accessTokens;
+  private final Duration refreshTtl;
+  private final Set<String> admins;
+  private final boolean guestAccess;
+  private final RateLimiter loginsPerUsername;
+  private final Clock clock;
+
+  public AuthService(Database db, AccessTokens accessTokens, Duration refreshTtl, Set<String> admins,
+      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock) {
+    this.db = db;
+    this.accessTokens = accessTokens;
+    this.refreshTtl = refreshTtl;
+    this.admins = admins;
+    this.guestAccess = guestAccess;
+    this.loginsPerUsername = loginsPerUsername;
+    this.clock = clock;
+  }
+
+  /** What register, login, guest and refresh answer. */
+  public record Session(User user, String accessToken, String refreshToken, long expiresIn) {
+    public Map<String, Object> view() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("user", user.view());
+      m.put("access_token", accessToken);
+      m.put("refresh_token", refreshToken);
+      m.put("token_type", "Bearer");
+      m.put("expires_in", expiresIn);
+      return m;
+    }
+  }
+
+  public Session register(String rawUsername, String rawPassword, String rawDisplayName) {
+    String username = Fields.username(rawUsername);
+    String password = Fields.newPassword(rawPassword, "password");
+    String displayName = rawDisplayName == null ? username : Fields.displayName(rawDisplayName);
+    String hash = Passwords.hash(password); // before the transaction: hashing is slow, the write lock is not
+    return createUser(username, displayName, hash, false);
+  }
+
+  public Session guest(String rawUsername) {
+    if (!guestAccess) {
+      throw ApiError.forbidden("guest access is disabled on this server");
+    }
+    String username = Fields.username(rawUsername);
+    return createUser(username, username, null, true);
+  }
+
+  private Session createUser(String username, String displayName, String hash, boolean guest) {
+    long now = clock.millis();
+    try {
+      return db.jdbi().inTransaction(h -> {
+        String lock = db.dialect().serializeOn(FIRST_USER_LOCK);
+        if (lock != null) {
+          h.execute(lock);
+        }
+        if (Users.byUsername(h, username).isPresent()) {
+          throw ApiError.conflict("username is taken");
+        }
+        boolean first = !guest && Users.countRegistered(h) == 0;
+        String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
+        User user = new User(Ids.newId(), username, displayName, hash, null, null, role, guest, now, now);
+        Users.insert(h, user);
+        return openSession(h, user, now);
+      });
+    } catch (UnableToExecuteStatementException e) {
+      if (Sql.isUniqueViolation(e)) {
+        throw ApiError.conflict("username is taken");
+      }
+      throw e;
+    }
+  }
+
+  public Session login(String rawUsername, String rawPassword) {
+    String username = Fields.required(rawUsername, "username").strip().toLowerCase(java.util.Locale.ROOT);
+    String password = Fields.required(rawPassword, "password");
+    loginsPerUsername.check(username);
+    User user = db.jdbi().withHandle(h -> Users.byUsername(h, username)).orElse(null);
+    boolean ok = Passwords.matches(password, user == null ? null : user.passwordHash());
+    if (!ok || user.guest()) {
+      throw ApiError.unauthorized(WRONG_CREDENTIALS);
+    }
+    long now = clock.millis();
+    return db.jdbi().inTransaction(h -> {
+      Users.touch(h, user.id(), now);
+      return openSession(h, user, now);
+    });
+  }
+
+  private Session openSession(Handle h, User user, long now) {
+    User effective = effectiveRole(user);
+    String refresh = RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
+    return new Session(effective, accessTokens.issue(effective), refresh, accessTokens.ttlSeconds());
+  }
+
+  /** Admins named in BANTER_ADMINS are admins whatever the stored role says. */
+  private User effectiveRole(User user) {
+    return !user.guest() && admins.contains(user.username()) ? user.withRole("admin") : user;
+  }
+
+  private enum Outcome { OK, UNKNOWN, REUSED, EXPIRED, REVOKED }
+
+  private record Rotation(Outcome outcome, Session session) {}
+
+  /** Spends {@code token} and returns the next pair; a second use of a spent token revokes its family. */
+  public Session refresh(String rawToken) {
+    String token = Fields.required(rawToken, "refresh_token");
+    long now = clock.millis();
+    Rotation r = db.jdbi().inTransaction(h -> {
+      var stored = RefreshTokens.find(h, token).orElse(null);
+      if (stored == null) {
+        return new Rotation(Outcome.UNKNOWN, null);
+      }
+      if (stored.revokedAt() != null) {
+        return new Rotation(Outcome.REVOKED, null);
+      }
+      if (stored.usedAt() != null || !RefreshTokens.spend(h, token, now)) {
+        RefreshTokens.revokeFamily(h, stored.familyId(), now); // committed before we answer 401
+        return new Rotation(Outcome.REUSED, null);
+      }
+      if (stored.expiresAt() <= now) {
+        return new Rotation(Outcome.EXPIRED, null);
+      }
+      User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
+      Users.touch(h, user.id(), now);
+      String next = RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
+      return new Rotation(Outcome.OK, new Session(user, accessTokens.issue(user), next, accessTokens.ttlSeconds()));
+    });
+    return switch (r.outcome()) {
+      case OK -> r.session();
+      case REUSED -> throw ApiError.unauthorized("refresh token reused; every session of this login is revoked");
+      case EXPIRED -> throw ApiError.unauthorized("refresh token expired");
+      case UNKNOWN, REVOKED -> throw ApiError.unauthorized("invalid refresh token");
+    };
+  }
+
+  /** Revokes the family of {@code token}; an unknown token is not an error (logging out twice is fine). */
+  public void logout(String rawToken) {
+    String token = Fields.required(rawToken, "refresh_token");
+    long now = clock.millis();
+    db.jdbi().useTransaction(h -> RefreshTokens.find(h, token)
+        .ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now)));
+  }
+
+  public User me(String userId) {
+    return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(this::effectiveRole)
+        .orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+  }
+
+  /** Changes the password after checking the current one; every refresh token of the user is revoked. */
+  public void changePassword(String userId, String rawCurrent, String rawNew) {
+    String current = Fields.required(rawCurrent, "current_password");
+    String next = Fields.newPassword(rawNew, "new_password");
+    User user = me(userId);
+    loginsPerUsername.check(user.username());
+    if (!Passwords.matches(current, user.passwordHash())) {
+      throw ApiError.forbidden("current password is wrong");
+    }
+    String hash = Passwords.hash(next);
+    long now = clock.millis();
+    db.jdbi().useTransaction(h -> {
+      Users.updatePassword(h, userId, hash);
+      RefreshTokens.revokeAllOf(h, userId, now);
+    });
+  }
+}

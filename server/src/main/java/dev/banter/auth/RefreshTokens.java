@@ -1,0 +1,78 @@
+package dev.banter.auth;
+
+import dev.banter.core.Ids;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Opaque refresh tokens in families: a login starts a family, each refresh spends its token
+ * and issues the next of the same family. Only SHA-256 hashes are stored.
+ */
+final class RefreshTokens {
+  private static final int TOKEN_BYTES = 32;
+
+  /** A stored token with its family's state. */
+  record Stored(String familyId, String userId, long expiresAt, Long usedAt, Long revokedAt) {}
+
+  private RefreshTokens() {}
+
+  /** Starts a new family for {@code userId} and returns its first token. */
+  static String startFamily(Handle h, String userId, long now, long ttlMillis) {
+    String family = Ids.newId();
+    h.createUpdate("INSERT INTO token_families (id, user_id, created_at) VALUES (:id, :user, :now)")
+        .bind("id", family).bind("user", userId).bind("now", now).execute();
+    return issue(h, family, now, ttlMillis);
+  }
+
+  static String issue(Handle h, String familyId, long now, long ttlMillis) {
+    String token = Ids.randomToken(TOKEN_BYTES);
+    h.createUpdate("""
+        INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at)
+        VALUES (:hash, :family, :now, :expires)
+        """)
+        .bind("hash", hash(token)).bind("family", familyId).bind("now", now).bind("expires", now + ttlMillis)
+        .execute();
+    return token;
+  }
+
+  static Optional<Stored> find(Handle h, String token) {
+    return h.createQuery("""
+        SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
+          FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id
+         WHERE t.token_hash = :hash
+        """)
+        .bind("hash", hash(token))
+        .map((rs, ctx) -> new Stored(rs.getString("family_id"), rs.getString("user_id"), rs.getLong("expires_at"),
+            dev.banter.store.Sql.nullableLong(rs, "used_at"), dev.banter.store.Sql.nullableLong(rs, "revoked_at")))
+        .findOne();
+  }
+
+  /** Marks the token spent; false when it already was (a concurrent or repeated use). */
+  static boolean spend(Handle h, String token, long now) {
+    return h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
+        .bind("now", now).bind("hash", hash(token)).execute() == 1;
+  }
+
+  static void revokeFamily(Handle h, String familyId, long now) {
+    h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+        .bind("now", now).bind("id", familyId).execute();
+  }
+
+  static void revokeAllOf(Handle h, String userId, long now) {
+    h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE user_id = :user AND revoked_at IS NULL")
+        .bind("now", now).bind("user", userId).execute();
+  }
+
+  static String hash(String token) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.banter.auth;
+
+import dev.banter.core.Times;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A user as stored. {@link #view()} is the SPEC §2 user object; {@link #profile(boolean)} the profile. */
+public record User(String id, String username, String displayName, String passwordHash, String avatarUrl,
+    String statusText, String role, boolean guest, long createdAt, Long lastSeenAt) {
+
+  public Map<String, Object> view() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("username", username);
+    m.put("display_name", displayName);
+    m.put("avatar_url", avatarUrl);
+    m.put("status_text", statusText);
+    m.put("role", role);
+    m.put("guest", guest);
+    m.put("created_at", Times.iso(createdAt));
+    return m;
+  }
+
+  public Map<String, Object> profile(boolean online) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("username", username);
+    m.put("display_name", displayName);
+    m.put("avatar_url", avatarUrl);
+    m.put("status_text", statusText);
+    m.put("online", online);
+    m.put("last_seen_at", Times.isoOrNull(lastSeenAt));
+    m.put("created_at", Times.iso(createdAt));
+    return m;
+  }
+
+  public User withRole(String newRole) {
+    return new User(id, username, displayName, passwordHash, avatarUrl, statusText, newRole, guest, createdAt,
+        lastSeenAt);
+  }
+}

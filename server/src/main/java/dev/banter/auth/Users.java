@@ -1,0 +1,77 @@
+package dev.banter.auth;
+
+import dev.banter.store.Sql;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** The SQL of the users table. Every method runs inside the caller's handle (and transaction). */
+public final class Users {
+  static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+      rs.getString("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("password_hash"),
+      rs.getString("avatar_url"), rs.getString("status_text"), rs.getString("role"), rs.getBoolean("guest"),
+      rs.getLong("created_at"), Sql.nullableLong(rs, "last_seen_at"));
+
+  private static final String COLUMNS =
+      "id, username, display_name, password_hash, avatar_url, status_text, role, guest, created_at, last_seen_at";
+
+  private static final String INSERT = """
+      INSERT INTO users (id, username, display_name, password_hash, role, guest, created_at, last_seen_at)
+      VALUES (:id, :username, :displayName, :passwordHash, :role, :guest, :createdAt, :createdAt)
+      """;
+
+  private static final String SEARCH = """
+      SELECT %s FROM users
+       WHERE lower(username) LIKE :prefix ESCAPE '!' OR lower(display_name) LIKE :prefix ESCAPE '!'
+       ORDER BY username
+       LIMIT :limit
+      """.formatted(COLUMNS);
+
+  private Users() {}
+
+  public static Optional<User> byId(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();
+  }
+
+  public static Optional<User> byUsername(Handle h, String username) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE username = :u")
+        .bind("u", username).map(MAPPER).findOne();
+  }
+
+  static void insert(Handle h, User u) {
+    h.createUpdate(INSERT)
+        .bind("id", u.id()).bind("username", u.username()).bind("displayName", u.displayName())
+        .bind("passwordHash", u.passwordHash()).bind("role", u.role()).bind("guest", u.guest())
+        .bind("createdAt", u.createdAt())
+        .execute();
+  }
+
+  static long countRegistered(Handle h) {
+    return h.createQuery("SELECT count(*) FROM users WHERE guest = :guest").bind("guest", false)
+        .mapTo(Long.class).one();
+  }
+
+  static List<User> search(Handle h, String prefix, int limit) {
+    String escaped = prefix.toLowerCase(java.util.Locale.ROOT)
+        .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    return h.createQuery(SEARCH).bind("prefix", escaped + "%").bind("limit", limit).map(MAPPER).list();
+  }
+
+  static void touch(Handle h, String id, long now) {
+    h.createUpdate("UPDATE users SET last_seen_at = :now WHERE id = :id").bind("now", now).bind("id", id).execute();
+  }
+
+  static void updateProfile(Handle h, String id, String displayName, String avatarUrl, String statusText) {
+    h.createUpdate("""
+        UPDATE users SET display_name = :displayName, avatar_url = :avatarUrl, status_text = :statusText
+         WHERE id = :id
+        """)
+        .bind("id", id).bind("displayName", displayName).bind("avatarUrl", avatarUrl).bind("statusText", statusText)
+        .execute();
+  }
+
+  static void updatePassword(Handle h, String id, String hash) {
+    h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id").bind("hash", hash).bind("id", id).execute();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.banter.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The validated configuration of one Banter process. Its toString never shows secrets. */
+public record Config(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<DatabaseUrl> database,
+    Optional<String> redisUrl,
+    String nodeId,
+    Optional<byte[]> jwtSecret,
+    Duration accessTokenTtl,
+    Duration refreshTokenTtl,
+    List<String> allowedOrigins,
+    boolean guestAccess,
+    Set<String> admins,
+    double messageRate,
+    int messageBurst,
+    int authRatePerMinute,
+    int httpRatePerMinute,
+    int wsPerIp,
+    long uploadMaxBytes,
+    LogFormat logFormat,
+    Duration shutdownDrain,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey) {
+
+  /** How log lines are written. */
+  public enum LogFormat { TEXT, JSON }
+
+  public boolean usesPostgres() {
+    return database.isPresent();
+  }
+
+  public Config withPort(int newPort) {
+    return new Config(host, newPort, dataDir, database, redisUrl, nodeId, jwtSecret, accessTokenTtl,
+        refreshTokenTtl, allowedOrigins, guestAccess, admins, messageRate, messageBurst, authRatePerMinute,
+        httpRatePerMinute, wsPerIp, uploadMaxBytes, logFormat, shutdownDrain, tlsCert, tlsKey);
+  }
+
+  @Override
+  public String toString() {
+    return "Config[host=" + host + ", port=" + port + ", dataDir=" + dataDir
+        + ", database=" + database.map(DatabaseUrl::redacted).orElse("sqlite")
+        + ", redis=" + redisUrl.map(u -> "set").orElse("unset")
+        + ", nodeId=" + nodeId
+        + ", jwtSecret=" + (jwtSecret.isPresent() ? "****" : "generated")
+        + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
+        + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
+        + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
+        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
+        + ", uploadMaxBytes=" + uploadMaxBytes + ", logFormat=" + logFormat
+        + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent() + "]";
+  }
+}

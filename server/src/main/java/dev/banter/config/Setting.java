@@ -1,0 +1,43 @@
+package dev.banter.config;
+
+/** Every configuration variable Banter reads, with its default and meaning (SPEC §6). */
+public enum Setting {
+  HOST("BANTER_HOST", "0.0.0.0", "listen address"),
+  PORT("BANTER_PORT", "8080", "listen port (0 picks a free one)"),
+  DATA_DIR("BANTER_DATA_DIR", "./data", "SQLite file, uploads, generated secret"),
+  DATABASE_URL("BANTER_DATABASE_URL", "", "postgresql://user:pass@host:port/db or jdbc:postgresql:…; unset → SQLite in the data dir", true),
+  REDIS_URL("BANTER_REDIS_URL", "", "redis://host:port; unset → single node", true),
+  NODE_ID("BANTER_NODE_ID", "", "name of this node in logs and metrics; unset → generated"),
+  JWT_SECRET("BANTER_JWT_SECRET", "", "HMAC key, at least 32 bytes; unset → generated once, kept in the data dir", true),
+  ACCESS_TOKEN_TTL("BANTER_ACCESS_TOKEN_TTL", "15m", "access token lifetime"),
+  REFRESH_TOKEN_TTL("BANTER_REFRESH_TOKEN_TTL", "30d", "refresh token lifetime"),
+  ALLOWED_ORIGINS("BANTER_ALLOWED_ORIGINS", "", "comma list of browser origins; unset → the server's own origin; * allowed with a warning"),
+  GUEST_ACCESS("BANTER_GUEST_ACCESS", "false", "enables POST /api/v1/auth/guest"),
+  ADMINS("BANTER_ADMINS", "", "comma list of usernames that are global admins"),
+  MESSAGE_RATE("BANTER_MESSAGE_RATE", "10", "per-user sends per second"),
+  MESSAGE_BURST("BANTER_MESSAGE_BURST", "20", "per-user send burst"),
+  AUTH_RATE("BANTER_AUTH_RATE", "30", "register/login/refresh/guest attempts per IP per minute"),
+  HTTP_RATE("BANTER_HTTP_RATE", "1200", "other API requests per IP per minute"),
+  WS_PER_IP("BANTER_WS_PER_IP", "100", "concurrent WebSocket connections per IP (0 = unlimited)"),
+  UPLOAD_MAX_BYTES("BANTER_UPLOAD_MAX_BYTES", "10485760", "upload size limit in bytes"),
+  LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
+  SHUTDOWN_DRAIN("BANTER_SHUTDOWN_DRAIN", "10s", "graceful shutdown budget"),
+  TLS_CERT("BANTER_TLS_CERT", "", "PEM certificate chain; with BANTER_TLS_KEY the server speaks HTTPS/WSS"),
+  TLS_KEY("BANTER_TLS_KEY", "", "PEM private key (PKCS#8)");
+
+  public final String variable;
+  public final String defaultValue;
+  public final String meaning;
+  public final boolean secret;
+
+  Setting(String variable, String defaultValue, String meaning) {
+    this(variable, defaultValue, meaning, false);
+  }
+
+  Setting(String variable, String defaultValue, String meaning, boolean secret) {
+    this.variable = variable;
+    this.defaultValue = defaultValue;
+    this.meaning = meaning;
+    this.secret = secret;
+  }
+}

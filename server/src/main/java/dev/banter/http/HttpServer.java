@@ -1,0 +1,114 @@
+package dev.banter.http;
+
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.core.RateLimiter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Netty's HTTP/1.1 server under Banter's router: event loops decode and write, handlers run on virtual threads. */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+  /** A JSON request body above this is refused with 413 before it is read whole. */
+  public static final int MAX_JSON_BODY = 1024 * 1024;
+  /** Keep-alive HTTP connections silent this long are closed (WebSockets have their own heartbeat). */
+  private static final int HTTP_IDLE_SECONDS = 120;
+
+  /** What every request handler on this server shares. */
+  record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
+      Executor blocking) {}
+
+  private final EventLoopGroup group;
+  private final Channel channel;
+
+  private HttpServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
+      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking) throws InterruptedException {
+    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking);
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+    try {
+      Channel ch = new ServerBootstrap()
+          .group(group)
+          .channel(type)
+          .option(ChannelOption.SO_BACKLOG, 4096)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel c) {
+              ChannelPipeline p = c.pipeline();
+              if (tls != null) {
+                p.addLast("tls", tls.newHandler(c.alloc()));
+              }
+              p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
+              p.addLast("codec", new HttpServerCodec());
+              p.addLast("aggregator", new JsonBodyAggregator());
+              p.addLast("dispatcher", new Dispatcher(context));
+            }
+          })
+          .bind(new InetSocketAddress(host, port))
+          .sync()
+          .channel();
+      log.info("listening on {}:{} ({}, {})", host, ((InetSocketAddress) ch.localAddress()).getPort(),
+          epoll ? "epoll" : "nio", tls != null ? "https" : "http");
+      return new HttpServer(group, ch);
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Stops accepting connections; open ones are closed when the event loops shut down. */
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Aggregates a request up to {@link #MAX_JSON_BODY}; a larger one gets the SPEC's 413 body. */
+  private static final class JsonBodyAggregator extends HttpObjectAggregator {
+    JsonBodyAggregator() {
+      super(MAX_JSON_BODY);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      ApiError e = ApiError.payloadTooLarge("request body over " + MAX_JSON_BODY + " bytes");
+      Dispatcher.write(ctx.channel(), Dispatcher.error(e, Ids.randomToken(9)), false, false);
+    }
+  }
+}

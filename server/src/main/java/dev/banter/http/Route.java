@@ -1,0 +1,63 @@
+package dev.banter.http;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.util.List;
+
+/** One method + path template and how it is served. Built fluently by {@link Routes}. */
+public final class Route {
+  /** Which per-IP budget a request to this route spends. */
+  public enum Budget { AUTH, API, NONE }
+
+  final HttpMethod method;
+  final String template;
+  final List<String> segments;
+  final Handler handler;
+  int status = 200;
+  boolean authenticated = true;
+  Budget budget = Budget.API;
+
+  Route(HttpMethod method, String template, Handler handler) {
+    this.method = method;
+    this.template = template;
+    this.segments = List.of(template.substring(1).split("/"));
+    this.handler = handler;
+  }
+
+  /** Answers 201 Created. */
+  public Route created() {
+    status = 201;
+    return this;
+  }
+
+  /** Answers 204 No Content (the handler returns null). */
+  public Route noContent() {
+    status = 204;
+    return this;
+  }
+
+  /** No access token needed. */
+  public Route open() {
+    authenticated = false;
+    return this;
+  }
+
+  /** Spends the per-IP authentication budget (BANTER_AUTH_RATE) instead of the API one. */
+  public Route authBudget() {
+    budget = Budget.AUTH;
+    return this;
+  }
+
+  /** Not rate limited per IP (health checks, static files). */
+  public Route unlimited() {
+    budget = Budget.NONE;
+    return this;
+  }
+
+  public String template() {
+    return template;
+  }
+
+  public HttpMethod method() {
+    return method;
+  }
+}

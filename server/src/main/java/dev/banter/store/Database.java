@@ -1,0 +1,111 @@
+package dev.banter.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.banter.config.Config;
+import dev.banter.config.DatabaseUrl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, the schema migrations and the query handle, for SQLite or PostgreSQL. */
+public final class Database implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  /** SQLite allows one writer at a time; a writer waits this long for the lock instead of failing. */
+  private static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+  private final HikariDataSource pool;
+  private final Dialect dialect;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(pool);
+  }
+
+  public static Database open(Config config) {
+    Database db = config.database().map(Database::postgres).orElseGet(() -> sqlite(config.dataDir()));
+    db.migrate();
+    return db;
+  }
+
+  private static Database postgres(DatabaseUrl url) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("banter-pg");
+    hc.setJdbcUrl(url.jdbcUrl());
+    if (url.user() != null) {
+      hc.setUsername(url.user());
+    }
+    if (url.password() != null) {
+      hc.setPassword(url.password());
+    }
+    hc.setMaximumPoolSize(16);
+    hc.setConnectionTimeout(5_000);
+    hc.setInitializationFailTimeout(10_000);
+    log.info("storage: PostgreSQL at {}", url.redacted());
+    return new Database(new HikariDataSource(hc), Dialect.POSTGRESQL);
+  }
+
+  private static Database sqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+    }
+    Path file = dataDir.resolve("banter.db").toAbsolutePath();
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("banter-sqlite");
+    hc.setJdbcUrl("jdbc:sqlite:" + file);
+    // WAL: readers never block the writer; FULL: a committed (acked) write survives power loss.
+    hc.addDataSourceProperty("journal_mode", "WAL");
+    hc.addDataSourceProperty("synchronous", "FULL");
+    hc.addDataSourceProperty("foreign_keys", "true");
+    hc.addDataSourceProperty("busy_timeout", String.valueOf(SQLITE_BUSY_TIMEOUT_MS));
+    // Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks.
+    hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    hc.setMaximumPoolSize(8);
+    hc.setConnectionTimeout(10_000);
+    log.info("storage: SQLite at {}", file);
+    return new Database(new HikariDataSource(hc), Dialect.SQLITE);
+  }
+
+  private void migrate() {
+    String folder = dialect == Dialect.SQLITE ? "sqlite" : "postgresql";
+    Flyway.configure()
+        .dataSource(pool)
+        .locations("classpath:db/migration/" + folder)
+        .loggers("slf4j")
+        .load()
+        .migrate();
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** True when the database answers a trivial query within a second. */
+  public boolean isHealthy() {
+    try (Connection c = pool.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
