@@ -19,7 +19,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -108,7 +110,10 @@ public final class HttpServer implements AutoCloseable {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
       ApiError e = ApiError.payloadTooLarge("request body over " + MAX_JSON_BODY + " bytes");
-      Dispatcher.write(ctx.channel(), Dispatcher.error(e, Ids.randomToken(9)), false, false);
+      // Like Netty's own answer: on a keep-alive request the rest of the body is read and dropped
+      // before the next request, so the client (still sending) sees the 413 instead of a reset.
+      boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+      Dispatcher.write(ctx.channel(), Dispatcher.error(e, Ids.randomToken(9)), keepAlive, false);
     }
   }
 }

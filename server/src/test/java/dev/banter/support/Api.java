@@ -1,0 +1,122 @@
+package dev.banter.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A small HTTP client DSL for tests: requests read like the spec, replies expose status and JSON. */
+public final class Api {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private final String base;
+
+  Api(String base) {
+    this.base = base;
+  }
+
+  /** A reply: status, parsed body (null when empty) and headers. */
+  public record Reply(int status, JsonNode json, HttpResponse<String> raw) {
+    public String errorCode() {
+      return json == null ? null : json.path("error").path("code").asText(null);
+    }
+
+    public String errorField() {
+      return json == null ? null : json.path("error").path("details").path("field").asText(null);
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  /** A registered user with their tokens. */
+  public record Account(String id, String username, String password, String accessToken, String refreshToken,
+      JsonNode user) {}
+
+  /** A fresh username unique within this JVM. */
+  public static String uniqueName(String stem) {
+    return stem + "_" + NAMES.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 100_000, 36);
+  }
+
+  public Account register(String stem) {
+    String name = uniqueName(stem);
+    String password = "pw-" + name + "-long";
+    Reply r = post("/api/v1/auth/register", Map.of("username", name, "password", password), null);
+    if (r.status() != 201) {
+      throw new AssertionError("register failed: " + r.status() + " " + r.json());
+    }
+    return account(r, password);
+  }
+
+  public static Account account(Reply r, String password) {
+    JsonNode u = r.json().get("user");
+    return new Account(u.get("id").asText(), u.get("username").asText(), password,
+        r.json().get("access_token").asText(), r.json().get("refresh_token").asText(), u);
+  }
+
+  public Reply get(String path, String token) {
+    return send(builder(path, token).GET());
+  }
+
+  public Reply post(String path, Object body, String token) {
+    return send(builder(path, token).POST(body(body)).header("Content-Type", "application/json"));
+  }
+
+  public Reply patch(String path, Object body, String token) {
+    return send(builder(path, token).method("PATCH", body(body)).header("Content-Type", "application/json"));
+  }
+
+  public Reply put(String path, Object body, String token) {
+    return send(builder(path, token).PUT(body(body)).header("Content-Type", "application/json"));
+  }
+
+  public Reply delete(String path, String token) {
+    return send(builder(path, token).DELETE());
+  }
+
+  /** Posts raw bytes as the body (malformed JSON, oversize bodies). */
+  public Reply postRaw(String path, byte[] body, String token) {
+    return send(builder(path, token).POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/json"));
+  }
+
+  public Reply send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> resp = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode json = resp.body().isEmpty() ? null : JSON.readTree(resp.body());
+      return new Reply(resp.statusCode(), json, resp);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpRequest.Builder builder(String path, String token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b;
+  }
+
+  private static HttpRequest.BodyPublisher body(Object body) {
+    try {
+      return body instanceof String s ? HttpRequest.BodyPublishers.ofString(s)
+          : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
