@@ -1,0 +1,161 @@
+package dev.banter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static Config load(Map<String, String> vars) {
+    return new ConfigLoader(vars, false).load();
+  }
+
+  private static void rejects(String variable, String value) {
+    Map<String, String> vars = new HashMap<>();
+    vars.put(variable, value);
+    assertThatThrownBy(() -> load(vars))
+        .as("%s=%s", variable, value)
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(variable + ": ")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void everySettingHasASafeDefault() {
+    Config c = load(Map.of());
+    assertThat(c.host()).isEqualTo("0.0.0.0");
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir().toString()).isEqualTo("./data");
+    assertThat(c.database()).isEmpty();
+    assertThat(c.redisUrl()).isEmpty();
+    assertThat(c.nodeId()).startsWith("node-");
+    assertThat(c.jwtSecret()).isEmpty();
+    assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.refreshTokenTtl()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.allowedOrigins()).isEmpty();
+    assertThat(c.guestAccess()).isFalse();
+    assertThat(c.admins()).isEmpty();
+    assertThat(c.messageRate()).isEqualTo(10.0);
+    assertThat(c.messageBurst()).isEqualTo(20);
+    assertThat(c.authRatePerMinute()).isEqualTo(30);
+    assertThat(c.httpRatePerMinute()).isEqualTo(1200);
+    assertThat(c.wsPerIp()).isEqualTo(100);
+    assertThat(c.uploadMaxBytes()).isEqualTo(10_485_760L);
+    assertThat(c.logFormat()).isEqualTo(Config.LogFormat.JSON);
+    assertThat(c.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.tlsCert()).isEmpty();
+    assertThat(new ConfigLoader(Map.of(), true).load().logFormat()).isEqualTo(Config.LogFormat.TEXT);
+  }
+
+  @Test
+  void everyVariableIsRead() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("BANTER_HOST", "127.0.0.1");
+    vars.put("BANTER_PORT", "9000");
+    vars.put("BANTER_DATA_DIR", "/srv/banter");
+    vars.put("BANTER_DATABASE_URL", "postgresql://bob:s%40cret@db.example:6543/chat?sslmode=require");
+    vars.put("BANTER_REDIS_URL", "redis://cache:6379");
+    vars.put("BANTER_NODE_ID", "n1");
+    vars.put("BANTER_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    vars.put("BANTER_ACCESS_TOKEN_TTL", "5m");
+    vars.put("BANTER_REFRESH_TOKEN_TTL", "12h");
+    vars.put("BANTER_ALLOWED_ORIGINS", "https://chat.example, http://localhost:3000");
+    vars.put("BANTER_GUEST_ACCESS", "true");
+    vars.put("BANTER_ADMINS", "Alice, bob");
+    vars.put("BANTER_MESSAGE_RATE", "2.5");
+    vars.put("BANTER_MESSAGE_BURST", "5");
+    vars.put("BANTER_AUTH_RATE", "7");
+    vars.put("BANTER_HTTP_RATE", "70");
+    vars.put("BANTER_WS_PER_IP", "0");
+    vars.put("BANTER_UPLOAD_MAX_BYTES", "1024");
+    vars.put("BANTER_LOG_FORMAT", "text");
+    vars.put("BANTER_SHUTDOWN_DRAIN", "500ms");
+    Config c = load(vars);
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/chat?sslmode=require");
+    assertThat(c.database().orElseThrow().user()).isEqualTo("bob");
+    assertThat(c.database().orElseThrow().password()).isEqualTo("s@cret");
+    assertThat(c.redisUrl()).contains("redis://cache:6379");
+    assertThat(c.nodeId()).isEqualTo("n1");
+    assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.refreshTokenTtl()).isEqualTo(Duration.ofHours(12));
+    assertThat(c.allowedOrigins()).isEqualTo(List.of("https://chat.example", "http://localhost:3000"));
+    assertThat(c.guestAccess()).isTrue();
+    assertThat(c.admins()).containsExactlyInAnyOrder("alice", "bob");
+    assertThat(c.messageRate()).isEqualTo(2.5);
+    assertThat(c.messageBurst()).isEqualTo(5);
+    assertThat(c.authRatePerMinute()).isEqualTo(7);
+    assertThat(c.httpRatePerMinute()).isEqualTo(70);
+    assertThat(c.wsPerIp()).isZero();
+    assertThat(c.uploadMaxBytes()).isEqualTo(1024);
+    assertThat(c.logFormat()).isEqualTo(Config.LogFormat.TEXT);
+    assertThat(c.shutdownDrain()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void aJdbcPostgresUrlIsAcceptedAsGiven() {
+    Config c = load(Map.of("BANTER_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
+    assertThat(c.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+  }
+
+  @Test
+  void badValuesNameTheVariable() {
+    rejects("BANTER_PORT", "abc");
+    rejects("BANTER_PORT", "70000");
+    rejects("BANTER_PORT", "-1");
+    rejects("BANTER_DATABASE_URL", "mysql://x/y");
+    rejects("BANTER_DATABASE_URL", "postgresql://");
+    rejects("BANTER_DATABASE_URL", "postgresql://host:5432/");
+    rejects("BANTER_DATABASE_URL", "postgresql://ho st/db");
+    rejects("BANTER_DATABASE_URL", "jdbc:postgresql:");
+    rejects("BANTER_REDIS_URL", "http://cache");
+    rejects("BANTER_JWT_SECRET", "too-short");
+    rejects("BANTER_ACCESS_TOKEN_TTL", "15 minutes");
+    rejects("BANTER_REFRESH_TOKEN_TTL", "0d");
+    rejects("BANTER_ALLOWED_ORIGINS", "chat.example");
+    rejects("BANTER_GUEST_ACCESS", "maybe");
+    rejects("BANTER_MESSAGE_RATE", "-3");
+    rejects("BANTER_MESSAGE_RATE", "fast");
+    rejects("BANTER_MESSAGE_BURST", "0");
+    rejects("BANTER_AUTH_RATE", "1e3");
+    rejects("BANTER_HTTP_RATE", "99999999999999999999");
+    rejects("BANTER_WS_PER_IP", "-5");
+    rejects("BANTER_UPLOAD_MAX_BYTES", "10MB");
+    rejects("BANTER_LOG_FORMAT", "xml");
+    rejects("BANTER_SHUTDOWN_DRAIN", "soon");
+  }
+
+  @Test
+  void unreadableTlsFilesAreNamed() {
+    assertThatThrownBy(() -> load(Map.of("BANTER_TLS_CERT", "/nonexistent/cert.pem",
+        "BANTER_TLS_KEY", "/nonexistent/key.pem")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BANTER_TLS_CERT: cannot read");
+  }
+
+  @Test
+  void tlsNeedsBothFiles() {
+    assertThatThrownBy(() -> load(Map.of("BANTER_TLS_KEY", "/nonexistent/key.pem")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("BANTER_TLS_CERT");
+  }
+
+  @Test
+  void secretsNeverAppearInTheConfigText() {
+    Config c = load(Map.of(
+        "BANTER_DATABASE_URL", "postgresql://bob:hunter2-db@db:5432/chat",
+        "BANTER_JWT_SECRET", "jwt-secret-value-that-is-long-enough-42",
+        "BANTER_REDIS_URL", "redis://:redis-pass@cache:6379"));
+    assertThat(c.toString())
+        .doesNotContain("hunter2-db")
+        .doesNotContain("jwt-secret-value")
+        .doesNotContain("redis-pass")
+        .contains("db:5432/chat");
+    assertThat(c.database().orElseThrow().toString()).doesNotContain("hunter2-db");
+  }
+}
