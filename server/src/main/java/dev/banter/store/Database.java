@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.banter.config.Config;
 import dev.banter.config.DatabaseUrl;
+import dev.banter.core.Blocking;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +29,10 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
-    this.jdbi = Jdbi.create(pool);
+    this.jdbi = Jdbi.create(() -> {
+      Blocking.check("JDBC");
+      return pool.getConnection();
+    });
   }
 
   public static Database open(Config config) {
