@@ -73,6 +73,9 @@ public final class Banter implements AutoCloseable {
   public static Banter start(Config config) throws Exception {
     Logger log = LoggerFactory.getLogger(Banter.class);
     log.info("starting with {}", config);
+    if (config.allowedOrigins().contains("*")) {
+      log.warn("BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");
+    }
     Clock clock = Clock.systemUTC();
     Database db = Database.open(config);
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
