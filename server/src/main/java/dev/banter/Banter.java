@@ -5,20 +5,30 @@ import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.AuthService;
 import dev.banter.auth.JwtSecret;
 import dev.banter.auth.UserService;
+import dev.banter.cluster.EventBus;
+import dev.banter.cluster.LocalBus;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigException;
 import dev.banter.config.ConfigLoader;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
 import dev.banter.http.Routes;
+import dev.banter.messages.Message;
+import dev.banter.messages.MessageRoutes;
+import dev.banter.messages.MessageService;
 import dev.banter.ops.HealthRoutes;
+import dev.banter.rooms.RoomRoutes;
+import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +41,17 @@ public final class Banter implements AutoCloseable {
 
   private final Config config;
   private final Database db;
+  private final EventBus bus;
+  private final MessageService messages;
   private final HttpServer http;
   private final ExecutorService blocking;
 
-  private Banter(Config config, Database db, HttpServer http, ExecutorService blocking) {
+  private Banter(Config config, Database db, EventBus bus, MessageService messages, HttpServer http,
+      ExecutorService blocking) {
     this.config = config;
     this.db = db;
+    this.bus = bus;
+    this.messages = messages;
     this.http = http;
     this.blocking = blocking;
   }
@@ -79,28 +94,46 @@ public final class Banter implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Database db = Database.open(config);
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
+    EventBus bus = new LocalBus();
+    MessageService messages = null;
     try {
+      Predicate<String> online = userId -> false; // until the real-time gateway tracks connections
+      RoomService rooms = new RoomService(db, bus, clock, online);
+      rooms.ensureDefaultRoom();
+      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH);
       AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
           config.accessTokenTtl(), clock);
       RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1));
       AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
-          config.guestAccess(), loginsPerUsername, clock);
-      UserService users = new UserService(db, userId -> false);
+          config.guestAccess(), loginsPerUsername, clock, rooms::joinDefaultRoom);
+      UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
       new HealthRoutes(db).mount(routes);
       new AuthRoutes(auth, users).mount(routes);
+      MessageService messageService = messages;
+      new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
+      new MessageRoutes(messages).mount(routes);
 
       HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
           blocking);
-      return new Banter(config, db, http, blocking);
+      return new Banter(config, db, bus, messages, http, blocking);
     } catch (Exception e) {
+      if (messages != null) {
+        messages.close();
+      }
       blocking.shutdownNow();
       db.close();
       throw e;
     }
+  }
+
+  private static Map<String, Map<String, Object>> view(Map<String, Message> byRoom) {
+    Map<String, Map<String, Object>> out = new HashMap<>();
+    byRoom.forEach((room, m) -> out.put(room, m.view()));
+    return out;
   }
 
   private static SslContext tls(Config config) throws Exception {
@@ -118,10 +151,17 @@ public final class Banter implements AutoCloseable {
     return config;
   }
 
+  /** The event bus of this node (tests listen to it). */
+  public EventBus bus() {
+    return bus;
+  }
+
   @Override
   public void close() {
     http.close();
     blocking.shutdown();
+    messages.close();
+    bus.close();
     db.close();
   }
 }

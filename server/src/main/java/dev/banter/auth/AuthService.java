@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -25,9 +26,14 @@ public final class AuthService {
   private final boolean guestAccess;
   private final RateLimiter loginsPerUsername;
   private final Clock clock;
+  private final BiConsumer<Handle, User> onCreated;
 
+  /**
+   * @param onCreated runs inside the transaction that creates a user (e.g. joining the default room),
+   *     so a user never exists half set up
+   */
   public AuthService(Database db, AccessTokens accessTokens, Duration refreshTtl, Set<String> admins,
-      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock) {
+      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock, BiConsumer<Handle, User> onCreated) {
     this.db = db;
     this.accessTokens = accessTokens;
     this.refreshTtl = refreshTtl;
@@ -35,6 +41,7 @@ public final class AuthService {
     this.guestAccess = guestAccess;
     this.loginsPerUsername = loginsPerUsername;
     this.clock = clock;
+    this.onCreated = onCreated;
   }
 
   /** What register, login, guest and refresh answer. */
@@ -81,6 +88,7 @@ public final class AuthService {
         String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
         User user = new User(Ids.newId(), username, displayName, hash, null, null, role, guest, now, now);
         Users.insert(h, user);
+        onCreated.accept(h, user);
         return openSession(h, user, now);
       });
     } catch (UnableToExecuteStatementException e) {

@@ -21,6 +21,20 @@ public record User(String id, String username, String displayName, String passwo
     return m;
   }
 
+  /** The short form embedded in messages, members and events: {id, username, display_name, avatar_url}. */
+  public Map<String, Object> summary() {
+    return summary(id, username, displayName, avatarUrl);
+  }
+
+  public static Map<String, Object> summary(String id, String username, String displayName, String avatarUrl) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("username", username);
+    m.put("display_name", displayName);
+    m.put("avatar_url", avatarUrl);
+    return m;
+  }
+
   public Map<String, Object> profile(boolean online) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);

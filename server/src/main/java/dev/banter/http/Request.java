@@ -64,9 +64,14 @@ public final class Request {
 
   /** An integer query parameter within [min, max]; absent → {@code fallback}. */
   public int queryInt(String name, int min, int max, int fallback) {
+    return queryLong(name, min, max).map(Long::intValue).orElse(fallback);
+  }
+
+  /** A whole-number query parameter within [min, max]: 400 when not a number, 422 when out of range. */
+  public Optional<Long> queryLong(String name, long min, long max) {
     Optional<String> raw = query(name);
     if (raw.isEmpty()) {
-      return fallback;
+      return Optional.empty();
     }
     long n;
     try {
@@ -77,7 +82,7 @@ public final class Request {
     if (n < min || n > max) {
       throw ApiError.validation(name, name + " must be between " + min + " and " + max);
     }
-    return (int) n;
+    return Optional.of(n);
   }
 
   public Optional<String> header(String name) {

@@ -1,0 +1,35 @@
+package dev.banter.messages;
+
+import dev.banter.auth.User;
+import dev.banter.core.Times;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object. */
+public record Message(String id, String roomId, long seq, String authorId, String authorUsername,
+    String authorDisplayName, String authorAvatarUrl, String body, String replyTo, String clientId, long createdAt,
+    Long editedAt, boolean deleted, Map<String, List<String>> reactions) {
+
+  public Message withReactions(Map<String, List<String>> r) {
+    return new Message(id, roomId, seq, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
+        clientId, createdAt, editedAt, deleted, r);
+  }
+
+  public Map<String, Object> view() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("room_id", roomId);
+    m.put("seq", seq);
+    m.put("author", User.summary(authorId, authorUsername, authorDisplayName, authorAvatarUrl));
+    m.put("body", deleted ? "" : body);
+    m.put("reply_to", replyTo);
+    m.put("client_id", clientId);
+    m.put("created_at", Times.iso(createdAt));
+    m.put("edited_at", Times.isoOrNull(editedAt));
+    m.put("deleted", deleted);
+    m.put("reactions", reactions);
+    m.put("attachments", List.of());
+    return m;
+  }
+}

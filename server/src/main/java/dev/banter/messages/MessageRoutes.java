@@ -1,0 +1,68 @@
+package dev.banter.messages;
+
+import dev.banter.http.Request;
+import dev.banter.http.Response;
+import dev.banter.http.Routes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The REST routes of SPEC §4 (search and uploads aside): history, post, edit, delete, reactions. */
+public final class MessageRoutes {
+  private static final int PAGE_MAX = 200;
+  private static final int PAGE_DEFAULT = 50;
+
+  private final MessageService messages;
+
+  public MessageRoutes(MessageService messages) {
+    this.messages = messages;
+  }
+
+  record NewMessage(String body, String replyTo, String clientId, List<String> attachments) {}
+
+  record Edit(String body) {}
+
+  public void mount(Routes r) {
+    r.get("/api/v1/rooms/{id}/messages", this::history);
+    r.post("/api/v1/rooms/{id}/messages", this::post).created();
+    r.patch("/api/v1/rooms/{id}/messages/{message_id}", this::edit);
+    r.delete("/api/v1/rooms/{id}/messages/{message_id}", this::delete).noContent();
+    r.put("/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", this::react);
+    r.delete("/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", this::unreact);
+  }
+
+  Object history(Request req) {
+    Long before = req.queryLong("before", 0, Long.MAX_VALUE).orElse(null);
+    Long after = req.queryLong("after", 0, Long.MAX_VALUE).orElse(null);
+    int limit = req.queryInt("limit", 1, PAGE_MAX, PAGE_DEFAULT);
+    var page = messages.history(req.user(), req.param("id"), before, after, limit);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("messages", page.messages().stream().map(Message::view).toList());
+    out.put("has_more", page.hasMore());
+    return out;
+  }
+
+  Object post(Request req) {
+    var body = req.body(NewMessage.class);
+    var posted = messages.post(req.user(), req.param("id"), body.body(), body.replyTo(), body.clientId(),
+        body.attachments());
+    return Response.json(posted.created() ? 201 : 200, posted.message().view());
+  }
+
+  Object edit(Request req) {
+    return messages.edit(req.user(), req.param("id"), req.param("message_id"), req.body(Edit.class).body()).view();
+  }
+
+  Object delete(Request req) {
+    messages.delete(req.user(), req.param("id"), req.param("message_id"));
+    return null;
+  }
+
+  Object react(Request req) {
+    return messages.react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), true).view();
+  }
+
+  Object unreact(Request req) {
+    return messages.react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), false).view();
+  }
+}

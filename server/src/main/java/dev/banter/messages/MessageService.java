@@ -1,0 +1,166 @@
+package dev.banter.messages;
+
+import dev.banter.auth.User;
+import dev.banter.auth.Users;
+import dev.banter.cluster.Event;
+import dev.banter.cluster.EventBus;
+import dev.banter.core.ApiError;
+import dev.banter.core.Principal;
+import dev.banter.rooms.Room;
+import dev.banter.rooms.RoomService;
+import dev.banter.store.Database;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/** Posting (through the group-commit writer), history, edits, tombstones and reactions (SPEC §4). */
+public final class MessageService implements AutoCloseable {
+  /** Posts stored in one transaction at most. */
+  public static final int MAX_BATCH = 256;
+
+  private final Database db;
+  private final RoomService rooms;
+  private final EventBus bus;
+  private final Clock clock;
+  private final MessageWriter writer;
+
+  public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch) {
+    this.db = db;
+    this.rooms = rooms;
+    this.bus = bus;
+    this.clock = clock;
+    this.writer = new MessageWriter(db, maxBatch, this::published);
+  }
+
+  private void published(List<Message> stored) {
+    for (Message m : stored) {
+      bus.publish(new Event(Event.NEW_MESSAGE, m.roomId(), m.seq(), List.of(), Map.of("message", m.view())));
+    }
+  }
+
+  /** The outcome of a post: the message, and whether it was new (false: a repeat of its client_id). */
+  public record Posted(Message message, boolean created) {}
+
+  public Posted post(Principal p, String roomId, String rawBody, String replyTo, String rawClientId,
+      List<String> attachments) {
+    String body = MessageFields.body(rawBody);
+    String clientId = MessageFields.clientId(rawClientId);
+    if (attachments != null && !attachments.isEmpty()) {
+      throw ApiError.validation("attachments", "attachments are not supported by this server yet");
+    }
+    rooms.requireMember(p, roomId);
+    User author = db.jdbi().withHandle(h -> {
+      if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
+        throw ApiError.validation("reply_to", "reply_to must be a message of this room");
+      }
+      return Users.byId(h, p.userId()).orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+    });
+    CompletableFuture<MessageWriter.Posted> done = writer.submit(
+        new MessageWriter.Post(roomId, author, body, replyTo, clientId, clock.millis(), new CompletableFuture<>()));
+    MessageWriter.Posted posted = await(done);
+    return new Posted(posted.message(), posted.created());
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiError.unavailable("interrupted", null);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** A page of history and whether more exists beyond it. */
+  public record Page(List<Message> messages, boolean hasMore) {}
+
+  public Page history(Principal p, String roomId, Long before, Long after, int limit) {
+    if (before != null && after != null) {
+      throw ApiError.badRequest("use either before or after, not both");
+    }
+    rooms.requireMember(p, roomId);
+    return db.jdbi().withHandle(h -> {
+      List<Message> rows = Messages.page(h, roomId, before, after, limit + 1);
+      boolean more = rows.size() > limit;
+      List<Message> page = more ? rows.subList(0, limit) : rows;
+      return new Page(Messages.withReactions(h, new ArrayList<>(page)), more);
+    });
+  }
+
+  public Message edit(Principal p, String roomId, String messageId, String rawBody) {
+    String body = MessageFields.body(rawBody);
+    rooms.requireMember(p, roomId);
+    long now = clock.millis();
+    Message edited = db.jdbi().inTransaction(h -> {
+      Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
+      if (!m.authorId().equals(p.userId())) {
+        throw ApiError.forbidden("only the author can edit a message");
+      }
+      if (m.deleted()) {
+        throw ApiError.conflict("the message was deleted");
+      }
+      Messages.edit(h, messageId, body, now);
+      return Messages.byId(h, roomId, messageId).orElseThrow();
+    });
+    bus.publish(Event.toRoom(Event.MESSAGE_EDITED, roomId, Map.of("message", edited.view())));
+    return edited;
+  }
+
+  public void delete(Principal p, String roomId, String messageId) {
+    Room room = rooms.requireMember(p, roomId);
+    Message removed = db.jdbi().inTransaction(h -> {
+      Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
+      if (!m.authorId().equals(p.userId()) && !room.canModerate()) {
+        throw ApiError.forbidden("only the author or the room's owners and admins can delete a message");
+      }
+      return Messages.tombstone(h, messageId) ? m : null;
+    });
+    if (removed != null) {
+      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, roomId,
+          Map.of("room_id", roomId, "message_id", messageId, "seq", removed.seq())));
+    }
+  }
+
+  /** Adds ({@code on}) or removes the caller's reaction; returns the message with its reactions. */
+  public Message react(Principal p, String roomId, String messageId, String rawEmoji, boolean on) {
+    String emoji = MessageFields.emoji(rawEmoji);
+    rooms.requireMember(p, roomId);
+    long now = clock.millis();
+    boolean[] changed = new boolean[1];
+    Message m = db.jdbi().inTransaction(h -> {
+      Message msg = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
+      if (msg.deleted()) {
+        throw ApiError.conflict("the message was deleted");
+      }
+      changed[0] = on ? Messages.addReaction(h, messageId, p.userId(), emoji, now)
+          : Messages.removeReaction(h, messageId, p.userId(), emoji);
+      return Messages.byId(h, roomId, messageId).orElseThrow();
+    });
+    if (changed[0]) {
+      bus.publish(Event.toRoom(Event.REACTION, roomId, Map.of("room_id", roomId, "message_id", messageId,
+          "emoji", emoji, "user", p.username(), "on", on)));
+    }
+    return m;
+  }
+
+  /** The newest message of each room, for the room list. */
+  public Map<String, Message> latest(Collection<String> roomIds) {
+    Map<String, Message> out = new HashMap<>();
+    db.jdbi().useHandle(h -> Messages.latest(h, roomIds).forEach(m -> out.put(m.roomId(), m)));
+    return out;
+  }
+
+  @Override
+  public void close() {
+    writer.close();
+  }
+}

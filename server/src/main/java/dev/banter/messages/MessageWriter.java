@@ -1,0 +1,165 @@
+package dev.banter.messages;
+
+import dev.banter.auth.User;
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.store.Database;
+import dev.banter.store.Sql;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path by which messages are stored: group commit. Posts queue up; one writer thread
+ * takes everything waiting (up to {@code maxBatch}) and stores it in a single transaction, so
+ * concurrent posts share one commit and one fsync. Each post has its own savepoint, so one
+ * failing post does not fail its batch. The seq is assigned in the database (room row updated
+ * and locked in the same transaction as the insert), so it is gapless across nodes too.
+ */
+final class MessageWriter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
+  /** Posts waiting for the writer; when full, posting waits up to ENQUEUE_WAIT_MS and then answers 503. */
+  private static final int QUEUE_CAPACITY = 10_000;
+  private static final long ENQUEUE_WAIT_MS = 5_000;
+
+  /** One message to store, by {@code author}; {@code done} completes after commit. */
+  record Post(String roomId, User author, String body, String replyTo, String clientId, long now,
+      CompletableFuture<Posted> done) {
+    String authorId() {
+      return author.id();
+    }
+  }
+
+  /** The stored message, and whether it is new (false: an earlier post with the same client_id). */
+  record Posted(Message message, boolean created) {}
+
+  private final Database db;
+  private final int maxBatch;
+  private final Consumer<List<Message>> afterCommit;
+  private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param afterCommit called on the writer thread with each committed batch, in commit order
+   *     (so events of one room are published in seq order)
+   */
+  MessageWriter(Database db, int maxBatch, Consumer<List<Message>> afterCommit) {
+    this.db = db;
+    this.maxBatch = maxBatch;
+    this.afterCommit = afterCommit;
+    this.thread = Thread.ofPlatform().name("banter-writer").daemon().start(this::run);
+  }
+
+  CompletableFuture<Posted> submit(Post post) {
+    try {
+      if (!running || !queue.offer(post, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        throw ApiError.unavailable("the message store is overloaded; retry shortly", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiError.unavailable("interrupted", null);
+    }
+    return post.done();
+  }
+
+  private void run() {
+    List<Post> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Post first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        write(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.error("message batch of {} failed", batch.size(), e);
+        batch.forEach(p -> p.done().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Post> batch) {
+    // Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock).
+    List<Post> ordered = new ArrayList<>(batch);
+    ordered.sort(Comparator.comparing(Post::roomId));
+    List<Posted> results = new ArrayList<>(ordered.size());
+    List<RuntimeException> failures = new ArrayList<>(ordered.size());
+    db.jdbi().useTransaction(h -> {
+      for (Post p : ordered) {
+        h.savepoint("post");
+        try {
+          results.add(store(h, p));
+          failures.add(null);
+          h.releaseSavepoint("post");
+        } catch (RuntimeException e) {
+          h.rollbackToSavepoint("post");
+          Posted raced = Sql.isUniqueViolation(e) && p.clientId() != null
+              ? Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId())
+                  .map(m -> new Posted(m, false)).orElse(null)
+              : null;
+          results.add(raced);
+          failures.add(raced == null ? e : null);
+        }
+      }
+    });
+    List<Message> stored = new ArrayList<>(ordered.size());
+    for (int i = 0; i < ordered.size(); i++) {
+      Post p = ordered.get(i);
+      if (failures.get(i) != null) {
+        p.done().completeExceptionally(failures.get(i));
+      } else {
+        if (results.get(i).created()) {
+          stored.add(results.get(i).message());
+        }
+        p.done().complete(results.get(i));
+      }
+    }
+    if (!stored.isEmpty()) {
+      afterCommit.accept(stored);
+    }
+  }
+
+  private static Posted store(Handle h, Post p) {
+    if (p.clientId() != null) {
+      var existing = Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId());
+      if (existing.isPresent()) {
+        return new Posted(existing.get(), false); // idempotent: no seq is taken
+      }
+    }
+    long seq = Messages.nextSeq(h, p.roomId(), p.now()).orElseThrow(() -> ApiError.notFound("no such room"));
+    String id = Ids.newId();
+    Messages.insert(h, id, p.roomId(), seq, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
+    Messages.markAuthorRead(h, p.roomId(), p.authorId(), seq);
+    User a = p.author();
+    return new Posted(new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
+        p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of()), true);
+  }
+
+  /** Stops taking posts, stores what is queued, then returns. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

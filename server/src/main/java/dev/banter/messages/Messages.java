@@ -1,0 +1,138 @@
+package dev.banter.messages;
+
+import dev.banter.store.Sql;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** The SQL of messages and reactions. Every method runs in the caller's handle (and transaction). */
+final class Messages {
+  private static final String SELECT = """
+      SELECT m.id, m.room_id, m.seq, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
+             m.client_id, m.created_at, m.edited_at, m.deleted
+        FROM messages m JOIN users u ON u.id = m.author_id
+      """;
+
+  static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("room_id"),
+      rs.getLong("seq"), rs.getString("author_id"), rs.getString("username"), rs.getString("display_name"),
+      rs.getString("avatar_url"), rs.getString("body"), rs.getString("reply_to"), rs.getString("client_id"),
+      rs.getLong("created_at"), Sql.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"), Map.of());
+
+  private Messages() {}
+
+  static Optional<Message> byId(Handle h, String roomId, String id) {
+    return h.createQuery(SELECT + " WHERE m.room_id = :room AND m.id = :id")
+        .bind("room", roomId).bind("id", id).map(MAPPER).findOne().map(m -> withReactions(h, List.of(m)).get(0));
+  }
+
+  /** An author's message with {@code clientId} in a room (the idempotency key). */
+  static Optional<Message> byClientId(Handle h, String roomId, String authorId, String clientId) {
+    return h.createQuery(SELECT + " WHERE m.room_id = :room AND m.author_id = :author AND m.client_id = :client")
+        .bind("room", roomId).bind("author", authorId).bind("client", clientId)
+        .map(MAPPER).findOne().map(m -> withReactions(h, List.of(m)).get(0));
+  }
+
+  /** Takes the room's next seq (locking the room row until commit); empty when the room is gone. */
+  static Optional<Long> nextSeq(Handle h, String roomId, long now) {
+    return h.createQuery("""
+        UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :room RETURNING last_seq
+        """).bind("now", now).bind("room", roomId).mapTo(Long.class).findOne();
+  }
+
+  static void insert(Handle h, String id, String roomId, long seq, String authorId, String body, String replyTo,
+      String clientId, long now) {
+    h.createUpdate("""
+        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted)
+        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted)
+        """)
+        .bind("id", id).bind("room", roomId).bind("seq", seq).bind("author", authorId).bind("body", body)
+        .bind("replyTo", replyTo).bind("client", clientId).bind("now", now).bind("deleted", false)
+        .execute();
+  }
+
+  static void markAuthorRead(Handle h, String roomId, String authorId, long seq) {
+    h.createUpdate("""
+        UPDATE room_members SET last_read_seq = :seq
+         WHERE room_id = :room AND user_id = :user AND last_read_seq < :seq
+        """).bind("seq", seq).bind("room", roomId).bind("user", authorId).execute();
+  }
+
+  /** A page of history: {@code seq < before} newest first, or {@code seq > after} oldest first. */
+  static List<Message> page(Handle h, String roomId, Long before, Long after, int limit) {
+    String sql = after != null
+        ? SELECT + " WHERE m.room_id = :room AND m.seq > :cursor ORDER BY m.seq ASC LIMIT :limit"
+        : SELECT + " WHERE m.room_id = :room AND m.seq < :cursor ORDER BY m.seq DESC LIMIT :limit";
+    long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
+    return h.createQuery(sql).bind("room", roomId).bind("cursor", cursor).bind("limit", limit).map(MAPPER).list();
+  }
+
+  /** The newest message of each room, by (room, last seq). */
+  static List<Message> latest(Handle h, Collection<String> roomIds) {
+    if (roomIds.isEmpty()) {
+      return List.of();
+    }
+    return h.createQuery(SELECT + " JOIN rooms r ON r.id = m.room_id AND r.last_seq = m.seq WHERE m.room_id IN (<rooms>)")
+        .bindList("rooms", List.copyOf(roomIds)).map(MAPPER).list();
+  }
+
+  static List<Message> withReactions(Handle h, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return messages;
+    }
+    Map<String, Map<String, List<String>>> byMessage = new LinkedHashMap<>();
+    h.createQuery("""
+        SELECT r.message_id, r.emoji, u.username
+          FROM reactions r JOIN users u ON u.id = r.user_id
+         WHERE r.message_id IN (<ids>)
+         ORDER BY r.created_at, u.username
+        """)
+        .bindList("ids", messages.stream().map(Message::id).toList())
+        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+        .forEach(row -> byMessage.computeIfAbsent(row[0], k -> new LinkedHashMap<>())
+            .computeIfAbsent(row[1], k -> new ArrayList<>()).add(row[2]));
+    List<Message> out = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      Map<String, List<String>> r = byMessage.get(m.id());
+      out.add(r == null ? m : m.withReactions(r));
+    }
+    return out;
+  }
+
+  static void edit(Handle h, String id, String body, long now) {
+    h.createUpdate("UPDATE messages SET body = :body, edited_at = :now WHERE id = :id")
+        .bind("body", body).bind("now", now).bind("id", id).execute();
+  }
+
+  /** Turns the message into a tombstone; false when it already was one. */
+  static boolean tombstone(Handle h, String id) {
+    int changed = h.createUpdate("UPDATE messages SET body = '', deleted = :yes WHERE id = :id AND deleted = :no")
+        .bind("yes", true).bind("no", false).bind("id", id).execute();
+    if (changed == 1) {
+      h.createUpdate("DELETE FROM reactions WHERE message_id = :id").bind("id", id).execute();
+      h.createUpdate("DELETE FROM message_attachments WHERE message_id = :id").bind("id", id).execute();
+    }
+    return changed == 1;
+  }
+
+  static boolean addReaction(Handle h, String messageId, String userId, String emoji, long now) {
+    boolean exists = h.createQuery("""
+        SELECT count(*) FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e
+        """).bind("m", messageId).bind("u", userId).bind("e", emoji).mapTo(Long.class).one() > 0;
+    if (exists) {
+      return false;
+    }
+    h.createUpdate("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (:m, :u, :e, :now)")
+        .bind("m", messageId).bind("u", userId).bind("e", emoji).bind("now", now).execute();
+    return true;
+  }
+
+  static boolean removeReaction(Handle h, String messageId, String userId, String emoji) {
+    return h.createUpdate("DELETE FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e")
+        .bind("m", messageId).bind("u", userId).bind("e", emoji).execute() == 1;
+  }
+}

@@ -1,0 +1,396 @@
+package dev.banter.rooms;
+
+import dev.banter.auth.User;
+import dev.banter.auth.Users;
+import dev.banter.cluster.Event;
+import dev.banter.cluster.EventBus;
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.core.Principal;
+import dev.banter.store.Database;
+import dev.banter.store.Sql;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/** Rooms, membership, roles, invites and direct rooms (SPEC §3). Events go out after commit. */
+public final class RoomService {
+  /** The id of the `general` channel every user joins; fixed so renaming it keeps it the default. */
+  public static final String DEFAULT_ROOM_ID = "general";
+  private static final Set<String> ROLES = Set.of("owner", "admin", "member");
+
+  private final Database db;
+  private final EventBus bus;
+  private final Clock clock;
+  private final Predicate<String> online;
+
+  public RoomService(Database db, EventBus bus, Clock clock, Predicate<String> online) {
+    this.db = db;
+    this.bus = bus;
+    this.clock = clock;
+    this.online = online;
+  }
+
+  /** Creates the `general` channel on first start (any node may race to do it; one wins). */
+  public void ensureDefaultRoom() {
+    try {
+      db.jdbi().useTransaction(h -> {
+        if (Rooms.byId(h, DEFAULT_ROOM_ID, "").isEmpty()) {
+          Rooms.insert(h, DEFAULT_ROOM_ID, Room.CHANNEL, "general", "general", null, "", Room.PUBLIC, null,
+              clock.millis());
+        }
+      });
+    } catch (UnableToExecuteStatementException e) {
+      if (!Sql.isUniqueViolation(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Makes a new user a member of `general`, inside the registration's transaction. */
+  public void joinDefaultRoom(Handle h, User user) {
+    long lastSeq = Rooms.byId(h, DEFAULT_ROOM_ID, user.id()).map(Room::lastSeq).orElse(-1L);
+    if (lastSeq >= 0) {
+      Rooms.addMember(h, DEFAULT_ROOM_ID, user.id(), "member", clock.millis(), lastSeq);
+    }
+  }
+
+  // ---- reading ----
+
+  public Room get(Principal p, String roomId) {
+    Room room = find(roomId, p.userId());
+    if (!room.isMember() && !room.isPublic()) {
+      throw ApiError.forbidden("you are not a member of this room");
+    }
+    return room;
+  }
+
+  public Room defaultRoom(Principal p) {
+    return find(DEFAULT_ROOM_ID, p.userId());
+  }
+
+  /** The room, if the caller is a member: 404 when absent, 403 otherwise. For every room-scoped call. */
+  public Room requireMember(Principal p, String roomId) {
+    Room room = find(roomId, p.userId());
+    if (!room.isMember()) {
+      throw ApiError.forbidden("you are not a member of this room");
+    }
+    return room;
+  }
+
+  private Room find(String roomId, String viewer) {
+    return db.jdbi().withHandle(h -> Rooms.byId(h, roomId, viewer))
+        .orElseThrow(() -> ApiError.notFound("no such room"));
+  }
+
+  public List<Room> mine(Principal p) {
+    return db.jdbi().withHandle(h -> Rooms.ofMember(h, p.userId()));
+  }
+
+  public List<Room> discover(Principal p, String query, int limit) {
+    return db.jdbi().withHandle(h -> Rooms.publicChannels(h, p.userId(), query.strip(), limit));
+  }
+
+  /** A member of the list: {user, role, joined_at, online}. */
+  public List<Map<String, Object>> members(Principal p, String roomId) {
+    requireMember(p, roomId);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Rooms.MemberRow m : db.jdbi().withHandle(h -> Rooms.members(h, roomId))) {
+      out.add(memberView(m));
+    }
+    return out;
+  }
+
+  private Map<String, Object> memberView(Rooms.MemberRow m) {
+    Map<String, Object> view = new LinkedHashMap<>();
+    view.put("user", User.summary(m.userId(), m.username(), m.displayName(), m.avatarUrl()));
+    view.put("role", m.role());
+    view.put("joined_at", dev.banter.core.Times.iso(m.joinedAt()));
+    view.put("online", online.test(m.userId()));
+    return view;
+  }
+
+  // ---- channels ----
+
+  public Room create(Principal p, String rawName, String rawTopic, String rawVisibility) {
+    if (p.guest()) {
+      throw ApiError.forbidden("guests cannot create rooms");
+    }
+    String name = RoomFields.name(rawName);
+    String topic = rawTopic == null ? "" : RoomFields.topic(rawTopic);
+    String visibility = rawVisibility == null ? Room.PUBLIC : RoomFields.visibility(rawVisibility);
+    String id = Ids.newId();
+    long now = clock.millis();
+    try {
+      return db.jdbi().inTransaction(h -> {
+        if (Rooms.byNameKey(h, RoomFields.key(name), p.userId()).isPresent()) {
+          throw ApiError.conflict("a channel with this name exists");
+        }
+        Rooms.insert(h, id, Room.CHANNEL, name, RoomFields.key(name), null, topic, visibility, p.userId(), now);
+        Rooms.addMember(h, id, p.userId(), "owner", now, 0);
+        return Rooms.byId(h, id, p.userId()).orElseThrow();
+      });
+    } catch (UnableToExecuteStatementException e) {
+      throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
+    }
+  }
+
+  public Room update(Principal p, String roomId, String rawName, String rawTopic, String rawVisibility) {
+    Room room = requireMember(p, roomId);
+    if (!room.canModerate()) {
+      throw ApiError.forbidden("only the room's owners and admins can change it");
+    }
+    if (room.isDirect()) {
+      throw ApiError.conflict("direct rooms cannot be renamed or made public");
+    }
+    String name = rawName == null ? room.name() : RoomFields.name(rawName);
+    String topic = rawTopic == null ? room.topic() : RoomFields.topic(rawTopic);
+    String visibility = rawVisibility == null ? room.visibility() : RoomFields.visibility(rawVisibility);
+    Room updated;
+    try {
+      updated = db.jdbi().inTransaction(h -> {
+        var other = Rooms.byNameKey(h, RoomFields.key(name), p.userId());
+        if (other.isPresent() && !other.get().id().equals(roomId)) {
+          throw ApiError.conflict("a channel with this name exists");
+        }
+        Rooms.update(h, roomId, name, RoomFields.key(name), topic, visibility);
+        return Rooms.byId(h, roomId, p.userId()).orElseThrow();
+      });
+    } catch (UnableToExecuteStatementException e) {
+      throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
+    }
+    bus.publish(Event.toRoom(Event.ROOM_UPDATED, roomId, Map.of("room", updated.sharedView())));
+    return updated;
+  }
+
+  public void delete(Principal p, String roomId) {
+    Room room = find(roomId, p.userId());
+    boolean owner = "owner".equals(room.myRole());
+    if (!owner && !p.isAdmin()) {
+      throw room.isMember() || room.isPublic() ? ApiError.forbidden("only the room's owners can delete it")
+          : ApiError.forbidden("you are not a member of this room");
+    }
+    if (DEFAULT_ROOM_ID.equals(roomId)) {
+      throw ApiError.conflict("the default room cannot be deleted");
+    }
+    List<String> members = db.jdbi().inTransaction(h -> {
+      List<String> ids = Rooms.memberIds(h, roomId);
+      Rooms.delete(h, roomId);
+      return ids;
+    });
+    bus.publish(new Event(Event.ROOM_DELETED, roomId, 0, members, Map.of("room_id", roomId)));
+  }
+
+  // ---- membership ----
+
+  public Room join(Principal p, String roomId) {
+    Room room = find(roomId, p.userId());
+    if (room.isMember()) {
+      return room;
+    }
+    if (!room.isPublic() || room.isDirect()) {
+      throw ApiError.forbidden("this room is invite-only");
+    }
+    long now = clock.millis();
+    Room joined = db.jdbi().inTransaction(h -> {
+      Rooms.addMember(h, roomId, p.userId(), "member", now, room.lastSeq());
+      return Rooms.byId(h, roomId, p.userId()).orElseThrow();
+    });
+    announceJoin(roomId, p.userId());
+    return joined;
+  }
+
+  public void leave(Principal p, String roomId) {
+    Room room = requireMember(p, roomId);
+    if (room.isDirect()) {
+      throw ApiError.conflict("direct rooms cannot be left");
+    }
+    db.jdbi().useTransaction(h -> {
+      if ("owner".equals(room.myRole()) && Rooms.countRole(h, roomId, "owner") == 1
+          && Rooms.countMembers(h, roomId) > 1) {
+        throw ApiError.conflict("the last owner cannot leave; make someone else owner first");
+      }
+      Rooms.removeMember(h, roomId, p.userId());
+    });
+    announceLeave(roomId, p.userId(), null);
+  }
+
+  /** What an invite answers: the member entry, and whether it is new (false: already a member). */
+  public record Invited(Map<String, Object> member, boolean added) {}
+
+  /** Adds {@code username} to the room. */
+  public Invited invite(Principal p, String roomId, String rawUsername) {
+    Room room = requireMember(p, roomId);
+    if (room.isDirect()) {
+      throw ApiError.conflict("direct rooms have exactly two members");
+    }
+    if (!room.isPublic() && !room.canModerate()) {
+      throw ApiError.forbidden("only the room's owners and admins can invite to a private room");
+    }
+    if (p.guest() && !room.isPublic()) {
+      throw ApiError.forbidden("guests cannot invite");
+    }
+    User target = user(rawUsername);
+    if (target.guest() && !room.isPublic()) {
+      throw ApiError.forbidden("guests can only be in public rooms");
+    }
+    long now = clock.millis();
+    boolean isNew = db.jdbi().inTransaction(h -> Rooms.addMember(h, roomId, target.id(), "member", now,
+        Rooms.byId(h, roomId, target.id()).orElseThrow().lastSeq()));
+    if (isNew) {
+      Room forInvitee = db.jdbi().withHandle(h -> Rooms.byId(h, roomId, target.id())).orElseThrow();
+      bus.publish(new Event(Event.ROOM_INVITED, roomId, 0, List.of(target.id()),
+          Map.of("room", forInvitee.view(), "invited_by", p.username())));
+      announceJoin(roomId, target.id());
+    }
+    return new Invited(memberOf(roomId, target.id()), isNew);
+  }
+
+  private Map<String, Object> memberOf(String roomId, String userId) {
+    return db.jdbi().withHandle(h -> Rooms.members(h, roomId)).stream()
+        .filter(m -> m.userId().equals(userId)).findFirst().map(this::memberView).orElseThrow();
+  }
+
+  public void kick(Principal p, String roomId, String rawUsername) {
+    Room room = requireMember(p, roomId);
+    if (!room.canModerate()) {
+      throw ApiError.forbidden("only the room's owners and admins can remove members");
+    }
+    User target = user(rawUsername);
+    if (target.id().equals(p.userId())) {
+      throw ApiError.validation("username", "to remove yourself, leave the room");
+    }
+    db.jdbi().useTransaction(h -> {
+      String role = Rooms.roleOf(h, roomId, target.id())
+          .orElseThrow(() -> ApiError.notFound("not a member of this room"));
+      if (rank(role) >= rank(room.myRole())) {
+        throw ApiError.forbidden("you can only remove members below your own role");
+      }
+      Rooms.removeMember(h, roomId, target.id());
+    });
+    announceLeave(roomId, target.id(), p.username());
+  }
+
+  public Map<String, Object> setRole(Principal p, String roomId, String rawUsername, String rawRole) {
+    Room room = requireMember(p, roomId);
+    if (!"owner".equals(room.myRole())) {
+      throw ApiError.forbidden("only the room's owners can change roles");
+    }
+    if (room.isDirect()) {
+      throw ApiError.conflict("direct rooms have no roles");
+    }
+    if (rawRole == null) {
+      throw ApiError.badRequest("field 'role' is required", "role");
+    }
+    String role = rawRole.strip().toLowerCase(Locale.ROOT);
+    if (!ROLES.contains(role)) {
+      throw ApiError.validation("role", "role must be owner, admin or member");
+    }
+    User target = user(rawUsername);
+    db.jdbi().useTransaction(h -> {
+      String current = Rooms.roleOf(h, roomId, target.id())
+          .orElseThrow(() -> ApiError.notFound("not a member of this room"));
+      if ("owner".equals(current) && !"owner".equals(role) && Rooms.countRole(h, roomId, "owner") == 1) {
+        throw ApiError.conflict("a room needs at least one owner");
+      }
+      Rooms.setRole(h, roomId, target.id(), role);
+    });
+    return memberOf(roomId, target.id());
+  }
+
+  // ---- direct rooms ----
+
+  /** The direct room between the caller and {@code username}, created the first time. */
+  public Room direct(Principal p, String rawUsername) {
+    if (p.guest()) {
+      throw ApiError.forbidden("guests can only use public rooms");
+    }
+    User peer = user(rawUsername);
+    if (peer.id().equals(p.userId())) {
+      throw ApiError.validation("username", "cannot open a direct room with yourself");
+    }
+    if (peer.guest()) {
+      throw ApiError.forbidden("guests can only use public rooms");
+    }
+    String key = p.userId().compareTo(peer.id()) < 0 ? p.userId() + ":" + peer.id() : peer.id() + ":" + p.userId();
+    var existing = db.jdbi().withHandle(h -> Rooms.byDmKey(h, key, p.userId()));
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    String id = Ids.newId();
+    long now = clock.millis();
+    try {
+      Room room = db.jdbi().inTransaction(h -> {
+        Rooms.insert(h, id, Room.DIRECT, "", null, key, "", Room.PRIVATE, p.userId(), now);
+        Rooms.addMember(h, id, p.userId(), "member", now, 0);
+        Rooms.addMember(h, id, peer.id(), "member", now, 0);
+        return Rooms.byId(h, id, p.userId()).orElseThrow();
+      });
+      Room forPeer = db.jdbi().withHandle(h -> Rooms.byId(h, id, peer.id())).orElseThrow();
+      bus.publish(new Event(Event.ROOM_INVITED, id, 0, List.of(peer.id()),
+          Map.of("room", forPeer.view(), "invited_by", p.username())));
+      return room;
+    } catch (UnableToExecuteStatementException e) {
+      if (Sql.isUniqueViolation(e)) { // the peer opened it at the same moment
+        return db.jdbi().withHandle(h -> Rooms.byDmKey(h, key, p.userId())).orElseThrow();
+      }
+      throw e;
+    }
+  }
+
+  // ---- helpers ----
+
+  private User user(String rawUsername) {
+    if (rawUsername == null) {
+      throw ApiError.badRequest("field 'username' is required", "username");
+    }
+    String name = rawUsername.strip().toLowerCase(Locale.ROOT);
+    return db.jdbi().withHandle(h -> Users.byUsername(h, name)).orElseThrow(() -> ApiError.notFound("no such user"));
+  }
+
+  private static int rank(String role) {
+    return switch (role) {
+      case "owner" -> 2;
+      case "admin" -> 1;
+      default -> 0;
+    };
+  }
+
+  private void announceJoin(String roomId, String userId) {
+    User u = db.jdbi().withHandle(h -> Users.byId(h, userId)).orElseThrow();
+    bus.publish(Event.toRoom(Event.USER_JOINED, roomId, Map.of("room_id", roomId, "user", u.summary())));
+  }
+
+  private void announceLeave(String roomId, String userId, String kickedBy) {
+    User u = db.jdbi().withHandle(h -> Users.byId(h, userId)).orElseThrow();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("room_id", roomId);
+    body.put("user", u.summary());
+    if (kickedBy != null) {
+      body.put("removed_by", kickedBy);
+    }
+    bus.publish(new Event(Event.USER_LEFT, roomId, 0, List.of(userId), body));
+  }
+
+  /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
+  public void markRead(Principal p, String roomId, Long seq) {
+    Room room = requireMember(p, roomId);
+    if (seq == null) {
+      throw ApiError.badRequest("field 'seq' is required", "seq");
+    }
+    if (seq < 0 || seq > room.lastSeq()) {
+      throw ApiError.validation("seq", "seq must be between 0 and the room's last_seq (" + room.lastSeq() + ")");
+    }
+    boolean moved = db.jdbi().inTransaction(h -> Rooms.markRead(h, roomId, p.userId(), seq));
+    if (moved) {
+      bus.publish(Event.toRoom(Event.READ_RECEIPT, roomId, Map.of("room_id", roomId, "user", p.username(), "seq", seq)));
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.banter.rooms;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** The SQL of rooms and memberships. Every method runs in the caller's handle (and transaction). */
+final class Rooms {
+  private static final String SELECT = """
+      SELECT r.id, r.kind, r.name, r.topic, r.visibility, r.created_by, r.created_at, r.last_seq,
+             r.last_activity_at,
+             (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count,
+             me.role AS my_role, COALESCE(me.last_read_seq, 0) AS my_read_seq,
+             (SELECT u.username FROM room_members o JOIN users u ON u.id = o.user_id
+               WHERE o.room_id = r.id AND o.user_id <> :viewer ORDER BY u.username LIMIT 1) AS peer
+        FROM rooms r
+        LEFT JOIN room_members me ON me.room_id = r.id AND me.user_id = :viewer
+      """;
+
+  static final RowMapper<Room> MAPPER = (rs, ctx) -> new Room(rs.getString("id"), rs.getString("kind"),
+      rs.getString("name"), rs.getString("topic"), rs.getString("visibility"), rs.getString("created_by"),
+      rs.getLong("created_at"), rs.getLong("last_seq"), rs.getLong("last_activity_at"), rs.getLong("member_count"),
+      rs.getString("my_role"), rs.getLong("my_read_seq"), rs.getString("peer"));
+
+  private Rooms() {}
+
+  static Optional<Room> byId(Handle h, String id, String viewer) {
+    return h.createQuery(SELECT + " WHERE r.id = :id").bind("id", id).bind("viewer", viewer).map(MAPPER).findOne();
+  }
+
+  static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {
+    return h.createQuery(SELECT + " WHERE r.name_key = :key").bind("key", nameKey).bind("viewer", viewer)
+        .map(MAPPER).findOne();
+  }
+
+  static Optional<Room> byDmKey(Handle h, String dmKey, String viewer) {
+    return h.createQuery(SELECT + " WHERE r.dm_key = :key").bind("key", dmKey).bind("viewer", viewer)
+        .map(MAPPER).findOne();
+  }
+
+  static List<Room> ofMember(Handle h, String viewer) {
+    return h.createQuery(SELECT + " WHERE me.user_id IS NOT NULL ORDER BY r.last_activity_at DESC, r.id")
+        .bind("viewer", viewer).map(MAPPER).list();
+  }
+
+  static List<Room> publicChannels(Handle h, String viewer, String query, int limit) {
+    String pattern = "%" + query.toLowerCase(java.util.Locale.ROOT)
+        .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    return h.createQuery(SELECT + """
+         WHERE r.kind = 'channel' AND r.visibility = 'public' AND r.name_key LIKE :pattern ESCAPE '!'
+         ORDER BY member_count DESC, r.name_key
+         LIMIT :limit
+        """).bind("viewer", viewer).bind("pattern", pattern).bind("limit", limit).map(MAPPER).list();
+  }
+
+  static void insert(Handle h, String id, String kind, String name, String nameKey, String dmKey, String topic,
+      String visibility, String createdBy, long now) {
+    h.createUpdate("""
+        INSERT INTO rooms (id, kind, name, name_key, dm_key, topic, visibility, created_by, created_at,
+                           last_seq, last_activity_at)
+        VALUES (:id, :kind, :name, :nameKey, :dmKey, :topic, :visibility, :createdBy, :now, 0, :now)
+        """)
+        .bind("id", id).bind("kind", kind).bind("name", name).bind("nameKey", nameKey).bind("dmKey", dmKey)
+        .bind("topic", topic).bind("visibility", visibility).bind("createdBy", createdBy).bind("now", now)
+        .execute();
+  }
+
+  static void update(Handle h, String id, String name, String nameKey, String topic, String visibility) {
+    h.createUpdate("UPDATE rooms SET name = :name, name_key = :nameKey, topic = :topic, visibility = :visibility"
+            + " WHERE id = :id")
+        .bind("id", id).bind("name", name).bind("nameKey", nameKey).bind("topic", topic)
+        .bind("visibility", visibility).execute();
+  }
+
+  static void delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM rooms WHERE id = :id").bind("id", id).execute();
+  }
+
+  /** Adds a member; false when already one. */
+  static boolean addMember(Handle h, String roomId, String userId, String role, long now, long readSeq) {
+    if (roleOf(h, roomId, userId).isPresent()) {
+      return false;
+    }
+    h.createUpdate("""
+        INSERT INTO room_members (room_id, user_id, role, joined_at, last_read_seq)
+        VALUES (:room, :user, :role, :now, :read)
+        """)
+        .bind("room", roomId).bind("user", userId).bind("role", role).bind("now", now).bind("read", readSeq)
+        .execute();
+    return true;
+  }
+
+  static boolean removeMember(Handle h, String roomId, String userId) {
+    return h.createUpdate("DELETE FROM room_members WHERE room_id = :room AND user_id = :user")
+        .bind("room", roomId).bind("user", userId).execute() == 1;
+  }
+
+  static Optional<String> roleOf(Handle h, String roomId, String userId) {
+    return h.createQuery("SELECT role FROM room_members WHERE room_id = :room AND user_id = :user")
+        .bind("room", roomId).bind("user", userId).mapTo(String.class).findOne();
+  }
+
+  static void setRole(Handle h, String roomId, String userId, String role) {
+    h.createUpdate("UPDATE room_members SET role = :role WHERE room_id = :room AND user_id = :user")
+        .bind("role", role).bind("room", roomId).bind("user", userId).execute();
+  }
+
+  static long countRole(Handle h, String roomId, String role) {
+    return h.createQuery("SELECT count(*) FROM room_members WHERE room_id = :room AND role = :role")
+        .bind("room", roomId).bind("role", role).mapTo(Long.class).one();
+  }
+
+  static long countMembers(Handle h, String roomId) {
+    return h.createQuery("SELECT count(*) FROM room_members WHERE room_id = :room")
+        .bind("room", roomId).mapTo(Long.class).one();
+  }
+
+  static List<String> memberIds(Handle h, String roomId) {
+    return h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room")
+        .bind("room", roomId).mapTo(String.class).list();
+  }
+
+  /** A member row with its user, for the members list. */
+  record MemberRow(String userId, String username, String displayName, String avatarUrl, String statusText,
+      String role, long joinedAt) {}
+
+  static List<MemberRow> members(Handle h, String roomId) {
+    return h.createQuery("""
+        SELECT u.id, u.username, u.display_name, u.avatar_url, u.status_text, m.role, m.joined_at
+          FROM room_members m JOIN users u ON u.id = m.user_id
+         WHERE m.room_id = :room
+         ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.username
+        """)
+        .bind("room", roomId)
+        .map((rs, ctx) -> new MemberRow(rs.getString("id"), rs.getString("username"), rs.getString("display_name"),
+            rs.getString("avatar_url"), rs.getString("status_text"), rs.getString("role"), rs.getLong("joined_at")))
+        .list();
+  }
+
+  /** Moves a read marker forward only; returns true when it moved. */
+  static boolean markRead(Handle h, String roomId, String userId, long seq) {
+    return h.createUpdate("""
+        UPDATE room_members SET last_read_seq = :seq
+         WHERE room_id = :room AND user_id = :user AND last_read_seq < :seq
+        """).bind("seq", seq).bind("room", roomId).bind("user", userId).execute() == 1;
+  }
+}
