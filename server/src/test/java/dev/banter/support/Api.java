@@ -64,6 +64,34 @@ public final class Api {
         r.json().get("access_token").asText(), r.json().get("refresh_token").asText(), u);
   }
 
+  // ---- chat helpers: each asserts its own success so tests read as the scenario ----
+
+  /** Creates a channel as {@code owner}; returns its id. */
+  public String createRoom(Account owner, String visibility) {
+    Reply r = post("/api/v1/rooms", Map.of("name", uniqueName("room"), "visibility", visibility), owner.accessToken());
+    expect(r, 201);
+    return r.json().get("id").asText();
+  }
+
+  /** Adds {@code who} to a room by invitation of {@code by}. */
+  public void invite(Account by, String roomId, Account who) {
+    expect(post("/api/v1/rooms/" + roomId + "/members", Map.of("username", who.username()), by.accessToken()), 201);
+  }
+
+  /** Posts a message; returns it. */
+  public JsonNode say(Account who, String roomId, String body) {
+    Reply r = post("/api/v1/rooms/" + roomId + "/messages", Map.of("body", body), who.accessToken());
+    expect(r, 201);
+    return r.json();
+  }
+
+  public static Reply expect(Reply r, int status) {
+    if (r.status() != status) {
+      throw new AssertionError("expected " + status + " but got " + r.status() + ": " + r.json());
+    }
+    return r;
+  }
+
   public Reply get(String path, String token) {
     return send(builder(path, token).GET());
   }

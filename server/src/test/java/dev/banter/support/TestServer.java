@@ -23,6 +23,7 @@ public final class TestServer implements AutoCloseable {
   private final Map<String, String> env;
   private Banter banter;
   private Jdbi jdbi;
+  private final Events events = new Events();
 
   private TestServer(Backend backend, Map<String, String> overrides) {
     this.backend = backend;
@@ -60,6 +61,7 @@ public final class TestServer implements AutoCloseable {
   private void boot() {
     try {
       banter = Banter.start(new ConfigLoader(env, false).load());
+      banter.bus().subscribe(events::record);
     } catch (Exception e) {
       throw new IllegalStateException("test server did not start", e);
     }
@@ -72,6 +74,11 @@ public final class TestServer implements AutoCloseable {
       jdbi = null;
     }
     boot();
+  }
+
+  /** Every event this server published since it started. */
+  public Events events() {
+    return events;
   }
 
   public Backend backend() {
