@@ -20,6 +20,7 @@ public final class TestServer implements AutoCloseable {
   private final Backend backend;
   private final Path dataDir;
   private final String databaseUrl;
+  private final boolean sharedDatabase;
   private final Map<String, String> env;
   private Banter banter;
   private Jdbi jdbi;
@@ -32,7 +33,10 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.databaseUrl = backend == Backend.POSTGRES ? Postgres.createDatabase() : null;
+    // A given BANTER_DATABASE_URL is shared with another test server (a second node): not ours to drop.
+    this.sharedDatabase = overrides.get("BANTER_DATABASE_URL") != null;
+    this.databaseUrl = sharedDatabase ? overrides.get("BANTER_DATABASE_URL")
+        : backend == Backend.POSTGRES ? Postgres.createDatabase() : null;
     env = new HashMap<>();
     env.put("BANTER_HOST", "127.0.0.1");
     env.put("BANTER_PORT", "0");
@@ -81,6 +85,11 @@ public final class TestServer implements AutoCloseable {
     return events;
   }
 
+  /** The postgresql:// URL of this server's database (PostgreSQL only), for a second node. */
+  public String databaseUrl() {
+    return databaseUrl;
+  }
+
   public Backend backend() {
     return backend;
   }
@@ -121,7 +130,7 @@ public final class TestServer implements AutoCloseable {
     if (banter != null) {
       banter.close();
     }
-    if (databaseUrl != null) {
+    if (databaseUrl != null && !sharedDatabase) {
       Postgres.dropDatabase(databaseUrl);
     }
     try (Stream<Path> files = Files.walk(dataDir)) {

@@ -1,0 +1,153 @@
+package dev.banter.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.banter.support.Api;
+import dev.banter.support.Api.Account;
+import dev.banter.support.Api.Reply;
+import dev.banter.support.Backend;
+import dev.banter.support.TestServer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Many posters into one room at once: seqs stay gapless and unique, client_id stays idempotent. */
+abstract class ConcurrentPostingContract {
+  private static final int POSTERS = 8;
+  private static final int EACH = 200;
+
+  TestServer server;
+  Api api;
+
+  abstract Backend backend();
+
+  @BeforeEach
+  void start() {
+    server = TestServer.start(backend());
+    api = server.api();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private List<Long> storedSeqs(String room) {
+    return server.db().withHandle(h -> h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
+        .bind("r", room).mapTo(Long.class).list());
+  }
+
+  @Test
+  void eightPostersOfTwoHundredMessagesGetSeqsOneToSixteenHundred() throws Exception {
+    Account owner = api.register("owner");
+    String room = api.createRoom(owner, "public");
+    List<Account> posters = new ArrayList<>();
+    for (int i = 0; i < POSTERS; i++) {
+      Account a = api.register("poster");
+      api.invite(owner, room, a);
+      posters.add(a);
+    }
+    List<Long> acked = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (Account a : posters) {
+        done.add(pool.submit(() -> {
+          long last = 0;
+          for (int i = 0; i < EACH; i++) {
+            Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + i), a.accessToken());
+            assertThat(r.status()).isEqualTo(201);
+            long seq = r.json().get("seq").asLong();
+            assertThat(seq).as("one poster's messages get increasing seqs").isGreaterThan(last);
+            last = seq;
+            acked.add(seq);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    List<Long> expected = LongStream.rangeClosed(1, POSTERS * EACH).boxed().toList();
+    assertThat(storedSeqs(room)).isEqualTo(expected);
+    assertThat(new HashSet<>(acked)).hasSize(POSTERS * EACH);
+    assertThat(api.get("/api/v1/rooms/" + room, owner.accessToken()).json().get("last_seq").asLong())
+        .isEqualTo(POSTERS * EACH);
+  }
+
+  @Test
+  void retriesWithTheSameClientIdMixedInNeitherDuplicateNorBurnSeqs() throws Exception {
+    Account owner = api.register("owner");
+    String room = api.createRoom(owner, "public");
+    List<Account> posters = new ArrayList<>();
+    for (int i = 0; i < POSTERS; i++) {
+      Account a = api.register("retrier");
+      api.invite(owner, room, a);
+      posters.add(a);
+    }
+    Set<String> distinct = Collections.synchronizedSet(new HashSet<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int p = 0; p < POSTERS; p++) {
+        Account a = posters.get(p);
+        Random random = new Random(p);
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < EACH; i++) {
+            // a third of the sends repeat an earlier client_id of this poster (a retry after a lost ack)
+            int n = i > 0 && random.nextInt(3) == 0 ? random.nextInt(i) : i;
+            String clientId = "c-" + n;
+            Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + n, "client_id", clientId),
+                a.accessToken());
+            assertThat(r.status()).isIn(200, 201);
+            assertThat(r.json().get("body").asText()).isEqualTo("m" + n);
+            distinct.add(a.id() + "/" + clientId);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    List<Long> expected = LongStream.rangeClosed(1, distinct.size()).boxed().toList();
+    assertThat(storedSeqs(room)).isEqualTo(expected);
+    assertThat(distinct.size()).isLessThan(POSTERS * EACH);
+  }
+
+  @Test
+  void theSameClientIdSentSixteenTimesAtOnceIsStoredOnce() throws Exception {
+    Account a = api.register("racer");
+    String room = api.createRoom(a, "public");
+    Set<String> ids = Collections.synchronizedSet(new HashSet<>());
+    List<Integer> statuses = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        done.add(pool.submit(() -> {
+          Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "once", "client_id", "same"),
+              a.accessToken());
+          statuses.add(r.status());
+          ids.add(r.json().get("id").asText());
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    assertThat(ids).hasSize(1);
+    assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
+    assertThat(storedSeqs(room)).containsExactly(1L);
+  }
+}
