@@ -17,6 +17,9 @@ import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
 import dev.banter.ops.HealthRoutes;
+import dev.banter.realtime.Gateway;
+import dev.banter.realtime.Protocol;
+import dev.banter.realtime.WsUpgrade;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -43,15 +46,17 @@ public final class Banter implements AutoCloseable {
   private final Database db;
   private final EventBus bus;
   private final MessageService messages;
+  private final Gateway gateway;
   private final HttpServer http;
   private final ExecutorService blocking;
 
-  private Banter(Config config, Database db, EventBus bus, MessageService messages, HttpServer http,
-      ExecutorService blocking) {
+  private Banter(Config config, Database db, EventBus bus, MessageService messages, Gateway gateway,
+      HttpServer http, ExecutorService blocking) {
     this.config = config;
     this.db = db;
     this.bus = bus;
     this.messages = messages;
+    this.gateway = gateway;
     this.http = http;
     this.blocking = blocking;
   }
@@ -96,8 +101,9 @@ public final class Banter implements AutoCloseable {
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
     EventBus bus = new LocalBus();
     MessageService messages = null;
+    Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
-      Predicate<String> online = userId -> false; // until the real-time gateway tracks connections
+      Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
       RoomService rooms = new RoomService(db, bus, clock, online);
       rooms.ensureDefaultRoom();
       messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH);
@@ -115,11 +121,19 @@ public final class Banter implements AutoCloseable {
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
 
+      Gateway gateway = new Gateway(rooms, messages, users, bus, clock, new Gateway.Limits(config.wsPingInterval(),
+          config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
+          config.wsPerIp()));
+      gatewayRef[0] = gateway;
+      Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway,
+          RateLimiter.perSecond(config.messageRate(), config.messageBurst()));
+      WsUpgrade upgrade = new WsUpgrade(gateway, protocol, config.allowedOrigins(), config.tlsCert().isPresent());
+
       HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
-          blocking);
-      return new Banter(config, db, bus, messages, http, blocking);
+          blocking, upgrade);
+      return new Banter(config, db, bus, messages, gateway, http, blocking);
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -151,16 +165,28 @@ public final class Banter implements AutoCloseable {
     return config;
   }
 
+  /** The real-time gateway of this node. */
+  public Gateway gateway() {
+    return gateway;
+  }
+
   /** The event bus of this node (tests listen to it). */
   public EventBus bus() {
     return bus;
   }
 
+  /**
+   * Graceful stop: no new connections; in-flight frames finish (acks are sent); WebSockets
+   * get 1001 so clients reconnect elsewhere and resume; queued posts are stored; storage closes.
+   */
   @Override
   public void close() {
+    http.stopAccepting();
+    gateway.shutdown(config.shutdownDrain(), messages::awaitIdle);
+    messages.close();
     http.close();
     blocking.shutdown();
-    messages.close();
+    gateway.close();
     bus.close();
     db.close();
   }

@@ -26,6 +26,11 @@ public final class UserService {
         .orElseThrow(() -> ApiError.notFound("no such user"));
   }
 
+  /** Records that the user was last seen now (their last connection just closed). */
+  public void seen(String userId, long now) {
+    db.jdbi().useHandle(h -> Users.touch(h, userId, now));
+  }
+
   public boolean isOnline(String userId) {
     return online.test(userId);
   }

@@ -22,6 +22,8 @@ public record Event(String type, String roomId, long seq, List<String> users, Ma
   public static final String ROOM_UPDATED = "room_updated";
   public static final String ROOM_DELETED = "room_deleted";
   public static final String READ_RECEIPT = "read_receipt";
+  public static final String TYPING = "typing";
+  public static final String PRESENCE = "presence";
 
   public Event {
     users = List.copyOf(users);

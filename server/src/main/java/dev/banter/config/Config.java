@@ -29,7 +29,12 @@ public record Config(
     LogFormat logFormat,
     Duration shutdownDrain,
     Optional<Path> tlsCert,
-    Optional<Path> tlsKey) {
+    Optional<Path> tlsKey,
+    Duration wsPingInterval,
+    Duration wsIdleTimeout,
+    Duration wsAuthTimeout,
+    long wsQueueBytes,
+    int wsReplayLimit) {
 
   /** How log lines are written. */
   public enum LogFormat { TEXT, JSON }
@@ -41,7 +46,8 @@ public record Config(
   public Config withPort(int newPort) {
     return new Config(host, newPort, dataDir, database, redisUrl, nodeId, jwtSecret, accessTokenTtl,
         refreshTokenTtl, allowedOrigins, guestAccess, admins, messageRate, messageBurst, authRatePerMinute,
-        httpRatePerMinute, wsPerIp, uploadMaxBytes, logFormat, shutdownDrain, tlsCert, tlsKey);
+        httpRatePerMinute, wsPerIp, uploadMaxBytes, logFormat, shutdownDrain, tlsCert, tlsKey, wsPingInterval,
+        wsIdleTimeout, wsAuthTimeout, wsQueueBytes, wsReplayLimit);
   }
 
   @Override
@@ -56,6 +62,8 @@ public record Config(
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
         + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
         + ", uploadMaxBytes=" + uploadMaxBytes + ", logFormat=" + logFormat
-        + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent() + "]";
+        + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
+        + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout
+        + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + "]";
   }
 }

@@ -89,9 +89,15 @@ public final class ConfigLoader {
     }
     cert.ifPresent(p -> readable(Setting.TLS_CERT, p));
     key.ifPresent(p -> readable(Setting.TLS_KEY, p));
+    Duration ping = duration(Setting.WS_PING_INTERVAL);
+    Duration idle = duration(Setting.WS_IDLE_TIMEOUT);
+    if (idle.compareTo(ping) <= 0) {
+      throw new ConfigException(Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
+    }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
-        logFormat, drain, cert, key);
+        logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
+        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000));
   }
 
   private String text(Setting s) {

@@ -23,7 +23,12 @@ public enum Setting {
   LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
   SHUTDOWN_DRAIN("BANTER_SHUTDOWN_DRAIN", "10s", "graceful shutdown budget"),
   TLS_CERT("BANTER_TLS_CERT", "", "PEM certificate chain; with BANTER_TLS_KEY the server speaks HTTPS/WSS"),
-  TLS_KEY("BANTER_TLS_KEY", "", "PEM private key (PKCS#8)");
+  TLS_KEY("BANTER_TLS_KEY", "", "PEM private key (PKCS#8)"),
+  WS_PING_INTERVAL("BANTER_WS_PING_INTERVAL", "25s", "WebSocket ping interval (heartbeat_ms in ready)"),
+  WS_IDLE_TIMEOUT("BANTER_WS_IDLE_TIMEOUT", "60s", "a WebSocket silent this long is closed"),
+  WS_AUTH_TIMEOUT("BANTER_WS_AUTH_TIMEOUT", "10s", "time a new WebSocket has to send its auth frame"),
+  WS_QUEUE_BYTES("BANTER_WS_QUEUE_BYTES", "1048576", "outbound bytes a WebSocket may have waiting before it is closed 4008"),
+  WS_REPLAY_LIMIT("BANTER_WS_REPLAY_LIMIT", "1000", "messages a join_room replays at most (more → truncated: true)");
 
   public final String variable;
   public final String defaultValue;

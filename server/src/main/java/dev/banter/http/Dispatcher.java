@@ -63,6 +63,10 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
+    if (uri.path().equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
+      context.upgrader().upgrade(ctx, msg, requestId);
+      return;
+    }
     Routes.Lookup lookup = context.routes().find(msg.method(), uri.path());
     String id = requestId;
     if (lookup.match() == null) {

@@ -42,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking) {}
+      Executor blocking, WebSocketUpgrader upgrader) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -53,8 +53,9 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
-      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking) throws InterruptedException {
-    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking);
+      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader)
+      throws InterruptedException {
+    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -92,6 +93,11 @@ public final class HttpServer implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  /** Stops accepting new connections; open ones keep working until {@link #close()}. */
+  public void stopAccepting() {
+    channel.close().syncUninterruptibly();
   }
 
   /** Stops accepting connections; open ones are closed when the event loops shut down. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 
 /** Posting (through the group-commit writer), history, edits, tombstones and reactions (SPEC §4). */
 public final class MessageService implements AutoCloseable {
@@ -48,6 +49,17 @@ public final class MessageService implements AutoCloseable {
 
   public Posted post(Principal p, String roomId, String rawBody, String replyTo, String rawClientId,
       List<String> attachments) {
+    return await(postAsync(p, roomId, rawBody, replyTo, rawClientId, attachments, (posted, error) -> { }));
+  }
+
+  /**
+   * Validates on the calling thread (throwing {@code ApiError}), then queues the post. {@code onStored}
+   * runs on the writer thread after commit and before the {@code new_message} event is published,
+   * so what it writes to a connection (an ack) arrives before the event does. Posts queued from
+   * one thread are stored in the order queued.
+   */
+  public CompletableFuture<Posted> postAsync(Principal p, String roomId, String rawBody, String replyTo,
+      String rawClientId, List<String> attachments, BiConsumer<Posted, Throwable> onStored) {
     String body = MessageFields.body(rawBody);
     String clientId = MessageFields.clientId(rawClientId);
     if (attachments != null && !attachments.isEmpty()) {
@@ -60,10 +72,23 @@ public final class MessageService implements AutoCloseable {
       }
       return Users.byId(h, p.userId()).orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
     });
-    CompletableFuture<MessageWriter.Posted> done = writer.submit(
-        new MessageWriter.Post(roomId, author, body, replyTo, clientId, clock.millis(), new CompletableFuture<>()));
-    MessageWriter.Posted posted = await(done);
-    return new Posted(posted.message(), posted.created());
+    CompletableFuture<Posted> done = new CompletableFuture<>();
+    CompletableFuture<MessageWriter.Posted> stored = new CompletableFuture<>();
+    // Attached before the post is queued, so it runs on the writer thread when the post is stored.
+    stored.whenComplete((posted, error) -> {
+      Posted result = error == null ? new Posted(posted.message(), posted.created()) : null;
+      try {
+        onStored.accept(result, error);
+      } finally {
+        if (error != null) {
+          done.completeExceptionally(error);
+        } else {
+          done.complete(result);
+        }
+      }
+    });
+    writer.submit(new MessageWriter.Post(roomId, author, body, replyTo, clientId, clock.millis(), stored));
+    return done;
   }
 
   private static <T> T await(CompletableFuture<T> f) {
@@ -157,6 +182,16 @@ public final class MessageService implements AutoCloseable {
     Map<String, Message> out = new HashMap<>();
     db.jdbi().useHandle(h -> Messages.latest(h, roomIds).forEach(m -> out.put(m.roomId(), m)));
     return out;
+  }
+
+  /** Waits until every post submitted so far is stored and acknowledged (used at shutdown). */
+  public boolean awaitIdle(java.time.Duration budget) {
+    try {
+      return writer.awaitIdle(budget.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   @Override

@@ -48,6 +48,8 @@ final class MessageWriter implements AutoCloseable {
   private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
   private volatile boolean running = true;
+  /** Posts submitted and not yet completed (queued or in the batch being written). */
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * @param afterCommit called on the writer thread with each committed batch, in commit order
@@ -61,8 +63,11 @@ final class MessageWriter implements AutoCloseable {
   }
 
   CompletableFuture<Posted> submit(Post post) {
+    inFlight.incrementAndGet();
+    post.done().whenComplete((r, e) -> inFlight.decrementAndGet());
     try {
       if (!running || !queue.offer(post, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+        inFlight.decrementAndGet();
         throw ApiError.unavailable("the message store is overloaded; retry shortly", null);
       }
     } catch (InterruptedException e) {
@@ -150,6 +155,15 @@ final class MessageWriter implements AutoCloseable {
     User a = p.author();
     return new Posted(new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
         p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of()), true);
+  }
+
+  /** Waits until every submitted post is stored (or {@code timeoutMs} passed); true when idle. */
+  boolean awaitIdle(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return inFlight.get() == 0;
   }
 
   /** Stops taking posts, stores what is queued, then returns. */

@@ -90,6 +90,11 @@ public final class RoomService {
         .orElseThrow(() -> ApiError.notFound("no such room"));
   }
 
+  /** The users who share a room with {@code userId}: the audience of their presence. */
+  public List<String> coMembers(String userId) {
+    return db.jdbi().withHandle(h -> Rooms.coMembers(h, userId));
+  }
+
   public List<Room> mine(Principal p) {
     return db.jdbi().withHandle(h -> Rooms.ofMember(h, p.userId()));
   }

@@ -121,6 +121,15 @@ final class Rooms {
         .bind("room", roomId).mapTo(String.class).list();
   }
 
+  /** Everyone who shares at least one room with {@code userId} (themselves included). */
+  static List<String> coMembers(Handle h, String userId) {
+    return h.createQuery("""
+        SELECT DISTINCT o.user_id FROM room_members mine
+          JOIN room_members o ON o.room_id = mine.room_id
+         WHERE mine.user_id = :user
+        """).bind("user", userId).mapTo(String.class).list();
+  }
+
   /** A member row with its user, for the members list. */
   record MemberRow(String userId, String username, String displayName, String avatarUrl, String statusText,
       String role, long joinedAt) {}

@@ -90,6 +90,10 @@ public final class TestServer implements AutoCloseable {
     return databaseUrl;
   }
 
+  public Banter banter() {
+    return banter;
+  }
+
   public Backend backend() {
     return backend;
   }

@@ -1,0 +1,264 @@
+package dev.banter.realtime;
+
+import dev.banter.core.ApiError;
+import dev.banter.core.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection: decodes frames on its event loop, hands them in order to a
+ * virtual thread (one at a time, so a client's frames are handled in the order sent), and
+ * owns its outbound path — a bounded backlog in front of Netty's buffer; a client that lets
+ * it overflow is closed with 4008 instead of holding memory or delaying anyone else.
+ */
+final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  /** Frames waiting for the virtual thread; above PAUSE the socket is not read until below RESUME. */
+  private static final int INBOX_PAUSE = 64;
+  private static final int INBOX_RESUME = 16;
+  /** A close frame that the client does not acknowledge within this time ends the socket anyway. */
+  private static final long CLOSE_GRACE_MS = 2_000;
+
+  final Channel channel;
+  final String ip;
+  final long openedAt = System.currentTimeMillis();
+  private final Protocol protocol;
+  private final Gateway.Limits limits;
+  volatile Principal principal;
+  volatile String sessionId;
+  /** Rooms this connection receives live events of, by room id. */
+  final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
+
+  private final ArrayDeque<ClientFrame> inbox = new ArrayDeque<>();
+  private boolean draining;
+  /** Event-loop only: bytes waiting because Netty's buffer is above its high-water mark. */
+  private ArrayDeque<ByteBuf> backlog;
+  private long backlogBytes;
+  private volatile boolean closing;
+  private ScheduledFuture<?> pinger;
+  private volatile long lastReadAt = System.nanoTime();
+
+  Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits) {
+    this.channel = channel;
+    this.ip = ip;
+    this.protocol = protocol;
+    this.limits = limits;
+  }
+
+  // ---- inbound ----
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    long ping = limits.pingInterval().toMillis();
+    pinger = ctx.executor().scheduleAtFixedRate(this::heartbeat, ping, ping, TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeat() {
+    if (System.nanoTime() - lastReadAt > limits.idleTimeout().toNanos()) {
+      close(CloseCode.IDLE);
+    } else if (!closing) {
+      channel.writeAndFlush(new PingWebSocketFrame());
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    lastReadAt = System.nanoTime();
+    if (closing) {
+      return;
+    }
+    switch (frame) {
+      case TextWebSocketFrame text -> {
+        try {
+          enqueue(FrameParser.parse(text.text()));
+        } catch (FrameParser.Invalid e) {
+          reply(Frames.error(e.ref, e.error));
+        }
+      }
+      case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case PongWebSocketFrame pong -> { } // proof of life: lastReadAt is updated
+      case CloseWebSocketFrame close -> {
+        closing = true;
+        ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
+      }
+      case BinaryWebSocketFrame binary -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
+      default -> { }
+    }
+  }
+
+  private void enqueue(ClientFrame frame) {
+    boolean start;
+    synchronized (inbox) {
+      inbox.add(frame);
+      if (inbox.size() >= INBOX_PAUSE) {
+        channel.config().setAutoRead(false); // the client outpaces us: stop reading, TCP pushes back
+      }
+      start = !draining;
+      draining = true;
+    }
+    if (start) {
+      Thread.ofVirtual().name("banter-ws").start(this::drain);
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      ClientFrame next;
+      synchronized (inbox) {
+        next = inbox.poll();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+        if (inbox.size() == INBOX_RESUME && !channel.config().isAutoRead()) {
+          channel.config().setAutoRead(true);
+        }
+      }
+      if (!closing) {
+        try {
+          protocol.handle(this, next);
+        } catch (ApiError e) {
+          reply(Frames.error(next.ref(), e));
+        } catch (RuntimeException e) {
+          log.error("frame {} failed on session {}", next.getClass().getSimpleName(), sessionId, e);
+          reply(Frames.error(next.ref(), new ApiError(500, "internal", "internal error", Map.of())));
+        }
+      }
+    }
+  }
+
+  /** True while frames of this connection wait or run (used to let in-flight work finish at shutdown). */
+  boolean busy() {
+    synchronized (inbox) {
+      return draining || !inbox.isEmpty();
+    }
+  }
+
+  // ---- outbound ----
+
+  /** A reply to this client (ack, joined, error, …); same path and bound as events. */
+  void reply(ByteBuf bytes) {
+    send(bytes);
+  }
+
+  /** Queues {@code bytes} (ownership passes here) for this client; safe from any thread. */
+  void send(ByteBuf bytes) {
+    if (channel.eventLoop().inEventLoop()) {
+      sendNow(bytes);
+    } else {
+      channel.eventLoop().execute(() -> sendNow(bytes));
+    }
+  }
+
+  private void sendNow(ByteBuf bytes) {
+    if (closing || !channel.isActive()) {
+      bytes.release();
+      return;
+    }
+    if (backlog == null && channel.isWritable()) {
+      channel.writeAndFlush(new TextWebSocketFrame(bytes), channel.voidPromise());
+      return;
+    }
+    if (backlog == null) {
+      backlog = new ArrayDeque<>();
+    }
+    backlog.add(bytes);
+    backlogBytes += bytes.readableBytes();
+    if (backlogBytes > limits.outboundBytes()) {
+      slowConsumer();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    while (backlog != null && channel.isWritable() && !closing) {
+      ByteBuf next = backlog.poll();
+      if (next == null) {
+        backlog = null;
+        backlogBytes = 0;
+        break;
+      }
+      backlogBytes -= next.readableBytes();
+      channel.write(new TextWebSocketFrame(next), channel.voidPromise());
+    }
+    channel.flush();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  private void slowConsumer() {
+    log.info("closing slow consumer {} ({} bytes waiting)", sessionId, backlogBytes);
+    protocol.slowConsumerClosed();
+    close(CloseCode.SLOW_CONSUMER);
+  }
+
+  private void releaseBacklog() {
+    if (backlog != null) {
+      backlog.forEach(ByteBuf::release);
+      backlog = null;
+      backlogBytes = 0;
+    }
+  }
+
+  /** Sends a close frame with {@code code} and ends the socket once it is written (or after a grace period). */
+  void close(CloseCode code) {
+    if (!channel.eventLoop().inEventLoop()) {
+      channel.eventLoop().execute(() -> close(code));
+      return;
+    }
+    if (closing) {
+      return;
+    }
+    closing = true;
+    releaseBacklog();
+    channel.writeAndFlush(new CloseWebSocketFrame(code.code, code.reason)).addListener(ChannelFutureListener.CLOSE);
+    channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      close(CloseCode.IDLE);
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (pinger != null) {
+      pinger.cancel(false);
+    }
+    releaseBacklog();
+    protocol.disconnected(this);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.CorruptedFrameException
+        || cause instanceof io.netty.handler.codec.TooLongFrameException) {
+      close(CloseCode.TOO_BIG);
+      return;
+    }
+    log.debug("WebSocket {} failed: {}", sessionId, cause.toString());
+    ctx.close();
+  }
+}

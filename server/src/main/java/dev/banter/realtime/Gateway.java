@@ -1,0 +1,328 @@
+package dev.banter.realtime;
+
+import dev.banter.auth.UserService;
+import dev.banter.cluster.Event;
+import dev.banter.cluster.EventBus;
+import dev.banter.core.Principal;
+import dev.banter.messages.Message;
+import dev.banter.messages.MessageService;
+import dev.banter.rooms.Room;
+import dev.banter.rooms.RoomService;
+import io.netty.buffer.ByteBuf;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * This node's real-time hub: which connection listens to which room, which users are online,
+ * and the fan-out of every bus event — serialised once, its bytes shared by every receiver.
+ */
+public final class Gateway implements AutoCloseable {
+  /** Typing stops by itself this long after the last refresh (SPEC §5). */
+  static final Duration TYPING_TTL = Duration.ofSeconds(6);
+  /** A refresh sooner than this after the last published one is not published again. */
+  private static final Duration TYPING_REPUBLISH = Duration.ofSeconds(3);
+  private static final int REPLAY_PAGE = 200;
+
+  /** The tunables of the WebSocket side. */
+  public record Limits(Duration pingInterval, Duration idleTimeout, Duration authTimeout, long outboundBytes,
+      int replayLimit, int perIp) {}
+
+  private final RoomService rooms;
+  private final MessageService messages;
+  private final UserService users;
+  private final EventBus bus;
+  private final Clock clock;
+  private final Limits limits;
+  private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
+  private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
+  private final Set<Connection> all = ConcurrentHashMap.newKeySet();
+  private final Map<String, Typist> typists = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-typing").daemon().factory());
+  final LongAdder slowConsumers = new LongAdder();
+  final LongAdder rateLimited = new LongAdder();
+
+  public Gateway(RoomService rooms, MessageService messages, UserService users, EventBus bus, Clock clock,
+      Limits limits) {
+    this.rooms = rooms;
+    this.messages = messages;
+    this.users = users;
+    this.bus = bus;
+    this.clock = clock;
+    this.limits = limits;
+    bus.subscribe(this::fanOut);
+  }
+
+  Limits limits() {
+    return limits;
+  }
+
+  /** Whether {@code userId} has a live connection on this node. */
+  public boolean isOnline(String userId) {
+    return byUser.containsKey(userId);
+  }
+
+  public int connections() {
+    return all.size();
+  }
+
+  // ---- connections ----
+
+  void opened(Connection c) {
+    all.add(c);
+  }
+
+  void connected(Connection c) {
+    String userId = c.principal.userId();
+    boolean[] first = new boolean[1];
+    byUser.compute(userId, (k, set) -> {
+      Set<Connection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+      first[0] = s.isEmpty();
+      s.add(c);
+      return s;
+    });
+    if (first[0]) {
+      presence(c.principal, true);
+    }
+  }
+
+  void disconnected(Connection c) {
+    all.remove(c);
+    for (Subscription s : c.subscriptions.values()) {
+      s.discard();
+      removeSubscription(s);
+    }
+    c.subscriptions.clear();
+    if (c.principal == null) {
+      return;
+    }
+    String userId = c.principal.userId();
+    boolean[] last = new boolean[1];
+    byUser.computeIfPresent(userId, (k, set) -> {
+      set.remove(c);
+      last[0] = set.isEmpty();
+      return set.isEmpty() ? null : set;
+    });
+    if (last[0]) {
+      Principal p = c.principal;
+      Thread.ofVirtual().name("banter-offline").start(() -> {
+        users.seen(p.userId(), clock.millis());
+        presence(p, false);
+      });
+    }
+  }
+
+  private void presence(Principal p, boolean online) {
+    List<String> audience = rooms.coMembers(p.userId());
+    bus.publish(new Event(Event.PRESENCE, null, 0, audience, Map.of("user", p.username(), "online", online)));
+  }
+
+  // ---- rooms ----
+
+  /**
+   * Subscribes {@code c} to {@code room} and, with {@code sinceSeq}, replays what it missed:
+   * live events wait while the replay reads from storage, then are merged by seq — no gap, no duplicate.
+   */
+  void join(Connection c, String ref, String roomId, Long sinceSeq) {
+    unsubscribe(c, roomId);
+    Subscription sub = new Subscription(c, roomId);
+    c.subscriptions.put(roomId, sub);
+    byRoom.computeIfAbsent(roomId, k -> ConcurrentHashMap.newKeySet()).add(sub);
+    // Read the end of the room only now that live events are being caught: anything later arrives live.
+    Room room;
+    try {
+      room = rooms.requireMember(c.principal, roomId);
+    } catch (RuntimeException e) {
+      unsubscribe(c, roomId);
+      throw e;
+    }
+    long end = room.lastSeq();
+    boolean truncated = false;
+    if (sinceSeq == null || sinceSeq >= end) {
+      sub.startAt(sinceSeq == null ? end : sinceSeq);
+    } else {
+      long from = sinceSeq;
+      if (end - sinceSeq > limits.replayLimit()) {
+        from = end - limits.replayLimit();
+        truncated = true;
+      }
+      sub.startAt(from);
+      while (from < end) {
+        var page = messages.history(c.principal, room.id(), null, from, REPLAY_PAGE);
+        if (page.messages().isEmpty()) {
+          break;
+        }
+        for (Message m : page.messages()) {
+          if (m.seq() > end) {
+            break;
+          }
+          c.send(Frames.of(new Event(Event.NEW_MESSAGE, room.id(), m.seq(), List.of(), Map.of("message", m.view()))));
+          sub.replayed(m.seq());
+          from = m.seq();
+        }
+        if (!page.hasMore()) {
+          break;
+        }
+      }
+    }
+    boolean cut = truncated;
+    sub.goLive(last -> {
+      Map<String, Object> joined = new LinkedHashMap<>();
+      joined.put("room_id", room.id());
+      joined.put("last_seq", last);
+      if (cut) {
+        joined.put("truncated", true);
+      }
+      return Frames.reply("joined", ref, joined);
+    });
+  }
+
+  void unsubscribe(Connection c, String roomId) {
+    Subscription s = c.subscriptions.remove(roomId);
+    if (s != null) {
+      s.discard();
+      removeSubscription(s);
+    }
+  }
+
+  private void removeSubscription(Subscription s) {
+    byRoom.computeIfPresent(s.roomId, (k, set) -> {
+      set.remove(s);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  // ---- typing ----
+
+  /** A user typing in a room: when it was last announced, and last refreshed by the client. */
+  private record Typist(long publishedAt, long refreshedAt) {}
+
+  void typing(Principal p, String roomId, boolean active) {
+    String key = roomId + "/" + p.userId();
+    long now = clock.millis();
+    if (active) {
+      Typist before = typists.get(key);
+      boolean publish = before == null || now - before.publishedAt() >= TYPING_REPUBLISH.toMillis();
+      typists.put(key, new Typist(publish ? now : before.publishedAt(), now));
+      if (publish) {
+        publishTyping(p, roomId, true);
+      }
+      timers.schedule(() -> expireTyping(p, roomId, key), TYPING_TTL.toMillis(), TimeUnit.MILLISECONDS);
+    } else if (typists.remove(key) != null) {
+      publishTyping(p, roomId, false);
+    }
+  }
+
+  private void expireTyping(Principal p, String roomId, String key) {
+    Typist t = typists.get(key);
+    if (t != null && clock.millis() - t.refreshedAt() >= TYPING_TTL.toMillis() && typists.remove(key, t)) {
+      publishTyping(p, roomId, false);
+    }
+  }
+
+  private void publishTyping(Principal p, String roomId, boolean active) {
+    bus.publish(Event.toRoom(Event.TYPING, roomId, Map.of("room_id", roomId, "user", p.username(), "active", active)));
+  }
+
+  // ---- fan-out ----
+
+  private void fanOut(Event e) {
+    Set<Subscription> subs = e.roomId() == null ? null : byRoom.get(e.roomId());
+    boolean targeted = !e.users().isEmpty();
+    if ((subs == null || subs.isEmpty()) && (!targeted || e.users().stream().noneMatch(byUser::containsKey))) {
+      return;
+    }
+    ByteBuf bytes = Frames.of(e);
+    try {
+      Set<Connection> reached = targeted ? new HashSet<>() : null;
+      if (subs != null) {
+        for (Subscription s : subs) {
+          s.deliver(e, bytes);
+          if (reached != null) {
+            reached.add(s.connection);
+          }
+        }
+      }
+      if (targeted) {
+        for (String userId : e.users()) {
+          for (Connection c : byUser.getOrDefault(userId, Set.of())) {
+            if (reached.add(c)) {
+              c.send(bytes.retainedDuplicate());
+            }
+          }
+        }
+      }
+    } finally {
+      bytes.release();
+    }
+    afterDelivery(e);
+  }
+
+  /** Membership changes end live delivery: a deleted room, a member who left or was removed. */
+  private void afterDelivery(Event e) {
+    if (Event.ROOM_DELETED.equals(e.type())) {
+      Set<Subscription> subs = byRoom.remove(e.roomId());
+      if (subs != null) {
+        subs.forEach(s -> s.connection.subscriptions.remove(e.roomId(), s));
+      }
+    } else if (Event.USER_LEFT.equals(e.type())) {
+      for (String userId : e.users()) {
+        for (Connection c : byUser.getOrDefault(userId, Set.of())) {
+          unsubscribe(c, e.roomId());
+        }
+      }
+    }
+  }
+
+  /** Connections closed 4008 since start. */
+  public long slowConsumerCloses() {
+    return slowConsumers.sum();
+  }
+
+  void slowConsumer() {
+    slowConsumers.increment();
+  }
+
+  void rateLimited() {
+    rateLimited.increment();
+  }
+
+  /**
+   * Graceful shutdown in three steps within {@code budget}: let in-flight frames finish, let their
+   * posts be stored and acked ({@code drained}), then close every connection with 1001 and wait
+   * for the close handshakes.
+   */
+  public void shutdown(Duration budget, java.util.function.Predicate<Duration> drained) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    waitUntil(deadline, () -> all.stream().noneMatch(Connection::busy));
+    drained.test(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    all.forEach(c -> c.close(CloseCode.GOING_AWAY));
+    waitUntil(Math.min(deadline, System.nanoTime() + 2_000_000_000L), all::isEmpty);
+  }
+
+  private static void waitUntil(long deadline, java.util.function.BooleanSupplier done) {
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timers.shutdownNow();
+  }
+}

@@ -1,0 +1,148 @@
+package dev.banter.realtime;
+
+import dev.banter.auth.AccessTokens;
+import dev.banter.auth.AuthService;
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.core.Principal;
+import dev.banter.core.RateLimiter;
+import dev.banter.messages.Message;
+import dev.banter.messages.MessageService;
+import dev.banter.rooms.RoomService;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What each client frame does (SPEC §5). Runs on the connection's virtual thread, one frame at
+ * a time, so it is plain blocking code; errors thrown as {@code ApiError} become error frames.
+ */
+public final class Protocol {
+  /** Rejected sends in a row after which a client is closed with 4029. */
+  private static final int ABUSE_STRIKES = 50;
+
+  private final AccessTokens tokens;
+  private final AuthService auth;
+  private final RoomService rooms;
+  private final MessageService messages;
+  private final Gateway gateway;
+  private final RateLimiter sends;
+  private final Map<String, AtomicInteger> strikes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public Protocol(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages, Gateway gateway,
+      RateLimiter sends) {
+    this.tokens = tokens;
+    this.auth = auth;
+    this.rooms = rooms;
+    this.messages = messages;
+    this.gateway = gateway;
+    this.sends = sends;
+  }
+
+  void handle(Connection c, ClientFrame frame) {
+    if (c.principal == null) {
+      if (frame instanceof ClientFrame.Auth a) {
+        authenticate(c, a.ref(), a.token());
+      } else {
+        c.close(CloseCode.UNAUTHORIZED); // the first frame must authenticate
+      }
+      return;
+    }
+    switch (frame) {
+      case ClientFrame.Auth a -> c.reply(Frames.error(a.ref(), ApiError.badRequest("already authenticated")));
+      case ClientFrame.JoinRoom j -> gateway.join(c, j.ref(), j.roomId(), j.sinceSeq());
+      case ClientFrame.LeaveRoom l -> {
+        gateway.unsubscribe(c, l.roomId());
+        c.reply(Frames.reply("left", l.ref(), Map.of("room_id", l.roomId())));
+      }
+      case ClientFrame.SendMessage s -> send(c, s);
+      case ClientFrame.EditMessage e -> ack(c, e.ref(), Map.of("message",
+          messages.edit(c.principal, e.roomId(), e.messageId(), e.body()).view()));
+      case ClientFrame.DeleteMessage d -> {
+        messages.delete(c.principal, d.roomId(), d.messageId());
+        ack(c, d.ref(), Map.of("room_id", d.roomId(), "message_id", d.messageId()));
+      }
+      case ClientFrame.React r -> ack(c, r.ref(), Map.of("message",
+          messages.react(c.principal, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
+      case ClientFrame.Typing t -> {
+        if (!c.subscriptions.containsKey(t.roomId())) {
+          rooms.requireMember(c.principal, t.roomId());
+        }
+        gateway.typing(c.principal, t.roomId(), t.active());
+      }
+      case ClientFrame.Read r -> rooms.markRead(c.principal, r.roomId(), r.seq());
+      case ClientFrame.Ping p -> c.reply(Frames.reply("pong", p.ref(), Map.of()));
+    }
+  }
+
+  private void authenticate(Connection c, String ref, String token) {
+    Principal p;
+    try {
+      p = tokens.authenticate(token);
+    } catch (ApiError e) {
+      c.close(CloseCode.UNAUTHORIZED);
+      return;
+    }
+    var user = auth.me(p.userId());
+    c.principal = p;
+    c.sessionId = Ids.randomToken(9);
+    gateway.connected(c);
+    Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("user", user.view());
+    ready.put("session_id", c.sessionId);
+    ready.put("heartbeat_ms", gateway.limits().pingInterval().toMillis());
+    c.reply(Frames.reply("ready", ref, ready));
+  }
+
+  /** Authenticates a connection whose token came with the upgrade (?token=). */
+  void authenticateOnOpen(Connection c, String token) {
+    Thread.ofVirtual().name("banter-ws-auth").start(() -> {
+      try {
+        authenticate(c, null, token);
+      } catch (RuntimeException e) {
+        c.close(CloseCode.UNAUTHORIZED);
+      }
+    });
+  }
+
+  private void send(Connection c, ClientFrame.SendMessage s) {
+    Principal p = c.principal;
+    long wait = sends.tryAcquire(p.userId());
+    if (wait > 0) {
+      int n = strikes.computeIfAbsent(p.userId(), k -> new AtomicInteger()).incrementAndGet();
+      gateway.rateLimited();
+      if (n >= ABUSE_STRIKES) {
+        c.close(CloseCode.RATE_LIMITED);
+        return;
+      }
+      throw ApiError.rateLimited(wait);
+    }
+    strikes.remove(p.userId());
+    String ref = s.ref();
+    // Queued now, in frame order; the ack is written on the writer thread right after commit,
+    // before the new_message event, so the sender sees ack then its own message.
+    messages.postAsync(p, s.roomId(), s.body(), s.replyTo(), s.clientId(), s.attachments(),
+        (posted, error) -> {
+          if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+            c.reply(Frames.error(ref, cause instanceof ApiError api ? api
+                : new ApiError(500, "internal", "internal error", Map.of())));
+          } else {
+            Message m = posted.message();
+            c.reply(Frames.reply("ack", ref, Map.of("client_id", s.clientId(), "message", m.view())));
+          }
+        });
+  }
+
+  private static void ack(Connection c, String ref, Map<String, Object> fields) {
+    c.reply(Frames.reply("ack", ref, fields));
+  }
+
+  void disconnected(Connection c) {
+    gateway.disconnected(c);
+  }
+
+  void slowConsumerClosed() {
+    gateway.slowConsumer();
+  }
+}

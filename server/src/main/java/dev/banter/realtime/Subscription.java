@@ -1,0 +1,79 @@
+package dev.banter.realtime;
+
+import dev.banter.cluster.Event;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * One connection's live interest in one room. It remembers the last message seq delivered, so
+ * each message reaches the connection exactly once and in order; while a join replays history,
+ * live events wait in {@code pending} and are merged after it (dropping what the replay sent).
+ */
+final class Subscription {
+  final Connection connection;
+  final String roomId;
+  private long lastSeq;
+  /** A live event that arrived during the replay, with its retained bytes. */
+  private record Pending(Event event, ByteBuf bytes) {}
+
+  /** What arrived during the replay; null once live. */
+  private List<Pending> pending = new ArrayList<>();
+
+  Subscription(Connection connection, String roomId) {
+    this.connection = connection;
+    this.roomId = roomId;
+  }
+
+  /** Called by the fan-out for every event of the room; {@code bytes} stays owned by the caller. */
+  synchronized void deliver(Event e, ByteBuf bytes) {
+    if (pending != null) {
+      pending.add(new Pending(e, bytes.retainedDuplicate()));
+      return;
+    }
+    sendIfNew(e, bytes.retainedDuplicate());
+  }
+
+  private void sendIfNew(Event e, ByteBuf owned) {
+    if (e.seq() > 0) {
+      if (e.seq() <= lastSeq) {
+        owned.release();
+        return; // already sent by the replay (or twice by the bus)
+      }
+      lastSeq = e.seq();
+    }
+    connection.send(owned);
+  }
+
+  /** Records a replayed message as sent. */
+  synchronized void replayed(long seq) {
+    lastSeq = Math.max(lastSeq, seq);
+  }
+
+  synchronized long lastSeq() {
+    return lastSeq;
+  }
+
+  /** Ends the replay: sends {@code joined} (built from the final position), then what waited, then goes live. */
+  synchronized void goLive(LongFunction<ByteBuf> joined) {
+    connection.send(joined.apply(lastSeq));
+    for (Pending p : pending) {
+      sendIfNew(p.event(), p.bytes());
+    }
+    pending = null;
+  }
+
+  /** Drops what waited (the connection closed or left mid-replay). */
+  synchronized void discard() {
+    if (pending != null) {
+      pending.forEach(p -> p.bytes().release());
+      pending.clear();
+    }
+  }
+
+  /** Starts the position at {@code seq} (a join without since_seq starts at the room's current end). */
+  synchronized void startAt(long seq) {
+    lastSeq = seq;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.banter.realtime;
+
+import dev.banter.core.ApiError;
+import dev.banter.core.Json;
+import dev.banter.http.WebSocketUpgrader;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code GET /ws}: refuses a foreign {@code Origin} (cross-site WebSocket hijacking) and IPs over
+ * their connection limit before the upgrade, then swaps the HTTP handlers for the WebSocket ones.
+ */
+public final class WsUpgrade implements WebSocketUpgrader {
+  /** Frames above this are refused with close 1009 (SPEC §5). */
+  static final int MAX_FRAME_BYTES = 64 * 1024;
+
+  private final Gateway gateway;
+  private final Protocol protocol;
+  private final List<String> allowedOrigins;
+  private final boolean tls;
+  private final Map<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
+
+  public WsUpgrade(Gateway gateway, Protocol protocol, List<String> allowedOrigins, boolean tls) {
+    this.gateway = gateway;
+    this.protocol = protocol;
+    this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
+    this.tls = tls;
+  }
+
+  @Override
+  public void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String requestId) {
+    Channel ch = ctx.channel();
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin != null && !originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
+      refuse(ch, ApiError.forbidden("origin not allowed"), requestId);
+      return;
+    }
+    if (!req.method().equals(HttpMethod.GET)
+        || !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+      refuse(ch, ApiError.badRequest("expected a WebSocket upgrade"), requestId);
+      return;
+    }
+    String ip = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+    AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+    int limit = gateway.limits().perIp();
+    if (count.incrementAndGet() > limit && limit > 0) {
+      count.decrementAndGet();
+      refuse(ch, ApiError.rateLimited(1000), requestId);
+      return;
+    }
+    ch.closeFuture().addListener(f -> {
+      if (count.decrementAndGet() <= 0) {
+        perIp.remove(ip, count);
+      }
+    });
+    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(MAX_FRAME_BYTES)
+        .closeOnProtocolViolation(true)
+        .build();
+    String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
+    WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder).newHandshaker(req);
+    if (handshaker == null) {
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
+      return;
+    }
+    Connection connection = new Connection(ch, ip, protocol, gateway.limits());
+    String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("token", List.of()).stream()
+        .findFirst().orElse(null);
+    handshaker.handshake(ch, req).addListener(f -> {
+      if (!f.isSuccess()) {
+        ch.close();
+        return;
+      }
+      gateway.opened(connection);
+      if (token != null) {
+        protocol.authenticateOnOpen(connection, token);
+      } else {
+        ch.eventLoop().schedule(() -> {
+          if (connection.principal == null) {
+            connection.close(CloseCode.UNAUTHORIZED);
+          }
+        }, gateway.limits().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    });
+    ChannelPipeline p = ch.pipeline();
+    p.remove("idle");
+    p.remove("dispatcher");
+    p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
+    p.addLast("ws", connection);
+  }
+
+  private boolean originAllowed(String origin, String host) {
+    String o = origin.toLowerCase(Locale.ROOT);
+    if (allowedOrigins.contains("*") || allowedOrigins.contains(o)) {
+      return true;
+    }
+    if (!allowedOrigins.isEmpty() || host == null) {
+      return false;
+    }
+    try {
+      URI uri = new URI(o); // the server's own origin: same host and port as the request
+      return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host)
+          && (tls ? "https" : "http").equals(uri.getScheme());
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static void refuse(Channel ch, ApiError e, String requestId) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(e.status()),
+        Unpooled.wrappedBuffer(Json.write(e.body())));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+    r.headers().set("X-Request-Id", requestId);
+    r.headers().set(HttpHeaderNames.CONNECTION, "close");
+    ch.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+  }
+}
