@@ -103,7 +103,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
   }
 
-  private void enqueue(ClientFrame frame) {
+  /** Queues a frame for the connection's virtual thread; frames run one at a time, in order. */
+  void enqueue(ClientFrame frame) {
     boolean start;
     synchronized (inbox) {
       inbox.add(frame);

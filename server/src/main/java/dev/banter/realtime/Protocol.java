@@ -94,17 +94,6 @@ public final class Protocol {
     c.reply(Frames.reply("ready", ref, ready));
   }
 
-  /** Authenticates a connection whose token came with the upgrade (?token=). */
-  void authenticateOnOpen(Connection c, String token) {
-    Thread.ofVirtual().name("banter-ws-auth").start(() -> {
-      try {
-        authenticate(c, null, token);
-      } catch (RuntimeException e) {
-        c.close(CloseCode.UNAUTHORIZED);
-      }
-    });
-  }
-
   private void send(Connection c, ClientFrame.SendMessage s) {
     Principal p = c.principal;
     long wait = sends.tryAcquire(p.userId());

@@ -92,17 +92,6 @@ public final class WsUpgrade implements WebSocketUpgrader {
     handshaker.handshake(ch, req).addListener(f -> {
       if (!f.isSuccess()) {
         ch.close();
-        return;
-      }
-      gateway.opened(connection);
-      if (token != null) {
-        protocol.authenticateOnOpen(connection, token);
-      } else {
-        ch.eventLoop().schedule(() -> {
-          if (connection.principal == null) {
-            connection.close(CloseCode.UNAUTHORIZED);
-          }
-        }, gateway.limits().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
       }
     });
     ChannelPipeline p = ch.pipeline();
@@ -110,6 +99,17 @@ public final class WsUpgrade implements WebSocketUpgrader {
     p.remove("dispatcher");
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
     p.addLast("ws", connection);
+    gateway.opened(connection);
+    if (token != null) {
+      // First in the connection's queue, so frames the client sends right away wait for it.
+      connection.enqueue(new ClientFrame.Auth(null, token));
+    } else {
+      ch.eventLoop().schedule(() -> {
+        if (connection.principal == null) {
+          connection.close(CloseCode.UNAUTHORIZED);
+        }
+      }, gateway.limits().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   private boolean originAllowed(String origin, String host) {

@@ -143,4 +143,11 @@ public final class TestServer implements AutoCloseable {
       // temp files; nothing to do
     }
   }
+
+  /** The test DSL for a server running elsewhere (another process). */
+  public record RemoteApi(String baseUrl) {
+    public Api api() {
+      return new Api(baseUrl);
+    }
+  }
 }
