@@ -137,7 +137,11 @@ public final class Gateway implements AutoCloseable {
     unsubscribe(c, roomId);
     Subscription sub = new Subscription(c, roomId);
     c.subscriptions.put(roomId, sub);
-    byRoom.computeIfAbsent(roomId, k -> ConcurrentHashMap.newKeySet()).add(sub);
+    byRoom.compute(roomId, (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
+      Set<Subscription> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+      s.add(sub);
+      return s;
+    });
     // Read the end of the room only now that live events are being caught: anything later arrives live.
     Room room;
     try {

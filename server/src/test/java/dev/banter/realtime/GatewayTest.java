@@ -293,7 +293,15 @@ class GatewayTest {
     });
     JsonNode joined = join(reader, room, 0L);
     writer.join();
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> seqs(reader, room).size() >= 100);
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(20))
+          .failFast("an error frame arrived", () -> poster.ofType("error").size() + reader.ofType("error").size() > 0)
+          .until(() -> seqs(reader, room).size() >= 100);
+    } catch (RuntimeException e) {
+      throw new AssertionError("joined=" + joined + " seqs=" + seqs(reader, room) + " reader errors="
+          + reader.ofType("error") + " poster errors=" + poster.ofType("error") + " acks=" + poster.ofType("ack").size(),
+          e);
+    }
     assertThat(seqs(reader, room)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
     List<JsonNode> frames = reader.frames();
     int joinedAt = frames.indexOf(joined);
