@@ -6,7 +6,6 @@ import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
 import dev.banter.core.Principal;
-import dev.banter.rooms.Room;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import java.time.Clock;
@@ -65,7 +64,7 @@ public final class MessageService implements AutoCloseable {
     if (attachments != null && !attachments.isEmpty()) {
       throw ApiError.validation("attachments", "attachments are not supported by this server yet");
     }
-    rooms.requireMember(p, roomId);
+    rooms.requireRole(p, roomId);
     User author = db.jdbi().withHandle(h -> {
       if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
         throw ApiError.validation("reply_to", "reply_to must be a message of this room");
@@ -112,7 +111,7 @@ public final class MessageService implements AutoCloseable {
     if (before != null && after != null) {
       throw ApiError.badRequest("use either before or after, not both");
     }
-    rooms.requireMember(p, roomId);
+    rooms.requireRole(p, roomId);
     return db.jdbi().withHandle(h -> {
       List<Message> rows = Messages.page(h, roomId, before, after, limit + 1);
       boolean more = rows.size() > limit;
@@ -123,7 +122,7 @@ public final class MessageService implements AutoCloseable {
 
   public Message edit(Principal p, String roomId, String messageId, String rawBody) {
     String body = MessageFields.body(rawBody);
-    rooms.requireMember(p, roomId);
+    rooms.requireRole(p, roomId);
     long now = clock.millis();
     Message edited = db.jdbi().inTransaction(h -> {
       Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
@@ -141,10 +140,11 @@ public final class MessageService implements AutoCloseable {
   }
 
   public void delete(Principal p, String roomId, String messageId) {
-    Room room = rooms.requireMember(p, roomId);
+    String role = rooms.requireRole(p, roomId);
+    boolean moderator = role.equals("owner") || role.equals("admin");
     Message removed = db.jdbi().inTransaction(h -> {
       Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
-      if (!m.authorId().equals(p.userId()) && !room.canModerate()) {
+      if (!m.authorId().equals(p.userId()) && !moderator) {
         throw ApiError.forbidden("only the author or the room's owners and admins can delete a message");
       }
       return Messages.tombstone(h, messageId) ? m : null;
@@ -158,7 +158,7 @@ public final class MessageService implements AutoCloseable {
   /** Adds ({@code on}) or removes the caller's reaction; returns the message with its reactions. */
   public Message react(Principal p, String roomId, String messageId, String rawEmoji, boolean on) {
     String emoji = MessageFields.emoji(rawEmoji);
-    rooms.requireMember(p, roomId);
+    rooms.requireRole(p, roomId);
     long now = clock.millis();
     boolean[] changed = new boolean[1];
     Message m = db.jdbi().inTransaction(h -> {

@@ -104,6 +104,64 @@ final class MessageWriter implements AutoCloseable {
     // Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock).
     List<Post> ordered = new ArrayList<>(batch);
     ordered.sort(Comparator.comparing(Post::roomId));
+    List<Posted> results;
+    try {
+      results = db.jdbi().inTransaction(h -> storeBatch(h, ordered));
+    } catch (RuntimeException e) {
+      writeOneByOne(ordered); // a repeated client_id, a vanished room, a failed insert: sort it out post by post
+      return;
+    }
+    List<Message> stored = new ArrayList<>(ordered.size());
+    for (int i = 0; i < ordered.size(); i++) {
+      stored.add(results.get(i).message());
+      ordered.get(i).done().complete(results.get(i));
+    }
+    afterCommit.accept(stored);
+  }
+
+  /** The fast path found something only the careful path can settle; its transaction is rolled back. */
+  private static final class Conflict extends RuntimeException {
+    Conflict() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The whole batch in a few statements: one seq update per room, one batched insert, one batched
+   * read-marker update. Assumes no post repeats a client_id; if one does (the insert skips it),
+   * throws {@link Conflict} and the batch goes the careful way instead.
+   */
+  private static List<Posted> storeBatch(Handle h, List<Post> posts) {
+    long[] seqs = new long[posts.size()];
+    int i = 0;
+    while (i < posts.size()) {
+      String room = posts.get(i).roomId();
+      int j = i;
+      while (j < posts.size() && posts.get(j).roomId().equals(room)) {
+        j++;
+      }
+      long last = Messages.takeSeqs(h, room, j - i, posts.get(j - 1).now()).orElseThrow(Conflict::new);
+      for (int k = i; k < j; k++) {
+        seqs[k] = last - (j - 1 - k);
+      }
+      i = j;
+    }
+    List<Message> messages = new ArrayList<>(posts.size());
+    for (int k = 0; k < posts.size(); k++) {
+      Post p = posts.get(k);
+      User a = p.author();
+      messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], a.id(), a.username(), a.displayName(),
+          a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of()));
+    }
+    if (Messages.insertAll(h, messages) != messages.size()) {
+      throw new Conflict();
+    }
+    Messages.markAuthorsRead(h, messages);
+    return messages.stream().map(m -> new Posted(m, true)).toList();
+  }
+
+  /** The careful path: each post in its own savepoint, with its client_id looked up first. */
+  private void writeOneByOne(List<Post> ordered) {
     List<Posted> results = new ArrayList<>(ordered.size());
     List<RuntimeException> failures = new ArrayList<>(ordered.size());
     db.jdbi().useTransaction(h -> {

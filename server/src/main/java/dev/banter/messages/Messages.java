@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The SQL of messages and reactions. Every method runs in the caller's handle (and transaction). */
 final class Messages {
@@ -42,6 +43,51 @@ final class Messages {
     return h.createQuery("""
         UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :room RETURNING last_seq
         """).bind("now", now).bind("room", roomId).mapTo(Long.class).findOne();
+  }
+
+  /** Takes {@code n} seqs at once; returns the last of them (locking the room row until commit). */
+  static Optional<Long> takeSeqs(Handle h, String roomId, int n, long now) {
+    return h.createQuery("""
+        UPDATE rooms SET last_seq = last_seq + :n, last_activity_at = :now WHERE id = :room RETURNING last_seq
+        """).bind("n", n).bind("now", now).bind("room", roomId).mapTo(Long.class).findOne();
+  }
+
+  /**
+   * Inserts every message in one batch; a message whose (room, author, client_id) exists already
+   * is skipped, not failed. Returns how many were inserted.
+   */
+  static int insertAll(Handle h, List<Message> messages) {
+    PreparedBatch batch = h.prepareBatch("""
+        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted)
+        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted)
+        ON CONFLICT (room_id, author_id, client_id) DO NOTHING
+        """);
+    for (Message m : messages) {
+      batch.bind("id", m.id()).bind("room", m.roomId()).bind("seq", m.seq()).bind("author", m.authorId())
+          .bind("body", m.body()).bind("replyTo", m.replyTo()).bind("client", m.clientId())
+          .bind("now", m.createdAt()).bind("deleted", false).add();
+    }
+    int inserted = 0;
+    for (int count : batch.execute()) {
+      inserted += count;
+    }
+    return inserted;
+  }
+
+  /** Moves each author's read marker to their newest message of the batch. */
+  static void markAuthorsRead(Handle h, List<Message> messages) {
+    Map<String, Message> newest = new LinkedHashMap<>();
+    for (Message m : messages) {
+      newest.merge(m.roomId() + "/" + m.authorId(), m, (a, b) -> a.seq() >= b.seq() ? a : b);
+    }
+    PreparedBatch batch = h.prepareBatch("""
+        UPDATE room_members SET last_read_seq = :seq
+         WHERE room_id = :room AND user_id = :user AND last_read_seq < :seq
+        """);
+    for (Message m : newest.values()) {
+      batch.bind("seq", m.seq()).bind("room", m.roomId()).bind("user", m.authorId()).add();
+    }
+    batch.execute();
   }
 
   static void insert(Handle h, String id, String roomId, long seq, String authorId, String body, String replyTo,

@@ -66,7 +66,7 @@ public final class Protocol {
           messages.react(c.principal, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
       case ClientFrame.Typing t -> {
         if (!c.subscriptions.containsKey(t.roomId())) {
-          rooms.requireMember(c.principal, t.roomId());
+          rooms.requireRole(c.principal, t.roomId());
         }
         gateway.typing(c.principal, t.roomId(), t.active());
       }

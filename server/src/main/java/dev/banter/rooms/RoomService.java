@@ -85,6 +85,16 @@ public final class RoomService {
     return room;
   }
 
+  /** The caller's role in a room they belong to: 404 when absent, 403 when not a member. Cheaper than the room. */
+  public String requireRole(Principal p, String roomId) {
+    String[] m = db.jdbi().withHandle(h -> Rooms.membership(h, roomId, p.userId()))
+        .orElseThrow(() -> ApiError.notFound("no such room"));
+    if (m[1] == null) {
+      throw ApiError.forbidden("you are not a member of this room");
+    }
+    return m[1];
+  }
+
   private Room find(String roomId, String viewer) {
     return db.jdbi().withHandle(h -> Rooms.byId(h, roomId, viewer))
         .orElseThrow(() -> ApiError.notFound("no such room"));

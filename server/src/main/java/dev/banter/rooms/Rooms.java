@@ -29,6 +29,16 @@ final class Rooms {
     return h.createQuery(SELECT + " WHERE r.id = :id").bind("id", id).bind("viewer", viewer).map(MAPPER).findOne();
   }
 
+  /** Whether the room exists and the caller's role in it (null when not a member): the cheap check. */
+  static Optional<String[]> membership(Handle h, String roomId, String userId) {
+    return h.createQuery("""
+        SELECT r.visibility, m.role FROM rooms r
+          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
+         WHERE r.id = :room
+        """).bind("room", roomId).bind("user", userId)
+        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne();
+  }
+
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {
     return h.createQuery(SELECT + " WHERE r.name_key = :key").bind("key", nameKey).bind("viewer", viewer)
         .map(MAPPER).findOne();
