@@ -13,6 +13,7 @@ import dev.banter.config.ConfigLoader;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
 import dev.banter.http.Routes;
+import dev.banter.http.StaticFiles;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
@@ -120,6 +121,8 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
+      StaticFiles web = new StaticFiles("/web");
+      web.mount(routes);
 
       Gateway gateway = new Gateway(rooms, messages, users, bus, clock, new Gateway.Limits(config.wsPingInterval(),
           config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
@@ -132,7 +135,7 @@ public final class Banter implements AutoCloseable {
       HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
-          blocking, upgrade);
+          blocking, upgrade, web);
       return new Banter(config, db, bus, messages, gateway, http, blocking);
     } catch (Exception e) {
       if (messages != null) {

@@ -69,6 +69,15 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Routes.Lookup lookup = context.routes().find(msg.method(), uri.path());
     String id = requestId;
+    boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
+    if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
+        && !uri.path().startsWith("/api/")) {
+      Request request = new Request(msg.method(), uri.path(), Map.of(), uri.parameters(), msg.headers(), new byte[0],
+          clientIp(channel), id);
+      boolean keepAlive2 = keepAlive;
+      tail = tail.thenRunAsync(() -> serveStatic(channel, request, keepAlive2), context.blocking());
+      return;
+    }
     if (lookup.match() == null) {
       FullHttpResponse response = lookup.allowed().isEmpty()
           ? error(ApiError.notFound("no route for " + msg.method() + " " + uri.path()), id)
@@ -101,6 +110,15 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     access.info("{} {} {} {}ms ip={}", request.method(), route.template, status,
         (System.nanoTime() - started) / 1_000_000, request.clientIp());
     MDC.remove("request_id");
+  }
+
+  private void serveStatic(Channel channel, Request request, boolean keepAlive) {
+    Response r = context.staticFiles().respond(request, request.path());
+    FullHttpResponse response = r == null
+        ? error(ApiError.notFound("no route for GET " + request.path()), request.requestId())
+        : response(HttpResponseStatus.valueOf(r.status()), (byte[]) r.body(), r.contentType(), r.headers(),
+            request.requestId());
+    write(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
   }
 
   private FullHttpResponse handle(Route route, Request request) throws Exception {

@@ -42,7 +42,7 @@ public final class HttpServer implements AutoCloseable {
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking, WebSocketUpgrader upgrader) {}
+      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -53,9 +53,9 @@ public final class HttpServer implements AutoCloseable {
   }
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
-      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader)
-      throws InterruptedException {
-    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader);
+      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
+      StaticFiles staticFiles) throws InterruptedException {
+    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

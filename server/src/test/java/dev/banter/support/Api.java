@@ -121,7 +121,8 @@ public final class Api {
   public Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> resp = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = resp.body().isEmpty() ? null : JSON.readTree(resp.body());
+      boolean isJson = resp.headers().firstValue("Content-Type").orElse("").contains("json");
+      JsonNode json = resp.body().isEmpty() || !isJson ? null : JSON.readTree(resp.body());
       return new Reply(resp.statusCode(), json, resp);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
