@@ -7,6 +7,10 @@ import dev.banter.auth.JwtSecret;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.EventBus;
 import dev.banter.cluster.LocalBus;
+import dev.banter.cluster.LocalPresence;
+import dev.banter.cluster.Presence;
+import dev.banter.cluster.RedisBus;
+import dev.banter.cluster.RedisPresence;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigException;
 import dev.banter.config.ConfigLoader;
@@ -30,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -46,16 +51,18 @@ public final class Banter implements AutoCloseable {
   private final Config config;
   private final Database db;
   private final EventBus bus;
+  private final Presence presence;
   private final MessageService messages;
   private final Gateway gateway;
   private final HttpServer http;
   private final ExecutorService blocking;
 
-  private Banter(Config config, Database db, EventBus bus, MessageService messages, Gateway gateway,
-      HttpServer http, ExecutorService blocking) {
+  private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
+      Gateway gateway, HttpServer http, ExecutorService blocking) {
     this.config = config;
     this.db = db;
     this.bus = bus;
+    this.presence = presence;
     this.messages = messages;
     this.gateway = gateway;
     this.http = http;
@@ -93,6 +100,9 @@ public final class Banter implements AutoCloseable {
   /** Starts a server with {@code config}; the caller closes it. */
   public static Banter start(Config config) throws Exception {
     Logger log = LoggerFactory.getLogger(Banter.class);
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      logs.putProperty("node_id", config.nodeId()); // in every JSON line; %property{node_id} in text
+    }
     log.info("starting with {}", config);
     if (config.allowedOrigins().contains("*")) {
       log.warn("BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");
@@ -100,7 +110,7 @@ public final class Banter implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Database db = Database.open(config);
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
-    EventBus bus = new LocalBus();
+    EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId())).orElseGet(LocalBus::new);
     MessageService messages = null;
     Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
@@ -116,7 +126,7 @@ public final class Banter implements AutoCloseable {
       UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
-      new HealthRoutes(db).mount(routes);
+      new HealthRoutes(db, bus).mount(routes);
       new AuthRoutes(auth, users).mount(routes);
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
@@ -124,7 +134,11 @@ public final class Banter implements AutoCloseable {
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
 
-      Gateway gateway = new Gateway(rooms, messages, users, bus, clock, new Gateway.Limits(config.wsPingInterval(),
+      Presence presence = bus instanceof RedisBus redis
+          ? new RedisPresence(redis, config.presenceTtl(), clock, () -> gatewayRef[0] == null ? Set.of()
+              : gatewayRef[0].localUsers())
+          : new LocalPresence();
+      Gateway gateway = new Gateway(rooms, messages, users, bus, presence, clock, new Gateway.Limits(config.wsPingInterval(),
           config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
           config.wsPerIp()));
       gatewayRef[0] = gateway;
@@ -136,12 +150,13 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
           blocking, upgrade, web);
-      return new Banter(config, db, bus, messages, gateway, http, blocking);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking);
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
       }
       blocking.shutdownNow();
+      bus.close();
       db.close();
       throw e;
     }
@@ -190,6 +205,7 @@ public final class Banter implements AutoCloseable {
     http.close();
     blocking.shutdown();
     gateway.close();
+    presence.close();
     bus.close();
     db.close();
   }

@@ -31,6 +31,10 @@ public final class UserService {
     db.jdbi().useHandle(h -> Users.touch(h, userId, now));
   }
 
+  public java.util.Optional<String> usernameOf(String userId) {
+    return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(User::username);
+  }
+
   public boolean isOnline(String userId) {
     return online.test(userId);
   }

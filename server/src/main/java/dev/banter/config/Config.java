@@ -34,20 +34,14 @@ public record Config(
     Duration wsIdleTimeout,
     Duration wsAuthTimeout,
     long wsQueueBytes,
-    int wsReplayLimit) {
+    int wsReplayLimit,
+    Duration presenceTtl) {
 
   /** How log lines are written. */
   public enum LogFormat { TEXT, JSON }
 
   public boolean usesPostgres() {
     return database.isPresent();
-  }
-
-  public Config withPort(int newPort) {
-    return new Config(host, newPort, dataDir, database, redisUrl, nodeId, jwtSecret, accessTokenTtl,
-        refreshTokenTtl, allowedOrigins, guestAccess, admins, messageRate, messageBurst, authRatePerMinute,
-        httpRatePerMinute, wsPerIp, uploadMaxBytes, logFormat, shutdownDrain, tlsCert, tlsKey, wsPingInterval,
-        wsIdleTimeout, wsAuthTimeout, wsQueueBytes, wsReplayLimit);
   }
 
   @Override
@@ -64,6 +58,6 @@ public record Config(
         + ", uploadMaxBytes=" + uploadMaxBytes + ", logFormat=" + logFormat
         + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
         + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout
-        + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + "]";
+        + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + ", presenceTtl=" + presenceTtl + "]";
   }
 }

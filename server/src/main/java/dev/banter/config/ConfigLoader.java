@@ -49,6 +49,10 @@ public final class ConfigLoader {
         throw new ConfigException(Setting.REDIS_URL, "expected redis://host:port");
       }
     });
+    if (redis.isPresent() && database.isEmpty()) {
+      throw new ConfigException(Setting.REDIS_URL,
+          "cluster mode needs PostgreSQL: set BANTER_DATABASE_URL too (nodes must share one database; SQLite is one node's file)");
+    }
     String nodeId = optional(Setting.NODE_ID).orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
     Optional<byte[]> secret = optional(Setting.JWT_SECRET).map(s -> s.getBytes(StandardCharsets.UTF_8));
     secret.ifPresent(s -> {
@@ -97,7 +101,8 @@ public final class ConfigLoader {
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
-        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000));
+        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
+        duration(Setting.PRESENCE_TTL));
   }
 
   private String text(Setting s) {

@@ -28,7 +28,8 @@ public enum Setting {
   WS_IDLE_TIMEOUT("BANTER_WS_IDLE_TIMEOUT", "60s", "a WebSocket silent this long is closed"),
   WS_AUTH_TIMEOUT("BANTER_WS_AUTH_TIMEOUT", "10s", "time a new WebSocket has to send its auth frame"),
   WS_QUEUE_BYTES("BANTER_WS_QUEUE_BYTES", "1048576", "outbound bytes a WebSocket may have waiting before it is closed 4008"),
-  WS_REPLAY_LIMIT("BANTER_WS_REPLAY_LIMIT", "1000", "messages a join_room replays at most (more → truncated: true)");
+  WS_REPLAY_LIMIT("BANTER_WS_REPLAY_LIMIT", "1000", "messages a join_room replays at most (more → truncated: true)"),
+  PRESENCE_TTL("BANTER_PRESENCE_TTL", "30s", "cluster: a dead node's users go offline within this time");
 
   public final String variable;
   public final String defaultValue;

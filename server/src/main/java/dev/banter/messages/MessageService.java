@@ -177,6 +177,28 @@ public final class MessageService implements AutoCloseable {
     return m;
   }
 
+  /** The stored messages of a room with seq in (after, upTo], oldest first (no access check: internal). */
+  public List<Message> range(String roomId, long after, long upTo) {
+    return db.jdbi().withHandle(h -> {
+      List<Message> out = new ArrayList<>();
+      long cursor = after;
+      while (cursor < upTo) {
+        List<Message> page = Messages.page(h, roomId, null, cursor, 500);
+        for (Message m : page) {
+          if (m.seq() > upTo) {
+            return Messages.withReactions(h, out);
+          }
+          out.add(m);
+          cursor = m.seq();
+        }
+        if (page.size() < 500) {
+          break;
+        }
+      }
+      return Messages.withReactions(h, out);
+    });
+  }
+
   /** The newest message of each room, for the room list. */
   public Map<String, Message> latest(Collection<String> roomIds) {
     Map<String, Message> out = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.banter.ops;
 
+import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Routes;
@@ -10,9 +11,11 @@ import java.util.Map;
 /** Liveness ({@code /health}, {@code /healthz}) and readiness ({@code /ready}) of SPEC §6. */
 public final class HealthRoutes {
   private final Database db;
+  private final EventBus bus;
 
-  public HealthRoutes(Database db) {
+  public HealthRoutes(Database db, EventBus bus) {
     this.db = db;
+    this.bus = bus;
   }
 
   public void mount(Routes r) {
@@ -29,8 +32,13 @@ public final class HealthRoutes {
     Map<String, Object> checks = new LinkedHashMap<>();
     boolean database = db.isHealthy();
     checks.put("database", database ? "up" : "down");
-    if (!database) {
-      throw ApiError.unavailable("not ready", checks);
+    String busProblem = bus.problem();
+    if (!(bus instanceof dev.banter.cluster.LocalBus)) {
+      checks.put("redis", busProblem == null ? "up" : "down");
+    }
+    if (!database || busProblem != null) {
+      // Degraded: this node still serves its own clients, but a load balancer should prefer others.
+      throw ApiError.unavailable(database ? "degraded: " + busProblem : "not ready", checks);
     }
     return Map.of("status", "ready", "checks", checks);
   }

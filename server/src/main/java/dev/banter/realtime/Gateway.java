@@ -3,6 +3,7 @@ package dev.banter.realtime;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
+import dev.banter.cluster.Presence;
 import dev.banter.core.Principal;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
@@ -41,6 +42,12 @@ public final class Gateway implements AutoCloseable {
   private final MessageService messages;
   private final UserService users;
   private final EventBus bus;
+  private final Presence presence;
+  /** The newest seq this node delivered per room with local subscribers: a jump past it is a gap to fill. */
+  private final Map<String, Long> roomSeq = new ConcurrentHashMap<>();
+  /** Every event is fanned out on this one thread, in arrival order (gap fills read the database here). */
+  private final java.util.concurrent.ExecutorService fanout =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-fanout").daemon().factory());
   private final Clock clock;
   private final Limits limits;
   private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
@@ -52,24 +59,32 @@ public final class Gateway implements AutoCloseable {
   final LongAdder slowConsumers = new LongAdder();
   final LongAdder rateLimited = new LongAdder();
 
-  public Gateway(RoomService rooms, MessageService messages, UserService users, EventBus bus, Clock clock,
-      Limits limits) {
+  public Gateway(RoomService rooms, MessageService messages, UserService users, EventBus bus, Presence presence,
+      Clock clock, Limits limits) {
     this.rooms = rooms;
     this.messages = messages;
     this.users = users;
     this.bus = bus;
+    this.presence = presence;
     this.clock = clock;
     this.limits = limits;
-    bus.subscribe(this::fanOut);
+    bus.subscribe(e -> fanout.execute(() -> fanOut(e)));
+    bus.onResync(() -> fanout.execute(this::resync));
+    presence.onLost(userId -> Thread.ofVirtual().start(() -> announce(userId, false)));
   }
 
   Limits limits() {
     return limits;
   }
 
-  /** Whether {@code userId} has a live connection on this node. */
+  /** Whether {@code userId} has a live connection on this node or, in a cluster, on any node. */
   public boolean isOnline(String userId) {
-    return byUser.containsKey(userId);
+    return byUser.containsKey(userId) || presence.isOnline(userId);
+  }
+
+  /** The users with a connection on this node. */
+  public Set<String> localUsers() {
+    return Set.copyOf(byUser.keySet());
   }
 
   public int connections() {
@@ -91,8 +106,8 @@ public final class Gateway implements AutoCloseable {
       s.add(c);
       return s;
     });
-    if (first[0]) {
-      presence(c.principal, true);
+    if (first[0] && presence.arrived(userId)) {
+      announce(c.principal.username(), userId, true);
     }
   }
 
@@ -117,14 +132,21 @@ public final class Gateway implements AutoCloseable {
       Principal p = c.principal;
       Thread.ofVirtual().name("banter-offline").start(() -> {
         users.seen(p.userId(), clock.millis());
-        presence(p, false);
+        // A quick reconnect may have brought the user back meanwhile: then nothing departed.
+        if (!byUser.containsKey(p.userId()) && presence.departed(p.userId())) {
+          announce(p.username(), p.userId(), false);
+        }
       });
     }
   }
 
-  private void presence(Principal p, boolean online) {
-    List<String> audience = rooms.coMembers(p.userId());
-    bus.publish(new Event(Event.PRESENCE, null, 0, audience, Map.of("user", p.username(), "online", online)));
+  private void announce(String userId, boolean online) {
+    users.usernameOf(userId).ifPresent(name -> announce(name, userId, online));
+  }
+
+  private void announce(String username, String userId, boolean online) {
+    List<String> audience = rooms.coMembers(userId);
+    bus.publish(new Event(Event.PRESENCE, null, 0, audience, Map.of("user", username, "online", online)));
   }
 
   // ---- rooms ----
@@ -142,6 +164,7 @@ public final class Gateway implements AutoCloseable {
       s.add(sub);
       return s;
     });
+    bus.watchRoom(roomId); // returns once other nodes' events of the room reach us
     // Read the end of the room only now that live events are being caught: anything later arrives live.
     Room room;
     try {
@@ -151,6 +174,7 @@ public final class Gateway implements AutoCloseable {
       throw e;
     }
     long end = room.lastSeq();
+    roomSeq.merge(roomId, end, Math::max);
     boolean truncated = false;
     if (sinceSeq == null || sinceSeq >= end) {
       sub.startAt(sinceSeq == null ? end : sinceSeq);
@@ -200,10 +224,18 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void removeSubscription(Subscription s) {
+    boolean[] removed = new boolean[1];
     byRoom.computeIfPresent(s.roomId, (k, set) -> {
-      set.remove(s);
-      return set.isEmpty() ? null : set;
+      removed[0] = set.remove(s);
+      if (set.isEmpty()) {
+        roomSeq.remove(s.roomId);
+        return null;
+      }
+      return set;
     });
+    if (removed[0]) {
+      bus.unwatchRoom(s.roomId);
+    }
   }
 
   // ---- typing ----
@@ -240,7 +272,37 @@ public final class Gateway implements AutoCloseable {
 
   // ---- fan-out ----
 
+  /**
+   * Redis may drop events (at most once) and nodes publish in parallel: a new message whose seq
+   * jumps past the last one delivered here first brings the missing ones from the database.
+   */
+  private void fillGap(Event e) {
+    if (!Event.NEW_MESSAGE.equals(e.type()) || e.roomId() == null) {
+      return;
+    }
+    Long last = roomSeq.get(e.roomId());
+    if (last != null && e.seq() > last + 1) {
+      deliverFromStore(e.roomId(), last, e.seq() - 1);
+    }
+    roomSeq.computeIfPresent(e.roomId(), (k, v) -> Math.max(v, e.seq()));
+  }
+
+  /** Delivers the stored messages with seq in (after, upTo] of a room to its subscribers here. */
+  private void deliverFromStore(String roomId, long after, long upTo) {
+    for (Message m : messages.range(roomId, after, upTo)) {
+      fanOut(new Event(Event.NEW_MESSAGE, roomId, m.seq(), List.of(), Map.of("message", m.view())));
+    }
+  }
+
+  /** After the bus lost its connection: every live room is read forward from its last delivered seq. */
+  private void resync() {
+    for (Map.Entry<String, Long> room : Map.copyOf(roomSeq).entrySet()) {
+      deliverFromStore(room.getKey(), room.getValue(), Long.MAX_VALUE);
+    }
+  }
+
   private void fanOut(Event e) {
+    fillGap(e);
     Set<Subscription> subs = e.roomId() == null ? null : byRoom.get(e.roomId());
     boolean targeted = !e.users().isEmpty();
     if ((subs == null || subs.isEmpty()) && (!targeted || e.users().stream().noneMatch(byUser::containsKey))) {
@@ -328,5 +390,11 @@ public final class Gateway implements AutoCloseable {
   @Override
   public void close() {
     timers.shutdownNow();
+    fanout.shutdown();
+    try {
+      fanout.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -1,0 +1,25 @@
+package dev.banter.cluster;
+
+import java.util.function.Consumer;
+
+/**
+ * Who is online across the deployment. The gateway tells it when a user's first connection on
+ * this node opens and when the last one closes; it answers whether that changed the user's
+ * presence anywhere. Calls may block briefly (network): never call from an event loop.
+ */
+public interface Presence extends AutoCloseable {
+  /** The user's first connection on this node opened; true when they were offline everywhere. */
+  boolean arrived(String userId);
+
+  /** The user's last connection on this node closed; true when they are now offline everywhere. */
+  boolean departed(String userId);
+
+  /** Whether the user has a connection on any node that is alive. */
+  boolean isOnline(String userId);
+
+  /** Called with each user who went offline because the node holding them died. */
+  default void onLost(Consumer<String> userWentOffline) {}
+
+  @Override
+  default void close() {}
+}

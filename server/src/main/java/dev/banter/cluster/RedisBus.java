@@ -1,0 +1,169 @@
+package dev.banter.cluster;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.banter.core.Json;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The event bus of a cluster: every event is delivered to this node's listeners at once, then
+ * published on Redis for the other nodes. Channels: one per room ({@code banter:r:<room id>}),
+ * subscribed only while this node has a subscriber in the room; and one for events addressed
+ * to users ({@code banter:u}: invites, presence, deletions), which every node receives and
+ * filters by its own connections. Redis pub/sub is at-most-once: what a node misses while
+ * disconnected is read back from the database by seq ({@link #onResync}).
+ */
+public final class RedisBus implements EventBus {
+  private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
+  static final String USERS_CHANNEL = "banter:u";
+  private static final String ROOM_PREFIX = "banter:r:";
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  private final String nodeId;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> pub;
+  private final StatefulRedisPubSubConnection<String, String> sub;
+  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> resync = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> watched = new ConcurrentHashMap<>();
+  /** Events from Redis are handed to one thread, in arrival order: never on Lettuce's event loop. */
+  private final ExecutorService inbound =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-bus-in").daemon().factory());
+
+  /** A message on Redis: the event and the node that published it. */
+  record Envelope(String origin, String type, String roomId, long seq, List<String> users, Map<String, Object> body) {}
+
+  public RedisBus(String redisUrl, String nodeId) {
+    this.nodeId = nodeId;
+    RedisURI uri = RedisURI.create(redisUrl);
+    uri.setTimeout(COMMAND_TIMEOUT);
+    this.client = RedisClient.create(uri);
+    // While Redis is away, fail commands at once instead of queueing stale events for later.
+    client.setOptions(ClientOptions.builder()
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .autoReconnect(true)
+        .build());
+    this.pub = client.connect();
+    this.sub = client.connectPubSub();
+    sub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String channel, String message) {
+        inbound.execute(() -> receive(message));
+      }
+    });
+    sub.sync().subscribe(USERS_CHANNEL);
+    // Any (re)activation may follow a gap: re-read the live rooms (harmless when nothing was missed).
+    client.getResources().eventBus().get().subscribe(e -> {
+      if (e instanceof ConnectionActivatedEvent) {
+        log.info("redis connection active; re-reading live rooms from the database");
+        inbound.execute(() -> resync.forEach(Runnable::run));
+      }
+    });
+  }
+
+  @Override
+  public void publish(Event e) {
+    deliver(e);
+    String channel = e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
+    String payload = new String(Json.write(new Envelope(nodeId, e.type(), e.roomId(), e.seq(), e.users(), e.body())),
+        java.nio.charset.StandardCharsets.UTF_8);
+    pub.async().publish(channel, payload).exceptionally(err -> {
+      log.warn("publishing {} to redis failed: {}", e.type(), err.toString());
+      return null;
+    });
+  }
+
+  private void receive(String payload) {
+    Envelope env;
+    try {
+      env = Json.MAPPER.readValue(payload, new TypeReference<Envelope>() {});
+    } catch (Exception ex) {
+      log.warn("unreadable event on redis: {}", ex.toString());
+      return;
+    }
+    if (nodeId.equals(env.origin())) {
+      return; // delivered locally when published
+    }
+    deliver(new Event(env.type(), env.roomId(), env.seq(), env.users() == null ? List.of() : env.users(),
+        env.body() == null ? Map.of() : new LinkedHashMap<>(env.body())));
+  }
+
+  private void deliver(Event e) {
+    for (Consumer<Event> l : listeners) {
+      try {
+        l.accept(e);
+      } catch (RuntimeException ex) {
+        log.error("event listener failed on {}", e.type(), ex);
+      }
+    }
+  }
+
+  @Override
+  public void subscribe(Consumer<Event> listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void watchRoom(String roomId) {
+    if (watched.merge(roomId, 1, Integer::sum) == 1) {
+      try {
+        sub.async().subscribe(ROOM_PREFIX + roomId).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        // Redis is away: Lettuce subscribes again when it reconnects, and the resync reads what was missed.
+        log.warn("subscribing to room {} failed: {}", roomId, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void unwatchRoom(String roomId) {
+    Integer left = watched.computeIfPresent(roomId, (k, n) -> n <= 1 ? null : n - 1);
+    if (left == null) {
+      sub.async().unsubscribe(ROOM_PREFIX + roomId);
+    }
+  }
+
+  @Override
+  public void onResync(Runnable action) {
+    resync.add(action);
+  }
+
+  @Override
+  public String problem() {
+    return pub.isOpen() && sub.isOpen() ? null : "redis unreachable";
+  }
+
+  /** The connection presence uses for its keys. */
+  StatefulRedisConnection<String, String> commands() {
+    return pub;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public void close() {
+    sub.close();
+    pub.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    inbound.shutdownNow();
+  }
+}

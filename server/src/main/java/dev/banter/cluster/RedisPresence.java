@@ -1,0 +1,147 @@
+package dev.banter.cluster;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence across nodes in Redis. Keys:
+ * {@code banter:online:<user>} — sorted set of node ids, scored by when that node's claim expires;
+ * {@code banter:node:<node>:users} — the users a node holds;
+ * {@code banter:nodes} — node ids scored by their last heartbeat.
+ * Every {@code ttl/3} a node renews its claims and heartbeat; a claim not renewed lapses after
+ * {@code ttl}, so a dead node's users read as offline within {@code ttl}, and the first live
+ * node to notice the dead one announces them offline. While Redis is away, only this node's
+ * own connections count.
+ */
+public final class RedisPresence implements Presence {
+  private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
+  private static final String NODES = "banter:nodes";
+
+  private final RedisCommands<String, String> redis;
+  private final String nodeId;
+  private final Duration ttl;
+  private final Clock clock;
+  private final Supplier<Set<String>> localUsers;
+  private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
+
+  /** @param localUsers every user with a connection on this node (renewed each heartbeat) */
+  public RedisPresence(RedisBus bus, Duration ttl, Clock clock, Supplier<Set<String>> localUsers) {
+    this.redis = bus.commands().sync();
+    this.nodeId = bus.nodeId();
+    this.ttl = ttl;
+    this.clock = clock;
+    this.localUsers = localUsers;
+    long period = Math.max(100, ttl.toMillis() / 3);
+    timer.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  private static String online(String userId) {
+    return "banter:online:" + userId;
+  }
+
+  private String users(String node) {
+    return "banter:node:" + node + ":users";
+  }
+
+  @Override
+  public boolean arrived(String userId) {
+    try {
+      long now = clock.millis();
+      boolean elsewhere = redis.zrangebyscore(online(userId), Range.create((double) now, Double.MAX_VALUE)).stream()
+          .anyMatch(n -> !n.equals(nodeId));
+      claim(userId, now);
+      return !elsewhere;
+    } catch (RuntimeException e) {
+      log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
+      return true;
+    }
+  }
+
+  private void claim(String userId, long now) {
+    redis.zadd(online(userId), (double) (now + ttl.toMillis()), nodeId);
+    redis.pexpire(online(userId), ttl.toMillis() * 2);
+    redis.sadd(users(nodeId), userId);
+  }
+
+  @Override
+  public boolean departed(String userId) {
+    try {
+      redis.zrem(online(userId), nodeId);
+      redis.srem(users(nodeId), userId);
+      return redis.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE)) == 0;
+    } catch (RuntimeException e) {
+      log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
+      return true;
+    }
+  }
+
+  @Override
+  public boolean isOnline(String userId) {
+    try {
+      return redis.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE)) > 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void onLost(Consumer<String> userWentOffline) {
+    lost.add(userWentOffline);
+  }
+
+  /** Renews this node's heartbeat and claims, then looks for nodes that stopped beating. */
+  private void tick() {
+    try {
+      long now = clock.millis();
+      redis.zadd(NODES, (double) now, nodeId);
+      for (String userId : localUsers.get()) {
+        claim(userId, now);
+      }
+      for (String dead : redis.zrangebyscore(NODES, Range.create(0d, (double) (now - ttl.toMillis())))) {
+        if (!dead.equals(nodeId) && "OK".equals(redis.set("banter:reap:" + dead, nodeId,
+            SetArgs.Builder.nx().px(ttl.toMillis())))) {
+          reap(dead, now);
+        }
+      }
+    } catch (RuntimeException e) {
+      log.debug("presence heartbeat failed: {}", e.toString());
+    }
+  }
+
+  private void reap(String dead, long now) {
+    log.info("node {} stopped beating; its users are offline unless held elsewhere", dead);
+    for (String userId : redis.smembers(users(dead))) {
+      redis.zrem(online(userId), dead);
+      if (redis.zcount(online(userId), Range.create((double) now, Double.MAX_VALUE)) == 0) {
+        lost.forEach(l -> l.accept(userId));
+      }
+    }
+    redis.del(users(dead));
+    redis.zrem(NODES, dead);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      redis.zrem(NODES, nodeId);
+      redis.del(users(nodeId));
+    } catch (RuntimeException e) {
+      // best effort: claims lapse by themselves
+    }
+  }
+}
