@@ -75,7 +75,7 @@ public final class RedisBus implements EventBus {
         log.info("redis connection active; re-reading live rooms from the database");
         inbound.execute(() -> resync.forEach(Runnable::run));
       }
-    });
+    }, error -> log.debug("redis event stream ended: {}", error.toString()));
   }
 
   @Override

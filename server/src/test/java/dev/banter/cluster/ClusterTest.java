@@ -1,0 +1,144 @@
+package dev.banter.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.banter.support.Api;
+import dev.banter.support.Api.Account;
+import dev.banter.support.NodeProcess;
+import dev.banter.support.Postgres;
+import dev.banter.support.Redis;
+import dev.banter.support.WsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Three nodes as separate processes on the machine's PostgreSQL and Redis: every event crosses nodes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterTest {
+  Path dir;
+  String database;
+  final List<NodeProcess> nodes = new ArrayList<>();
+  final List<AutoCloseable> clients = new ArrayList<>();
+
+  @BeforeAll
+  void startNodes() throws Exception {
+    dir = Files.createTempDirectory("banter-cluster-");
+    String redis = Redis.shared();
+    database = Postgres.createDatabase();
+    Map<String, String> env = Map.of("BANTER_DATABASE_URL", database, "BANTER_REDIS_URL", redis,
+        "BANTER_PRESENCE_TTL", "3s");
+    List<Thread> starting = new ArrayList<>();
+    NodeProcess[] started = new NodeProcess[3];
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      starting.add(Thread.ofVirtual().start(() -> started[n] = NodeProcess.start("n" + (n + 1), dir, env)));
+    }
+    for (Thread t : starting) {
+      t.join();
+    }
+    nodes.addAll(List.of(started));
+  }
+
+  @AfterAll
+  void stopNodes() throws Exception {
+    for (AutoCloseable c : clients) {
+      c.close();
+    }
+    nodes.forEach(NodeProcess::close);
+    if (database != null) {
+      Postgres.dropDatabase(database);
+    }
+  }
+
+  private WsClient ws(NodeProcess node, Account a) {
+    WsClient c = WsClient.connect(node.baseUrl(), a.accessToken());
+    clients.add(c);
+    return c;
+  }
+
+  private static JsonNode awaitType(WsClient c, String type) {
+    try {
+      return c.await(type);
+    } catch (RuntimeException e) {
+      throw new AssertionError("no " + type + " in " + c.frames(), e);
+    }
+  }
+
+  @Test
+  void everyEventTypeCrossesNodes() {
+    Api one = nodes.get(0).api();
+    Api two = nodes.get(1).api();
+    Account alice = one.register("alice");
+    Account bob = one.register("bob");
+    Account carol = one.register("carol");
+    String room = one.createRoom(alice, "private");
+    one.invite(alice, room, bob);
+    WsClient a = ws(nodes.get(0), alice);
+    WsClient b = ws(nodes.get(1), bob);
+    a.request(Map.of("type", "join_room", "room_id", room));
+    b.request(Map.of("type", "join_room", "room_id", room));
+
+    String id = a.request(Map.of("type", "send_message", "room_id", room, "body", "hi from n1", "client_id", "x1"))
+        .at("/message/id").asText();
+    assertThat(awaitType(b, "new_message").at("/message/body").asText()).isEqualTo("hi from n1");
+    a.request(Map.of("type", "edit_message", "room_id", room, "message_id", id, "body", "edited on n1"));
+    assertThat(awaitType(b, "message_edited").at("/message/body").asText()).isEqualTo("edited on n1");
+    a.request(Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
+    assertThat(awaitType(b, "reaction").get("emoji").asText()).isEqualTo("🎉");
+    a.send(Map.of("type", "typing", "room_id", room, "active", true));
+    assertThat(awaitType(b, "typing").get("user").asText()).isEqualTo(alice.username());
+    b.send(Map.of("type", "read", "room_id", room, "seq", 1));
+    assertThat(awaitType(a, "read_receipt").get("user").asText()).isEqualTo(bob.username());
+    // REST on a third node reaches sockets on the other two
+    WsClient c = ws(nodes.get(2), carol);
+    nodes.get(2).api().invite(alice, room, carol);
+    assertThat(awaitType(c, "room_invited").at("/room/id").asText()).isEqualTo(room);
+    assertThat(awaitType(b, "user_joined").at("/user/username").asText()).isEqualTo(carol.username());
+    two.post("/api/v1/rooms/" + room + "/leave", Map.of(), carol.accessToken());
+    assertThat(awaitType(a, "user_left").at("/user/username").asText()).isEqualTo(carol.username());
+    two.patch("/api/v1/rooms/" + room, Map.of("topic", "cluster talk"), alice.accessToken());
+    assertThat(awaitType(b, "room_updated").at("/room/topic").asText()).isEqualTo("cluster talk");
+    a.request(Map.of("type", "delete_message", "room_id", room, "message_id", id));
+    assertThat(awaitType(b, "message_deleted").get("message_id").asText()).isEqualTo(id);
+    one.delete("/api/v1/rooms/" + room, alice.accessToken());
+    assertThat(awaitType(b, "room_deleted").get("room_id").asText()).isEqualTo(room);
+  }
+
+  @Test
+  void presenceIsSharedAcrossNodesAndADeadNodesUsersGoOffline() throws Exception {
+    Api one = nodes.get(0).api();
+    Account watcher = one.register("watcher");
+    Account mover = one.register("mover");
+    WsClient w = ws(nodes.get(0), watcher);
+    // a node of its own for the user whose node will die
+    NodeProcess doomed = NodeProcess.start("doomed", dir, Map.of("BANTER_DATABASE_URL", database,
+        "BANTER_REDIS_URL", Redis.shared(), "BANTER_PRESENCE_TTL", "3s"));
+    try {
+      WsClient m = WsClient.connect(doomed.baseUrl(), mover.accessToken());
+      w.await(f -> "presence".equals(f.path("type").asText()) && mover.username().equals(f.path("user").asText())
+          && f.get("online").asBoolean());
+      JsonNode profile = nodes.get(2).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json();
+      assertThat(profile.get("online").asBoolean()).isTrue();
+      long killedAt = System.nanoTime();
+      doomed.kill();
+      m.close();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> w.ofType("presence").stream()
+          .anyMatch(f -> mover.username().equals(f.path("user").asText()) && !f.get("online").asBoolean()));
+      System.out.printf("presence: a killed node's user went offline after %d ms%n",
+          Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
+      assertThat(nodes.get(1).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json()
+          .get("online").asBoolean()).isFalse();
+    } finally {
+      doomed.kill();
+    }
+  }
+}
