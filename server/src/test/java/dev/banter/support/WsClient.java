@@ -130,7 +130,8 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits up to 10 s for a received frame matching {@code match}. */
   public JsonNode await(Predicate<JsonNode> match) {
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> frames.stream().anyMatch(match));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+        .until(() -> frames.stream().anyMatch(match));
     return frames.stream().filter(match).findFirst().orElseThrow();
   }
 
