@@ -7,6 +7,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
@@ -37,6 +40,7 @@ public final class RedisBus implements EventBus {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
   private final String nodeId;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> pub;
   private final StatefulRedisPubSubConnection<String, String> sub;
@@ -54,7 +58,11 @@ public final class RedisBus implements EventBus {
     this.nodeId = nodeId;
     RedisURI uri = RedisURI.create(redisUrl);
     uri.setTimeout(COMMAND_TIMEOUT);
-    this.client = RedisClient.create(uri);
+    // Reconnect quickly (100 ms doubling up to 5 s) rather than Lettuce's default of up to 30 s.
+    this.resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.client = RedisClient.create(resources, uri);
     // While Redis is away, fail commands at once instead of queueing stale events for later.
     client.setOptions(ClientOptions.builder()
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -164,6 +172,7 @@ public final class RedisBus implements EventBus {
     sub.close();
     pub.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
     inbound.shutdownNow();
   }
 }
