@@ -14,6 +14,7 @@ import dev.banter.cluster.RedisPresence;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigException;
 import dev.banter.config.ConfigLoader;
+import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
 import dev.banter.http.Routes;
@@ -22,6 +23,7 @@ import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
 import dev.banter.ops.HealthRoutes;
+import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
 import dev.banter.realtime.WsUpgrade;
@@ -56,9 +58,11 @@ public final class Banter implements AutoCloseable {
   private final Gateway gateway;
   private final HttpServer http;
   private final ExecutorService blocking;
+  private final Metrics metrics;
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
-      Gateway gateway, HttpServer http, ExecutorService blocking) {
+      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.db = db;
     this.bus = bus;
@@ -108,25 +112,29 @@ public final class Banter implements AutoCloseable {
       log.warn("BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");
     }
     Clock clock = Clock.systemUTC();
-    Database db = Database.open(config);
+    Metrics metrics = new Metrics(config.nodeId());
+    Database db = Database.open(config, metrics.registry());
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
-    EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId())).orElseGet(LocalBus::new);
+    EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId(), metrics))
+        .orElseGet(LocalBus::new);
     MessageService messages = null;
     Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
       Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
       RoomService rooms = new RoomService(db, bus, clock, online);
       rooms.ensureDefaultRoom();
-      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH);
+      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics);
       AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
           config.accessTokenTtl(), clock);
-      RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1));
+      RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
+          .onReject(() -> metrics.rateLimited("login_username"));
       AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
           config.guestAccess(), loginsPerUsername, clock, rooms::joinDefaultRoom);
       UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
       new HealthRoutes(db, bus).mount(routes);
+      new MetricsRoutes(metrics).mount(routes);
       new AuthRoutes(auth, users).mount(routes);
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
@@ -140,17 +148,19 @@ public final class Banter implements AutoCloseable {
           : new LocalPresence();
       Gateway gateway = new Gateway(rooms, messages, users, bus, presence, clock, new Gateway.Limits(config.wsPingInterval(),
           config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
-          config.wsPerIp()));
+          config.wsPerIp()), metrics);
       gatewayRef[0] = gateway;
       Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway,
-          RateLimiter.perSecond(config.messageRate(), config.messageBurst()));
+          RateLimiter.perSecond(config.messageRate(), config.messageBurst()).onReject(() -> metrics.rateLimited("ws_send")));
       WsUpgrade upgrade = new WsUpgrade(gateway, protocol, config.allowedOrigins(), config.tlsCert().isPresent());
 
       HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
-          RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
-          RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
-          blocking, upgrade, web);
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking);
+          RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
+              .onReject(() -> metrics.rateLimited("auth_ip")),
+          RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
+              .onReject(() -> metrics.rateLimited("api_ip")),
+          blocking, upgrade, web, metrics);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics);
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -208,5 +218,6 @@ public final class Banter implements AutoCloseable {
     presence.close();
     bus.close();
     db.close();
+    metrics.close();
   }
 }

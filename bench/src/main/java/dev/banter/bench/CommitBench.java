@@ -126,7 +126,8 @@ final class CommitBench implements Callable<Integer> {
 
   private Map<String, Object> run(Database db, RoomService roomService, LocalBus bus, Clock clock,
       List<Principal> users, List<String> roomIds, int posters, int maxBatch) throws Exception {
-    try (MessageService messages = new MessageService(db, roomService, bus, clock, maxBatch)) {
+    try (MessageService messages = new MessageService(db, roomService, bus, clock, maxBatch,
+        new dev.banter.core.Metrics("bench"))) {
       phase(messages, users, roomIds, posters, warmup, null);
       Histogram latency = new Histogram(60_000_000_000L, 3);
       long posts = phase(messages, users, roomIds, posters, seconds, latency);

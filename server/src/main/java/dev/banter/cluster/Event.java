@@ -8,9 +8,10 @@ import java.util.Map;
  * {@code type} and {@code body} are the WebSocket frame of SPEC §5 ({@code {"type": …, …body}});
  * {@code roomId} routes it to the room's subscribers, {@code users} (when not empty) to those
  * users' connections as well (an invitee, the members of a deleted room). {@code seq} is the
- * room position of a new message, 0 for everything else.
+ * room position of a new message, 0 for everything else; {@code at} is when it happened
+ * (for a message: when it was accepted), epoch milliseconds.
  */
-public record Event(String type, String roomId, long seq, List<String> users, Map<String, Object> body) {
+public record Event(String type, String roomId, long seq, List<String> users, Map<String, Object> body, long at) {
 
   public static final String NEW_MESSAGE = "new_message";
   public static final String MESSAGE_EDITED = "message_edited";
@@ -24,10 +25,16 @@ public record Event(String type, String roomId, long seq, List<String> users, Ma
   public static final String READ_RECEIPT = "read_receipt";
   public static final String TYPING = "typing";
   public static final String PRESENCE = "presence";
+  public static final String USER_DISABLED = "user_disabled";
 
   public Event {
     users = List.copyOf(users);
     body = Map.copyOf(body);
+  }
+
+  /** An event happening now. */
+  public Event(String type, String roomId, long seq, List<String> users, Map<String, Object> body) {
+    this(type, roomId, seq, users, body, System.currentTimeMillis());
   }
 
   public static Event toRoom(String type, String roomId, Map<String, Object> body) {

@@ -2,6 +2,7 @@ package dev.banter.cluster;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.banter.core.Json;
+import dev.banter.core.Metrics;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -40,6 +41,7 @@ public final class RedisBus implements EventBus {
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
   private final String nodeId;
+  private final Metrics metrics;
   private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> pub;
@@ -52,10 +54,12 @@ public final class RedisBus implements EventBus {
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-bus-in").daemon().factory());
 
   /** A message on Redis: the event and the node that published it. */
-  record Envelope(String origin, String type, String roomId, long seq, List<String> users, Map<String, Object> body) {}
+  record Envelope(String origin, String type, String roomId, long seq, List<String> users, Map<String, Object> body,
+      long at) {}
 
-  public RedisBus(String redisUrl, String nodeId) {
+  public RedisBus(String redisUrl, String nodeId, Metrics metrics) {
     this.nodeId = nodeId;
+    this.metrics = metrics;
     RedisURI uri = RedisURI.create(redisUrl);
     uri.setTimeout(COMMAND_TIMEOUT);
     // Reconnect quickly (100 ms doubling up to 5 s) rather than Lettuce's default of up to 30 s.
@@ -90,11 +94,15 @@ public final class RedisBus implements EventBus {
   public void publish(Event e) {
     deliver(e);
     String channel = e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
-    String payload = new String(Json.write(new Envelope(nodeId, e.type(), e.roomId(), e.seq(), e.users(), e.body())),
-        java.nio.charset.StandardCharsets.UTF_8);
-    pub.async().publish(channel, payload).exceptionally(err -> {
-      log.warn("publishing {} to redis failed: {}", e.type(), err.toString());
-      return null;
+    String payload = new String(Json.write(new Envelope(nodeId, e.type(), e.roomId(), e.seq(), e.users(), e.body(),
+        e.at())), java.nio.charset.StandardCharsets.UTF_8);
+    long started = System.nanoTime();
+    pub.async().publish(channel, payload).whenComplete((n, err) -> {
+      if (err != null) {
+        log.warn("publishing {} to redis failed: {}", e.type(), err.toString());
+      } else {
+        metrics.redisPublish.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      }
     });
   }
 
@@ -110,7 +118,7 @@ public final class RedisBus implements EventBus {
       return; // delivered locally when published
     }
     deliver(new Event(env.type(), env.roomId(), env.seq(), env.users() == null ? List.of() : env.users(),
-        env.body() == null ? Map.of() : new LinkedHashMap<>(env.body())));
+        env.body() == null ? Map.of() : new LinkedHashMap<>(env.body()), env.at()));
   }
 
   private void deliver(Event e) {

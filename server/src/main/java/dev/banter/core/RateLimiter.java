@@ -17,6 +17,7 @@ public final class RateLimiter {
 
   private final Bandwidth bandwidth;
   private final Cache<String, Bucket> buckets;
+  private volatile Runnable onReject = () -> { };
 
   /** {@code capacity} tokens, refilled smoothly at {@code capacity} per {@code period}. */
   public static RateLimiter perPeriod(long capacity, Duration period) {
@@ -35,11 +36,21 @@ public final class RateLimiter {
     this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(fullRefill).build();
   }
 
+  /** Runs {@code action} on every refusal (to count it). Returns this limiter. */
+  public RateLimiter onReject(Runnable action) {
+    this.onReject = action;
+    return this;
+  }
+
   /** Takes one token for {@code key}; 0 when allowed, else the milliseconds until one is available. */
   public long tryAcquire(String key) {
     Bucket bucket = buckets.get(key, k -> Bucket.builder().addLimit(bandwidth).build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    return probe.isConsumed() ? 0 : Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
+    if (probe.isConsumed()) {
+      return 0;
+    }
+    onReject.run();
+    return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000);
   }
 
   /** Throws 429 {@code rate_limited} when {@code key} has no token left. */

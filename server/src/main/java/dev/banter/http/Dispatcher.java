@@ -1,5 +1,7 @@
 package dev.banter.http;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Json;
@@ -107,18 +109,28 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     int status = response.status().code();
     write(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
-    access.info("{} {} {} {}ms ip={}", request.method(), route.template, status,
-        (System.nanoTime() - started) / 1_000_000, request.clientIp());
+    logged(request, route.template, status, started);
+  }
+
+  /** One access-log line and one timer sample per request; the route is the template, never the raw path. */
+  private void logged(Request request, String route, int status, long started) {
+    long nanos = System.nanoTime() - started;
+    context.metrics().httpRequest(request.method().name(), route, status, nanos);
+    access.info("{} {} {} {}ms {}", kv("method", request.method().name()), kv("route", route), kv("status", status),
+        kv("duration_ms", nanos / 1_000_000), kv("ip", request.clientIp()));
     MDC.remove("request_id");
   }
 
   private void serveStatic(Channel channel, Request request, boolean keepAlive) {
+    long started = System.nanoTime();
+    MDC.put("request_id", request.requestId());
     Response r = context.staticFiles().respond(request, request.path());
     FullHttpResponse response = r == null
         ? error(ApiError.notFound("no route for GET " + request.path()), request.requestId())
         : response(HttpResponseStatus.valueOf(r.status()), (byte[]) r.body(), r.contentType(), r.headers(),
             request.requestId());
     write(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
+    logged(request, r == null ? "unmatched" : "static", response.status().code(), started);
   }
 
   private FullHttpResponse handle(Route route, Request request) throws Exception {

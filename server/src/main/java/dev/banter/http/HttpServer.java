@@ -2,6 +2,7 @@ package dev.banter.http;
 
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
+import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -42,7 +43,7 @@ public final class HttpServer implements AutoCloseable {
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles) {}
+      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -54,8 +55,9 @@ public final class HttpServer implements AutoCloseable {
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
       RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
-      StaticFiles staticFiles) throws InterruptedException {
-    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles);
+      StaticFiles staticFiles, Metrics metrics) throws InterruptedException {
+    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
+        metrics);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -5,6 +5,7 @@ import dev.banter.auth.Users;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
+import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -29,17 +30,18 @@ public final class MessageService implements AutoCloseable {
   private final Clock clock;
   private final MessageWriter writer;
 
-  public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch) {
+  public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch, Metrics metrics) {
     this.db = db;
     this.rooms = rooms;
     this.bus = bus;
     this.clock = clock;
-    this.writer = new MessageWriter(db, maxBatch, this::published);
+    this.writer = new MessageWriter(db, maxBatch, this::published, metrics);
   }
 
   private void published(List<Message> stored) {
     for (Message m : stored) {
-      bus.publish(new Event(Event.NEW_MESSAGE, m.roomId(), m.seq(), List.of(), Map.of("message", m.view())));
+      bus.publish(new Event(Event.NEW_MESSAGE, m.roomId(), m.seq(), List.of(), Map.of("message", m.view()),
+          m.createdAt()));
     }
   }
 

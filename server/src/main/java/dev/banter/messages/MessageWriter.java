@@ -3,6 +3,7 @@ package dev.banter.messages;
 import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
+import dev.banter.core.Metrics;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class MessageWriter implements AutoCloseable {
   record Posted(Message message, boolean created) {}
 
   private final Database db;
+  private final Metrics metrics;
   private final int maxBatch;
   private final Consumer<List<Message>> afterCommit;
   private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -55,8 +57,9 @@ final class MessageWriter implements AutoCloseable {
    * @param afterCommit called on the writer thread with each committed batch, in commit order
    *     (so events of one room are published in seq order)
    */
-  MessageWriter(Database db, int maxBatch, Consumer<List<Message>> afterCommit) {
+  MessageWriter(Database db, int maxBatch, Consumer<List<Message>> afterCommit, Metrics metrics) {
     this.db = db;
+    this.metrics = metrics;
     this.maxBatch = maxBatch;
     this.afterCommit = afterCommit;
     this.thread = Thread.ofPlatform().name("banter-writer").daemon().start(this::run);
@@ -87,7 +90,10 @@ final class MessageWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        long started = System.nanoTime();
         write(batch);
+        metrics.storeBatch.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        metrics.storeBatchSize.record(batch.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -116,6 +122,7 @@ final class MessageWriter implements AutoCloseable {
       stored.add(results.get(i).message());
       ordered.get(i).done().complete(results.get(i));
     }
+    metrics.messagesAccepted.increment(stored.size());
     afterCommit.accept(stored);
   }
 
@@ -195,6 +202,7 @@ final class MessageWriter implements AutoCloseable {
       }
     }
     if (!stored.isEmpty()) {
+      metrics.messagesAccepted.increment(stored.size());
       afterCommit.accept(stored);
     }
   }

@@ -1,5 +1,7 @@
 package dev.banter.realtime;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.banter.core.ApiError;
 import dev.banter.core.Principal;
 import io.netty.buffer.ByteBuf;
@@ -52,6 +54,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   private ArrayDeque<ByteBuf> backlog;
   private long backlogBytes;
   private volatile boolean closing;
+  /** The close code sent or received; 1006 (abnormal) until one is. */
+  private volatile int closeCode = 1006;
   private ScheduledFuture<?> pinger;
   private volatile long lastReadAt = System.nanoTime();
 
@@ -96,6 +100,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
       case PongWebSocketFrame pong -> { } // proof of life: lastReadAt is updated
       case CloseWebSocketFrame close -> {
         closing = true;
+        closeCode = close.statusCode() < 0 ? 1005 : close.statusCode();
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
       }
       case BinaryWebSocketFrame binary -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
@@ -143,6 +148,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
       }
     }
+  }
+
+  int closeCode() {
+    return closeCode;
   }
 
   /** True while frames of this connection wait or run (used to let in-flight work finish at shutdown). */
@@ -227,6 +236,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
       return;
     }
     closing = true;
+    closeCode = code.code;
     releaseBacklog();
     channel.writeAndFlush(new CloseWebSocketFrame(code.code, code.reason)).addListener(ChannelFutureListener.CLOSE);
     channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
@@ -249,6 +259,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
     releaseBacklog();
     protocol.disconnected(this);
+    if (principal != null) {
+      log.info("ws closed {} {} {} {}", kv("user", principal.username()), kv("session", sessionId),
+          kv("close_code", closeCode), kv("duration_ms", System.currentTimeMillis() - openedAt));
+    }
     ctx.fireChannelInactive();
   }
 

@@ -4,6 +4,7 @@ import dev.banter.auth.UserService;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
 import dev.banter.cluster.Presence;
+import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
@@ -21,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This node's real-time hub: which connection listens to which room, which users are online,
@@ -43,6 +43,7 @@ public final class Gateway implements AutoCloseable {
   private final UserService users;
   private final EventBus bus;
   private final Presence presence;
+  private final Metrics metrics;
   /** The newest seq this node delivered per room with local subscribers: a jump past it is a gap to fill. */
   private final Map<String, Long> roomSeq = new ConcurrentHashMap<>();
   /** Every event is fanned out on this one thread, in arrival order (gap fills read the database here). */
@@ -56,11 +57,10 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, Typist> typists = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-typing").daemon().factory());
-  final LongAdder slowConsumers = new LongAdder();
-  final LongAdder rateLimited = new LongAdder();
 
   public Gateway(RoomService rooms, MessageService messages, UserService users, EventBus bus, Presence presence,
-      Clock clock, Limits limits) {
+      Clock clock, Limits limits, Metrics metrics) {
+    this.metrics = metrics;
     this.rooms = rooms;
     this.messages = messages;
     this.users = users;
@@ -68,7 +68,16 @@ public final class Gateway implements AutoCloseable {
     this.presence = presence;
     this.clock = clock;
     this.limits = limits;
-    bus.subscribe(e -> fanout.execute(() -> fanOut(e)));
+    bus.subscribe(e -> {
+      long queued = System.nanoTime();
+      fanout.execute(() -> {
+        metrics.busLag.record(System.nanoTime() - queued, TimeUnit.NANOSECONDS);
+        fanOut(e);
+      });
+    });
+    metrics.gauge("banter_ws_connections", "open WebSocket connections", all::size);
+    metrics.gauge("banter_rooms_live", "rooms with a live subscriber on this node", byRoom::size);
+    metrics.gauge("banter_users_connected", "users with a connection on this node", byUser::size);
     bus.onResync(() -> fanout.execute(this::resync));
     presence.onLost(userId -> Thread.ofVirtual().start(() -> announce(userId, false)));
   }
@@ -98,6 +107,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   void connected(Connection c) {
+    metrics.connects.increment();
     String userId = c.principal.userId();
     boolean[] first = new boolean[1];
     byUser.compute(userId, (k, set) -> {
@@ -112,7 +122,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   void disconnected(Connection c) {
-    all.remove(c);
+    if (all.remove(c)) {
+      metrics.disconnect(c.closeCode());
+    }
     for (Subscription s : c.subscriptions.values()) {
       s.discard();
       removeSubscription(s);
@@ -309,11 +321,13 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     ByteBuf bytes = Frames.of(e);
+    int delivered = 0;
     try {
       Set<Connection> reached = targeted ? new HashSet<>() : null;
       if (subs != null) {
         for (Subscription s : subs) {
           s.deliver(e, bytes);
+          delivered++;
           if (reached != null) {
             reached.add(s.connection);
           }
@@ -324,12 +338,17 @@ public final class Gateway implements AutoCloseable {
           for (Connection c : byUser.getOrDefault(userId, Set.of())) {
             if (reached.add(c)) {
               c.send(bytes.retainedDuplicate());
+              delivered++;
             }
           }
         }
       }
     } finally {
       bytes.release();
+    }
+    metrics.deliveries.increment(delivered);
+    if (delivered > 0 && Event.NEW_MESSAGE.equals(e.type())) {
+      metrics.deliveryLatency.record(Math.max(0, clock.millis() - e.at()), TimeUnit.MILLISECONDS);
     }
     afterDelivery(e);
   }
@@ -352,15 +371,11 @@ public final class Gateway implements AutoCloseable {
 
   /** Connections closed 4008 since start. */
   public long slowConsumerCloses() {
-    return slowConsumers.sum();
+    return (long) metrics.slowConsumerCloses.count();
   }
 
   void slowConsumer() {
-    slowConsumers.increment();
-  }
-
-  void rateLimited() {
-    rateLimited.increment();
+    metrics.slowConsumerCloses.increment();
   }
 
   /**

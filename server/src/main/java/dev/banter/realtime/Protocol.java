@@ -1,5 +1,7 @@
 package dev.banter.realtime;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthService;
 import dev.banter.core.ApiError;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a time, so it is plain blocking code; errors thrown as {@code ApiError} become error frames.
  */
 public final class Protocol {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Protocol.class);
   /** Rejected sends in a row after which a client is closed with 4029. */
   private static final int ABUSE_STRIKES = 50;
 
@@ -87,6 +90,7 @@ public final class Protocol {
     c.principal = p;
     c.sessionId = Ids.randomToken(9);
     gateway.connected(c);
+    log.info("ws open {} {} {}", kv("user", p.username()), kv("session", c.sessionId), kv("ip", c.ip));
     Map<String, Object> ready = new LinkedHashMap<>();
     ready.put("user", user.view());
     ready.put("session_id", c.sessionId);
@@ -99,7 +103,6 @@ public final class Protocol {
     long wait = sends.tryAcquire(p.userId());
     if (wait > 0) {
       int n = strikes.computeIfAbsent(p.userId(), k -> new AtomicInteger()).incrementAndGet();
-      gateway.rateLimited();
       if (n >= ABUSE_STRIKES) {
         c.close(CloseCode.RATE_LIMITED);
         return;

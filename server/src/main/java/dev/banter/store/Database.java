@@ -2,6 +2,8 @@ package dev.banter.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.banter.config.Config;
 import dev.banter.config.DatabaseUrl;
 import dev.banter.core.Blocking;
@@ -36,13 +38,21 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(Config config) {
-    Database db = config.database().map(Database::postgres).orElseGet(() -> sqlite(config.dataDir()));
+    return open(config, null);
+  }
+
+  /** Opens storage; with {@code metrics}, the pool reports its connection timings (hikaricp_*). */
+  public static Database open(Config config, MeterRegistry metrics) {
+    Database db = config.database().map(url -> postgres(url, metrics)).orElseGet(() -> sqlite(config.dataDir(), metrics));
     db.migrate();
     return db;
   }
 
-  private static Database postgres(DatabaseUrl url) {
+  private static Database postgres(DatabaseUrl url, MeterRegistry metrics) {
     HikariConfig hc = new HikariConfig();
+    if (metrics != null) {
+      hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+    }
     hc.setPoolName("banter-pg");
     hc.setJdbcUrl(url.jdbcUrl());
     if (url.user() != null) {
@@ -58,7 +68,7 @@ public final class Database implements AutoCloseable {
     return new Database(new HikariDataSource(hc), Dialect.POSTGRESQL);
   }
 
-  private static Database sqlite(Path dataDir) {
+  private static Database sqlite(Path dataDir, MeterRegistry metrics) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
@@ -66,6 +76,9 @@ public final class Database implements AutoCloseable {
     }
     Path file = dataDir.resolve("banter.db").toAbsolutePath();
     HikariConfig hc = new HikariConfig();
+    if (metrics != null) {
+      hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));
+    }
     hc.setPoolName("banter-sqlite");
     hc.setJdbcUrl("jdbc:sqlite:" + file);
     // WAL: readers never block the writer; FULL: a committed (acked) write survives power loss.

@@ -1,0 +1,102 @@
+package dev.banter.core;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Banter's metrics, named once here (docs/operations.md lists them). Labels stay bounded:
+ * route templates, status codes, close codes and fixed kinds — never room or user ids.
+ */
+public final class Metrics {
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  public final Counter connects;
+  public final Counter messagesAccepted;
+  public final Counter deliveries;
+  public final Timer deliveryLatency;
+  public final Counter slowConsumerCloses;
+  public final Timer storeBatch;
+  public final DistributionSummary storeBatchSize;
+  public final Timer busLag;
+  public final Timer redisPublish;
+
+  public Metrics(String nodeId) {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("node", nodeId);
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    connects = Counter.builder("banter_ws_connects").description("WebSocket connections opened").register(registry);
+    messagesAccepted = Counter.builder("banter_messages_accepted").description("messages stored (new, not repeats)")
+        .register(registry);
+    deliveries = Counter.builder("banter_deliveries").description("event frames handed to connections")
+        .register(registry);
+    deliveryLatency = Timer.builder("banter_delivery_latency").description("message accepted → handed to a connection")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+    slowConsumerCloses = Counter.builder("banter_ws_slow_consumer_closes").description("connections closed 4008")
+        .register(registry);
+    storeBatch = Timer.builder("banter_store_batch").description("group-commit transaction time")
+        .publishPercentileHistogram().register(registry);
+    storeBatchSize = DistributionSummary.builder("banter_store_batch_size").description("posts per group commit")
+        .register(registry);
+    busLag = Timer.builder("banter_bus_lag").description("event published → fanned out on this node")
+        .publishPercentileHistogram().register(registry);
+    redisPublish = Timer.builder("banter_redis_publish").description("Redis PUBLISH round trip")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Closes by WebSocket close code (a small fixed set). */
+  public void disconnect(int closeCode) {
+    Counter.builder("banter_ws_disconnects").tag("code", String.valueOf(closeCode))
+        .description("WebSocket connections closed, by close code").register(registry).increment();
+  }
+
+  /** A request refused by a rate limit of {@code kind} (auth_ip, api_ip, login_username, ws_send). */
+  public void rateLimited(String kind) {
+    Counter.builder("banter_rate_limited").tag("kind", kind).description("requests refused by a rate limit")
+        .register(registry).increment();
+  }
+
+  public void httpRequest(String method, String route, int status, long nanos) {
+    Timer.builder("banter_http_requests").tag("method", method).tag("route", route).tag("status", String.valueOf(status))
+        .description("HTTP requests by route template and status").register(registry)
+        .record(Duration.ofNanos(nanos));
+  }
+
+  public void gauge(String name, String description, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
