@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * route templates, status codes, close codes and fixed kinds — never room or user ids.
  */
 public final class Metrics {
+  private static final Duration[] HTTP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500)};
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -82,7 +85,9 @@ public final class Metrics {
 
   public void httpRequest(String method, String route, int status, long nanos) {
     Timer.builder("banter_http_requests").tag("method", method).tag("route", route).tag("status", String.valueOf(status))
-        .description("HTTP requests by route template and status").register(registry)
+        .description("HTTP requests by route template and status")
+        .serviceLevelObjectives(HTTP_BUCKETS) // a few buckets, not the default ~70: routes × statuses add up
+        .register(registry)
         .record(Duration.ofNanos(nanos));
   }
 

@@ -73,6 +73,21 @@ class MetricsTest {
       // the closed sockets are counted by close code once the server saw them go
       org.awaitility.Awaitility.await().until(() ->
           sum(api.get("/metrics", null).raw().body(), "banter_ws_disconnects_total", "code=") >= 2);
+      // the shipped Grafana dashboard only queries series this server exposes
+      String scrape = api.get("/metrics", null).raw().body();
+      String dashboard;
+      try {
+        dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "banter.json"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      Matcher names = Pattern.compile("\\b((?:banter|hikaricp|jvm)_[a-z_]+)").matcher(dashboard);
+      int checked = 0;
+      while (names.find()) {
+        assertThat(scrape).as("dashboard series %s", names.group(1)).containsPattern("(?m)^" + names.group(1) + "[{ ]");
+        checked++;
+      }
+      assertThat(checked).isGreaterThan(10);
     }
   }
 }
