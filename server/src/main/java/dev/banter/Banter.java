@@ -13,7 +13,9 @@ import dev.banter.cluster.RedisBus;
 import dev.banter.cluster.RedisPresence;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigException;
+import dev.banter.config.ConfigFile;
 import dev.banter.config.ConfigLoader;
+import dev.banter.config.ConfigReport;
 import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
@@ -32,16 +34,23 @@ import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** Banter's entry point: reads the configuration, opens storage, wires the features and serves HTTP. */
 public final class Banter implements AutoCloseable {
@@ -59,10 +68,13 @@ public final class Banter implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService blocking;
   private final Metrics metrics;
+  private final AtomicBoolean draining;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
-      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics) {
+      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining) {
     this.metrics = metrics;
+    this.draining = draining;
     this.config = config;
     this.db = db;
     this.bus = bus;
@@ -73,15 +85,53 @@ public final class Banter implements AutoCloseable {
     this.blocking = blocking;
   }
 
-  public static void main(String[] args) {
-    Config config;
-    try {
-      config = ConfigLoader.fromEnvironment();
-    } catch (ConfigException e) {
-      System.err.println("banter: configuration error: " + e.getMessage());
-      System.exit(EXIT_CONFIG);
-      return;
+  /** The command line: {@code --config FILE}, {@code --print-config}, {@code --help}. */
+  @Command(name = "banter", mixinStandardHelpOptions = true, version = "banter 0.1",
+      description = "A self-hosted real-time chat server. Configuration comes from BANTER_* environment "
+          + "variables and, optionally, a YAML file with the same keys (the environment wins).",
+      footer = "%n%s")
+  static final class Cli implements Callable<Integer> {
+    /** Returned when the server runs: main must not exit. */
+    static final int RUNNING = -1;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of BANTER_* settings (or BANTER_CONFIG)")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "print the effective configuration, secrets masked, and exit")
+    boolean printConfig;
+
+    @Override
+    public Integer call() {
+      Map<String, String> env = System.getenv();
+      Path file = configFile != null ? configFile
+          : env.get("BANTER_CONFIG") != null && !env.get("BANTER_CONFIG").isBlank() ? Path.of(env.get("BANTER_CONFIG"))
+          : null;
+      Config config;
+      Map<String, String> vars;
+      try {
+        vars = file == null ? env : ConfigFile.merge(file, env);
+        if (printConfig) {
+          System.out.print(ConfigReport.effective(vars));
+        }
+        config = new ConfigLoader(vars, System.console() != null).load();
+      } catch (ConfigException e) {
+        System.err.println("banter: configuration error: " + e.getMessage());
+        return EXIT_CONFIG;
+      }
+      return printConfig ? 0 : serve(config);
     }
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Cli());
+    cli.getCommandSpec().usageMessage().footer(ConfigReport.settings());
+    int code = cli.execute(args);
+    if (code != Cli.RUNNING) {
+      System.exit(code);
+    }
+  }
+
+  private static int serve(Config config) {
     // Chosen before the first logger exists: logback reads this once.
     System.setProperty("logback.configurationFile",
         config.logFormat() == Config.LogFormat.JSON ? "logback-json.xml" : "logback-text.xml");
@@ -93,12 +143,20 @@ public final class Banter implements AutoCloseable {
     } catch (Exception e) {
       log.error("start-up failed: {}", e.toString(), e);
       System.err.println("banter: start-up failed: " + e.getMessage());
-      System.exit(EXIT_STARTUP);
-      return;
+      return EXIT_STARTUP;
     }
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("banter-shutdown").unstarted(banter::close));
+    // SIGTERM / Ctrl-C: drain, then exit 0 (a plain shutdown hook would exit 143).
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), sig -> Thread.ofPlatform().name("banter-shutdown").start(() -> {
+        log.info("SIG{}: draining (up to {})", name, config.shutdownDrain());
+        banter.close();
+        System.exit(0);
+      }));
+    }
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("banter-exit").unstarted(banter::close));
     log.info("Banter {} ready on {}://{}:{} in {} ms", config.nodeId(), config.tlsCert().isPresent() ? "https" : "http",
         config.host(), banter.port(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+    return Cli.RUNNING;
   }
 
   /** Starts a server with {@code config}; the caller closes it. */
@@ -114,6 +172,7 @@ public final class Banter implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Metrics metrics = new Metrics(config.nodeId());
     Database db = Database.open(config, metrics.registry());
+    AtomicBoolean draining = new AtomicBoolean();
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
     EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId(), metrics))
         .orElseGet(LocalBus::new);
@@ -133,7 +192,7 @@ public final class Banter implements AutoCloseable {
       UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
-      new HealthRoutes(db, bus).mount(routes);
+      new HealthRoutes(db, bus, draining::get).mount(routes);
       new MetricsRoutes(metrics).mount(routes);
       new AuthRoutes(auth, users).mount(routes);
       MessageService messageService = messages;
@@ -160,7 +219,7 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics);
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining);
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -209,8 +268,14 @@ public final class Banter implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long deadline = System.nanoTime() + config.shutdownDrain().toNanos();
+    draining.set(true); // readiness answers 503 from now on
     http.stopAccepting();
     gateway.shutdown(config.shutdownDrain(), messages::awaitIdle);
+    http.awaitRequests(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     messages.close();
     http.close();
     blocking.shutdown();

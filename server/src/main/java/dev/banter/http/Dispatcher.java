@@ -91,7 +91,14 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         msg.headers(), ByteBufUtil.getBytes(msg.content()), clientIp(channel), id);
     Route route = lookup.match().route();
     Executor blocking = context.blocking();
-    tail = tail.thenRunAsync(() -> serve(channel, route, request, keepAlive), blocking);
+    context.inFlight().incrementAndGet();
+    tail = tail.thenRunAsync(() -> {
+      try {
+        serve(channel, route, request, keepAlive);
+      } finally {
+        context.inFlight().decrementAndGet();
+      }
+    }, blocking);
   }
 
   private void serve(Channel channel, Route route, Request request, boolean keepAlive) {

@@ -30,6 +30,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,21 +44,38 @@ public final class HttpServer implements AutoCloseable {
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics) {}
+      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics,
+      AtomicInteger inFlight) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
+  private final AtomicInteger inFlight;
 
-  private HttpServer(EventLoopGroup group, Channel channel) {
+  private HttpServer(EventLoopGroup group, Channel channel, AtomicInteger inFlight) {
     this.group = group;
     this.channel = channel;
+    this.inFlight = inFlight;
+  }
+
+  /** Waits until no request is being handled (or {@code budget} passed); true when idle. */
+  public boolean awaitRequests(java.time.Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return inFlight.get() == 0;
   }
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
       RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
       StaticFiles staticFiles, Metrics metrics) throws InterruptedException {
     Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
-        metrics);
+        metrics, new AtomicInteger());
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -86,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
           .channel();
       log.info("listening on {}:{} ({}, {})", host, ((InetSocketAddress) ch.localAddress()).getPort(),
           epoll ? "epoll" : "nio", tls != null ? "https" : "http");
-      return new HttpServer(group, ch);
+      return new HttpServer(group, ch, context.inFlight());
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;

@@ -7,15 +7,19 @@ import dev.banter.http.Routes;
 import dev.banter.store.Database;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /** Liveness ({@code /health}, {@code /healthz}) and readiness ({@code /ready}) of SPEC §6. */
 public final class HealthRoutes {
   private final Database db;
   private final EventBus bus;
+  private final BooleanSupplier draining;
 
-  public HealthRoutes(Database db, EventBus bus) {
+  /** @param draining true once a graceful shutdown started: readiness turns 503 first */
+  public HealthRoutes(Database db, EventBus bus, BooleanSupplier draining) {
     this.db = db;
     this.bus = bus;
+    this.draining = draining;
   }
 
   public void mount(Routes r) {
@@ -30,6 +34,9 @@ public final class HealthRoutes {
 
   Object ready(Request req) {
     Map<String, Object> checks = new LinkedHashMap<>();
+    if (draining.getAsBoolean()) {
+      throw ApiError.unavailable("shutting down", Map.of("draining", true));
+    }
     boolean database = db.isHealthy();
     checks.put("database", database ? "up" : "down");
     String busProblem = bus.problem();

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -60,6 +61,8 @@ class GracefulShutdownTest {
       server.destroy(); // SIGTERM
       assertThat(ws.closeCode()).isEqualTo(1001);
       assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.exitValue()).as("exit code after SIGTERM").isZero();
+      assertThat(Files.readString(dataDir.resolve("server.log"))).contains("SIGTERM: draining");
 
       List<JsonNode> acks = ws.ofType("ack");
       assertThat(acks).isNotEmpty();
