@@ -3,6 +3,7 @@ package dev.banter;
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.AuthService;
+import dev.banter.auth.DisabledUsers;
 import dev.banter.auth.JwtSecret;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.EventBus;
@@ -24,6 +25,7 @@ import dev.banter.http.StaticFiles;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
+import dev.banter.ops.AdminRoutes;
 import dev.banter.ops.HealthRoutes;
 import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
@@ -183,12 +185,13 @@ public final class Banter implements AutoCloseable {
       RoomService rooms = new RoomService(db, bus, clock, online);
       rooms.ensureDefaultRoom();
       messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics);
+      DisabledUsers disabled = new DisabledUsers(db, bus);
       AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
-          config.accessTokenTtl(), clock);
+          config.accessTokenTtl(), clock, disabled::contains);
       RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
           .onReject(() -> metrics.rateLimited("login_username"));
       AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
-          config.guestAccess(), loginsPerUsername, clock, rooms::joinDefaultRoom);
+          config.guestAccess(), loginsPerUsername, clock, rooms::joinDefaultRoom, bus, disabled);
       UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
@@ -203,12 +206,14 @@ public final class Banter implements AutoCloseable {
 
       Presence presence = bus instanceof RedisBus redis
           ? new RedisPresence(redis, config.presenceTtl(), clock, () -> gatewayRef[0] == null ? Set.of()
-              : gatewayRef[0].localUsers())
+              : gatewayRef[0].localUsers(), () -> gatewayRef[0] == null ? 0 : gatewayRef[0].connections())
           : new LocalPresence();
       Gateway gateway = new Gateway(rooms, messages, users, bus, presence, clock, new Gateway.Limits(config.wsPingInterval(),
           config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
           config.wsPerIp()), metrics);
       gatewayRef[0] = gateway;
+      new AdminRoutes(db, auth, messages, () -> presence.connectionsPerNode(config.nodeId(), gateway.connections()))
+          .mount(routes);
       Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway,
           RateLimiter.perSecond(config.messageRate(), config.messageBurst()).onReject(() -> metrics.rateLimited("ws_send")));
       WsUpgrade upgrade = new WsUpgrade(gateway, protocol, config.allowedOrigins(), config.tlsCert().isPresent());

@@ -78,7 +78,7 @@ final class CommitBench implements Callable<Integer> {
       roomService.ensureDefaultRoom();
       AuthService auth = new AuthService(db, new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15),
           clock), Duration.ofDays(1), Set.of(), false, RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock,
-          (h, u) -> { });
+          (h, u) -> { }, bus, new dev.banter.auth.DisabledUsers(db, bus));
       int maxPosters = posters.stream().mapToInt(Integer::intValue).max().orElse(1);
       List<Principal> users = new ArrayList<>();
       String stem = "b" + Long.toString(System.nanoTime() % 1_000_000, 36);

@@ -12,6 +12,7 @@ import dev.banter.http.Authenticator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Predicate;
 
 /**
  * Short-lived JWT access tokens, HS256 only: the verifier is pinned to that algorithm, so
@@ -24,8 +25,15 @@ public final class AccessTokens implements Authenticator {
   private final JWTVerifier verifier;
   private final Duration ttl;
   private final Clock clock;
+  private final Predicate<String> disabled;
 
   public AccessTokens(byte[] secret, Duration ttl, Clock clock) {
+    this(secret, ttl, clock, id -> false);
+  }
+
+  /** @param disabled accounts whose tokens stop working at once, whatever their expiry */
+  public AccessTokens(byte[] secret, Duration ttl, Clock clock, Predicate<String> disabled) {
+    this.disabled = disabled;
     this.algorithm = Algorithm.HMAC256(secret);
     this.ttl = ttl;
     this.clock = clock;
@@ -65,6 +73,9 @@ public final class AccessTokens implements Authenticator {
       throw ApiError.unauthorized("access token expired");
     } catch (JWTVerificationException e) {
       throw ApiError.unauthorized("invalid access token");
+    }
+    if (disabled.test(jwt.getSubject())) {
+      throw ApiError.unauthorized("account disabled");
     }
     String role = jwt.getClaim("role").asString();
     Boolean guest = jwt.getClaim("guest").asBoolean();

@@ -1,7 +1,9 @@
 package dev.banter.auth;
 
 import dev.banter.core.ApiError;
+import dev.banter.cluster.EventBus;
 import dev.banter.core.Ids;
+import dev.banter.core.Principal;
 import dev.banter.core.RateLimiter;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
@@ -27,13 +29,18 @@ public final class AuthService {
   private final RateLimiter loginsPerUsername;
   private final Clock clock;
   private final BiConsumer<Handle, User> onCreated;
+  private final EventBus bus;
+  private final DisabledUsers disabled;
 
   /**
    * @param onCreated runs inside the transaction that creates a user (e.g. joining the default room),
    *     so a user never exists half set up
    */
   public AuthService(Database db, AccessTokens accessTokens, Duration refreshTtl, Set<String> admins,
-      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock, BiConsumer<Handle, User> onCreated) {
+      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock, BiConsumer<Handle, User> onCreated,
+      EventBus bus, DisabledUsers disabled) {
+    this.bus = bus;
+    this.disabled = disabled;
     this.db = db;
     this.accessTokens = accessTokens;
     this.refreshTtl = refreshTtl;
@@ -108,6 +115,9 @@ public final class AuthService {
     if (!ok || user.guest()) {
       throw ApiError.unauthorized(WRONG_CREDENTIALS);
     }
+    if (disabled.contains(user.id())) {
+      throw ApiError.forbidden("this account is disabled");
+    }
     long now = clock.millis();
     return db.jdbi().inTransaction(h -> {
       Users.touch(h, user.id(), now);
@@ -149,6 +159,9 @@ public final class AuthService {
       if (stored.expiresAt() <= now) {
         return new Rotation(Outcome.EXPIRED, null);
       }
+      if (disabled.contains(stored.userId())) {
+        return new Rotation(Outcome.REVOKED, null);
+      }
       User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
       Users.touch(h, user.id(), now);
       String next = RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
@@ -173,6 +186,24 @@ public final class AuthService {
   public User me(String userId) {
     return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(this::effectiveRole)
         .orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+  }
+
+  /** Disables or enables an account (global admins). Disabling revokes its sessions and closes its sockets. */
+  public void setDisabled(Principal admin, String rawUsername, boolean disable) {
+    String username = rawUsername.strip().toLowerCase(java.util.Locale.ROOT);
+    User user = db.jdbi().withHandle(h -> Users.byUsername(h, username))
+        .orElseThrow(() -> ApiError.notFound("no such user"));
+    if (user.id().equals(admin.userId())) {
+      throw ApiError.validation("username", "you cannot disable yourself");
+    }
+    long now = clock.millis();
+    db.jdbi().useTransaction(h -> {
+      Users.setDisabled(h, user.id(), disable);
+      if (disable) {
+        RefreshTokens.revokeAllOf(h, user.id(), now);
+      }
+    });
+    bus.publish(DisabledUsers.event(user.id(), disable));
   }
 
   /** Changes the password after checking the current one; every refresh token of the user is revoked. */

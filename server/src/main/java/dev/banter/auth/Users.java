@@ -71,6 +71,15 @@ public final class Users {
         .execute();
   }
 
+  static void setDisabled(Handle h, String id, boolean disabled) {
+    h.createUpdate("UPDATE users SET disabled = :d WHERE id = :id").bind("d", disabled).bind("id", id).execute();
+  }
+
+  static boolean isDisabled(Handle h, String id) {
+    return h.createQuery("SELECT disabled FROM users WHERE id = :id").bind("id", id).mapTo(Boolean.class)
+        .findOne().orElse(false);
+  }
+
   static void updatePassword(Handle h, String id, String hash) {
     h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id").bind("hash", hash).bind("id", id).execute();
   }

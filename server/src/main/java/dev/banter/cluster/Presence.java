@@ -17,6 +17,11 @@ public interface Presence extends AutoCloseable {
   /** Whether the user has a connection on any node that is alive. */
   boolean isOnline(String userId);
 
+  /** Open connections per live node; {@code local} is this node's own count. */
+  default java.util.Map<String, Long> connectionsPerNode(String nodeId, long local) {
+    return java.util.Map.of(nodeId, local);
+  }
+
   /** Called with each user who went offline because the node holding them died. */
   default void onLost(Consumer<String> userWentOffline) {}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +35,18 @@ public final class RedisPresence implements Presence {
   private final Duration ttl;
   private final Clock clock;
   private final Supplier<Set<String>> localUsers;
+  private final LongSupplier localConnections;
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
 
-  /** @param localUsers every user with a connection on this node (renewed each heartbeat) */
-  public RedisPresence(RedisBus bus, Duration ttl, Clock clock, Supplier<Set<String>> localUsers) {
+  /**
+   * @param localUsers every user with a connection on this node (renewed each heartbeat)
+   * @param localConnections this node's open connections (published each heartbeat for the admin stats)
+   */
+  public RedisPresence(RedisBus bus, Duration ttl, Clock clock, Supplier<Set<String>> localUsers,
+      LongSupplier localConnections) {
+    this.localConnections = localConnections;
     this.redis = bus.commands().sync();
     this.nodeId = bus.nodeId();
     this.ttl = ttl;
@@ -98,6 +105,26 @@ public final class RedisPresence implements Presence {
     }
   }
 
+  private static String connections(String node) {
+    return "banter:node:" + node + ":connections";
+  }
+
+  @Override
+  public java.util.Map<String, Long> connectionsPerNode(String self, long local) {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      for (String node : redis.zrangebyscore(NODES, Range.create((double) (clock.millis() - ttl.toMillis()),
+          Double.MAX_VALUE))) {
+        String n = redis.get(connections(node));
+        out.put(node, n == null ? 0 : Long.parseLong(n));
+      }
+    } catch (RuntimeException e) {
+      log.debug("connection counts unavailable: {}", e.toString());
+    }
+    out.put(self, local);
+    return out;
+  }
+
   @Override
   public void onLost(Consumer<String> userWentOffline) {
     lost.add(userWentOffline);
@@ -108,6 +135,8 @@ public final class RedisPresence implements Presence {
     try {
       long now = clock.millis();
       redis.zadd(NODES, (double) now, nodeId);
+      redis.set(connections(nodeId), String.valueOf(localConnections.getAsLong()),
+          SetArgs.Builder.px(ttl.toMillis() * 2));
       for (String userId : localUsers.get()) {
         claim(userId, now);
       }

@@ -157,6 +157,18 @@ public final class MessageService implements AutoCloseable {
     }
   }
 
+  /** Deletes any message (global admins; the caller checked that). */
+  public void deleteAsAdmin(String roomId, String messageId) {
+    Message removed = db.jdbi().inTransaction(h -> {
+      Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
+      return Messages.tombstone(h, messageId) ? m : null;
+    });
+    if (removed != null) {
+      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, roomId,
+          Map.of("room_id", roomId, "message_id", messageId, "seq", removed.seq())));
+    }
+  }
+
   /** Adds ({@code on}) or removes the caller's reaction; returns the message with its reactions. */
   public Message react(Principal p, String roomId, String messageId, String rawEmoji, boolean on) {
     String emoji = MessageFields.emoji(rawEmoji);

@@ -314,6 +314,12 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void fanOut(Event e) {
+    if (Event.USER_DISABLED.equals(e.type())) { // not a frame for clients: the account's sockets close
+      if (Boolean.TRUE.equals(e.body().get("disabled"))) {
+        e.users().forEach(u -> byUser.getOrDefault(u, Set.of()).forEach(c -> c.close(CloseCode.UNAUTHORIZED)));
+      }
+      return;
+    }
     fillGap(e);
     Set<Subscription> subs = e.roomId() == null ? null : byRoom.get(e.roomId());
     boolean targeted = !e.users().isEmpty();

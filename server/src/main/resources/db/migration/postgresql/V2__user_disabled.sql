@@ -1,0 +1,2 @@
+-- Global admins can disable an account: its tokens stop working and its sockets close.
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
