@@ -31,6 +31,8 @@ import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
 import dev.banter.realtime.WsUpgrade;
+import dev.banter.uploads.UploadRoutes;
+import dev.banter.uploads.UploadService;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -71,10 +73,13 @@ public final class Banter implements AutoCloseable {
   private final ExecutorService blocking;
   private final Metrics metrics;
   private final AtomicBoolean draining;
+  private final UploadService uploads;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
-      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining) {
+      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining,
+      UploadService uploads) {
+    this.uploads = uploads;
     this.metrics = metrics;
     this.draining = draining;
     this.config = config;
@@ -179,6 +184,7 @@ public final class Banter implements AutoCloseable {
     EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId(), metrics))
         .orElseGet(LocalBus::new);
     MessageService messages = null;
+    UploadService uploads = null;
     Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
       Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
@@ -201,6 +207,8 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
+      uploads = new UploadService(db, config.dataDir().resolve("uploads"), config.uploadMaxBytes(), clock);
+      new UploadRoutes(uploads).mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
 
@@ -223,8 +231,8 @@ public final class Banter implements AutoCloseable {
               .onReject(() -> metrics.rateLimited("auth_ip")),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
-          blocking, upgrade, web, metrics);
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining);
+          blocking, upgrade, web, metrics, uploads);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads);
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -262,6 +270,11 @@ public final class Banter implements AutoCloseable {
     return gateway;
   }
 
+  /** Uploaded files of this node. */
+  public UploadService uploads() {
+    return uploads;
+  }
+
   /** The event bus of this node (tests listen to it). */
   public EventBus bus() {
     return bus;
@@ -285,6 +298,7 @@ public final class Banter implements AutoCloseable {
     http.close();
     blocking.shutdown();
     gateway.close();
+    uploads.close();
     presence.close();
     bus.close();
     db.close();

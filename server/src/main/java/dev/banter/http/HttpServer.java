@@ -45,7 +45,7 @@ public final class HttpServer implements AutoCloseable {
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
       Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics,
-      AtomicInteger inFlight) {}
+      AtomicInteger inFlight, UploadTarget uploads) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -73,9 +73,9 @@ public final class HttpServer implements AutoCloseable {
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
       RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
-      StaticFiles staticFiles, Metrics metrics) throws InterruptedException {
+      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads) throws InterruptedException {
     Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
-        metrics, new AtomicInteger());
+        metrics, new AtomicInteger(), uploads);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -95,6 +95,9 @@ public final class HttpServer implements AutoCloseable {
               }
               p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
               p.addLast("codec", new HttpServerCodec());
+              if (uploads != null) {
+                p.addLast("uploads", new UploadReceiver(context, uploads));
+              }
               p.addLast("aggregator", new JsonBodyAggregator());
               p.addLast("dispatcher", new Dispatcher(context));
             }

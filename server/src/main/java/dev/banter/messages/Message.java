@@ -9,11 +9,16 @@ import java.util.Map;
 /** A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object. */
 public record Message(String id, String roomId, long seq, String authorId, String authorUsername,
     String authorDisplayName, String authorAvatarUrl, String body, String replyTo, String clientId, long createdAt,
-    Long editedAt, boolean deleted, Map<String, List<String>> reactions) {
+    Long editedAt, boolean deleted, Map<String, List<String>> reactions, List<Map<String, Object>> attachments) {
 
   public Message withReactions(Map<String, List<String>> r) {
     return new Message(id, roomId, seq, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
-        clientId, createdAt, editedAt, deleted, r);
+        clientId, createdAt, editedAt, deleted, r, attachments);
+  }
+
+  public Message withAttachments(List<Map<String, Object>> a) {
+    return new Message(id, roomId, seq, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
+        clientId, createdAt, editedAt, deleted, reactions, a);
   }
 
   public Map<String, Object> view() {
@@ -29,7 +34,7 @@ public record Message(String id, String roomId, long seq, String authorId, Strin
     m.put("edited_at", Times.isoOrNull(editedAt));
     m.put("deleted", deleted);
     m.put("reactions", reactions);
-    m.put("attachments", List.of());
+    m.put("attachments", deleted ? List.of() : attachments);
     return m;
   }
 }

@@ -23,6 +23,8 @@ import java.util.function.BiConsumer;
 public final class MessageService implements AutoCloseable {
   /** Posts stored in one transaction at most. */
   public static final int MAX_BATCH = 256;
+  /** Files one message may carry. */
+  public static final int MAX_ATTACHMENTS = 10;
 
   private final Database db;
   private final RoomService rooms;
@@ -63,13 +65,22 @@ public final class MessageService implements AutoCloseable {
       String rawClientId, List<String> attachments, BiConsumer<Posted, Throwable> onStored) {
     String body = MessageFields.body(rawBody);
     String clientId = MessageFields.clientId(rawClientId);
-    if (attachments != null && !attachments.isEmpty()) {
-      throw ApiError.validation("attachments", "attachments are not supported by this server yet");
+    List<String> attachmentIds = attachments == null ? List.of() : attachments;
+    if (attachmentIds.size() > MAX_ATTACHMENTS || attachmentIds.stream().distinct().count() < attachmentIds.size()) {
+      throw ApiError.validation("attachments", "at most " + MAX_ATTACHMENTS + " different uploads per message");
     }
     rooms.requireRole(p, roomId);
+    List<Map<String, Object>> attached = new ArrayList<>();
     User author = db.jdbi().withHandle(h -> {
       if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
         throw ApiError.validation("reply_to", "reply_to must be a message of this room");
+      }
+      if (!attachmentIds.isEmpty()) {
+        List<Map<String, Object>> own = Messages.ownUploads(h, p.userId(), attachmentIds);
+        if (own.contains(null)) {
+          throw ApiError.validation("attachments", "attachments must be your own uploads");
+        }
+        attached.addAll(own);
       }
       return Users.byId(h, p.userId()).orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
     });
@@ -88,7 +99,8 @@ public final class MessageService implements AutoCloseable {
         }
       }
     });
-    writer.submit(new MessageWriter.Post(roomId, author, body, replyTo, clientId, clock.millis(), stored));
+    writer.submit(new MessageWriter.Post(roomId, author, body, replyTo, clientId, List.copyOf(attached), clock.millis(),
+        stored));
     return done;
   }
 

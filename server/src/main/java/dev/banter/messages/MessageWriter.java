@@ -33,8 +33,8 @@ final class MessageWriter implements AutoCloseable {
   private static final long ENQUEUE_WAIT_MS = 5_000;
 
   /** One message to store, by {@code author}; {@code done} completes after commit. */
-  record Post(String roomId, User author, String body, String replyTo, String clientId, long now,
-      CompletableFuture<Posted> done) {
+  record Post(String roomId, User author, String body, String replyTo, String clientId,
+      List<Map<String, Object>> attachments, long now, CompletableFuture<Posted> done) {
     String authorId() {
       return author.id();
     }
@@ -158,11 +158,12 @@ final class MessageWriter implements AutoCloseable {
       Post p = posts.get(k);
       User a = p.author();
       messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], a.id(), a.username(), a.displayName(),
-          a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of()));
+          a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments()));
     }
     if (Messages.insertAll(h, messages) != messages.size()) {
       throw new Conflict();
     }
+    Messages.insertAttachments(h, messages);
     Messages.markAuthorsRead(h, messages);
     return messages.stream().map(m -> new Posted(m, true)).toList();
   }
@@ -219,8 +220,10 @@ final class MessageWriter implements AutoCloseable {
     Messages.insert(h, id, p.roomId(), seq, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
     Messages.markAuthorRead(h, p.roomId(), p.authorId(), seq);
     User a = p.author();
-    return new Posted(new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
-        p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of()), true);
+    Message m = new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
+        p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments());
+    Messages.insertAttachments(h, List.of(m));
+    return new Posted(m, true);
   }
 
   /** Waits until every submitted post is stored (or {@code timeoutMs} passed); true when idle. */

@@ -22,7 +22,7 @@ final class Messages {
   static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("room_id"),
       rs.getLong("seq"), rs.getString("author_id"), rs.getString("username"), rs.getString("display_name"),
       rs.getString("avatar_url"), rs.getString("body"), rs.getString("reply_to"), rs.getString("client_id"),
-      rs.getLong("created_at"), Sql.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"), Map.of());
+      rs.getLong("created_at"), Sql.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"), Map.of(), List.of());
 
   private Messages() {}
 
@@ -126,7 +126,74 @@ final class Messages {
         .bindList("rooms", List.copyOf(roomIds)).map(MAPPER).list();
   }
 
+  /** Attaches reactions and attachments to messages read without them. */
   static List<Message> withReactions(Handle h, List<Message> messages) {
+    return withAttachments(h, reactionsOf(h, messages));
+  }
+
+  private static List<Message> withAttachments(Handle h, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return messages;
+    }
+    Map<String, List<Map<String, Object>>> byMessage = new LinkedHashMap<>();
+    h.createQuery("""
+        SELECT a.message_id, u.id, u.name, u.size, u.content_type
+          FROM message_attachments a JOIN uploads u ON u.id = a.upload_id
+         WHERE a.message_id IN (<ids>)
+         ORDER BY a.position
+        """)
+        .bindList("ids", messages.stream().map(Message::id).toList())
+        .map((rs, ctx) -> Map.entry(rs.getString(1), attachmentView(rs.getString(2), rs.getString(3), rs.getLong(4),
+            rs.getString(5))))
+        .forEach(e -> byMessage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+    List<Message> out = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      List<Map<String, Object>> a = byMessage.get(m.id());
+      out.add(a == null ? m : m.withAttachments(a));
+    }
+    return out;
+  }
+
+  /** An attachment as messages show it (the same fields as the upload's own answer). */
+  static Map<String, Object> attachmentView(String id, String name, long size, String contentType) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("name", name);
+    m.put("size", size);
+    m.put("content_type", contentType);
+    m.put("url", "/api/v1/uploads/" + id);
+    if (contentType.startsWith("image/")) {
+      m.put("thumbnail_url", "/api/v1/uploads/" + id + "/thumbnail");
+    }
+    return m;
+  }
+
+  /** Uploads of {@code uploaderId} among {@code ids}, as attachment views, in the order asked. */
+  static List<Map<String, Object>> ownUploads(Handle h, String uploaderId, List<String> ids) {
+    Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+    h.createQuery("SELECT id, name, size, content_type FROM uploads WHERE uploader_id = :u AND id IN (<ids>)")
+        .bind("u", uploaderId).bindList("ids", ids)
+        .map((rs, ctx) -> attachmentView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+        .forEach(v -> found.put((String) v.get("id"), v));
+    return ids.stream().map(found::get).toList();
+  }
+
+  static void insertAttachments(Handle h, List<Message> messages) {
+    PreparedBatch batch = h.prepareBatch(
+        "INSERT INTO message_attachments (message_id, upload_id, position) VALUES (:m, :u, :p)");
+    int rows = 0;
+    for (Message m : messages) {
+      for (int i = 0; i < m.attachments().size(); i++) {
+        batch.bind("m", m.id()).bind("u", m.attachments().get(i).get("id")).bind("p", i).add();
+        rows++;
+      }
+    }
+    if (rows > 0) {
+      batch.execute();
+    }
+  }
+
+  private static List<Message> reactionsOf(Handle h, List<Message> messages) {
     if (messages.isEmpty()) {
       return messages;
     }

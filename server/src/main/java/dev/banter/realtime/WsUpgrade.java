@@ -97,6 +97,9 @@ public final class WsUpgrade implements WebSocketUpgrader {
     ChannelPipeline p = ch.pipeline();
     p.remove("idle");
     p.remove("dispatcher");
+    if (p.get("uploads") != null) {
+      p.remove("uploads");
+    }
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
     p.addLast("ws", connection);
     gateway.opened(connection);

@@ -1,0 +1,58 @@
+package dev.banter.uploads;
+
+import dev.banter.http.Request;
+import dev.banter.http.Response;
+import dev.banter.http.Routes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Downloads: {@code GET /api/v1/uploads/{id}} and its thumbnail, to the uploader and members of
+ * a room where the file was posted. Images are shown inline, everything else is an attachment;
+ * the browser is told not to sniff, and the file may run no script.
+ */
+public final class UploadRoutes {
+  private final UploadService uploads;
+
+  public UploadRoutes(UploadService uploads) {
+    this.uploads = uploads;
+  }
+
+  public void mount(Routes r) {
+    r.get("/api/v1/uploads/{id}", this::download);
+    r.get("/api/v1/uploads/{id}/thumbnail", this::thumbnail);
+  }
+
+  Object download(Request req) {
+    UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
+    return file(uploads.path(u), u.contentType(), u.name(), Sniffer.isImage(u.contentType()));
+  }
+
+  Object thumbnail(Request req) {
+    UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
+    Path thumb = uploads.thumbnailPath(u);
+    if (!Files.exists(thumb)) {
+      throw dev.banter.core.ApiError.notFound("no thumbnail for this file");
+    }
+    return file(thumb, "image/png", "thumbnail-" + u.name() + ".png", true);
+  }
+
+  private static Response file(Path path, String type, String name, boolean inline) {
+    try {
+      String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+      String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+      return Response.bytes(200, Files.readAllBytes(path), type, Map.of(
+          "Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
+              + encoded,
+          "Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+          "Cache-Control", "private, max-age=3600"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

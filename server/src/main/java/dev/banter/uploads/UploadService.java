@@ -1,0 +1,219 @@
+package dev.banter.uploads;
+
+import dev.banter.core.ApiError;
+import dev.banter.core.Ids;
+import dev.banter.core.Principal;
+import dev.banter.http.UploadTarget;
+import dev.banter.store.Database;
+import java.awt.Image;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Uploaded files: stored under a random name in the uploads folder (shared by every node of a
+ * cluster), typed by their bytes, hashed (SHA-256), thumbnailed when they are images, served
+ * only to their uploader and to members of a room where they were posted, and removed after a
+ * day if never attached.
+ */
+public final class UploadService implements UploadTarget, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+  static final Duration ORPHAN_AGE = Duration.ofHours(24);
+  private static final int THUMBNAIL_PX = 320;
+  private static final int NAME_MAX = 200;
+
+  /** A stored upload. */
+  public record Upload(String id, String uploaderId, String name, long size, String contentType, String sha256,
+      String storageName, long createdAt) {
+    public Map<String, Object> view() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", id);
+      m.put("name", name);
+      m.put("size", size);
+      m.put("content_type", contentType);
+      m.put("url", "/api/v1/uploads/" + id);
+      if (Sniffer.isImage(contentType)) {
+        m.put("thumbnail_url", "/api/v1/uploads/" + id + "/thumbnail");
+      }
+      return m;
+    }
+  }
+
+  private final Database db;
+  private final Path dir;
+  private final long maxBytes;
+  private final Clock clock;
+  private final ScheduledExecutorService sweeper =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-uploads").daemon().factory());
+
+  public UploadService(Database db, Path dir, long maxBytes, Clock clock) {
+    this.db = db;
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.clock = clock;
+    sweeper.scheduleAtFixedRate(this::removeOrphans, 1, 60, TimeUnit.MINUTES);
+  }
+
+  @Override
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  @Override
+  public Path incomingDir() {
+    return dir.resolve("incoming");
+  }
+
+  @Override
+  public Object store(Principal uploader, Path file, String clientName, long size) {
+    try {
+      if (size == 0) {
+        throw ApiError.validation("file", "the file is empty");
+      }
+      if (size > maxBytes) {
+        throw ApiError.payloadTooLarge("files are limited to " + maxBytes + " bytes");
+      }
+      byte[] head = new byte[Sniffer.HEAD_BYTES];
+      int headLength;
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
+        headLength = in.readNBytes(head, 0, head.length);
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      String type = Sniffer.contentType(head, headLength);
+      String storage = Ids.randomToken(24);
+      Files.createDirectories(dir);
+      Path stored = dir.resolve(storage);
+      Files.move(file, stored, StandardCopyOption.ATOMIC_MOVE);
+      if (Sniffer.isImage(type)) {
+        thumbnail(stored, dir.resolve(storage + ".thumb.png"));
+      }
+      Upload u = new Upload(Ids.newId(), uploader.userId(), safeName(clientName), size, type,
+          HexFormat.of().formatHex(sha.digest()), storage, clock.millis());
+      db.jdbi().useHandle(h -> h.createUpdate("""
+          INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
+          VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
+          """).bind("id", u.id()).bind("uploader", u.uploaderId()).bind("name", u.name()).bind("size", u.size())
+          .bind("type", u.contentType()).bind("sha", u.sha256()).bind("storage", u.storageName())
+          .bind("now", u.createdAt()).execute());
+      return u.view();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.warn("cannot remove {}: {}", file, e.toString());
+      }
+    }
+  }
+
+  /** The name to show: the last path segment of what the client sent, without control characters. */
+  static String safeName(String raw) {
+    String name = raw == null ? "" : raw.replace('\\', '/');
+    name = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").strip();
+    if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+      name = "file";
+    }
+    return name.length() > NAME_MAX ? name.substring(name.length() - NAME_MAX) : name;
+  }
+
+  private static void thumbnail(Path image, Path thumb) {
+    try {
+      BufferedImage src = ImageIO.read(image.toFile());
+      if (src == null) {
+        return;
+      }
+      double scale = Math.min(1.0, (double) THUMBNAIL_PX / Math.max(src.getWidth(), src.getHeight()));
+      int w = Math.max(1, (int) Math.round(src.getWidth() * scale));
+      int h = Math.max(1, (int) Math.round(src.getHeight() * scale));
+      BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+      out.getGraphics().drawImage(src.getScaledInstance(w, h, Image.SCALE_SMOOTH), 0, 0, null);
+      ImageIO.write(out, "png", thumb.toFile());
+    } catch (IOException | RuntimeException e) {
+      log.info("no thumbnail for {}: {}", image.getFileName(), e.toString()); // not an image ImageIO reads
+    }
+  }
+
+  public Optional<Upload> find(String id) {
+    return db.jdbi().withHandle(h -> h.createQuery("""
+        SELECT id, uploader_id, name, size, content_type, sha256, storage_name, created_at FROM uploads WHERE id = :id
+        """).bind("id", id).map((rs, ctx) -> new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).findOne());
+  }
+
+  /** The upload, if {@code p} may download it: its uploader, or a member of a room where it was posted. */
+  public Upload readable(Principal p, String id) {
+    Upload u = find(id).orElseThrow(() -> ApiError.notFound("no such upload"));
+    if (u.uploaderId().equals(p.userId())) {
+      return u;
+    }
+    boolean member = db.jdbi().withHandle(h -> h.createQuery("""
+        SELECT count(*) FROM message_attachments a
+          JOIN messages m ON m.id = a.message_id
+          JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :user
+         WHERE a.upload_id = :id
+        """).bind("user", p.userId()).bind("id", id).mapTo(Long.class).one() > 0);
+    if (!member) {
+      throw ApiError.forbidden("you may not read this file");
+    }
+    return u;
+  }
+
+  public Path path(Upload u) {
+    return dir.resolve(u.storageName());
+  }
+
+  public Path thumbnailPath(Upload u) {
+    return dir.resolve(u.storageName() + ".thumb.png");
+  }
+
+  /** Removes uploads older than a day that no message refers to, with their files. */
+  public int removeOrphans() {
+    long cutoff = clock.millis() - ORPHAN_AGE.toMillis();
+    try {
+      List<Upload> orphans = db.jdbi().withHandle(h -> h.createQuery("""
+          SELECT id, uploader_id, name, size, content_type, sha256, storage_name, created_at FROM uploads u
+           WHERE u.created_at < :cutoff
+             AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.upload_id = u.id)
+          """).bind("cutoff", cutoff).map((rs, ctx) -> new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).list());
+      for (Upload u : orphans) {
+        db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute());
+        Files.deleteIfExists(path(u));
+        Files.deleteIfExists(thumbnailPath(u));
+      }
+      return orphans.size();
+    } catch (IOException | RuntimeException e) {
+      log.warn("removing orphan uploads failed: {}", e.toString());
+      return 0;
+    }
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+  }
+}
