@@ -167,4 +167,22 @@ class WebMessagingTest extends WebTestBase {
     assertThat(dialogs).isEmpty();
     assertThat(pageErrors).isEmpty();
   }
+
+  @Test
+  void messageActionsAreReachableWithTheKeyboard() {
+    Page a = open(alice);
+    api.say(alice, room, "keyboard only");
+    assertThat(message(a, "keyboard only")).hasCount(1);
+    a.locator("#input").focus();
+    a.keyboard().press("Shift+Tab"); // from the composer back into the last message's actions
+    Locator focused = a.locator(":focus");
+    assertThat(focused).hasAttribute("aria-label", "Delete");
+    a.keyboard().press("Shift+Tab");
+    assertThat(a.locator(":focus")).hasAttribute("aria-label", "Edit");
+    a.keyboard().press("Enter");
+    assertThat(a.locator("#context-text")).hasText("Editing message");
+    assertThat(a.locator("#input")).hasValue("keyboard only");
+    a.locator("#input").press("Escape");
+    assertThat(a.locator("#composer-context")).isHidden();
+  }
 }
