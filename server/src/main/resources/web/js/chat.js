@@ -1,0 +1,291 @@
+// The chat controller: loads rooms and history over REST, keeps every room subscribed over
+// the socket (resuming from the last seq seen), applies server events to the store, owns
+// the outbox of unsent messages, and tells the views to render.
+
+import { api, freshToken, refresh } from './api.js';
+import { Socket } from './socket.js';
+import { state, timeline, currentRoom, findMessage } from './store.js';
+import { initMessages, renderMessages, isAtBottom } from './views/messages.js';
+import { initRooms, renderRooms, renderHeader, renderConnection } from './views/rooms.js';
+import { initMembers, renderMembers } from './views/members.js';
+import { initComposer, startReply, startEdit, resetComposer, renderTyping } from './views/composer.js';
+import { initDialogs, confirmDialog } from './views/dialogs.js';
+import { applyEvent } from './events.js';
+
+const PAGE = 50;
+const LAST_ROOM_KEY = 'banter.lastRoom';
+
+export let socket = null;
+const pendingRefs = new Map(); // ref -> client_id of a send in flight
+
+export const actions = {
+  openRoom, loadOlder, markRead, send, edit, remove, react, startDm, addRoom, retry, discard,
+  startReply, startEdit, typing, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
+};
+
+export async function startChat(session, renderMe_) {
+  renderMe = renderMe_;
+  state.me = session.user;
+  initMessages(actions);
+  initRooms(actions);
+  initMembers(actions);
+  initComposer(actions);
+  initDialogs(actions);
+  let forceRefresh = false;
+  const token = async () => {
+    if (forceRefresh) {
+      forceRefresh = false;
+      if (!(await refresh())) return null;
+    }
+    return freshToken();
+  };
+  socket = new Socket(token, {
+    onReady, onFrame, onStatus: (s) => { state.connection = s; renderConnection(); },
+    onUnauthorized: () => { forceRefresh = true; },
+  });
+  renderConnection();
+  const { rooms } = await api('GET', '/api/v1/rooms');
+  rooms.forEach((r) => state.rooms.set(r.id, r));
+  renderRooms();
+  socket.start();
+  const last = localStorage.getItem(LAST_ROOM_KEY);
+  const first = state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
+  if (first) openRoom(first);
+  window.addEventListener('focus', markRead);
+  document.addEventListener('visibilitychange', markRead);
+}
+
+let renderMe = () => {};
+
+export function stopChat() {
+  if (socket) socket.stop();
+  socket = null;
+}
+
+function onReady(ready) {
+  state.me = { ...state.me, ...ready.user };
+  for (const room of state.rooms.values()) joinRoom(room);
+  for (const p of state.outbox) if (!p.failed) transmit(p);
+  if (state.resumed) refreshRoomList();
+  state.resumed = true;
+}
+
+function joinRoom(room) {
+  const t = state.timelines.get(room.id);
+  const since = Math.max(room.last_seq || 0, t ? t.newestSeq() : 0);
+  socket.send({ type: 'join_room', room_id: room.id, since_seq: since, ref: socket.nextRef() });
+}
+
+/** After a reconnect: rooms joined or created elsewhere while we were away. */
+async function refreshRoomList() {
+  try {
+    const { rooms } = await api('GET', '/api/v1/rooms');
+    for (const r of rooms) {
+      if (!state.rooms.has(r.id)) {
+        state.rooms.set(r.id, r);
+        joinRoom(r);
+      }
+    }
+    renderRooms();
+  } catch { /* next reconnect tries again */ }
+}
+
+function onFrame(frame) {
+  if (frame.type === 'error' && frame.ref && pendingRefs.has(frame.ref)) {
+    sendFailed(frame.ref, frame.error || {});
+    return;
+  }
+  if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
+  applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom });
+}
+
+function render(what) {
+  if (what.rooms) renderRooms();
+  if (what.messages) renderMessages(what.messages === true ? 'update' : what.messages);
+  if (what.members) renderMembers();
+  if (what.typing) renderTyping(state.currentRoomId);
+  if (what.header) renderHeader();
+  if (what.messages) markRead();
+}
+
+function removeFromOutbox(clientId) {
+  const i = state.outbox.findIndex((p) => p.client_id === clientId);
+  if (i >= 0) state.outbox.splice(i, 1);
+}
+
+/** `joined` said truncated: more was missed than the server replays; start from the newest page. */
+function reloadTimeline(roomId) {
+  state.timelines.delete(roomId);
+  if (roomId === state.currentRoomId) loadLatest(roomId);
+}
+
+async function openRoom(id) {
+  if (!state.rooms.has(id)) return;
+  state.currentRoomId = id;
+  localStorage.setItem(LAST_ROOM_KEY, id);
+  document.getElementById('app').classList.remove('sidebar-open');
+  document.getElementById('toggle-sidebar').setAttribute('aria-expanded', 'false');
+  resetComposer();
+  renderHeader();
+  renderRooms();
+  renderMessages('open');
+  renderTyping(id);
+  renderMembers();
+  if (!timeline(id).loaded) loadLatest(id);
+  loadMembers(id);
+}
+
+async function loadLatest(roomId) {
+  const t = timeline(roomId);
+  if (t.loading) return;
+  t.loading = true;
+  try {
+    const page = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?limit=${PAGE}`);
+    page.messages.forEach((m) => t.put(m));
+    t.hasMore = page.has_more;
+    t.loaded = true;
+  } finally {
+    t.loading = false;
+  }
+  if (roomId === state.currentRoomId) render({ messages: 'open' });
+}
+
+async function loadOlder() {
+  const roomId = state.currentRoomId;
+  const t = timeline(roomId);
+  if (!t.loaded || !t.hasMore || t.loading) return;
+  const before = t.oldestSeq();
+  if (before == null || before <= 1) { t.hasMore = false; return; }
+  t.loading = true;
+  try {
+    const page = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?before=${before}&limit=${PAGE}`);
+    page.messages.forEach((m) => t.put(m));
+    t.hasMore = page.has_more;
+  } finally {
+    t.loading = false;
+  }
+  if (roomId === state.currentRoomId) renderMessages('prepend');
+}
+
+async function loadMembers(roomId) {
+  try {
+    const { members } = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/members`);
+    state.members.set(roomId, members);
+    members.forEach((m) => state.online.set(m.user.username, m.online));
+    if (roomId === state.currentRoomId) renderMembers();
+  } catch { /* the panel keeps saying Loading… */ }
+}
+
+/** Sends the read marker for the newest message the user can actually see. */
+function markRead() {
+  const room = currentRoom();
+  if (!room || !document.hasFocus() || document.visibilityState !== 'visible' || !isAtBottom()) return;
+  const t = timeline(room.id);
+  const newest = t.newestSeq();
+  if (room.unread_count) {
+    room.unread_count = 0;
+    renderRooms();
+  }
+  if (!newest || newest <= (room.read_sent || 0)) return;
+  room.read_sent = newest;
+  if (!socket.send({ type: 'read', room_id: room.id, seq: newest })) {
+    api('POST', `/api/v1/rooms/${encodeURIComponent(room.id)}/read`, { seq: newest }).catch(() => { room.read_sent = 0; });
+  }
+}
+
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function send(body, replyTo) {
+  const room = currentRoom();
+  if (!room) return;
+  const p = { client_id: newClientId(), room_id: room.id, body, reply_to: replyTo || undefined, failed: false };
+  state.outbox.push(p);
+  transmit(p);
+  renderMessages('sent');
+}
+
+/** Sends (or re-sends after a reconnect) one outbox entry; the client_id makes repeats harmless. */
+function transmit(p) {
+  const ref = socket.nextRef();
+  if (socket.send({ type: 'send_message', room_id: p.room_id, body: p.body, client_id: p.client_id, reply_to: p.reply_to, ref })) {
+    pendingRefs.set(ref, p.client_id);
+  }
+}
+
+function sendFailed(ref, error) {
+  const clientId = pendingRefs.get(ref);
+  pendingRefs.delete(ref);
+  const p = state.outbox.find((x) => x.client_id === clientId);
+  if (!p) return;
+  if (error.code === 'rate_limited') {
+    setTimeout(() => transmit(p), (error.details && error.details.retry_after_ms) || 1000);
+    return;
+  }
+  p.failed = true;
+  p.error = error.message || error.code;
+  if (p.room_id === state.currentRoomId) renderMessages();
+}
+
+function retry(p) {
+  p.failed = false;
+  p.error = null;
+  transmit(p);
+  renderMessages();
+}
+
+function discard(p) {
+  removeFromOutbox(p.client_id);
+  renderMessages();
+}
+
+function path(m) {
+  return `/api/v1/rooms/${encodeURIComponent(m.room_id)}/messages/${encodeURIComponent(m.id)}`;
+}
+
+async function edit(m, body) {
+  if (body === m.body) return;
+  if (socket.send({ type: 'edit_message', room_id: m.room_id, message_id: m.id, body, ref: socket.nextRef() })) return;
+  applyMessage(await api('PATCH', path(m), { body }));
+}
+
+async function remove(m) {
+  if (!(await confirmDialog('Delete message', 'Delete this message for everyone?', 'Delete'))) return;
+  if (socket.send({ type: 'delete_message', room_id: m.room_id, message_id: m.id, ref: socket.nextRef() })) return;
+  await api('DELETE', path(m));
+  const known = findMessage(m.room_id, m.id);
+  if (known) applyMessage({ ...known, deleted: true, body: '' });
+}
+
+async function react(roomId, messageId, emoji, on) {
+  if (socket.send({ type: 'react', room_id: roomId, message_id: messageId, emoji, on, ref: socket.nextRef() })) return;
+  const m = findMessage(roomId, messageId);
+  applyMessage(await api(on ? 'PUT' : 'DELETE', `${path(m)}/reactions/${encodeURIComponent(emoji)}`));
+}
+
+function applyMessage(m) {
+  if (!m) return;
+  timeline(m.room_id).put(m);
+  if (m.room_id === state.currentRoomId) renderMessages();
+}
+
+function typing(active) {
+  if (state.currentRoomId) socket.send({ type: 'typing', room_id: state.currentRoomId, active });
+}
+
+async function startDm(username) {
+  const room = await api('POST', '/api/v1/dms', { username });
+  addRoom(room, true);
+}
+
+/** A room we just joined, created or were invited to: subscribe and (maybe) open it. */
+function addRoom(room, open) {
+  const known = state.rooms.get(room.id);
+  state.rooms.set(room.id, known ? { ...known, ...room } : room);
+  if (!known && socket) joinRoom(state.rooms.get(room.id));
+  renderRooms();
+  if (open) openRoom(room.id);
+}

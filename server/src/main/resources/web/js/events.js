@@ -1,0 +1,160 @@
+// Applies one server frame to the store and says what to re-render. Messages are merged by
+// seq, so a replay after a reconnect, a REST page and a live event never duplicate.
+
+import { state, timeline, findMessage } from './store.js';
+
+const TYPING_TTL_MS = 7000; // the server expires typing after 6 s; a little slack
+
+export function applyEvent(f, ctx) {
+  switch (f.type) {
+    case 'new_message':
+      newMessage(f.message, ctx, true);
+      break;
+    case 'ack':
+      if (f.client_id) ctx.removeFromOutbox(f.client_id);
+      if (f.message) newMessage(f.message, ctx, false);
+      break;
+    case 'message_edited':
+      updateMessage(f.message, ctx);
+      break;
+    case 'message_deleted': {
+      const m = findMessage(f.room_id, f.message_id);
+      if (m) updateMessage({ ...m, deleted: true, body: '' }, ctx);
+      break;
+    }
+    case 'reaction':
+      reaction(f, ctx);
+      break;
+    case 'typing':
+      typing(f, ctx);
+      break;
+    case 'presence':
+      state.online.set(f.user, !!f.online);
+      ctx.render({ members: true });
+      break;
+    case 'user_joined':
+      userJoined(f, ctx);
+      break;
+    case 'user_left':
+      userLeft(f, ctx);
+      break;
+    case 'room_invited':
+      if (!state.rooms.has(f.room.id)) {
+        state.rooms.set(f.room.id, f.room);
+        ctx.joinRoom(f.room);
+        ctx.render({ rooms: true });
+      }
+      break;
+    case 'room_updated': {
+      const known = state.rooms.get(f.room.id);
+      if (known) {
+        const { unread_count: _u, my_role: _r, ...shared } = f.room;
+        if (known.kind === 'direct') delete shared.name; // the shared view names a DM by its id pair
+        Object.assign(known, shared);
+        ctx.render({ rooms: true, header: f.room.id === state.currentRoomId });
+      }
+      break;
+    }
+    case 'room_deleted':
+      removeRoom(f.room_id, ctx);
+      break;
+    case 'read_receipt': {
+      const room = state.rooms.get(f.room_id);
+      if (room && state.me && f.user === state.me.username && f.seq >= (room.last_seq || 0)) {
+        room.unread_count = 0; // read in another tab
+        ctx.render({ rooms: true });
+      }
+      break;
+    }
+    case 'joined':
+      if (f.truncated) ctx.reloadTimeline(f.room_id);
+      break;
+    default:
+      break; // left, errors of typing/read, future events
+  }
+}
+
+function newMessage(m, ctx, live) {
+  const room = state.rooms.get(m.room_id);
+  if (!room) return;
+  const mine = state.me && m.author.id === state.me.id;
+  if (mine && m.client_id) ctx.removeFromOutbox(m.client_id);
+  const fresh = m.seq > (room.last_seq || 0);
+  timeline(m.room_id).put(m);
+  if (fresh) {
+    room.last_seq = m.seq;
+    room.last_activity_at = m.created_at;
+    room.last_message = m;
+    if (live && !mine && m.room_id !== state.currentRoomId) room.unread_count = (room.unread_count || 0) + 1;
+  }
+  clearTyping(m.room_id, m.author.username);
+  const current = m.room_id === state.currentRoomId;
+  ctx.render({ rooms: true, messages: current, typing: current });
+}
+
+function updateMessage(m, ctx) {
+  const t = state.timelines.get(m.room_id);
+  if (!t || !t.bySeq.has(m.seq)) return; // not loaded: history will bring the current version
+  t.put(m);
+  ctx.render({ messages: m.room_id === state.currentRoomId });
+}
+
+function reaction(f, ctx) {
+  const m = findMessage(f.room_id, f.message_id);
+  if (!m) return;
+  const reactions = { ...(m.reactions || {}) };
+  const users = new Set(reactions[f.emoji] || []);
+  if (f.on) users.add(f.user); else users.delete(f.user);
+  if (users.size) reactions[f.emoji] = [...users]; else delete reactions[f.emoji];
+  updateMessage({ ...m, reactions }, ctx);
+}
+
+function typing(f, ctx) {
+  if (state.me && f.user === state.me.username) return;
+  let m = state.typing.get(f.room_id);
+  if (!m) state.typing.set(f.room_id, (m = new Map()));
+  clearTimeout(m.get(f.user));
+  if (f.active) m.set(f.user, setTimeout(() => { m.delete(f.user); ctx.render({ typing: true }); }, TYPING_TTL_MS));
+  else m.delete(f.user);
+  ctx.render({ typing: f.room_id === state.currentRoomId });
+}
+
+function clearTyping(roomId, username) {
+  const m = state.typing.get(roomId);
+  if (m && m.has(username)) {
+    clearTimeout(m.get(username));
+    m.delete(username);
+  }
+}
+
+function userJoined(f, ctx) {
+  const members = state.members.get(f.room_id);
+  if (members && !members.some((m) => m.user.id === f.user.id)) {
+    members.push({ user: f.user, role: 'member', online: true });
+  }
+  const room = state.rooms.get(f.room_id);
+  if (room && members) room.member_count = members.length;
+  ctx.render({ members: f.room_id === state.currentRoomId });
+}
+
+function userLeft(f, ctx) {
+  if (state.me && f.user.id === state.me.id) {
+    removeRoom(f.room_id, ctx);
+    return;
+  }
+  const members = state.members.get(f.room_id);
+  if (members) state.members.set(f.room_id, members.filter((m) => m.user.id !== f.user.id));
+  ctx.render({ members: f.room_id === state.currentRoomId });
+}
+
+function removeRoom(roomId, ctx) {
+  state.rooms.delete(roomId);
+  state.timelines.delete(roomId);
+  state.members.delete(roomId);
+  if (state.currentRoomId === roomId) {
+    state.currentRoomId = null;
+    const next = state.rooms.has('general') ? 'general' : [...state.rooms.keys()][0];
+    if (next) ctx.openRoom(next);
+  }
+  ctx.render({ rooms: true, header: true, messages: true });
+}

@@ -1,0 +1,86 @@
+// Entry point: shows the sign-in screen or the chat, and wires the page-level buttons.
+
+import { h, clear, avatar, displayName } from './dom.js';
+import { resumeSession, startSession, onSessionEnded, signOut, api } from './api.js';
+import { renderAuth } from './views/auth.js';
+import { startChat, stopChat } from './chat.js';
+import { state } from './store.js';
+import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
+
+const authRoot = document.getElementById('auth');
+const app = document.getElementById('app');
+
+function showAuth(notice) {
+  stopChat();
+  app.hidden = true;
+  authRoot.hidden = false;
+  renderAuth(authRoot, (reply) => {
+    startSession(reply);
+    // A fresh page is the simplest way to start from a clean state with the new session.
+    location.reload();
+  }, notice);
+}
+
+function renderMe() {
+  const bar = clear(document.getElementById('me-bar'));
+  const me = state.me;
+  bar.append(avatar(me, 'sm'), h('span', { class: 'me-names' }, h('span', { class: 'me-name' }, displayName(me)),
+    h('span', { class: 'me-status muted' }, me.status_text || `@${me.username}`)));
+}
+
+async function showChat(session) {
+  authRoot.hidden = true;
+  app.hidden = false;
+  state.me = session.user || { username: '?' };
+  renderMe();
+  try {
+    await startChat(session, renderMe);
+    const me = await api('GET', '/api/v1/users/me');
+    state.me = { ...state.me, ...me };
+    renderMe();
+  } catch (e) {
+    if (!resumeSession()) return; // the session ended: onSessionEnded already showed the sign-in screen
+  }
+}
+
+function wireButtons() {
+  const toggle = document.getElementById('toggle-sidebar');
+  toggle.addEventListener('click', () => {
+    const open = app.classList.toggle('sidebar-open');
+    toggle.setAttribute('aria-expanded', String(open));
+    if (open) document.querySelector('#sidebar button').focus();
+  });
+  document.getElementById('close-sidebar').addEventListener('click', () => {
+    app.classList.remove('sidebar-open');
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.focus();
+  });
+  const members = document.getElementById('toggle-members');
+  members.addEventListener('click', () => {
+    const hidden = app.classList.toggle('members-hidden');
+    members.setAttribute('aria-expanded', String(!hidden));
+  });
+  if (window.matchMedia('(max-width: 900px)').matches) {
+    app.classList.add('members-hidden');
+    members.setAttribute('aria-expanded', 'false');
+  }
+  document.getElementById('btn-create').addEventListener('click', createRoomDialog);
+  document.getElementById('btn-browse').addEventListener('click', browseRoomsDialog);
+  document.getElementById('btn-dm').addEventListener('click', newDmDialog);
+  document.getElementById('btn-profile').addEventListener('click', profileDialog);
+  document.getElementById('btn-signout').addEventListener('click', async () => {
+    await signOut();
+    location.reload();
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && app.classList.contains('sidebar-open')) {
+      app.classList.remove('sidebar-open');
+      toggle.setAttribute('aria-expanded', 'false');
+    }
+  });
+}
+
+onSessionEnded(() => showAuth('Your session has ended. Please sign in again.'));
+wireButtons();
+const session = resumeSession();
+if (session) showChat(session); else showAuth();

@@ -1,0 +1,82 @@
+// The client's state: rooms, loaded messages per room (keyed by seq, so replays and REST
+// pages merge without duplicates), the outbox of unsent messages, typing and presence.
+
+export const state = {
+  me: null,
+  rooms: new Map(), // id -> room (SPEC §3 object)
+  currentRoomId: null,
+  timelines: new Map(), // room id -> Timeline
+  outbox: [], // {client_id, room_id, body, reply_to, failed, error}
+  typing: new Map(), // room id -> Map(username -> timer)
+  online: new Map(), // username -> bool
+  members: new Map(), // room id -> [{user, role, online}]
+  connection: 'connecting',
+};
+
+/** The loaded messages of one room. */
+export class Timeline {
+  constructor() {
+    this.bySeq = new Map();
+    this.byId = new Map();
+    this.hasMore = true;
+    this.loaded = false; // the newest page has been fetched
+    this.loading = false;
+  }
+
+  /** Adds or replaces a message; returns true when it was not known before. */
+  put(m) {
+    const known = this.bySeq.get(m.seq);
+    this.bySeq.set(m.seq, m);
+    this.byId.set(m.id, m);
+    return !known;
+  }
+
+  sorted() {
+    return [...this.bySeq.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  oldestSeq() {
+    let min = Infinity;
+    for (const s of this.bySeq.keys()) if (s < min) min = s;
+    return min === Infinity ? null : min;
+  }
+
+  newestSeq() {
+    let max = 0;
+    for (const s of this.bySeq.keys()) if (s > max) max = s;
+    return max;
+  }
+}
+
+export function timeline(roomId) {
+  let t = state.timelines.get(roomId);
+  if (!t) {
+    t = new Timeline();
+    state.timelines.set(roomId, t);
+  }
+  return t;
+}
+
+export function currentRoom() {
+  return state.rooms.get(state.currentRoomId) || null;
+}
+
+/** Rooms most recently active first. */
+export function sortedRooms() {
+  return [...state.rooms.values()].sort((a, b) =>
+    (b.last_activity_at || b.created_at || '').localeCompare(a.last_activity_at || a.created_at || ''));
+}
+
+export function findMessage(roomId, id) {
+  const t = state.timelines.get(roomId);
+  return (t && t.byId.get(id)) || null;
+}
+
+export function canModerate(room) {
+  return !!room && (room.my_role === 'owner' || room.my_role === 'admin');
+}
+
+export function typingNames(roomId) {
+  const m = state.typing.get(roomId);
+  return m ? [...m.keys()].filter((u) => !state.me || u !== state.me.username) : [];
+}

@@ -1,0 +1,224 @@
+// The message list: keyed rendering (an unchanged message keeps its element, so focus and
+// scroll survive updates), day separators, author grouping, replies, reactions, pending
+// sends, infinite scroll upward and smart autoscroll with a "new messages" pill.
+
+import { h, avatar, displayName, linkified, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { state, timeline, currentRoom, findMessage, canModerate } from '../store.js';
+import { openEmojiPicker } from './emoji.js';
+
+const GROUP_MS = 5 * 60 * 1000;
+const BOTTOM_SLACK_PX = 40;
+const LOAD_OLDER_PX = 200;
+
+let actions;
+let scroller, list, pill, historyStatus;
+let cache = new Map(); // key -> {sig, el}
+let renderedRoom = null;
+let newestRendered = 0;
+
+export function initMessages(a) {
+  actions = a;
+  scroller = document.getElementById('scroller');
+  list = document.getElementById('messages');
+  pill = document.getElementById('pill');
+  historyStatus = document.getElementById('history-status');
+  scroller.addEventListener('scroll', onScroll, { passive: true });
+  pill.addEventListener('click', () => {
+    scrollToBottom();
+    actions.markRead();
+  });
+}
+
+export function isAtBottom() {
+  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK_PX;
+}
+
+export function scrollToBottom() {
+  scroller.scrollTop = scroller.scrollHeight;
+  pill.hidden = true;
+}
+
+function onScroll() {
+  if (isAtBottom()) {
+    pill.hidden = true;
+    actions.markRead();
+  }
+  if (scroller.scrollTop < LOAD_OLDER_PX) actions.loadOlder();
+}
+
+/**
+ * Renders the current room. mode: 'open' (jump to the newest), 'prepend' (older messages
+ * were added above: keep what the reader sees in place), or 'update'.
+ */
+export function renderMessages(mode = 'update') {
+  const room = currentRoom();
+  if (!room) {
+    list.replaceChildren();
+    return;
+  }
+  if (renderedRoom !== room.id) {
+    cache = new Map();
+    list.replaceChildren();
+    renderedRoom = room.id;
+    newestRendered = 0;
+    mode = 'open';
+  }
+  const t = timeline(room.id);
+  const wasAtBottom = isAtBottom();
+  const prevHeight = scroller.scrollHeight;
+  const prevTop = scroller.scrollTop;
+
+  const items = buildItems(room, t);
+  reconcile(items);
+
+  historyStatus.textContent = !t.loaded ? 'Loading…' : t.loading ? 'Loading older messages…'
+    : t.hasMore ? '' : 'This is the beginning of the room.';
+
+  const newest = t.newestSeq();
+  const newestMsg = t.bySeq.get(newest);
+  const arrived = newest > newestRendered && newestRendered > 0;
+  const mine = newestMsg && state.me && newestMsg.author.id === state.me.id;
+  const pendingMine = items.length && items[items.length - 1].key.startsWith('p-');
+  if (mode === 'open') {
+    scrollToBottom();
+  } else if (mode === 'prepend') {
+    scroller.scrollTop = prevTop + (scroller.scrollHeight - prevHeight);
+  } else if (wasAtBottom || (arrived && mine) || (mode === 'sent' && pendingMine)) {
+    scrollToBottom();
+  } else if (arrived) {
+    pill.hidden = false;
+  }
+  if (t.loaded) newestRendered = Math.max(newestRendered, newest);
+  // A first page shorter than the screen cannot be scrolled: fetch more right away.
+  if (t.loaded && t.hasMore && scroller.scrollHeight <= scroller.clientHeight) actions.loadOlder();
+}
+
+function buildItems(room, t) {
+  const items = [];
+  let prev = null;
+  const mod = canModerate(room);
+  for (const m of t.sorted()) {
+    const day = dayKey(m.created_at);
+    if (!prev || dayKey(prev.created_at) !== day) {
+      items.push({ key: `d-${day}`, sig: day, build: () => daySeparator(m.created_at) });
+    }
+    const grouped = !!prev && dayKey(prev.created_at) === day && prev.author.id === m.author.id
+      && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted;
+    const parent = m.reply_to ? findMessage(room.id, m.reply_to) : null;
+    const sig = [m.edited_at, m.deleted, m.body, JSON.stringify(m.reactions || {}), grouped,
+      parent ? `${parent.deleted}${parent.body}` : '-', mod].join('|');
+    items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, grouped, parent, mod) });
+    prev = m;
+  }
+  for (const p of state.outbox) {
+    if (p.room_id !== room.id) continue;
+    items.push({ key: `p-${p.client_id}`, sig: `${p.failed}${p.error || ''}`, build: () => pendingItem(p) });
+  }
+  return items;
+}
+
+function reconcile(items) {
+  const next = new Map();
+  items.forEach((item, i) => {
+    let entry = cache.get(item.key);
+    if (!entry || entry.sig !== item.sig) {
+      const el = item.build();
+      if (entry) {
+        const focusKey = entry.el.contains(document.activeElement) && document.activeElement.dataset.fk;
+        entry.el.replaceWith(el);
+        if (focusKey) {
+          const again = el.querySelector(`[data-fk="${CSS.escape(focusKey)}"]`);
+          if (again) again.focus();
+        }
+      }
+      entry = { sig: item.sig, el };
+    }
+    next.set(item.key, entry);
+    if (list.children[i] !== entry.el) list.insertBefore(entry.el, list.children[i] || null);
+  });
+  while (list.children.length > items.length) list.lastElementChild.remove();
+  cache = next;
+}
+
+function daySeparator(iso) {
+  return h('li', { class: 'day-sep', role: 'separator' }, h('span', {}, dayLabel(iso)));
+}
+
+function messageItem(room, m, grouped, parent, mod) {
+  const mine = state.me && m.author.id === state.me.id;
+  const li = h('li', { class: `msg${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`, dataset: { seq: m.seq, id: m.id } });
+  if (!grouped) {
+    li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
+      h('span', { class: 'author' }, displayName(m.author)),
+      h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, timeOf(m.created_at))));
+  }
+  if (m.reply_to) li.append(replyQuote(parent));
+  if (m.deleted) {
+    li.append(h('div', { class: 'body tombstone' }, 'message deleted'));
+    return li;
+  }
+  const body = h('div', { class: 'body' });
+  body.append(linkified(m.body));
+  if (m.edited_at) body.append(' ', h('span', { class: 'edited', title: new Date(m.edited_at).toLocaleString() }, '(edited)'));
+  li.append(body);
+  const reactions = reactionBar(room, m);
+  if (reactions) li.append(reactions);
+  li.append(messageActions(room, m, mine, mod));
+  return li;
+}
+
+function replyQuote(parent) {
+  if (!parent) return h('div', { class: 'reply-quote' }, '↪ original message');
+  const text = parent.deleted ? 'message deleted' : snippet(parent.body);
+  return h('div', { class: 'reply-quote' }, '↪ ', h('span', { class: 'reply-author' }, displayName(parent.author)), ': ',
+    h('span', { class: 'reply-snippet' }, text));
+}
+
+function reactionBar(room, m) {
+  const entries = Object.entries(m.reactions || {}).filter(([, users]) => users.length > 0);
+  if (!entries.length) return null;
+  const bar = h('div', { class: 'reactions' });
+  for (const [emoji, users] of entries) {
+    const mine = state.me && users.includes(state.me.username);
+    const who = `${emoji} by ${users.join(', ')}`;
+    bar.append(h('button', {
+      type: 'button', class: `reaction${mine ? ' mine' : ''}`, 'aria-pressed': mine ? 'true' : 'false',
+      'aria-label': `${who}${mine ? ' (click to remove yours)' : ''}`, title: who, dataset: { fk: `r-${emoji}` },
+      onclick: () => actions.react(room.id, m.id, emoji, !mine),
+    }, h('span', { class: 'emoji', 'aria-hidden': 'true' }, emoji), h('span', { class: 'count' }, String(users.length))));
+  }
+  return bar;
+}
+
+function messageActions(room, m, mine, mod) {
+  const bar = h('div', { class: 'msg-actions' });
+  const react = h('button', { type: 'button', class: 'icon', 'aria-label': 'Add reaction', title: 'Add reaction', dataset: { fk: 'react' } }, '☺');
+  react.addEventListener('click', () => openEmojiPicker(react, (emoji) => {
+    const users = (m.reactions && m.reactions[emoji]) || [];
+    actions.react(room.id, m.id, emoji, !users.includes(state.me.username));
+  }));
+  bar.append(react,
+    h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'));
+  if (mine) {
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' }, onclick: () => actions.startEdit(m) }, '✎'));
+  }
+  if (mine || mod) {
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Delete', title: 'Delete', dataset: { fk: 'delete' }, onclick: () => actions.remove(m) }, '🗑'));
+  }
+  return bar;
+}
+
+function pendingItem(p) {
+  const li = h('li', { class: `msg pending${p.failed ? ' failed' : ''}`, dataset: { clientId: p.client_id } },
+    h('div', { class: 'msg-head' }, avatar(state.me, 'md'), h('span', { class: 'author' }, displayName(state.me)),
+      h('span', { class: 'status' }, p.failed ? `not sent: ${p.error || 'error'}` : 'sending…')));
+  const body = h('div', { class: 'body' });
+  body.append(linkified(p.body));
+  li.append(body);
+  if (p.failed) {
+    li.append(h('div', { class: 'msg-actions visible' },
+      h('button', { type: 'button', onclick: () => actions.retry(p) }, 'Retry'),
+      h('button', { type: 'button', onclick: () => actions.discard(p) }, 'Discard')));
+  }
+  return li;
+}
