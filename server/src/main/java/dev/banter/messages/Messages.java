@@ -1,6 +1,7 @@
 package dev.banter.messages;
 
 import dev.banter.store.Sql;
+import dev.banter.uploads.UploadService;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -143,7 +144,7 @@ final class Messages {
          ORDER BY a.position
         """)
         .bindList("ids", messages.stream().map(Message::id).toList())
-        .map((rs, ctx) -> Map.entry(rs.getString(1), attachmentView(rs.getString(2), rs.getString(3), rs.getLong(4),
+        .map((rs, ctx) -> Map.entry(rs.getString(1), UploadService.Upload.view(rs.getString(2), rs.getString(3), rs.getLong(4),
             rs.getString(5))))
         .forEach(e -> byMessage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     List<Message> out = new ArrayList<>(messages.size());
@@ -154,26 +155,12 @@ final class Messages {
     return out;
   }
 
-  /** An attachment as messages show it (the same fields as the upload's own answer). */
-  static Map<String, Object> attachmentView(String id, String name, long size, String contentType) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("name", name);
-    m.put("size", size);
-    m.put("content_type", contentType);
-    m.put("url", "/api/v1/uploads/" + id);
-    if (contentType.startsWith("image/")) {
-      m.put("thumbnail_url", "/api/v1/uploads/" + id + "/thumbnail");
-    }
-    return m;
-  }
-
   /** Uploads of {@code uploaderId} among {@code ids}, as attachment views, in the order asked. */
   static List<Map<String, Object>> ownUploads(Handle h, String uploaderId, List<String> ids) {
     Map<String, Map<String, Object>> found = new LinkedHashMap<>();
     h.createQuery("SELECT id, name, size, content_type FROM uploads WHERE uploader_id = :u AND id IN (<ids>)")
         .bind("u", uploaderId).bindList("ids", ids)
-        .map((rs, ctx) -> attachmentView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+        .map((rs, ctx) -> UploadService.Upload.view(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
         .forEach(v -> found.put((String) v.get("id"), v));
     return ids.stream().map(found::get).toList();
   }

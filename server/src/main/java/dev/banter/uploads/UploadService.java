@@ -46,6 +46,11 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   public record Upload(String id, String uploaderId, String name, long size, String contentType, String sha256,
       String storageName, long createdAt) {
     public Map<String, Object> view() {
+      return view(id, name, size, contentType);
+    }
+
+    /** What uploads and message attachments show of a file. */
+    public static Map<String, Object> view(String id, String name, long size, String contentType) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", id);
       m.put("name", name);

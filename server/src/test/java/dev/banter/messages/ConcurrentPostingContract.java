@@ -43,6 +43,17 @@ abstract class ConcurrentPostingContract {
     server.close();
   }
 
+  /** POSTERS new users, each invited into {@code room}. */
+  private List<Account> members(Account owner, String room, String stem) {
+    List<Account> posters = new ArrayList<>();
+    for (int i = 0; i < POSTERS; i++) {
+      Account a = api.register(stem);
+      api.invite(owner, room, a);
+      posters.add(a);
+    }
+    return posters;
+  }
+
   private List<Long> storedSeqs(String room) {
     return server.db().withHandle(h -> h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
         .bind("r", room).mapTo(Long.class).list());
@@ -52,12 +63,7 @@ abstract class ConcurrentPostingContract {
   void eightPostersOfTwoHundredMessagesGetSeqsOneToSixteenHundred() throws Exception {
     Account owner = api.register("owner");
     String room = api.createRoom(owner, "public");
-    List<Account> posters = new ArrayList<>();
-    for (int i = 0; i < POSTERS; i++) {
-      Account a = api.register("poster");
-      api.invite(owner, room, a);
-      posters.add(a);
-    }
+    List<Account> posters = members(owner, room, "poster");
     List<Long> acked = Collections.synchronizedList(new ArrayList<>());
     try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
       List<Future<?>> done = new ArrayList<>();
@@ -90,12 +96,7 @@ abstract class ConcurrentPostingContract {
   void retriesWithTheSameClientIdMixedInNeitherDuplicateNorBurnSeqs() throws Exception {
     Account owner = api.register("owner");
     String room = api.createRoom(owner, "public");
-    List<Account> posters = new ArrayList<>();
-    for (int i = 0; i < POSTERS; i++) {
-      Account a = api.register("retrier");
-      api.invite(owner, room, a);
-      posters.add(a);
-    }
+    List<Account> posters = members(owner, room, "retrier");
     Set<String> distinct = Collections.synchronizedSet(new HashSet<>());
     try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
       List<Future<?>> done = new ArrayList<>();

@@ -99,6 +99,8 @@ abstract class MessagesApiContract {
     assertThat(bobSameId.status()).isEqualTo(201);
     assertThat(bobSameId.json().get("seq").asLong()).isEqualTo(2);
     assertThat(stored()).isEqualTo(2);
+    // events are published after the reply; the repeat must never add one
+    server.events().await(Event.NEW_MESSAGE, e -> room.equals(e.roomId()) && e.seq() == 2);
     assertThat(server.events().of(Event.NEW_MESSAGE, room)).hasSize(2);
   }
 

@@ -36,8 +36,12 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
-  /** Starts a node and waits until /health answers. */
-  public static NodeProcess start(String nodeId, Path dir, Map<String, String> env) {
+  /**
+   * Starts a node and waits until /health answers. Its node id is {@code name} plus a random
+   * suffix: test runs sharing one Redis must not share node ids (heartbeats, claims).
+   */
+  public static NodeProcess start(String name, Path dir, Map<String, String> env) {
+    String nodeId = name + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
