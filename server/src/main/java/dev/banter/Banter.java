@@ -16,11 +16,13 @@ import dev.banter.config.ConfigException;
 import dev.banter.config.ConfigLoader;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
+import dev.banter.http.Route;
 import dev.banter.http.Routes;
 import dev.banter.http.StaticFiles;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
+import dev.banter.ops.ApiDocsRoutes;
 import dev.banter.ops.HealthRoutes;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
@@ -33,6 +35,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -56,9 +59,10 @@ public final class Banter implements AutoCloseable {
   private final Gateway gateway;
   private final HttpServer http;
   private final ExecutorService blocking;
+  private final List<Route> routes;
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
-      Gateway gateway, HttpServer http, ExecutorService blocking) {
+      Gateway gateway, HttpServer http, ExecutorService blocking, List<Route> routes) {
     this.config = config;
     this.db = db;
     this.bus = bus;
@@ -67,6 +71,7 @@ public final class Banter implements AutoCloseable {
     this.gateway = gateway;
     this.http = http;
     this.blocking = blocking;
+    this.routes = routes;
   }
 
   public static void main(String[] args) {
@@ -131,6 +136,7 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
+      new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
 
@@ -150,7 +156,7 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1)),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1)),
           blocking, upgrade, web);
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, routes.all());
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -181,6 +187,11 @@ public final class Banter implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** Every route this node serves (the API documents are checked against it). */
+  public List<Route> routes() {
+    return routes;
   }
 
   /** The real-time gateway of this node. */
