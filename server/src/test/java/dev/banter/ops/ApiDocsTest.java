@@ -148,6 +148,45 @@ class ApiDocsTest {
     }
   }
 
+  /** The fields of real responses are exactly the properties their documented schemas list. */
+  @Test
+  void responseSchemasListTheFieldsTheServerSends() {
+    Api.Account alice = api.register("docs");
+    String token = alice.accessToken();
+    String room = api.createRoom(alice, "public");
+    JsonNode message = api.say(alice, room, "hello");
+    Reply session = api.post("/api/v1/auth/login", java.util.Map.of("username", alice.username(),
+        "password", alice.password()), null);
+
+    assertFieldsMatch(session.json(), "Session");
+    assertFieldsMatch(session.json().get("user"), "User");
+    assertFieldsMatch(api.get("/api/v1/auth/me", token).json(), "User");
+    assertFieldsMatch(api.get("/api/v1/users/me", token).json(), "Profile");
+    assertFieldsMatch(api.get("/api/v1/rooms/" + room, token).json(), "Room");
+    assertFieldsMatch(api.get("/api/v1/rooms", token).json().get("rooms").get(0), "RoomWithLastMessage");
+    assertFieldsMatch(api.get("/api/v1/rooms/" + room + "/members", token).json().get("members").get(0), "Member");
+    assertFieldsMatch(message, "Message");
+    assertFieldsMatch(message.get("author"), "UserSummary");
+    assertFieldsMatch(api.get("/api/v1/rooms/" + room + "/messages", token).json(), "MessagePage");
+    assertFieldsMatch(api.get("/health", null).json(), "Health");
+    assertFieldsMatch(api.get("/ready", null).json(), "Readiness");
+    assertFieldsMatch(api.get("/api/v1/rooms/nope", token).json(), "Error");
+  }
+
+  private void assertFieldsMatch(JsonNode actual, String schema) {
+    Set<String> sent = iterable(actual);
+    assertThat(sent).as("fields of a " + schema).containsExactlyInAnyOrderElementsOf(properties(
+        openapi.path("components").path("schemas").path(schema)));
+  }
+
+  private Set<String> properties(JsonNode schema) {
+    Set<String> out = new TreeSet<>(iterable(schema.path("properties")));
+    for (JsonNode part : schema.path("allOf")) {
+      out.addAll(properties(part.has("$ref") ? resolve(openapi, part.get("$ref").asText()) : part));
+    }
+    return out;
+  }
+
   // ---- AsyncAPI ----
 
   @Test
