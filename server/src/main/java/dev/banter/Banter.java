@@ -20,12 +20,14 @@ import dev.banter.config.ConfigReport;
 import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
 import dev.banter.http.HttpServer;
+import dev.banter.http.Route;
 import dev.banter.http.Routes;
 import dev.banter.http.StaticFiles;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.MessageService;
 import dev.banter.ops.AdminRoutes;
+import dev.banter.ops.ApiDocsRoutes;
 import dev.banter.ops.HealthRoutes;
 import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
@@ -42,6 +44,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -74,11 +77,12 @@ public final class Banter implements AutoCloseable {
   private final Metrics metrics;
   private final AtomicBoolean draining;
   private final UploadService uploads;
+  private final List<Route> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
       Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining,
-      UploadService uploads) {
+      UploadService uploads, List<Route> routes) {
     this.uploads = uploads;
     this.metrics = metrics;
     this.draining = draining;
@@ -90,13 +94,13 @@ public final class Banter implements AutoCloseable {
     this.gateway = gateway;
     this.http = http;
     this.blocking = blocking;
+    this.routes = routes;
   }
 
   /** The command line: {@code --config FILE}, {@code --print-config}, {@code --help}. */
   @Command(name = "banter", mixinStandardHelpOptions = true, version = "banter 0.1",
       description = "A self-hosted real-time chat server. Configuration comes from BANTER_* environment "
-          + "variables and, optionally, a YAML file with the same keys (the environment wins).",
-      footer = "%n%s")
+          + "variables and, optionally, a YAML file with the same keys (the environment wins).")
   static final class Cli implements Callable<Integer> {
     /** Returned when the server runs: main must not exit. */
     static final int RUNNING = -1;
@@ -209,6 +213,7 @@ public final class Banter implements AutoCloseable {
       new MessageRoutes(messages).mount(routes);
       uploads = new UploadService(db, config.dataDir().resolve("uploads"), config.uploadMaxBytes(), clock);
       new UploadRoutes(uploads).mount(routes);
+      new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
 
@@ -232,7 +237,8 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, uploads);
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads);
+      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
+          routes.all());
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
@@ -263,6 +269,11 @@ public final class Banter implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** Every route this node serves (the API documents are checked against it). */
+  public List<Route> routes() {
+    return routes;
   }
 
   /** The real-time gateway of this node. */

@@ -12,13 +12,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * check it without a query; loaded at start and kept in step across nodes by bus events.
  */
 public final class DisabledUsers {
+  /** The bus event of a change (between nodes only; never sent to clients). */
+  public static final String EVENT_TYPE = "user_disabled";
+
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
 
   public DisabledUsers(Database db, EventBus bus) {
     ids.addAll(db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM users WHERE disabled = :yes")
         .bind("yes", true).mapTo(String.class).list()));
     bus.subscribe(e -> {
-      if (Event.USER_DISABLED.equals(e.type())) {
+      if (EVENT_TYPE.equals(e.type())) {
         apply(e.users().get(0), Boolean.TRUE.equals(e.body().get("disabled")));
       }
     });
@@ -38,6 +41,6 @@ public final class DisabledUsers {
 
   /** The event that tells every node (and this one) about a change. */
   static Event event(String userId, boolean disabled) {
-    return new Event(Event.USER_DISABLED, null, 0, java.util.List.of(userId), Map.of("disabled", disabled));
+    return new Event(EVENT_TYPE, null, 0, java.util.List.of(userId), Map.of("disabled", disabled));
   }
 }

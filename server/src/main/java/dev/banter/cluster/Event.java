@@ -25,7 +25,6 @@ public record Event(String type, String roomId, long seq, List<String> users, Ma
   public static final String READ_RECEIPT = "read_receipt";
   public static final String TYPING = "typing";
   public static final String PRESENCE = "presence";
-  public static final String USER_DISABLED = "user_disabled";
 
   public Event {
     users = List.copyOf(users);

@@ -60,4 +60,13 @@ public final class Route {
   public HttpMethod method() {
     return method;
   }
+
+  /** Whether a request needs an access token (false for {@link #open()} routes). */
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  public Budget budget() {
+    return budget;
+  }
 }

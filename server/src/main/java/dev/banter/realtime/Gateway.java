@@ -1,5 +1,6 @@
 package dev.banter.realtime;
 
+import dev.banter.auth.DisabledUsers;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
@@ -314,7 +315,7 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void fanOut(Event e) {
-    if (Event.USER_DISABLED.equals(e.type())) { // not a frame for clients: the account's sockets close
+    if (DisabledUsers.EVENT_TYPE.equals(e.type())) { // not a frame for clients: the account's sockets close
       if (Boolean.TRUE.equals(e.body().get("disabled"))) {
         e.users().forEach(u -> byUser.getOrDefault(u, Set.of()).forEach(c -> c.close(CloseCode.UNAUTHORIZED)));
       }

@@ -1,8 +1,10 @@
 package dev.banter.uploads;
 
+import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
+import dev.banter.http.UploadTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -24,6 +26,11 @@ public final class UploadRoutes {
   }
 
   public void mount(Routes r) {
+    // Served by http.UploadReceiver, which streams the body before any route runs; listed here so
+    // the route table (and the API document checked against it) knows it.
+    r.post(UploadTarget.PATH, req -> {
+      throw ApiError.badRequest("send the file as multipart/form-data in a field named 'file'");
+    }).created();
     r.get("/api/v1/uploads/{id}", this::download);
     r.get("/api/v1/uploads/{id}/thumbnail", this::thumbnail);
   }
