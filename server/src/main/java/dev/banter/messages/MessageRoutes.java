@@ -29,6 +29,35 @@ public final class MessageRoutes {
     r.delete("/api/v1/rooms/{id}/messages/{message_id}", this::delete).noContent();
     r.put("/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", this::react);
     r.delete("/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", this::unreact);
+    r.get("/api/v1/search", this::search);
+  }
+
+  Object search(Request req) {
+    String q = req.query("q").orElseThrow(() -> dev.banter.core.ApiError.badRequest("query parameter 'q' is required", "q"));
+    long before = req.query("before").map(MessageRoutes::instant).orElse(Long.MAX_VALUE);
+    int limit = req.queryInt("limit", 1, 100, 20);
+    var hits = messages.search(req.user(), q, req.query("room_id").orElse(null), before, limit + 1);
+    boolean more = hits.size() > limit;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("results", hits.stream().limit(limit).map(h -> {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("message", h.message().view());
+      r.put("snippet", h.snippet());
+      r.put("highlights", h.highlights());
+      return r;
+    }).toList());
+    out.put("has_more", more);
+    return out;
+  }
+
+  /** {@code before} is an ISO-8601 time: the created_at of the last result of the previous page. */
+  private static long instant(String iso) {
+    try {
+      return java.time.Instant.parse(iso).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      throw dev.banter.core.ApiError.badRequest("before must be an ISO-8601 time such as 2026-11-23T10:15:30.123Z",
+          "before");
+    }
   }
 
   Object history(Request req) {

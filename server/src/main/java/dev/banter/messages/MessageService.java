@@ -203,6 +203,25 @@ public final class MessageService implements AutoCloseable {
     return m;
   }
 
+  /** A search hit: the message, a window of its text, and where the matches are in that window. */
+  public record Hit(Message message, String snippet, List<int[]> highlights) {}
+
+  /** Full-text search over the caller's rooms (or one of them), newest first. */
+  public List<Hit> search(Principal p, String q, String roomId, long before, int limit) {
+    List<SearchTerms.Clause> clauses = SearchTerms.parse(q);
+    if (roomId != null) {
+      rooms.requireRole(p, roomId);
+    }
+    List<String> terms = SearchTerms.highlightTerms(clauses);
+    String engineQuery = Search.engineQuery(db.dialect(), clauses);
+    return db.jdbi().withHandle(h -> Messages.withReactions(h,
+            Search.find(h, db.dialect(), p.userId(), engineQuery, roomId, before, limit)))
+        .stream().map(m -> {
+          Search.Snippet s = Search.snippet(m.body(), terms);
+          return new Hit(m, s.text(), s.highlights());
+        }).toList();
+  }
+
   /** The stored messages of a room with seq in (after, upTo], oldest first (no access check: internal). */
   public List<Message> range(String roomId, long after, long upTo) {
     return db.jdbi().withHandle(h -> {

@@ -59,14 +59,14 @@ final class Messages {
    */
   static int insertAll(Handle h, List<Message> messages) {
     PreparedBatch batch = h.prepareBatch("""
-        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted)
-        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted)
+        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted, search_terms)
+        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted, :terms)
         ON CONFLICT (room_id, author_id, client_id) DO NOTHING
         """);
     for (Message m : messages) {
       batch.bind("id", m.id()).bind("room", m.roomId()).bind("seq", m.seq()).bind("author", m.authorId())
           .bind("body", m.body()).bind("replyTo", m.replyTo()).bind("client", m.clientId())
-          .bind("now", m.createdAt()).bind("deleted", false).add();
+          .bind("now", m.createdAt()).bind("deleted", false).bind("terms", SearchTerms.index(m.body())).add();
     }
     int inserted = 0;
     for (int count : batch.execute()) {
@@ -94,11 +94,12 @@ final class Messages {
   static void insert(Handle h, String id, String roomId, long seq, String authorId, String body, String replyTo,
       String clientId, long now) {
     h.createUpdate("""
-        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted)
-        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted)
+        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted, search_terms)
+        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted, :terms)
         """)
         .bind("id", id).bind("room", roomId).bind("seq", seq).bind("author", authorId).bind("body", body)
         .bind("replyTo", replyTo).bind("client", clientId).bind("now", now).bind("deleted", false)
+        .bind("terms", SearchTerms.index(body))
         .execute();
   }
 
@@ -204,13 +205,14 @@ final class Messages {
   }
 
   static void edit(Handle h, String id, String body, long now) {
-    h.createUpdate("UPDATE messages SET body = :body, edited_at = :now WHERE id = :id")
-        .bind("body", body).bind("now", now).bind("id", id).execute();
+    h.createUpdate("UPDATE messages SET body = :body, edited_at = :now, search_terms = :terms WHERE id = :id")
+        .bind("body", body).bind("now", now).bind("terms", SearchTerms.index(body)).bind("id", id).execute();
   }
 
   /** Turns the message into a tombstone; false when it already was one. */
   static boolean tombstone(Handle h, String id) {
-    int changed = h.createUpdate("UPDATE messages SET body = '', deleted = :yes WHERE id = :id AND deleted = :no")
+    int changed = h.createUpdate(
+            "UPDATE messages SET body = '', search_terms = '', deleted = :yes WHERE id = :id AND deleted = :no")
         .bind("yes", true).bind("no", false).bind("id", id).execute();
     if (changed == 1) {
       h.createUpdate("DELETE FROM reactions WHERE message_id = :id").bind("id", id).execute();
