@@ -35,8 +35,10 @@ class LogHygieneTest {
     List<String> secrets = new ArrayList<>();
     secrets.add(TestServer.JWT_SECRET);
     String log;
+    String nodeId;
     try (NodeProcess node = NodeProcess.start("hygiene", dir, Map.of("BANTER_LOG_FORMAT", "json",
         "BANTER_GUEST_ACCESS", "true"))) {
+      nodeId = node.nodeId();
       Api api = node.api();
       Account a = api.register("logged");
       secrets.add(a.password());
@@ -74,7 +76,7 @@ class LogHygieneTest {
     List<JsonNode> access = new ArrayList<>();
     for (String line : log.lines().filter(l -> l.startsWith("{")).toList()) {
       JsonNode j = JSON.readTree(line);
-      assertThat(j.get("node_id").asText()).isEqualTo("hygiene");
+      assertThat(j.get("node_id").asText()).isEqualTo(nodeId);
       if ("banter.access".equals(j.path("logger_name").asText())) {
         access.add(j);
       }
