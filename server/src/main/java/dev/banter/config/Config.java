@@ -26,6 +26,7 @@ public record Config(
     int httpRatePerMinute,
     int wsPerIp,
     long uploadMaxBytes,
+    Path uploadDir,
     LogFormat logFormat,
     Duration shutdownDrain,
     Optional<Path> tlsCert,
@@ -55,7 +56,7 @@ public record Config(
         + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
         + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
-        + ", uploadMaxBytes=" + uploadMaxBytes + ", logFormat=" + logFormat
+        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadDir=" + uploadDir + ", logFormat=" + logFormat
         + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
         + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout
         + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + ", presenceTtl=" + presenceTtl + "]";

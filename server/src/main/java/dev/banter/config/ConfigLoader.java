@@ -100,6 +100,7 @@ public final class ConfigLoader {
     }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
+        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
         duration(Setting.PRESENCE_TTL));

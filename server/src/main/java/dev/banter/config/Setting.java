@@ -20,6 +20,7 @@ public enum Setting {
   HTTP_RATE("BANTER_HTTP_RATE", "1200", "other API requests per IP per minute"),
   WS_PER_IP("BANTER_WS_PER_IP", "100", "concurrent WebSocket connections per IP (0 = unlimited)"),
   UPLOAD_MAX_BYTES("BANTER_UPLOAD_MAX_BYTES", "10485760", "upload size limit in bytes"),
+  UPLOAD_DIR("BANTER_UPLOAD_DIR", "", "where uploads are kept; unset → <data dir>/uploads (a cluster needs a folder every node shares)"),
   LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
   SHUTDOWN_DRAIN("BANTER_SHUTDOWN_DRAIN", "10s", "graceful shutdown budget"),
   TLS_CERT("BANTER_TLS_CERT", "", "PEM certificate chain; with BANTER_TLS_KEY the server speaks HTTPS/WSS"),

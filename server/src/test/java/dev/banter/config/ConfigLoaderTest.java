@@ -45,6 +45,7 @@ class ConfigLoaderTest {
     assertThat(c.httpRatePerMinute()).isEqualTo(1200);
     assertThat(c.wsPerIp()).isEqualTo(100);
     assertThat(c.uploadMaxBytes()).isEqualTo(10_485_760L);
+    assertThat(c.uploadDir().toString()).isEqualTo("./data/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.JSON);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tlsCert()).isEmpty();
@@ -72,6 +73,7 @@ class ConfigLoaderTest {
     vars.put("BANTER_HTTP_RATE", "70");
     vars.put("BANTER_WS_PER_IP", "0");
     vars.put("BANTER_UPLOAD_MAX_BYTES", "1024");
+    vars.put("BANTER_UPLOAD_DIR", "/mnt/shared/uploads");
     vars.put("BANTER_LOG_FORMAT", "text");
     vars.put("BANTER_SHUTDOWN_DRAIN", "500ms");
     Config c = load(vars);
@@ -93,6 +95,7 @@ class ConfigLoaderTest {
     assertThat(c.httpRatePerMinute()).isEqualTo(70);
     assertThat(c.wsPerIp()).isZero();
     assertThat(c.uploadMaxBytes()).isEqualTo(1024);
+    assertThat(c.uploadDir().toString()).isEqualTo("/mnt/shared/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.TEXT);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofMillis(500));
   }
