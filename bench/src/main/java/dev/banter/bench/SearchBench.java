@@ -44,6 +44,9 @@ final class SearchBench implements Callable<Integer> {
       + "network backup monitor alert metric latency throughput quarterly weekly daily sprint roadmap").split(" ");
   private static final String[] CJK = {"北京", "上海", "会议", "报告", "東京", "大阪", "会議", "서울", "회의", "보고서"};
 
+  /** Distinct rare words: each lands in about messages / 100 / RARE messages. */
+  private static final int RARE = 1000;
+
   @Option(names = "--database-url", description = "PostgreSQL URL; default: SQLite in a temp dir")
   String databaseUrl;
 
@@ -86,11 +89,12 @@ final class SearchBench implements Callable<Integer> {
         Random random = new Random(7);
         List<String> qs = new ArrayList<>();
         for (int i = 0; i < queries; i++) {
-          qs.add(switch (i % 4) {
+          qs.add(switch (i % 5) {
             case 0 -> WORDS[random.nextInt(WORDS.length)];
             case 1 -> WORDS[random.nextInt(WORDS.length)].substring(0, 3);
             case 2 -> WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
-            default -> CJK[random.nextInt(CJK.length)];
+            case 3 -> CJK[random.nextInt(CJK.length)];
+            default -> "zq" + random.nextInt(RARE); // in about ten messages of the million
           });
         }
         for (String q : qs.subList(0, Math.min(50, qs.size()))) {
@@ -102,6 +106,17 @@ final class SearchBench implements Callable<Integer> {
           messageService.search(me, q, null, Long.MAX_VALUE, 21);
           h.recordValue(System.nanoTime() - start);
         }
+        // Baseline of the same run: the same kind of query as an unindexed LIKE scan (a sample: it is slow).
+        Histogram scan = new Histogram(600_000_000_000L, 3);
+        for (String q : qs.subList(0, Math.min(25, qs.size()))) {
+          String word = q.split(" ")[0];
+          long start = System.nanoTime();
+          db.jdbi().useHandle(hd -> hd.createQuery("""
+              SELECT m.id FROM messages m JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :u
+               WHERE m.body LIKE :p AND m.deleted = :no ORDER BY m.created_at DESC LIMIT 21
+              """).bind("u", me.userId()).bind("p", "%" + word + "%").bind("no", false).mapTo(String.class).list());
+          scan.recordValue(System.nanoTime() - start);
+        }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("scenario", "search");
         record.put("store", databaseUrl == null ? "sqlite" : "postgresql");
@@ -112,9 +127,13 @@ final class SearchBench implements Callable<Integer> {
         record.put("p50_ms", h.getValueAtPercentile(50) / 1e6);
         record.put("p99_ms", h.getValueAtPercentile(99) / 1e6);
         record.put("max_ms", h.getMaxValue() / 1e6);
+        record.put("baseline_like_scan_p50_ms", scan.getValueAtPercentile(50) / 1e6);
+        record.put("baseline_like_scan_p99_ms", scan.getValueAtPercentile(99) / 1e6);
         System.out.println(new ObjectMapper().writeValueAsString(record));
-        System.out.printf("search %s over %,d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d queries)%n",
-            record.get("store"), messages, record.get("p50_ms"), record.get("p99_ms"), record.get("max_ms"), queries);
+        System.out.printf("search %s over %,d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d queries); "
+                + "LIKE scan baseline p50 %.1f ms, p99 %.1f ms%n", record.get("store"), messages, record.get("p50_ms"),
+            record.get("p99_ms"), record.get("max_ms"), queries, record.get("baseline_like_scan_p50_ms"),
+            record.get("baseline_like_scan_p99_ms"));
       }
     }
     return 0;
@@ -141,6 +160,9 @@ final class SearchBench implements Callable<Integer> {
           for (int w = 0; w < words; w++) {
             body.append(random.nextInt(10) == 0 ? CJK[random.nextInt(CJK.length)] : WORDS[random.nextInt(WORDS.length)])
                 .append(' ');
+          }
+          if (random.nextInt(100) == 0) {
+            body.append("zq").append(random.nextInt(RARE));
           }
           String text = body.toString().strip();
           insert.bind("id", Ids.newId()).bind("room", roomIds.get(r)).bind("seq", ++seqs[r]).bind("author", authorId)

@@ -42,7 +42,11 @@ final class Search {
         + " JOIN users u ON u.id = m.author_id"
         + " WHERE " + match + " AND m.deleted = :no AND m.created_at < :before"
         + (roomId != null ? " AND m.room_id = :room" : "")
-        + " ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit";
+        + " ORDER BY " + switch (dialect) {
+          // FTS5 walks its index in rowid order and stops at the limit; rowid is storage order, which is time order
+          case SQLITE -> "f.rowid DESC";
+          case POSTGRESQL -> "m.created_at DESC, m.seq DESC";
+        } + " LIMIT :limit";
     var query = h.createQuery(sql).bind("q", engineQuery).bind("user", userId).bind("no", false)
         .bind("before", before).bind("limit", limit);
     if (roomId != null) {

@@ -6,3 +6,4 @@ ALTER TABLE messages ADD COLUMN search_vector tsvector
   GENERATED ALWAYS AS (to_tsvector('simple', search_terms)) STORED;
 CREATE INDEX messages_search ON messages USING GIN (search_vector);
 CREATE INDEX messages_room_created ON messages (room_id, created_at);
+CREATE INDEX messages_created ON messages (created_at);
