@@ -47,9 +47,22 @@ public final class Gateway implements AutoCloseable {
   private final Metrics metrics;
   /** The newest seq this node delivered per room with local subscribers: a jump past it is a gap to fill. */
   private final Map<String, Long> roomSeq = new ConcurrentHashMap<>();
-  /** Every event is fanned out on this one thread, in arrival order (gap fills read the database here). */
-  private final java.util.concurrent.ExecutorService fanout =
-      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-fanout").daemon().factory());
+  /** Events waiting for the fan-out thread. */
+  private static final int FANOUT_QUEUE = 100_000;
+  /**
+   * Every event is fanned out on this one thread, in arrival order (gap fills read the database
+   * here). When its queue is full the publisher (the writer thread, or Redis' inbound thread)
+   * waits: storage slows down instead of memory growing without bound, and the order holds.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor fanout = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+      0, TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(FANOUT_QUEUE),
+      Thread.ofPlatform().name("banter-fanout").daemon().factory(), (task, executor) -> {
+        try {
+          executor.getQueue().put(task);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
   private final Clock clock;
   private final Limits limits;
   private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
