@@ -37,6 +37,7 @@ public final class RedisPresence implements Presence {
   private final Supplier<Set<String>> localUsers;
   private final LongSupplier localConnections;
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
+  private volatile boolean heartbeatFailing;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
 
@@ -146,8 +147,15 @@ public final class RedisPresence implements Presence {
           reap(dead, now);
         }
       }
+      if (heartbeatFailing) {
+        heartbeatFailing = false;
+        log.info("presence heartbeat works again");
+      }
     } catch (RuntimeException e) {
-      log.debug("presence heartbeat failed: {}", e.toString());
+      if (!heartbeatFailing) { // once per outage, not every beat
+        heartbeatFailing = true;
+        log.warn("presence heartbeat failed: {}", e.toString(), e);
+      }
     }
   }
 
