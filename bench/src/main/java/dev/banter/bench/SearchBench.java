@@ -172,6 +172,9 @@ final class SearchBench implements Callable<Integer> {
         insert.execute();
       });
     }
+    if (db.dialect() == dev.banter.store.Dialect.POSTGRESQL) {
+      db.jdbi().useHandle(h -> h.execute("ANALYZE")); // what autovacuum does after a bulk load
+    }
     db.jdbi().useTransaction(h -> {
       for (int r = 0; r < roomIds.size(); r++) {
         h.createUpdate("UPDATE rooms SET last_seq = :s WHERE id = :id").bind("s", seqs[r]).bind("id", roomIds.get(r))

@@ -26,16 +26,36 @@ final class Search {
     };
   }
 
+  /**
+   * PostgreSQL cannot estimate how many rows a tsquery (above all a prefix) matches, so it may
+   * walk the time index through the whole table for a rare word. Banter asks the GIN index first
+   * for up to this many matches: if that is all of them, it sorts just those; if there are more,
+   * the word is common and walking the time index finds the newest ones at once.
+   */
+  private static final int FEW_MATCHES = 5_000;
+
   /** Matches in the caller's rooms, newest first, strictly before {@code before} (epoch ms). */
   static List<Message> find(Handle h, Dialect dialect, String userId, String engineQuery, String roomId, long before,
       int limit) {
+    List<String> few = null;
+    if (dialect == Dialect.POSTGRESQL) {
+      few = h.createQuery("""
+          SELECT id FROM messages WHERE search_vector @@ to_tsquery('simple', :q) AND deleted = :no LIMIT :n
+          """).bind("q", engineQuery).bind("no", false).bind("n", FEW_MATCHES + 1).mapTo(String.class).list();
+      if (few.isEmpty()) {
+        return List.of();
+      }
+      if (few.size() > FEW_MATCHES) {
+        few = null;
+      }
+    }
     String source = switch (dialect) {
       case SQLITE -> "messages_fts f JOIN messages m ON m.rowid = f.rowid";
       case POSTGRESQL -> "messages m";
     };
     String match = switch (dialect) {
       case SQLITE -> "messages_fts MATCH :q";
-      case POSTGRESQL -> "m.search_vector @@ to_tsquery('simple', :q)";
+      case POSTGRESQL -> few != null ? "m.id IN (<few>)" : "m.search_vector @@ to_tsquery('simple', :q)";
     };
     String sql = "SELECT " + COLUMNS + " FROM " + source
         + " JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :user"
@@ -47,8 +67,12 @@ final class Search {
           case SQLITE -> "f.rowid DESC";
           case POSTGRESQL -> "m.created_at DESC, m.seq DESC";
         } + " LIMIT :limit";
-    var query = h.createQuery(sql).bind("q", engineQuery).bind("user", userId).bind("no", false)
-        .bind("before", before).bind("limit", limit);
+    var query = h.createQuery(sql).bind("user", userId).bind("no", false).bind("before", before).bind("limit", limit);
+    if (few != null) {
+      query.bindList("few", few);
+    } else {
+      query.bind("q", engineQuery);
+    }
     if (roomId != null) {
       query.bind("room", roomId);
     }
