@@ -1,27 +1,17 @@
 package dev.banter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banter.auth.AccessTokens;
-import dev.banter.auth.AuthService;
 import dev.banter.cluster.LocalBus;
-import dev.banter.config.Config;
-import dev.banter.config.ConfigLoader;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,28 +53,16 @@ final class CommitBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Files.createTempDirectory("banter-bench-");
-    Map<String, String> env = new HashMap<>();
-    env.put("BANTER_DATA_DIR", dir.toString());
-    env.put("BANTER_JWT_SECRET", "bench-secret-bench-secret-bench-secret-00");
-    if (databaseUrl != null) {
-      env.put("BANTER_DATABASE_URL", databaseUrl);
-    }
-    Config config = new ConfigLoader(env, false).load();
-    try (Database db = Database.open(config)) {
-      Clock clock = Clock.systemUTC();
-      LocalBus bus = new LocalBus();
-      RoomService roomService = new RoomService(db, bus, clock, u -> false);
-      roomService.ensureDefaultRoom();
-      AuthService auth = new AuthService(db, new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15),
-          clock), Duration.ofDays(1), Set.of(), false, RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock,
-          (h, u) -> { }, bus, new dev.banter.auth.DisabledUsers(db, bus));
+    try (InProcess app = new InProcess(databaseUrl)) {
+      Database db = app.db;
+      Clock clock = app.clock;
+      LocalBus bus = app.bus;
+      RoomService roomService = app.rooms;
       int maxPosters = posters.stream().mapToInt(Integer::intValue).max().orElse(1);
       List<Principal> users = new ArrayList<>();
       String stem = "b" + Long.toString(System.nanoTime() % 1_000_000, 36);
       for (int i = 0; i < maxPosters; i++) {
-        var s = auth.register(stem + "_" + i, "bench-password", null);
-        users.add(new Principal(s.user().id(), s.user().username(), s.user().role(), false));
+        users.add(app.register(stem + "_" + i));
       }
       List<String> roomIds = new ArrayList<>();
       for (int r = 0; r < rooms; r++) {
@@ -94,7 +72,7 @@ final class CommitBench implements Callable<Integer> {
           roomService.invite(users.get(0), room.id(), users.get(i).username());
         }
       }
-      String store = databaseUrl == null ? "sqlite" : "postgresql";
+      String store = app.store();
       List<Map<String, Object>> results = new ArrayList<>();
       for (int p : posters) {
         Map<String, Object> baseline = run(db, roomService, bus, clock, users, roomIds, p, 1);

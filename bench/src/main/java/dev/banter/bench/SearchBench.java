@@ -1,30 +1,20 @@
 package dev.banter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banter.auth.AccessTokens;
-import dev.banter.auth.AuthService;
-import dev.banter.auth.DisabledUsers;
 import dev.banter.cluster.LocalBus;
-import dev.banter.config.Config;
-import dev.banter.config.ConfigLoader;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
 import dev.banter.messages.MessageService;
 import dev.banter.messages.SearchTerms;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
-import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
@@ -61,23 +51,12 @@ final class SearchBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    env.put("BANTER_DATA_DIR", Files.createTempDirectory("banter-search-").toString());
-    env.put("BANTER_JWT_SECRET", "bench-secret-bench-secret-bench-secret-00");
-    if (databaseUrl != null) {
-      env.put("BANTER_DATABASE_URL", databaseUrl);
-    }
-    Config config = new ConfigLoader(env, false).load();
-    try (Database db = Database.open(config)) {
-      Clock clock = Clock.systemUTC();
-      LocalBus bus = new LocalBus();
-      RoomService roomService = new RoomService(db, bus, clock, u -> false);
-      roomService.ensureDefaultRoom();
-      AuthService auth = new AuthService(db, new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15),
-          clock), Duration.ofDays(1), Set.of(), false, RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock,
-          (h, u) -> { }, bus, new DisabledUsers(db, bus));
-      var s = auth.register("searcher" + Long.toString(System.nanoTime() % 1_000_000, 36), "bench-password", null);
-      Principal me = new Principal(s.user().id(), s.user().username(), s.user().role(), false);
+    try (InProcess app = new InProcess(databaseUrl)) {
+      Database db = app.db;
+      Clock clock = app.clock;
+      LocalBus bus = app.bus;
+      RoomService roomService = app.rooms;
+      Principal me = app.register("searcher" + Long.toString(System.nanoTime() % 1_000_000, 36));
       List<String> roomIds = new ArrayList<>();
       for (int r = 0; r < rooms; r++) {
         roomIds.add(roomService.create(me, "search-room-" + Ids.randomToken(4) + "-" + r, null, "public").id());
@@ -119,7 +98,7 @@ final class SearchBench implements Callable<Integer> {
         }
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("scenario", "search");
-        record.put("store", databaseUrl == null ? "sqlite" : "postgresql");
+        record.put("store", app.store());
         record.put("messages", messages);
         record.put("rooms", rooms);
         record.put("fill_seconds", Math.round(fillSeconds));

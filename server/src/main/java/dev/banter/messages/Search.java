@@ -27,52 +27,65 @@ final class Search {
   }
 
   /**
-   * PostgreSQL cannot estimate how many rows a tsquery (above all a prefix) matches, so it may
-   * walk the time index through the whole table for a rare word. Banter asks the GIN index first
-   * for up to this many matches: if that is all of them, it sorts just those; if there are more,
-   * the word is common and walking the time index finds the newest ones at once.
+   * PostgreSQL cannot estimate how many rows a tsquery (above all a prefix) matches, so whichever
+   * plan it picks is slow for some words: walking the time index is slow for rare words, sorting
+   * the index's matches is slow for common ones. Banter does both in turn: first the newest
+   * {@code RECENT_WINDOW} messages are checked (enough for any word that is not rare), then, if
+   * that did not fill the page, the GIN index's matches — few, since the word is rare — are sorted.
    */
+  private static final int RECENT_WINDOW = 20_000;
+  /** A word with at most this many matches in all is rare: its matches are fetched by id and sorted. */
   private static final int FEW_MATCHES = 5_000;
 
   /** Matches in the caller's rooms, newest first, strictly before {@code before} (epoch ms). */
   static List<Message> find(Handle h, Dialect dialect, String userId, String engineQuery, String roomId, long before,
       int limit) {
-    List<String> few = null;
-    if (dialect == Dialect.POSTGRESQL) {
-      few = h.createQuery("""
-          SELECT id FROM messages WHERE search_vector @@ to_tsquery('simple', :q) AND deleted = :no LIMIT :n
-          """).bind("q", engineQuery).bind("no", false).bind("n", FEW_MATCHES + 1).mapTo(String.class).list();
-      if (few.isEmpty()) {
-        return List.of();
-      }
-      if (few.size() > FEW_MATCHES) {
-        few = null;
-      }
+    if (dialect == Dialect.SQLITE) {
+      // FTS5 walks its index in rowid order and stops at the limit; rowid is storage order, which is time order
+      return run(h, "messages_fts f JOIN messages m ON m.rowid = f.rowid", "messages_fts MATCH :q", "f.rowid DESC",
+          userId, engineQuery, roomId, before, limit);
     }
-    String source = switch (dialect) {
-      case SQLITE -> "messages_fts f JOIN messages m ON m.rowid = f.rowid";
-      case POSTGRESQL -> "messages m";
-    };
-    String match = switch (dialect) {
-      case SQLITE -> "messages_fts MATCH :q";
-      case POSTGRESQL -> few != null ? "m.id IN (<few>)" : "m.search_vector @@ to_tsquery('simple', :q)";
-    };
+    String recent = "(SELECT * FROM messages WHERE created_at < :before" + (roomId != null ? " AND room_id = :room" : "")
+        + " ORDER BY created_at DESC LIMIT " + RECENT_WINDOW + ") m";
+    List<Message> found = run(h, recent, "m.search_vector @@ to_tsquery('simple', :q)", "m.created_at DESC, m.seq DESC",
+        userId, engineQuery, roomId, before, limit);
+    if (found.size() >= limit) {
+      return found;
+    }
+    // Not in the recent window: a rare word. Its few matches come from the GIN index, then by primary key.
+    List<String> ids = h.createQuery("SELECT id FROM messages WHERE search_vector @@ to_tsquery('simple', :q) LIMIT :n")
+        .bind("q", engineQuery).bind("n", FEW_MATCHES + 1).mapTo(String.class).list();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    if (ids.size() > FEW_MATCHES) { // common, but not in the caller's recent rooms: let the planner do its best
+      return run(h, "messages m", "m.search_vector @@ to_tsquery('simple', :q)", "m.created_at DESC, m.seq DESC",
+          userId, engineQuery, roomId, before, limit);
+    }
+    String sql = "SELECT " + COLUMNS + " FROM messages m"
+        + " JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :user"
+        + " JOIN users u ON u.id = m.author_id"
+        + " WHERE m.id IN (<ids>) AND m.deleted = :no AND m.created_at < :before"
+        + (roomId != null ? " AND m.room_id = :room" : "")
+        + " ORDER BY m.created_at DESC, m.seq DESC LIMIT :limit";
+    var query = h.createQuery(sql).bindList("ids", ids).bind("user", userId).bind("no", false).bind("before", before)
+        .bind("limit", limit);
+    if (roomId != null) {
+      query.bind("room", roomId);
+    }
+    return query.map(Messages.MAPPER).list();
+  }
+
+  private static List<Message> run(Handle h, String source, String match, String order, String userId, String q,
+      String roomId, long before, int limit) {
     String sql = "SELECT " + COLUMNS + " FROM " + source
         + " JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :user"
         + " JOIN users u ON u.id = m.author_id"
         + " WHERE " + match + " AND m.deleted = :no AND m.created_at < :before"
         + (roomId != null ? " AND m.room_id = :room" : "")
-        + " ORDER BY " + switch (dialect) {
-          // FTS5 walks its index in rowid order and stops at the limit; rowid is storage order, which is time order
-          case SQLITE -> "f.rowid DESC";
-          case POSTGRESQL -> "m.created_at DESC, m.seq DESC";
-        } + " LIMIT :limit";
-    var query = h.createQuery(sql).bind("user", userId).bind("no", false).bind("before", before).bind("limit", limit);
-    if (few != null) {
-      query.bindList("few", few);
-    } else {
-      query.bind("q", engineQuery);
-    }
+        + " ORDER BY " + order + " LIMIT :limit";
+    var query = h.createQuery(sql).bind("q", q).bind("user", userId).bind("no", false).bind("before", before)
+        .bind("limit", limit);
     if (roomId != null) {
       query.bind("room", roomId);
     }
