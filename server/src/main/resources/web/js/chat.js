@@ -4,15 +4,17 @@
 
 import { api, freshToken, refresh } from './api.js';
 import { Socket } from './socket.js';
-import { state, timeline, currentRoom, findMessage } from './store.js';
-import { initMessages, renderMessages, isAtBottom } from './views/messages.js';
+import { state, timeline, currentRoom, findMessage, Timeline } from './store.js';
+import { initMessages, renderMessages, isAtBottom, revealMessage } from './views/messages.js';
 import { initRooms, renderRooms, renderHeader, renderConnection } from './views/rooms.js';
 import { initMembers, renderMembers } from './views/members.js';
 import { initComposer, startReply, startEdit, resetComposer, renderTyping } from './views/composer.js';
 import { initDialogs, confirmDialog } from './views/dialogs.js';
+import { initSearch } from './views/search.js';
 import { applyEvent } from './events.js';
 
 const PAGE = 50;
+const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
 const LAST_ROOM_KEY = 'banter.lastRoom';
 
 export let socket = null;
@@ -20,7 +22,7 @@ const pendingRefs = new Map(); // ref -> client_id of a send in flight
 
 export const actions = {
   openRoom, loadOlder, markRead, send, edit, remove, react, startDm, addRoom, retry, discard,
-  startReply, startEdit, typing, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
+  startReply, startEdit, typing, jumpTo, showLatest, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
 };
 
 export async function startChat(session, renderMe_) {
@@ -31,6 +33,7 @@ export async function startChat(session, renderMe_) {
   initMembers(actions);
   initComposer(actions);
   initDialogs(actions);
+  initSearch(actions);
   let forceRefresh = false;
   const token = async () => {
     if (forceRefresh) {
@@ -131,23 +134,75 @@ async function openRoom(id) {
   renderMessages('open');
   renderTyping(id);
   renderMembers();
-  if (!timeline(id).loaded) loadLatest(id);
   loadMembers(id);
+  if (!timeline(id).loaded) return loadLatest(id);
+  return timeline(id).busy;
 }
 
-async function loadLatest(roomId) {
+function loadLatest(roomId) {
   const t = timeline(roomId);
-  if (t.loading) return;
+  if (t.loading) return t.busy;
   t.loading = true;
-  try {
-    const page = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?limit=${PAGE}`);
-    page.messages.forEach((m) => t.put(m));
-    t.hasMore = page.has_more;
-    t.loaded = true;
-  } finally {
-    t.loading = false;
+  t.busy = (async () => {
+    try {
+      const page = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?limit=${PAGE}`);
+      page.messages.forEach((m) => t.put(m));
+      t.hasMore = page.has_more;
+      t.loaded = true;
+    } finally {
+      t.loading = false;
+    }
+    if (roomId === state.currentRoomId && state.timelines.get(roomId) === t) render({ messages: 'open' });
+  })();
+  return t.busy;
+}
+
+/** A detached timeline (after a far jump) goes back to the newest page. */
+function showLatest(roomId) {
+  state.timelines.delete(roomId);
+  if (roomId === state.currentRoomId) {
+    renderMessages('open');
+    loadLatest(roomId);
   }
-  if (roomId === state.currentRoomId) render({ messages: 'open' });
+}
+
+/**
+ * Opens a message's room and shows the message in context (from a search result): when it
+ * is not loaded, the page around it is fetched and the gap up to the loaded messages filled
+ * (or, when that gap is huge, the page is shown alone with "Jump to the latest messages").
+ */
+async function jumpTo(m) {
+  const roomId = m.room_id;
+  if (!state.rooms.has(roomId)) return;
+  if (state.currentRoomId !== roomId || !timeline(roomId).loaded) await openRoom(roomId);
+  let t = timeline(roomId);
+  if (!t.bySeq.has(m.seq)) {
+    const base = `/api/v1/rooms/${encodeURIComponent(roomId)}/messages`;
+    const page = await api('GET', `${base}?before=${m.seq + 26}&limit=${PAGE}`);
+    const pageNewest = page.messages.reduce((x, msg) => Math.max(x, msg.seq), 0);
+    const oldest = t.oldestSeq();
+    if (oldest == null || oldest - pageNewest - 1 > MAX_GAP) {
+      t = new Timeline();
+      state.timelines.set(roomId, t);
+      page.messages.forEach((msg) => t.put(msg));
+      t.detached = oldest != null;
+      t.loaded = true;
+      t.hasMore = page.has_more;
+    } else {
+      page.messages.forEach((msg) => t.put(msg));
+      t.hasMore = page.has_more;
+      let from = pageNewest;
+      while (from < oldest - 1) {
+        const gap = await api('GET', `${base}?after=${from}&limit=200`);
+        if (!gap.messages.length) break;
+        gap.messages.forEach((msg) => t.put(msg));
+        from = gap.messages.reduce((x, msg) => Math.max(x, msg.seq), from);
+      }
+    }
+    if (roomId !== state.currentRoomId) return;
+    renderMessages('update');
+  }
+  revealMessage(m.id);
 }
 
 async function loadOlder() {
@@ -199,10 +254,12 @@ function newClientId() {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-function send(body, replyTo) {
+function send(body, replyTo, files) {
   const room = currentRoom();
   if (!room) return;
-  const p = { client_id: newClientId(), room_id: room.id, body, reply_to: replyTo || undefined, failed: false };
+  if (timeline(room.id).detached) showLatest(room.id);
+  const p = { client_id: newClientId(), room_id: room.id, body, reply_to: replyTo || undefined, failed: false,
+    files: files || [], attachments: (files || []).map((f) => f.id) };
   state.outbox.push(p);
   transmit(p);
   renderMessages('sent');
@@ -211,7 +268,9 @@ function send(body, replyTo) {
 /** Sends (or re-sends after a reconnect) one outbox entry; the client_id makes repeats harmless. */
 function transmit(p) {
   const ref = socket.nextRef();
-  if (socket.send({ type: 'send_message', room_id: p.room_id, body: p.body, client_id: p.client_id, reply_to: p.reply_to, ref })) {
+  const frame = { type: 'send_message', room_id: p.room_id, body: p.body, client_id: p.client_id, reply_to: p.reply_to, ref };
+  if (p.attachments && p.attachments.length) frame.attachments = p.attachments;
+  if (socket.send(frame)) {
     pendingRefs.set(ref, p.client_id);
   }
 }

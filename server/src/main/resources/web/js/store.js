@@ -21,10 +21,13 @@ export class Timeline {
     this.hasMore = true;
     this.loaded = false; // the newest page has been fetched
     this.loading = false;
+    this.busy = null; // the promise of the newest-page load in flight
+    this.detached = false; // only an older page is loaded (a far jump): newer messages are not kept
   }
 
   /** Adds or replaces a message; returns true when it was not known before. */
   put(m) {
+    if (this.detached && m.seq > this.newestSeq() && !this.bySeq.has(m.seq)) return false;
     const known = this.bySeq.get(m.seq);
     this.bySeq.set(m.seq, m);
     this.byId.set(m.id, m);

@@ -5,13 +5,14 @@
 import { h, avatar, displayName, linkified, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
 import { state, timeline, currentRoom, findMessage, canModerate } from '../store.js';
 import { openEmojiPicker } from './emoji.js';
+import { blobUrl, download, humanSize } from '../files.js';
 
 const GROUP_MS = 5 * 60 * 1000;
 const BOTTOM_SLACK_PX = 40;
 const LOAD_OLDER_PX = 200;
 
 let actions;
-let scroller, list, pill, historyStatus;
+let scroller, list, pill, historyStatus, jumpLatest;
 let cache = new Map(); // key -> {sig, el}
 let renderedRoom = null;
 let newestRendered = 0;
@@ -22,6 +23,8 @@ export function initMessages(a) {
   list = document.getElementById('messages');
   pill = document.getElementById('pill');
   historyStatus = document.getElementById('history-status');
+  jumpLatest = document.getElementById('jump-latest');
+  jumpLatest.addEventListener('click', () => actions.showLatest(state.currentRoomId));
   scroller.addEventListener('scroll', onScroll, { passive: true });
   pill.addEventListener('click', () => {
     scrollToBottom();
@@ -41,7 +44,7 @@ export function scrollToBottom() {
 function onScroll() {
   if (isAtBottom()) {
     pill.hidden = true;
-    actions.markRead();
+    if (jumpLatest.hidden) actions.markRead(); // a detached page is not the newest: nothing to mark
   }
   if (scroller.scrollTop < LOAD_OLDER_PX) actions.loadOlder();
 }
@@ -71,6 +74,7 @@ export function renderMessages(mode = 'update') {
   const items = buildItems(room, t);
   reconcile(items);
 
+  jumpLatest.hidden = !t.detached;
   historyStatus.textContent = !t.loaded ? 'Loading…' : t.loading ? 'Loading older messages…'
     : t.hasMore ? '' : 'This is the beginning of the room.';
 
@@ -85,7 +89,7 @@ export function renderMessages(mode = 'update') {
     scroller.scrollTop = prevTop + (scroller.scrollHeight - prevHeight);
   } else if (wasAtBottom || (arrived && mine) || (mode === 'sent' && pendingMine)) {
     scrollToBottom();
-  } else if (arrived) {
+  } else if (arrived && !t.detached) {
     pill.hidden = false;
   }
   if (t.loaded) newestRendered = Math.max(newestRendered, newest);
@@ -105,7 +109,7 @@ function buildItems(room, t) {
     const grouped = !!prev && dayKey(prev.created_at) === day && prev.author.id === m.author.id
       && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted;
     const parent = m.reply_to ? findMessage(room.id, m.reply_to) : null;
-    const sig = [m.edited_at, m.deleted, m.body, JSON.stringify(m.reactions || {}), grouped,
+    const sig = [m.edited_at, m.deleted, m.body, (m.attachments || []).length, JSON.stringify(m.reactions || {}), grouped,
       parent ? `${parent.deleted}${parent.body}` : '-', mod].join('|');
     items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, grouped, parent, mod) });
     prev = m;
@@ -161,6 +165,7 @@ function messageItem(room, m, grouped, parent, mod) {
   body.append(linkified(m.body));
   if (m.edited_at) body.append(' ', h('span', { class: 'edited', title: new Date(m.edited_at).toLocaleString() }, '(edited)'));
   li.append(body);
+  if (m.attachments && m.attachments.length) li.append(attachmentList(m.attachments));
   const reactions = reactionBar(room, m);
   if (reactions) li.append(reactions);
   li.append(messageActions(room, m, mine, mod));
@@ -215,10 +220,78 @@ function pendingItem(p) {
   const body = h('div', { class: 'body' });
   body.append(linkified(p.body));
   li.append(body);
+  if (p.files && p.files.length) {
+    li.append(h('ul', { class: 'attachments' }, p.files.map((f) => h('li', { class: 'file-chip' },
+      h('span', { class: 'chip-name' }, f.name), h('span', { class: 'chip-size muted' }, humanSize(f.size))))));
+  }
   if (p.failed) {
     li.append(h('div', { class: 'msg-actions visible' },
       h('button', { type: 'button', onclick: () => actions.retry(p) }, 'Retry'),
       h('button', { type: 'button', onclick: () => actions.discard(p) }, 'Discard')));
   }
   return li;
+}
+
+/** Scrolls a loaded message into the middle of the view and highlights it for a moment. */
+export function revealMessage(id) {
+  const li = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+  if (!li) return false;
+  li.scrollIntoView({ block: 'center' });
+  li.classList.add('flash');
+  li.setAttribute('tabindex', '-1');
+  li.focus({ preventScroll: true });
+  setTimeout(() => li.classList.remove('flash'), 2500);
+  return true;
+}
+
+function isImage(a) {
+  return !!a.thumbnail_url && /^image\//.test(a.content_type || '');
+}
+
+/** Images as thumbnails (fetched with the token, shown from blob: URLs), other files as chips. */
+function attachmentList(attachments) {
+  const ul = h('ul', { class: 'attachments' });
+  for (const a of attachments) {
+    const label = `${a.name} (${humanSize(a.size)})`;
+    if (isImage(a)) {
+      const img = h('img', { class: 'thumb', alt: a.name });
+      const button = h('button', { type: 'button', class: 'thumb-button', 'aria-label': `Open image ${label}`, title: label,
+        onclick: () => openImage(a) }, img);
+      blobUrl(a.thumbnail_url).then((src) => { img.src = src; }).catch(() => {
+        button.replaceWith(fileChip(a, label));
+      });
+      ul.append(h('li', {}, button));
+    } else {
+      ul.append(h('li', {}, fileChip(a, label)));
+    }
+  }
+  return ul;
+}
+
+function fileChip(a, label) {
+  const status = h('span', { class: 'chip-error error', role: 'status' });
+  const button = h('button', { type: 'button', class: 'file-chip', 'aria-label': `Download ${label}`, title: `Download ${a.name}`,
+    onclick: () => {
+      status.textContent = '';
+      download(a.url, a.name).catch((e) => { status.textContent = e.message; });
+    } },
+  h('span', { class: 'file-icon', 'aria-hidden': 'true' }, '📄'), h('span', { class: 'chip-name' }, a.name),
+  h('span', { class: 'chip-size muted' }, humanSize(a.size)));
+  return h('span', { class: 'file' }, button, status);
+}
+
+/** The full image in a modal <dialog>, from a blob: URL. */
+function openImage(a) {
+  const img = h('img', { class: 'full-image', alt: a.name });
+  const error = h('p', { class: 'error', role: 'status' });
+  const close = h('button', { type: 'button', class: 'icon', 'aria-label': 'Close image' }, '×');
+  const dialog = h('dialog', { class: 'dialog image-dialog', 'aria-label': a.name },
+    h('div', { class: 'dialog-head' }, h('h2', {}, a.name), close),
+    h('div', { class: 'dialog-body' }, img, error,
+      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => download(a.url, a.name).catch((e) => { error.textContent = e.message; }) }, 'Download'))));
+  close.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  blobUrl(a.url).then((src) => { img.src = src; }).catch((e) => { error.textContent = e.message; });
 }
