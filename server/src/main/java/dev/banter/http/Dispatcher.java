@@ -123,7 +123,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void logged(Request request, String route, int status, long started) {
     long nanos = System.nanoTime() - started;
     context.metrics().httpRequest(request.method().name(), route, status, nanos);
-    access.info("{} {} {} {}ms {}", kv("method", request.method().name()), kv("route", route), kv("status", status),
+    access.info("{} {} {} {} {}", kv("method", request.method().name()), kv("route", route), kv("status", status),
         kv("duration_ms", nanos / 1_000_000), kv("ip", request.clientIp()));
     MDC.remove("request_id");
   }
