@@ -181,22 +181,25 @@ public final class MessageService implements AutoCloseable {
     }
   }
 
+  /** A reaction change: the message after it, and whether anything changed. */
+  private record Reacted(Message message, boolean changed) {}
+
   /** Adds ({@code on}) or removes the caller's reaction; returns the message with its reactions. */
   public Message react(Principal p, String roomId, String messageId, String rawEmoji, boolean on) {
     String emoji = MessageFields.emoji(rawEmoji);
     rooms.requireRole(p, roomId);
     long now = clock.millis();
-    boolean[] changed = new boolean[1];
-    Message m = db.jdbi().inTransaction(h -> {
+    Reacted r = db.jdbi().inTransaction(h -> {
       Message msg = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
       if (msg.deleted()) {
         throw ApiError.conflict("the message was deleted");
       }
-      changed[0] = on ? Messages.addReaction(h, messageId, p.userId(), emoji, now)
+      boolean changed = on ? Messages.addReaction(h, messageId, p.userId(), emoji, now)
           : Messages.removeReaction(h, messageId, p.userId(), emoji);
-      return Messages.byId(h, roomId, messageId).orElseThrow();
+      return new Reacted(Messages.byId(h, roomId, messageId).orElseThrow(), changed);
     });
-    if (changed[0]) {
+    Message m = r.message();
+    if (r.changed()) {
       bus.publish(Event.toRoom(Event.REACTION, roomId, Map.of("room_id", roomId, "message_id", messageId,
           "emoji", emoji, "user", p.username(), "on", on)));
     }

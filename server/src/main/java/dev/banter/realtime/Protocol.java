@@ -30,7 +30,10 @@ public final class Protocol {
   private final MessageService messages;
   private final Gateway gateway;
   private final RateLimiter sends;
-  private final Map<String, AtomicInteger> strikes = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Rejected sends in a row per user; forgotten after a quiet minute so the map stays small. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, AtomicInteger> strikes =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterAccess(java.time.Duration.ofMinutes(1))
+          .maximumSize(100_000).build();
 
   public Protocol(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages, Gateway gateway,
       RateLimiter sends) {
@@ -102,14 +105,14 @@ public final class Protocol {
     Principal p = c.principal;
     long wait = sends.tryAcquire(p.userId());
     if (wait > 0) {
-      int n = strikes.computeIfAbsent(p.userId(), k -> new AtomicInteger()).incrementAndGet();
+      int n = strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet();
       if (n >= ABUSE_STRIKES) {
         c.close(CloseCode.RATE_LIMITED);
         return;
       }
       throw ApiError.rateLimited(wait);
     }
-    strikes.remove(p.userId());
+    strikes.invalidate(p.userId());
     String ref = s.ref();
     // Queued now, in frame order; the ack is written on the writer thread right after commit,
     // before the new_message event, so the sender sees ack then its own message.
