@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,10 +30,10 @@ import picocli.CommandLine.Option;
 @Command(name = "connect", mixinStandardHelpOptions = true,
     description = "Connections held by a running Banter, connect rate, and server RSS per connection.")
 final class ConnectBench implements Callable<Integer> {
+  @Mixin
+  ServerOptions server = new ServerOptions();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--url", required = true, description = "Banter's base URL, e.g. http://127.0.0.1:18555")
-  String url;
 
   @Option(names = "--connections", defaultValue = "1000", description = "connections to open (default: ${DEFAULT-VALUE})")
   int connections;
@@ -49,14 +50,8 @@ final class ConnectBench implements Callable<Integer> {
   @Option(names = "--server-pid", description = "server process id, to read VmRSS from /proc/<pid>/status")
   Integer serverPid;
 
-  @Option(names = "--threads", defaultValue = "2", description = "client event-loop threads (default: ${DEFAULT-VALUE})")
-  int threads;
 
-  @Option(names = "--parallel", defaultValue = "16", description = "REST calls in flight during setup (default: ${DEFAULT-VALUE})")
-  int parallel;
 
-  @Option(names = "--sources", split = ",", description = "local source addresses (default: 127.0.0.2 to 127.0.0.9)")
-  List<String> sources = WsClient.DEFAULT_SOURCES;
 
   @Override
   public Integer call() throws Exception {
@@ -70,9 +65,9 @@ final class ConnectBench implements Callable<Integer> {
   }
 
   Map<String, Object> run() throws Exception {
-    BanterRest rest = new BanterRest(url);
+    BanterRest rest = new BanterRest(server.url);
     int rooms = (connections + members - 1) / members;
-    Population pop = Population.create(rest, rooms, members, parallel);
+    Population pop = Population.create(rest, rooms, members, server.parallel);
     List<User> users = pop.users().subList(0, connections);
     Sessions.CloseCodes closes = new Sessions.CloseCodes();
     FrameListener listener = new FrameListener() {
@@ -87,7 +82,7 @@ final class ConnectBench implements Callable<Integer> {
       }
     };
     Map<String, Object> out = new LinkedHashMap<>();
-    try (WsClient client = new WsClient(threads, sources)) {
+    try (WsClient client = new WsClient(server.threads, server.sources)) {
       URI uri = rest.webSocketUri();
       Long rssBefore = rssKib();
       long start = System.nanoTime();
@@ -131,7 +126,7 @@ final class ConnectBench implements Callable<Integer> {
       held.forEach(WsConnection::close);
 
       out.put("scenario", "connect");
-      out.put("url", url);
+      out.put("url", server.url);
       out.put("connections", connections);
       out.put("ramp_per_s", ramp);
       out.put("hold_s", hold);

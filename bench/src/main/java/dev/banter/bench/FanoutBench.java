@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,14 +35,14 @@ import picocli.CommandLine.Option;
 @Command(name = "fanout", mixinStandardHelpOptions = true,
     description = "Fan-out through a running Banter: deliveries/s and send→deliver latency.")
 final class FanoutBench implements Callable<Integer> {
+  @Mixin
+  ServerOptions server = new ServerOptions();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] NEW_MESSAGE = ByteScan.bytes("\"type\":\"new_message\"");
   private static final byte[] ACK = ByteScan.bytes("\"type\":\"ack\"");
   private static final byte[] ERROR = ByteScan.bytes("\"type\":\"error\"");
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"b-");
 
-  @Option(names = "--url", required = true, description = "Banter's base URL, e.g. http://127.0.0.1:18555")
-  String url;
 
   @Option(names = "--rooms", defaultValue = "100", description = "rooms (default: ${DEFAULT-VALUE})")
   int rooms;
@@ -61,14 +62,8 @@ final class FanoutBench implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "30", description = "warm-up seconds at the same load (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--threads", defaultValue = "2", description = "client event-loop threads (default: ${DEFAULT-VALUE})")
-  int threads;
 
-  @Option(names = "--parallel", defaultValue = "16", description = "REST calls in flight during setup (default: ${DEFAULT-VALUE})")
-  int parallel;
 
-  @Option(names = "--sources", split = ",", description = "local source addresses (default: 127.0.0.2 to 127.0.0.9)")
-  List<String> sources = WsClient.DEFAULT_SOURCES;
 
   @Override
   public Integer call() throws Exception {
@@ -83,8 +78,8 @@ final class FanoutBench implements Callable<Integer> {
     if (senders > rooms * members) {
       throw new IllegalArgumentException("more senders than members");
     }
-    BanterRest rest = new BanterRest(url);
-    Population pop = Population.create(rest, rooms, members, parallel);
+    BanterRest rest = new BanterRest(server.url);
+    Population pop = Population.create(rest, rooms, members, server.parallel);
     Counters counters = new Counters();
     Sessions.CloseCodes closes = new Sessions.CloseCodes();
     FrameListener listener = new FrameListener() {
@@ -99,7 +94,7 @@ final class FanoutBench implements Callable<Integer> {
       }
     };
     Map<String, Object> out = new LinkedHashMap<>();
-    try (WsClient client = new WsClient(threads, sources)) {
+    try (WsClient client = new WsClient(server.threads, server.sources)) {
       URI uri = rest.webSocketUri();
       long c0 = System.nanoTime();
       List<WsConnection> senderConnections = new ArrayList<>();
@@ -122,7 +117,7 @@ final class FanoutBench implements Callable<Integer> {
 
       long deliveries = after.deliveries - before.deliveries;
       out.put("scenario", "fanout");
-      out.put("url", url);
+      out.put("url", server.url);
       out.put("rooms", rooms);
       out.put("members", members);
       out.put("connections", all.size());
@@ -147,7 +142,7 @@ final class FanoutBench implements Callable<Integer> {
       out.put("setup_users_rooms_ms", pop.setupMillis);
       out.put("connect_ms", connectMillis);
       out.put("client_transport", client.transport());
-      out.put("client_threads", threads);
+      out.put("client_threads", server.threads);
       out.put("process_cpu_pct_of_one_core", round(100.0 * cpuNanos / (seconds * 1e9)));
     }
     return out;

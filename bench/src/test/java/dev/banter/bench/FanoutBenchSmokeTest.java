@@ -27,16 +27,16 @@ class FanoutBenchSmokeTest {
     env.put("BANTER_LOG_FORMAT", "text");
     try (Banter banter = Banter.start(new ConfigLoader(env, false).load())) {
       FanoutBench fanout = new FanoutBench();
-      fanout.url = "http://127.0.0.1:" + banter.port();
+      fanout.server.url = "http://127.0.0.1:" + banter.port();
       fanout.rooms = 10;
       fanout.members = 10;
       fanout.senders = 10;
       fanout.rate = 100;
       fanout.warmup = 1;
       fanout.seconds = 3;
-      fanout.threads = 1;
-      fanout.parallel = 8;
-      fanout.sources = List.of("127.0.0.2", "127.0.0.3");
+      fanout.server.threads = 1;
+      fanout.server.parallel = 8;
+      fanout.server.sources = List.of("127.0.0.2", "127.0.0.3");
 
       Map<String, Object> record = fanout.run();
       System.out.println(FanoutBench.summary(record));
