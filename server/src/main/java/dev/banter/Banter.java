@@ -211,7 +211,7 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
-      uploads = new UploadService(db, config.uploadDir(), config.uploadMaxBytes(), clock);
+      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), config.uploadMaxBytes(), clock);
       new UploadRoutes(uploads).mount(routes);
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");

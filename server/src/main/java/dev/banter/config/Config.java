@@ -27,6 +27,7 @@ public record Config(
     int wsPerIp,
     long uploadMaxBytes,
     Path uploadDir,
+    Optional<S3> s3,
     LogFormat logFormat,
     Duration shutdownDrain,
     Optional<Path> tlsCert,
@@ -37,6 +38,14 @@ public record Config(
     long wsQueueBytes,
     int wsReplayLimit,
     Duration presenceTtl) {
+
+  /** An S3-compatible bucket for uploads; {@link #toString()} hides the keys. */
+  public record S3(String endpoint, String region, String bucket, String accessKey, String secretKey) {
+    @Override
+    public String toString() {
+      return "S3[" + (endpoint.isEmpty() ? "aws" : endpoint) + ", " + region + ", " + bucket + ", keys ****]";
+    }
+  }
 
   /** How log lines are written. */
   public enum LogFormat { TEXT, JSON }
@@ -56,7 +65,8 @@ public record Config(
         + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
         + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
-        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadDir=" + uploadDir + ", logFormat=" + logFormat
+        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")
+        + ", logFormat=" + logFormat
         + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
         + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout
         + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + ", presenceTtl=" + presenceTtl + "]";

@@ -100,10 +100,26 @@ public final class ConfigLoader {
     }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
-        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")),
+        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
         duration(Setting.PRESENCE_TTL));
+  }
+
+  private Optional<Config.S3> s3() {
+    Optional<String> bucket = optional(Setting.S3_BUCKET);
+    if (bucket.isEmpty()) {
+      return Optional.empty();
+    }
+    String endpoint = optional(Setting.S3_ENDPOINT).orElse("");
+    if (!endpoint.isEmpty() && !endpoint.matches("https?://\\S+")) {
+      throw new ConfigException(Setting.S3_ENDPOINT, "expected an http(s) URL");
+    }
+    String access = optional(Setting.S3_ACCESS_KEY)
+        .orElseThrow(() -> new ConfigException(Setting.S3_ACCESS_KEY, "required with BANTER_S3_BUCKET"));
+    String secret = optional(Setting.S3_SECRET_KEY)
+        .orElseThrow(() -> new ConfigException(Setting.S3_SECRET_KEY, "required with BANTER_S3_BUCKET"));
+    return Optional.of(new Config.S3(endpoint, text(Setting.S3_REGION), bucket.get(), access, secret));
   }
 
   private String text(Setting s) {

@@ -5,12 +5,8 @@ import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
 import dev.banter.http.UploadTarget;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -37,29 +33,22 @@ public final class UploadRoutes {
 
   Object download(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
-    return file(uploads.path(u), u.contentType(), u.name(), Sniffer.isImage(u.contentType()));
+    return file(uploads.bytes(u), u.contentType(), u.name(), Sniffer.isImage(u.contentType()));
   }
 
   Object thumbnail(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
-    Path thumb = uploads.thumbnailPath(u);
-    if (!Files.exists(thumb)) {
-      throw dev.banter.core.ApiError.notFound("no thumbnail for this file");
-    }
+    byte[] thumb = uploads.thumbnail(u).orElseThrow(() -> ApiError.notFound("no thumbnail for this file"));
     return file(thumb, "image/png", "thumbnail-" + u.name() + ".png", true);
   }
 
-  private static Response file(Path path, String type, String name, boolean inline) {
-    try {
-      String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-      String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
-      return Response.bytes(200, Files.readAllBytes(path), type, Map.of(
-          "Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
-              + encoded,
-          "Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-          "Cache-Control", "private, max-age=3600"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static Response file(byte[] bytes, String type, String name, boolean inline) {
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
+    return Response.bytes(200, bytes, type, Map.of(
+        "Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
+            + encoded,
+        "Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        "Cache-Control", "private, max-age=3600"));
   }
 }

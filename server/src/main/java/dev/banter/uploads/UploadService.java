@@ -1,5 +1,6 @@
 package dev.banter.uploads;
 
+import dev.banter.config.Config;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
@@ -12,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -66,14 +66,21 @@ public final class UploadService implements UploadTarget, AutoCloseable {
 
   private final Database db;
   private final Path dir;
+  private final FileStore files;
   private final long maxBytes;
   private final Clock clock;
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-uploads").daemon().factory());
 
-  public UploadService(Database db, Path dir, long maxBytes, Clock clock) {
+  /**
+   * @param dir the local folder: incoming parts always, and the stored files unless {@code s3} is given
+   * @param s3 an S3-compatible bucket for the stored files, or null
+   */
+  public UploadService(Database db, Path dir, Config.S3 s3, long maxBytes, Clock clock) {
     this.db = db;
     this.dir = dir;
+    this.files = s3 == null ? new LocalFileStore(dir)
+        : new S3FileStore(s3.endpoint(), s3.region(), s3.bucket(), s3.accessKey(), s3.secretKey());
     this.maxBytes = maxBytes;
     this.clock = clock;
     sweeper.scheduleAtFixedRate(this::removeOrphans, 1, 60, TimeUnit.MINUTES);
@@ -107,12 +114,17 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       }
       String type = Sniffer.contentType(head, headLength);
       String storage = Ids.randomToken(24);
-      Files.createDirectories(dir);
-      Path stored = dir.resolve(storage);
-      Files.move(file, stored, StandardCopyOption.ATOMIC_MOVE);
       if (Sniffer.isImage(type)) {
-        thumbnail(stored, dir.resolve(storage + ".thumb.png"));
+        Path thumb = incomingDir().resolve(storage + ".thumb.png");
+        try {
+          if (thumbnail(file, thumb)) {
+            files.put(storage + ".thumb.png", thumb, "image/png");
+          }
+        } finally {
+          Files.deleteIfExists(thumb);
+        }
       }
+      files.put(storage, file, type);
       Upload u = new Upload(Ids.newId(), uploader.userId(), safeName(clientName), size, type,
           HexFormat.of().formatHex(sha.digest()), storage, clock.millis());
       db.jdbi().useHandle(h -> h.createUpdate("""
@@ -145,20 +157,22 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     return name.length() > NAME_MAX ? name.substring(name.length() - NAME_MAX) : name;
   }
 
-  private static void thumbnail(Path image, Path thumb) {
+  /** Writes a PNG thumbnail of {@code image}; false when it is not an image ImageIO reads. */
+  private static boolean thumbnail(Path image, Path thumb) {
     try {
       BufferedImage src = ImageIO.read(image.toFile());
       if (src == null) {
-        return;
+        return false;
       }
       double scale = Math.min(1.0, (double) THUMBNAIL_PX / Math.max(src.getWidth(), src.getHeight()));
       int w = Math.max(1, (int) Math.round(src.getWidth() * scale));
       int h = Math.max(1, (int) Math.round(src.getHeight() * scale));
       BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
       out.getGraphics().drawImage(src.getScaledInstance(w, h, Image.SCALE_SMOOTH), 0, 0, null);
-      ImageIO.write(out, "png", thumb.toFile());
+      return ImageIO.write(out, "png", thumb.toFile());
     } catch (IOException | RuntimeException e) {
       log.info("no thumbnail for {}: {}", image.getFileName(), e.toString()); // not an image ImageIO reads
+      return false;
     }
   }
 
@@ -187,12 +201,22 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     return u;
   }
 
-  public Path path(Upload u) {
-    return dir.resolve(u.storageName());
+  /** The stored bytes of an upload. */
+  public byte[] bytes(Upload u) {
+    try {
+      return files.read(u.storageName()).orElseThrow(() -> ApiError.notFound("the file is gone"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  public Path thumbnailPath(Upload u) {
-    return dir.resolve(u.storageName() + ".thumb.png");
+  /** The thumbnail of an image upload, if it has one. */
+  public Optional<byte[]> thumbnail(Upload u) {
+    try {
+      return files.read(u.storageName() + ".thumb.png");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Removes uploads older than a day that no message refers to, with their files. */
@@ -207,8 +231,8 @@ public final class UploadService implements UploadTarget, AutoCloseable {
               rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).list());
       for (Upload u : orphans) {
         db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute());
-        Files.deleteIfExists(path(u));
-        Files.deleteIfExists(thumbnailPath(u));
+        files.delete(u.storageName());
+        files.delete(u.storageName() + ".thumb.png");
       }
       return orphans.size();
     } catch (IOException | RuntimeException e) {
@@ -220,5 +244,12 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   @Override
   public void close() {
     sweeper.shutdownNow();
+    if (files instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("closing the file store: {}", e.toString());
+      }
+    }
   }
 }

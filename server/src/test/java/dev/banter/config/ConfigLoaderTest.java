@@ -142,6 +142,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anS3BucketNeedsItsKeysAndAValidEndpointAndHidesThem() {
+    assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_ACCESS_KEY: ");
+    assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "id")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_SECRET_KEY: ");
+    assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "id",
+        "BANTER_S3_SECRET_KEY", "k", "BANTER_S3_ENDPOINT", "minio:9000")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_ENDPOINT: ");
+    Config c = load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "AKIDSECRETID",
+        "BANTER_S3_SECRET_KEY", "very-secret-key", "BANTER_S3_ENDPOINT", "http://minio:9000"));
+    assertThat(c.s3().orElseThrow().bucket()).isEqualTo("files");
+    assertThat(c.s3().orElseThrow().region()).isEqualTo("us-east-1");
+    assertThat(c.toString()).contains("files").doesNotContain("AKIDSECRETID").doesNotContain("very-secret-key");
+    assertThat(load(Map.of()).s3()).isEmpty();
+  }
+
+  @Test
   void tlsNeedsBothFiles() {
     assertThatThrownBy(() -> load(Map.of("BANTER_TLS_KEY", "/nonexistent/key.pem")))
         .isInstanceOf(ConfigException.class)
