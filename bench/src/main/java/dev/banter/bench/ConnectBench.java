@@ -34,7 +34,6 @@ final class ConnectBench implements Callable<Integer> {
   ServerOptions server = new ServerOptions();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-
   @Option(names = "--connections", defaultValue = "1000", description = "connections to open (default: ${DEFAULT-VALUE})")
   int connections;
 
@@ -49,9 +48,6 @@ final class ConnectBench implements Callable<Integer> {
 
   @Option(names = "--server-pid", description = "server process id, to read VmRSS from /proc/<pid>/status")
   Integer serverPid;
-
-
-
 
   @Override
   public Integer call() throws Exception {

@@ -43,7 +43,6 @@ final class FanoutBench implements Callable<Integer> {
   private static final byte[] ERROR = ByteScan.bytes("\"type\":\"error\"");
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"b-");
 
-
   @Option(names = "--rooms", defaultValue = "100", description = "rooms (default: ${DEFAULT-VALUE})")
   int rooms;
 
@@ -61,9 +60,6 @@ final class FanoutBench implements Callable<Integer> {
 
   @Option(names = "--warmup", defaultValue = "30", description = "warm-up seconds at the same load (default: ${DEFAULT-VALUE})")
   int warmup;
-
-
-
 
   @Override
   public Integer call() throws Exception {

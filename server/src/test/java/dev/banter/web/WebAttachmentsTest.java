@@ -18,29 +18,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Files from the composer: image thumbnails for sender and receiver, file chips that download. */
-class WebAttachmentsTest extends WebTestBase {
-  Account alice;
-  Account bob;
-  String room;
-
-  @BeforeEach
-  void twoUsersInARoom() {
-    alice = api.register("sender");
-    bob = api.register("viewer");
-    room = api.createRoom(alice, "public");
-    api.invite(alice, room, bob);
-  }
-
-  Page open(Account who) {
-    Page page = signedIn(who);
-    openRoom(page, room);
-    return page;
-  }
-
+class WebAttachmentsTest extends WebRoomTestBase {
   static byte[] png(int w, int h) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();

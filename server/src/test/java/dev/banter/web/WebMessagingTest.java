@@ -8,29 +8,10 @@ import com.microsoft.playwright.Page;
 import dev.banter.support.Api.Account;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Two users in one room, each in their own browser: sending, editing, replies, reactions, typing, safety. */
-class WebMessagingTest extends WebTestBase {
-  Account alice;
-  Account bob;
-  String room;
-
-  @BeforeEach
-  void twoUsersInARoom() {
-    alice = api.register("alice");
-    bob = api.register("bob");
-    room = api.createRoom(alice, "public");
-    api.invite(alice, room, bob);
-  }
-
-  Page open(Account who) {
-    Page page = signedIn(who);
-    openRoom(page, room);
-    return page;
-  }
-
+class WebMessagingTest extends WebRoomTestBase {
   static Locator message(Page page, String text) {
     return messages(page).filter(new Locator.FilterOptions().setHasText(text));
   }
