@@ -35,6 +35,9 @@ public final class Database implements AutoCloseable {
       Blocking.check("JDBC");
       return pool.getConnection();
     });
+    if (dialect == Dialect.SQLITE) {
+      jdbi.setTransactionHandler(new OneWriterAtATime(jdbi.getTransactionHandler()));
+    }
   }
 
   public static Database open(Config config) {

@@ -148,4 +148,36 @@ class DatabaseTest {
     assertThat(db.dialect()).isEqualTo(Dialect.POSTGRESQL);
     assertThat(db.isHealthy()).isTrue();
   }
+
+  /**
+   * Many virtual threads writing to SQLite at once, each pausing inside its transaction (which
+   * unmounts it). Left to SQLite's busy handler, the waiters would sleep in native code holding
+   * every carrier thread, the paused writer could not come back to commit, and the waiters would
+   * fail with "database is locked" after the busy timeout; queued in Java, all of them commit.
+   */
+  @Test
+  void concurrentSqliteWritersFromVirtualThreadsAllCommit() throws Exception {
+    Database sqlite = open(Backend.SQLITE);
+    int writers = 4 * Runtime.getRuntime().availableProcessors() + 8;
+    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < writers; i++) {
+        String name = "writer" + i;
+        done.add(pool.submit(() -> {
+          sqlite.jdbi().useTransaction(h -> {
+            h.createUpdate("INSERT INTO users (id, username, display_name, created_at) "
+                + "VALUES (:id, :name, :name, 0)").bind("id", name).bind("name", name).execute();
+            Thread.sleep(20); // unmounts this virtual thread while it holds SQLite's write lock
+          });
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get(); // rethrows "database is locked" if a writer gave up
+      }
+    }
+    long stored = sqlite.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM users WHERE username LIKE 'writer%'")
+        .mapTo(Long.class).one());
+    assertThat(stored).isEqualTo(writers);
+  }
 }
