@@ -27,7 +27,12 @@ final class BanterRest {
 
   /** ws://host:port/ws for this server. */
   URI webSocketUri() {
-    URI u = URI.create(base);
+    return webSocketUri(base);
+  }
+
+  /** ws://host:port/ws for the server at {@code baseUrl} (http://host:port). */
+  static URI webSocketUri(String baseUrl) {
+    URI u = URI.create(baseUrl);
     return URI.create((u.getScheme().equals("https") ? "wss" : "ws") + "://" + u.getHost() + ":" + u.getPort() + "/ws");
   }
 
@@ -36,10 +41,26 @@ final class BanterRest {
     return new User(r.path("user").path("id").asText(), username, r.path("access_token").asText());
   }
 
-  /** Creates a private room owned by {@code owner}; returns its id. */
-  String createRoom(User owner, String name) throws IOException, InterruptedException {
-    return call("POST", "/api/v1/rooms", owner.token(), Map.of("name", name, "visibility", "private"), 201)
+  /** A guest account (the server must allow guests); no password, so no hashing cost. */
+  User guest(String username) throws IOException, InterruptedException {
+    JsonNode r = call("POST", "/api/v1/auth/guest", null, Map.of("username", username), 201);
+    return new User(r.path("user").path("id").asText(), username, r.path("access_token").asText());
+  }
+
+  /** Creates a room owned by {@code owner}, {@code public} or {@code private}; returns its id. */
+  String createRoom(User owner, String name, String visibility) throws IOException, InterruptedException {
+    return call("POST", "/api/v1/rooms", owner.token(), Map.of("name", name, "visibility", visibility), 201)
         .path("id").asText();
+  }
+
+  void join(User who, String roomId) throws IOException, InterruptedException {
+    call("POST", "/api/v1/rooms/" + roomId + "/join", who.token(), null, -1);
+  }
+
+  /** One page of a room's history, newest first; returns how many messages it held. */
+  int history(User as, String roomId, int limit) throws IOException, InterruptedException {
+    return call("GET", "/api/v1/rooms/" + roomId + "/messages?limit=" + limit, as.token(), null, 200)
+        .path("messages").size();
   }
 
   void invite(User by, String roomId, String username) throws IOException, InterruptedException {

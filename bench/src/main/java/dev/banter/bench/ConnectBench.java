@@ -2,14 +2,11 @@ package dev.banter.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.bench.BanterRest.User;
+import dev.banter.bench.ws.ByteScan;
 import dev.banter.bench.ws.FrameListener;
 import dev.banter.bench.ws.WsClient;
 import dev.banter.bench.ws.WsConnection;
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,19 +23,22 @@ import picocli.CommandLine.Option;
 /**
  * Opens N authenticated WebSocket connections at a ramp rate, each joined to one room, and
  * holds them idle; reports connections held, failures, connect rate and (with the server's
- * pid) the server's RSS growth per connection.
+ * pid) the server's live heap after a full GC and RSS, before and after, per connection. With
+ * several URLs a room's members are spread over the nodes, and {@code --probe} posts one
+ * message in every room at the end and counts its deliveries: cross-node delivery, checked.
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
-    description = "Connections held by a running Banter, connect rate, and server RSS per connection.")
+    description = "Connections held by a running Banter, connect rate, and server memory per connection.")
 final class ConnectBench implements Callable<Integer> {
   @Mixin
   ServerOptions server = new ServerOptions();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final byte[] PROBE = ByteScan.bytes("\"client_id\":\"probe-");
 
-  @Option(names = "--connections", defaultValue = "1000", description = "connections to open (default: ${DEFAULT-VALUE})")
+  @Option(names = "--connections", defaultValue = "1000", description = "connections to open, over all client processes (default: ${DEFAULT-VALUE})")
   int connections;
 
-  @Option(names = "--ramp", defaultValue = "500", description = "connections started per second (default: ${DEFAULT-VALUE})")
+  @Option(names = "--ramp", defaultValue = "500", description = "connections started per second, over all client processes (default: ${DEFAULT-VALUE})")
   int ramp;
 
   @Option(names = "--hold", defaultValue = "10", description = "seconds to hold them idle (default: ${DEFAULT-VALUE})")
@@ -46,30 +47,71 @@ final class ConnectBench implements Callable<Integer> {
   @Option(names = "--members", defaultValue = "50", description = "connections (users) per room (default: ${DEFAULT-VALUE})")
   int members;
 
-  @Option(names = "--server-pid", description = "server process id, to read VmRSS from /proc/<pid>/status")
-  Integer serverPid;
+  @Option(names = "--server-pid", split = ",", description = "server process id(s), to read live heap (jcmd) and VmRSS")
+  List<Integer> serverPids = List.of();
+
+  @Option(names = "--probe", description = "after the hold, post one message in every room and count its deliveries")
+  boolean probe;
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> r = run();
+    Map<String, Object> r = server.processes > 1 ? runProcesses() : run();
     System.out.println(JSON.writeValueAsString(r));
-    System.out.printf("connect %d: held %d (%d still open after %d s), %d failed, %.0f connects/s, "
-            + "server RSS %s → %s KiB (%s KiB per connection)%n",
-        connections, r.get("held"), r.get("open_after_hold"), hold, r.get("failures"), (double) r.get("connects_per_s"),
-        r.get("rss_before_kib"), r.get("rss_after_kib"), r.get("rss_kib_per_connection"));
+    if (server.part == null) {
+      System.out.println(summary(r));
+    }
     return 0;
   }
 
+  /** The memory of the servers at two barriers: before connecting and once everything is connected. */
+  private final class MemoryProbe {
+    ServerMemory.Reading before;
+    ServerMemory.Reading after;
+
+    void before() throws Exception {
+      before = read();
+    }
+
+    void after() throws Exception {
+      Thread.sleep(1000); // let the server settle before reading
+      after = read();
+    }
+
+    private ServerMemory.Reading read() throws Exception {
+      long heap = 0;
+      long rss = 0;
+      for (int pid : serverPids) {
+        ServerMemory.Reading r = ServerMemory.read(pid);
+        heap += r.liveHeapKib();
+        rss += r.rssKib();
+      }
+      return serverPids.isEmpty() ? null : new ServerMemory.Reading(heap, rss);
+    }
+
+    void into(Map<String, Object> out, long held) {
+      boolean known = before != null && after != null && held > 0;
+      out.put("live_heap_before_kib", before == null ? null : before.liveHeapKib());
+      out.put("live_heap_after_kib", after == null ? null : after.liveHeapKib());
+      out.put("live_heap_kib_per_connection", known ? FanoutBench.round3((after.liveHeapKib() - before.liveHeapKib()) / (double) held) : null);
+      out.put("rss_before_kib", before == null ? null : before.rssKib());
+      out.put("rss_after_kib", after == null ? null : after.rssKib());
+      out.put("rss_kib_per_connection", known ? FanoutBench.round3((after.rssKib() - before.rssKib()) / (double) held) : null);
+    }
+  }
+
+  /** The whole run in this process, or this process's part of it. */
   Map<String, Object> run() throws Exception {
-    BanterRest rest = new BanterRest(server.url);
     int rooms = (connections + members - 1) / members;
-    Population pop = Population.create(rest, rooms, members, server.parallel);
-    List<User> users = pop.users().subList(0, connections);
+    Population pop = Population.create(server, rooms, r -> Math.min(members, connections - r * members));
+    List<User> users = pop.users();
     Sessions.CloseCodes closes = new Sessions.CloseCodes();
+    LongAdder probesSeen = new LongAdder();
     FrameListener listener = new FrameListener() {
       @Override
       public void onText(WsConnection c, ByteBuf utf8) {
-        // idle connections: presence and the like are ignored
+        if (ByteScan.indexOf(utf8, PROBE, utf8.readerIndex()) >= 0) {
+          probesSeen.increment();
+        }
       }
 
       @Override
@@ -77,81 +119,142 @@ final class ConnectBench implements Callable<Integer> {
         closes.record(code);
       }
     };
+    MemoryProbe memory = new MemoryProbe();
     Map<String, Object> out = new LinkedHashMap<>();
     try (WsClient client = new WsClient(server.threads, server.sources)) {
-      URI uri = rest.webSocketUri();
-      Long rssBefore = rssKib();
+      ClientProcesses.barrier(server, memory::before);
+      double rampHere = ramp / (double) server.partCount();
       long start = System.nanoTime();
       List<CompletableFuture<WsConnection>> opened = new ArrayList<>();
       long[] lastJoined = {start};
-      for (int i = 0; i < users.size(); i++) {
-        long due = start + (long) (i * (1e9 / ramp));
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        String room = pop.rooms.get(i / members).id();
-        opened.add(Sessions.open(client, uri, listener, users.get(i), room).whenComplete((c, e) -> {
-          if (e == null) {
-            synchronized (lastJoined) {
-              lastJoined[0] = Math.max(lastJoined[0], System.nanoTime());
-            }
+      int n = 0;
+      for (Population.RoomOf room : pop.rooms) {
+        for (int m = 0; m < room.members().size(); m++) {
+          User u = room.members().get(m);
+          long due = start + (long) (n * (1e9 / rampHere));
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            LockSupport.parkNanos(wait);
           }
-        }));
+          // member m of room r goes to node (r + m) mod nodes: every room spans the nodes
+          int node = room.index() + m;
+          opened.add(Sessions.open(client, server, node, listener, u, room.id()).whenComplete((c, e) -> {
+            if (e == null) {
+              synchronized (lastJoined) {
+                lastJoined[0] = Math.max(lastJoined[0], System.nanoTime());
+              }
+            }
+          }));
+          n++;
+        }
       }
       List<WsConnection> held = new ArrayList<>();
+      List<WsConnection> firstOfRoom = new ArrayList<>();
+      List<String> roomOfFirst = new ArrayList<>();
       long failures = 0;
       String failureSample = null;
-      for (CompletableFuture<WsConnection> f : opened) {
-        try {
-          held.add(f.get(60, TimeUnit.SECONDS));
-        } catch (Exception e) {
-          failures++;
-          failureSample = failureSample == null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : failureSample;
+      int i = 0;
+      for (Population.RoomOf room : pop.rooms) {
+        for (int m = 0; m < room.members().size(); m++) {
+          try {
+            WsConnection c = opened.get(i).get(120, TimeUnit.SECONDS);
+            held.add(c);
+            if (m == 0) {
+              firstOfRoom.add(c);
+              roomOfFirst.add(room.id());
+            }
+          } catch (Exception e) {
+            failures++;
+            failureSample = failureSample == null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : failureSample;
+          }
+          i++;
         }
       }
       double connectSeconds;
       synchronized (lastJoined) {
         connectSeconds = (lastJoined[0] - start) / 1e9;
       }
-      Thread.sleep(1000); // let the server settle before reading its RSS
-      Long rssAfter = rssKib();
+      ClientProcesses.barrier(server, memory::after);
       Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
       long openAfterHold = held.stream().filter(WsConnection::isOpen).count();
+      long expectedProbes = 0;
+      if (probe) {
+        expectedProbes = probe(pop, firstOfRoom, roomOfFirst, probesSeen);
+      }
       closes.tearDown();
       held.forEach(WsConnection::close);
 
       out.put("scenario", "connect");
-      out.put("url", server.url);
-      out.put("connections", connections);
+      out.put("urls", server.urls);
+      out.put("bare", server.bare);
+      out.put("connections", n);
       out.put("ramp_per_s", ramp);
       out.put("hold_s", hold);
-      out.put("held", held.size());
+      out.put("held", (long) held.size());
       out.put("open_after_hold", openAfterHold);
       out.put("failures", failures);
       out.put("failure_sample", failureSample);
+      out.put("connect_seconds", FanoutBench.round3(connectSeconds));
       out.put("connects_per_s", FanoutBench.round(held.size() / Math.max(connectSeconds, 1e-9)));
       out.put("closes", closes.toMap());
-      out.put("rss_before_kib", rssBefore);
-      out.put("rss_after_kib", rssAfter);
-      out.put("rss_kib_per_connection", rssBefore == null || rssAfter == null || held.isEmpty() ? null
-          : FanoutBench.round((rssAfter - rssBefore) / (double) held.size()));
+      out.put("probe_deliveries", probesSeen.sum());
+      out.put("probe_expected", expectedProbes);
+      memory.into(out, held.size());
       out.put("setup_users_rooms_ms", pop.setupMillis);
       out.put("client_transport", client.transport());
     }
     return out;
   }
 
-  /** VmRSS of the server process in KiB, or null without --server-pid. */
-  private Long rssKib() throws IOException {
-    if (serverPid == null) {
-      return null;
+  /**
+   * The first member of every room posts one message; waits (up to 15 s) until every member of
+   * every room has it (the bare baseline: every member but the sender). Returns the count expected.
+   */
+  private long probe(Population pop, List<WsConnection> senders, List<String> roomIds, LongAdder seen)
+      throws InterruptedException {
+    long expected = 0;
+    for (Population.RoomOf room : pop.rooms) {
+      expected += server.bare ? room.members().size() - 1 : room.members().size();
     }
-    for (String line : Files.readAllLines(Path.of("/proc", serverPid.toString(), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-      }
+    for (int s = 0; s < senders.size(); s++) {
+      String type = server.bare ? "new_message" : "send_message";
+      senders.get(s).send("{\"type\":\"" + type + "\",\"room_id\":\"" + roomIds.get(s)
+          + "\",\"body\":\"probe\",\"client_id\":\"probe-" + server.partIndex() + "-" + s + "\"}");
     }
-    return null;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (seen.sum() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    return expected;
+  }
+
+  /** Several client processes: the memory is read here, at the barriers, and their records are merged. */
+  private Map<String, Object> runProcesses() throws Exception {
+    MemoryProbe memory = new MemoryProbe();
+    List<Map<String, Object>> parts = ClientProcesses.run(server.processes, memory::before, memory::after);
+    Map<String, Object> out = new LinkedHashMap<>(parts.get(0));
+    long held = ClientProcesses.sumLong(parts, "held");
+    double connectSeconds = parts.stream().mapToDouble(r -> ((Number) r.get("connect_seconds")).doubleValue()).max().orElse(0);
+    out.put("processes", server.processes);
+    for (String k : List.of("connections", "held", "open_after_hold", "failures", "probe_deliveries", "probe_expected")) {
+      out.put(k, ClientProcesses.sumLong(parts, k));
+    }
+    out.put("connect_seconds", connectSeconds);
+    out.put("connects_per_s", FanoutBench.round(held / Math.max(connectSeconds, 1e-9)));
+    out.put("closes", ClientProcesses.sumMaps(parts, "closes"));
+    out.put("setup_users_rooms_ms", parts.stream().mapToLong(r -> ((Number) r.get("setup_users_rooms_ms")).longValue()).max().orElse(0));
+    memory.into(out, held);
+    return out;
+  }
+
+  static String summary(Map<String, Object> r) {
+    return String.format("connect %s%s: held %s (%s still open after %s s), %s failed, %.0f connects/s, "
+            + "server live heap %s → %s KiB (%s KiB per connection), RSS %s → %s KiB (%s KiB per connection)%s",
+        r.get("connections"), Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "", r.get("held"),
+        r.get("open_after_hold"), r.get("hold_s"), r.get("failures"), ((Number) r.get("connects_per_s")).doubleValue(),
+        r.get("live_heap_before_kib"), r.get("live_heap_after_kib"), r.get("live_heap_kib_per_connection"),
+        r.get("rss_before_kib"), r.get("rss_after_kib"), r.get("rss_kib_per_connection"),
+        ((Number) r.get("probe_expected")).longValue() > 0
+            ? ", probe " + r.get("probe_deliveries") + "/" + r.get("probe_expected") + " delivered" : "");
   }
 }

@@ -3,19 +3,22 @@ package dev.banter.bench;
 import dev.banter.bench.BanterRest.User;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Users and rooms for a load scenario, made over REST: {@code rooms} private rooms of
- * {@code members} users each (the first is the owner and invites the others). Every user leaves
- * the default room, so presence of thousands of users does not flood every connection.
+ * Users and rooms for a load scenario, made over REST. Registered users (the default) get private
+ * rooms whose first member is the owner and invites the others; guests ({@code --guests}) join
+ * public rooms made by one registered owner who is not a member of the scenario. Every user leaves
+ * the default room, so presence of thousands of users does not flood every connection. Against the
+ * bare baseline ({@code --bare}) nothing is made: rooms are names and members have no token.
  */
 final class Population {
-  /** A room and its members, owner first. */
-  record RoomOf(String id, List<User> members) {}
+  /** A room and its members; {@code index} is the room's number among all the run's rooms. */
+  record RoomOf(int index, String id, List<User> members) {}
 
   final List<RoomOf> rooms;
   final long setupMillis;
@@ -30,48 +33,77 @@ final class Population {
     return rooms.stream().flatMap(r -> r.members().stream()).toList();
   }
 
-  /** Registers and arranges the users; {@code parallel} REST calls at a time (password hashing is slow). */
-  static Population create(BanterRest rest, int rooms, int members, int parallel) throws Exception {
+  /**
+   * The rooms of this client process: room {@code r} of {@code totalRooms} (r = 0, 1, …) is made
+   * here when {@code opts.ownsRoom(r)}, with {@code membersOf(r)} members.
+   */
+  static Population create(ServerOptions opts, int totalRooms, java.util.function.IntUnaryOperator membersOf)
+      throws Exception {
     long t0 = System.nanoTime();
-    String stem = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-    Semaphore slots = new Semaphore(parallel);
+    List<Integer> mine = new ArrayList<>();
+    for (int r = 0; r < totalRooms; r++) {
+      if (opts.ownsRoom(r)) {
+        mine.add(r);
+      }
+    }
+    if (opts.bare) {
+      List<RoomOf> out = new ArrayList<>();
+      for (int r : mine) {
+        List<User> ms = new ArrayList<>();
+        for (int m = 0; m < membersOf.applyAsInt(r); m++) {
+          ms.add(new User("u" + r + "_" + m, "u" + r + "_" + m, null));
+        }
+        out.add(new RoomOf(r, String.valueOf(r), ms));
+      }
+      return new Population(out, (System.nanoTime() - t0) / 1_000_000);
+    }
+    BanterRest rest = new BanterRest(opts.url());
+    String stem = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36) + "p" + opts.partIndex();
+    Semaphore slots = new Semaphore(opts.parallel);
     List<RoomOf> out = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<List<Future<User>>> registered = new ArrayList<>();
-      for (int r = 0; r < rooms; r++) {
-        List<Future<User>> row = new ArrayList<>();
-        for (int m = 0; m < members; m++) {
-          String name = stem + "_" + r + "_" + m;
-          row.add(pool.submit(() -> limited(slots, () -> {
-            User u = rest.register(name, "bench-password-1");
-            return u;
-          })));
-        }
-        registered.add(row);
-      }
-      List<User> all = new ArrayList<>();
-      for (List<Future<User>> row : registered) {
-        List<User> members1 = new ArrayList<>();
-        for (Future<User> f : row) {
-          members1.add(f.get());
-        }
-        all.addAll(members1);
-        out.add(new RoomOf(null, members1));
-      }
-      String general = all.isEmpty() ? null : rest.defaultRoomId(all.get(0));
+      User guestOwner = opts.guests ? rest.register(stem + "_owner", "bench-password-1") : null;
       List<Future<RoomOf>> made = new ArrayList<>();
-      for (int r = 0; r < out.size(); r++) {
-        List<User> ms = out.get(r).members();
+      for (int r : mine) {
+        int members = membersOf.applyAsInt(r);
         String roomName = stem + "-room-" + r;
-        made.add(pool.submit(() -> limited(slots, () -> {
-          String id = rest.createRoom(ms.get(0), roomName);
-          for (User u : ms.subList(1, ms.size())) {
-            rest.invite(ms.get(0), id, u.username());
+        made.add(pool.submit(() -> {
+          List<Future<User>> joined = new ArrayList<>();
+          if (opts.guests) {
+            String id = limited(slots, () -> rest.createRoom(guestOwner, roomName, "public"));
+            for (int m = 0; m < members; m++) {
+              String name = stem + "_" + r + "_" + m;
+              joined.add(pool.submit(() -> limited(slots, () -> {
+                User u = rest.guest(name);
+                rest.join(u, id);
+                return u;
+              })));
+            }
+            return new RoomOf(r, id, collect(joined));
           }
-          return new RoomOf(id, ms);
-        })));
+          for (int m = 0; m < members; m++) {
+            String name = stem + "_" + r + "_" + m;
+            joined.add(pool.submit(() -> limited(slots, () -> rest.register(name, "bench-password-1"))));
+          }
+          List<User> ms = collect(joined);
+          String id = limited(slots, () -> rest.createRoom(ms.get(0), roomName, "private"));
+          List<Future<User>> invited = new ArrayList<>();
+          for (User u : ms.subList(1, ms.size())) {
+            invited.add(pool.submit(() -> limited(slots, () -> {
+              rest.invite(ms.get(0), id, u.username());
+              return u;
+            })));
+          }
+          collect(invited);
+          return new RoomOf(r, id, ms);
+        }));
       }
-      List<Future<?>> left = new ArrayList<>();
+      for (Future<RoomOf> f : made) {
+        out.add(f.get());
+      }
+      List<User> all = out.stream().flatMap(r -> r.members().stream()).toList();
+      String general = all.isEmpty() ? null : rest.defaultRoomId(all.get(0));
+      List<Future<Object>> left = new ArrayList<>();
       for (User u : all) {
         left.add(pool.submit(() -> limited(slots, () -> {
           try {
@@ -82,18 +114,20 @@ final class Population {
           return null;
         })));
       }
-      out.clear();
-      for (Future<RoomOf> f : made) {
-        out.add(f.get());
-      }
-      for (Future<?> f : left) {
-        f.get();
-      }
+      collect(left);
     }
     return new Population(out, (System.nanoTime() - t0) / 1_000_000);
   }
 
-  private static <T> T limited(Semaphore slots, java.util.concurrent.Callable<T> call) throws Exception {
+  private static <T> List<T> collect(List<Future<T>> futures) throws Exception {
+    List<T> out = new ArrayList<>(futures.size());
+    for (Future<T> f : futures) {
+      out.add(f.get());
+    }
+    return out;
+  }
+
+  private static <T> T limited(Semaphore slots, Callable<T> call) throws Exception {
     slots.acquire();
     try {
       return call.call();

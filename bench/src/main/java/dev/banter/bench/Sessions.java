@@ -15,11 +15,36 @@ import java.util.concurrent.atomic.LongAdder;
 final class Sessions {
   private Sessions() {}
 
-  /** Connects, authenticates as {@code user} and joins {@code roomId}; completes when joined. */
-  static CompletableFuture<WsConnection> open(WsClient client, URI uri, FrameListener listener, User user, String roomId) {
-    return client.connect(uri, listener)
+  /**
+   * Opens the session of connection number {@code n}: on the node {@code n} picks round-robin
+   * (so a room's members are spread over the nodes), authenticated as {@code user}, joined to
+   * {@code roomId}; completes when joined. Against the bare baseline: connected to its room.
+   */
+  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
+      User user, String roomId) {
+    return open(client, opts, n, listener, user, roomId, null, -1);
+  }
+
+  /** Same, with {@code attachment} on the connection. */
+  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
+      User user, String roomId, Object attachment) {
+    return open(client, opts, n, listener, user, roomId, attachment, -1);
+  }
+
+  /**
+   * Same, resuming after {@code sinceSeq} when it is not negative (the replay reaches the listener
+   * before the returned future completes).
+   */
+  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
+      User user, String roomId, Object attachment, long sinceSeq) {
+    String url = opts.urls.get(Math.floorMod(n, opts.urls.size()));
+    URI uri = BanterRest.webSocketUri(url);
+    if (opts.bare) {
+      return client.connect(URI.create(uri + "?room=" + roomId), listener, attachment);
+    }
+    return client.connect(uri, listener, attachment)
         .thenCompose(c -> c.authenticate(user.token())
-            .thenCompose(v -> c.join(roomId))
+            .thenCompose(v -> sinceSeq < 0 ? c.join(roomId) : c.resume(roomId, sinceSeq))
             .whenComplete((v, e) -> {
               if (e != null) {
                 c.close();

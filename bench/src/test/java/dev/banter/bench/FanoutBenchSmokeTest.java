@@ -27,21 +27,21 @@ class FanoutBenchSmokeTest {
     env.put("BANTER_LOG_FORMAT", "text");
     try (Banter banter = Banter.start(new ConfigLoader(env, false).load())) {
       FanoutBench fanout = new FanoutBench();
-      fanout.server.url = "http://127.0.0.1:" + banter.port();
-      fanout.rooms = 10;
-      fanout.members = 10;
-      fanout.senders = 10;
-      fanout.rate = 100;
-      fanout.warmup = 1;
-      fanout.seconds = 3;
+      fanout.server.urls = List.of("http://127.0.0.1:" + banter.port());
+      fanout.load.rooms = 10;
+      fanout.load.members = 10;
+      fanout.load.senders = 10;
+      fanout.load.rate = 100;
+      fanout.load.warmup = 1;
+      fanout.load.seconds = 3;
       fanout.server.threads = 1;
       fanout.server.parallel = 8;
       fanout.server.sources = List.of("127.0.0.2", "127.0.0.3");
 
-      Map<String, Object> record = fanout.run();
-      System.out.println(FanoutBench.summary(record));
+      Map<String, Object> record = new FanoutRun(fanout.server, fanout.load, new FanoutRun.Extra() {}).run();
+      System.out.println(FanoutRun.summary(record));
 
-      assertThat(record.get("connections")).isEqualTo(100);
+      assertThat(record.get("connections")).isEqualTo(100L);
       assertThat(record.get("connect_failures")).isEqualTo(0L);
       assertThat((long) record.get("deliveries")).isPositive();
       assertThat(record.get("errors")).isEqualTo(0L);

@@ -64,6 +64,11 @@ public final class WsClient implements AutoCloseable {
 
   /** Opens a WebSocket to {@code uri} (ws://host:port/ws); completes once the upgrade is done. */
   public CompletableFuture<WsConnection> connect(URI uri, FrameListener listener) {
+    return connect(uri, listener, null);
+  }
+
+  /** Same, with the caller's object attached to the connection from its first frame on. */
+  public CompletableFuture<WsConnection> connect(URI uri, FrameListener listener, Object attachment) {
     CompletableFuture<WsConnection> opened = new CompletableFuture<>();
     WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
         .webSocketUri(uri)
@@ -76,7 +81,7 @@ public final class WsClient implements AutoCloseable {
       protected void initChannel(SocketChannel ch) {
         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
             new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(1 << 20),
-            new Handler(new WsConnection(ch, listener), opened));
+            new Handler(new WsConnection(ch, listener, attachment), opened));
       }
     });
     InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());

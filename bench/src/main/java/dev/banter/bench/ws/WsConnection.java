@@ -21,9 +21,17 @@ public final class WsConnection {
   private CompletableFuture<Void> pending;
   private byte[] pendingType;
 
-  WsConnection(Channel channel, FrameListener listener) {
+  private final Object attachment;
+
+  WsConnection(Channel channel, FrameListener listener, Object attachment) {
     this.channel = channel;
     this.listener = listener;
+    this.attachment = attachment;
+  }
+
+  /** What the caller attached when connecting (null if nothing). */
+  public Object attachment() {
+    return attachment;
   }
 
   /** Sends {@code auth} with the access token; completes on {@code ready}, fails on {@code error} or close. */
@@ -34,6 +42,14 @@ public final class WsConnection {
   /** Sends {@code join_room} (live only, no replay); completes on {@code joined}. */
   public CompletableFuture<Void> join(String roomId) {
     return request(JOINED, "{\"type\":\"join_room\",\"room_id\":\"" + roomId + "\"}");
+  }
+
+  /**
+   * Sends {@code join_room} with {@code since_seq}: the server replays what came after it (as
+   * {@code new_message} frames, passed to the listener) and then answers {@code joined}.
+   */
+  public CompletableFuture<Void> resume(String roomId, long sinceSeq) {
+    return request(JOINED, "{\"type\":\"join_room\",\"room_id\":\"" + roomId + "\",\"since_seq\":" + sinceSeq + "}");
   }
 
   private CompletableFuture<Void> request(byte[] replyType, String frame) {
