@@ -12,35 +12,43 @@ import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Banter's storage and services in this process — SQLite in a temp dir, or a given PostgreSQL — for in-process scenarios. */
-final class InProcess implements AutoCloseable {
-  final Clock clock = Clock.systemUTC();
-  final LocalBus bus = new LocalBus();
-  final Database db;
-  final RoomService rooms;
-  final AuthService auth;
+public final class InProcess implements AutoCloseable {
+  public final Clock clock = Clock.systemUTC();
+  public final LocalBus bus = new LocalBus();
+  public final Config config;
+  public final Database db;
+  public final RoomService rooms;
+  public final AccessTokens tokens;
+  public final AuthService auth;
+  /** The temporary data directory, removed on close. */
+  private final Path dataDir;
 
   /** @param databaseUrl a PostgreSQL URL, or null for SQLite in a temporary data directory */
-  InProcess(String databaseUrl) throws IOException {
+  public InProcess(String databaseUrl) throws IOException {
+    dataDir = Files.createTempDirectory("banter-bench-");
     Map<String, String> env = new HashMap<>();
-    env.put("BANTER_DATA_DIR", Files.createTempDirectory("banter-bench-").toString());
+    env.put("BANTER_DATA_DIR", dataDir.toString());
     env.put("BANTER_JWT_SECRET", "bench-secret-bench-secret-bench-secret-00");
     if (databaseUrl != null) {
       env.put("BANTER_DATABASE_URL", databaseUrl);
     }
-    Config config = new ConfigLoader(env, false).load();
+    config = new ConfigLoader(env, false).load();
     db = Database.open(config);
     rooms = new RoomService(db, bus, clock, u -> false);
     rooms.ensureDefaultRoom();
-    auth = new AuthService(db, new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15), clock),
-        Duration.ofDays(1), Set.of(), false, RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock,
-        (h, u) -> { }, bus, new DisabledUsers(db, bus));
+    tokens = new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15), clock);
+    auth = new AuthService(db, tokens, Duration.ofDays(1), Set.of(), false,
+        RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock, (h, u) -> { }, bus, new DisabledUsers(db, bus));
   }
 
   String store() {
@@ -48,7 +56,7 @@ final class InProcess implements AutoCloseable {
   }
 
   /** A new user, as the caller of services. */
-  Principal register(String username) {
+  public Principal register(String username) {
     var s = auth.register(username, "bench-password", null);
     return new Principal(s.user().id(), s.user().username(), s.user().role(), false);
   }
@@ -56,5 +64,10 @@ final class InProcess implements AutoCloseable {
   @Override
   public void close() {
     db.close();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("banter-bench: could not remove " + dataDir + ": " + e);
+    }
   }
 }

@@ -1,0 +1,195 @@
+package dev.banter.bench.jmh;
+
+import dev.banter.auth.UserService;
+import dev.banter.bench.InProcess;
+import dev.banter.cluster.LocalPresence;
+import dev.banter.config.Config;
+import dev.banter.core.Metrics;
+import dev.banter.core.Principal;
+import dev.banter.core.RateLimiter;
+import dev.banter.messages.MessageService;
+import dev.banter.realtime.Gateway;
+import dev.banter.realtime.Protocol;
+import dev.banter.realtime.RealtimeBridge;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One room's new message delivered to every local connection subscribed to it, through the
+ * server's own path: event bus → the gateway's fan-out thread (serialise once) → each
+ * subscription → its connection → the WebSocket frame encoder. The connections sit on Netty
+ * {@link EmbeddedChannel}s whose outbound end counts and releases what a socket would send, so
+ * memory stays flat; not measured: the hop to a real event loop and the socket write itself.
+ * Time is per event; deliveries per second = connections / time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class RoomFanoutBenchmark {
+  /** Events published per invocation, so one wake-up of the waiting benchmark thread is shared by several. */
+  static final int EVENTS = 10;
+  private static final ch.qos.logback.classic.Logger CONNECTION_LOG =
+      (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.banter.realtime.Connection");
+
+  @Param("1000")
+  public int connections;
+
+  InProcess app;
+  MessageService messages;
+  Gateway gateway;
+  String roomId;
+  final List<EmbeddedChannel> channels = new ArrayList<>();
+  final List<FakeSocket> sockets = new ArrayList<>();
+  final Deliveries deliveries = new Deliveries();
+  /** The seq of the last event published: each event is the room's next message, as the fan-out expects. */
+  long seq;
+  private ch.qos.logback.classic.Level connectionLogLevel;
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    connectionLogLevel = CONNECTION_LOG.getLevel();
+    CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // a thousand "ws closed" lines would bury JMH's output
+    app = new InProcess(null);
+    Principal member = app.register("fan");
+    roomId = app.rooms.create(member, "fanout", null, "public").id();
+    Metrics metrics = new Metrics("bench");
+    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, MessageService.MAX_BATCH, metrics);
+    Config c = app.config;
+    gateway = new Gateway(app.rooms, messages, new UserService(app.db, u -> false), app.bus, new LocalPresence(),
+        app.clock, new Gateway.Limits(c.wsPingInterval(), c.wsIdleTimeout(), c.wsAuthTimeout(), c.wsQueueBytes(),
+            c.wsReplayLimit(), c.wsPerIp()), metrics);
+    Protocol protocol = new Protocol(app.tokens, app.auth, app.rooms, messages, gateway,
+        RateLimiter.perSecond(c.messageRate(), c.messageBurst()));
+    // One user, many connections (tabs, devices): the room's subscriber set is per connection either way.
+    for (int i = 0; i < connections; i++) {
+      FakeSocket socket = new FakeSocket(deliveries);
+      EmbeddedChannel ch = new EmbeddedChannel();
+      ch.pipeline().addLast("socket", socket)
+          .addLast("wsencoder", new WebSocket13FrameEncoder(false))
+          .addLast("arrivals", socket.arrivals);
+      RealtimeBridge.connectAndJoin(ch, gateway, protocol, member, roomId);
+      channels.add(ch);
+      sockets.add(socket);
+    }
+    sockets.forEach(FakeSocket::reset); // the joined replies are not part of the measure
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    gateway.close();
+    messages.close();
+    app.close();
+    CONNECTION_LOG.setLevel(connectionLogLevel);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void newMessageToRoom() throws InterruptedException {
+    deliveries.expect(EVENTS * connections);
+    for (int i = 0; i < EVENTS; i++) {
+      seq++;
+      app.bus.publish(EventEncodeBenchmark.newMessageEvent(EventEncodeBenchmark.sampleMessage(roomId, seq)));
+    }
+    deliveries.await();
+  }
+
+  /** The frames written to all connections, for the benchmark thread to wait on. */
+  static final class Deliveries {
+    private volatile CountDownLatch pending = new CountDownLatch(0);
+
+    void expect(int frames) {
+      pending = new CountDownLatch(frames);
+    }
+
+    void arrived() {
+      pending.countDown();
+    }
+
+    void await() throws InterruptedException {
+      if (!pending.await(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("fan-out stalled: " + pending.getCount() + " frames not delivered");
+      }
+    }
+  }
+
+  /**
+   * The outbound end of one test connection: the encoded bytes are counted and released where
+   * a socket would write them. {@link #arrivals}, in front of the encoder, counts whole frames
+   * once they went through it.
+   */
+  static final class FakeSocket extends ChannelOutboundHandlerAdapter {
+    final Arrivals arrivals;
+    long bytes;
+
+    FakeSocket(Deliveries deliveries) {
+      arrivals = new Arrivals(deliveries);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof ByteBuf b) {
+        bytes += b.readableBytes();
+      }
+      ReferenceCountUtil.release(msg);
+      promise.trySuccess();
+    }
+
+    long frames() {
+      return arrivals.frames;
+    }
+
+    void reset() {
+      bytes = 0;
+      arrivals.frames = 0;
+    }
+  }
+
+  static final class Arrivals extends ChannelOutboundHandlerAdapter {
+    private final Deliveries deliveries;
+    long frames;
+
+    Arrivals(Deliveries deliveries) {
+      this.deliveries = deliveries;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      boolean frame = msg instanceof TextWebSocketFrame;
+      ctx.write(msg, promise);
+      if (frame) {
+        frames++;
+        deliveries.arrived();
+      }
+    }
+  }
+}
