@@ -68,6 +68,7 @@ final class ConnectBench implements Callable<Integer> {
   private final class MemoryProbe {
     ServerMemory.Reading before;
     ServerMemory.Reading after;
+    ServerMemory.Reading closed;
 
     void before() throws Exception {
       before = read();
@@ -76,6 +77,11 @@ final class ConnectBench implements Callable<Integer> {
     void after() throws Exception {
       Thread.sleep(1000); // let the server settle before reading
       after = read();
+    }
+
+    void closed() throws Exception {
+      Thread.sleep(2000); // let the server see the closes
+      closed = read();
     }
 
     private ServerMemory.Reading read() throws Exception {
@@ -97,6 +103,10 @@ final class ConnectBench implements Callable<Integer> {
       out.put("rss_before_kib", before == null ? null : before.rssKib());
       out.put("rss_after_kib", after == null ? null : after.rssKib());
       out.put("rss_kib_per_connection", known ? FanoutBench.round3((after.rssKib() - before.rssKib()) / (double) held) : null);
+      // the same from the other side: what the server let go of when the connections closed
+      out.put("live_heap_closed_kib", closed == null ? null : closed.liveHeapKib());
+      out.put("live_heap_kib_released_per_connection", known && closed != null
+          ? FanoutBench.round3((after.liveHeapKib() - closed.liveHeapKib()) / (double) held) : null);
     }
   }
 
@@ -184,6 +194,7 @@ final class ConnectBench implements Callable<Integer> {
       }
       closes.tearDown();
       held.forEach(WsConnection::close);
+      ClientProcesses.barrier(server, memory::closed);
 
       out.put("scenario", "connect");
       out.put("urls", server.urls);
@@ -230,9 +241,9 @@ final class ConnectBench implements Callable<Integer> {
   }
 
   /** Several client processes: the memory is read here, at the barriers, and their records are merged. */
-  private Map<String, Object> runProcesses() throws Exception {
+  Map<String, Object> runProcesses() throws Exception {
     MemoryProbe memory = new MemoryProbe();
-    List<Map<String, Object>> parts = ClientProcesses.run(server.processes, memory::before, memory::after);
+    List<Map<String, Object>> parts = ClientProcesses.run(server.processes, memory::before, memory::after, memory::closed);
     Map<String, Object> out = new LinkedHashMap<>(parts.get(0));
     long held = ClientProcesses.sumLong(parts, "held");
     double connectSeconds = parts.stream().mapToDouble(r -> ((Number) r.get("connect_seconds")).doubleValue()).max().orElse(0);
@@ -250,10 +261,12 @@ final class ConnectBench implements Callable<Integer> {
 
   static String summary(Map<String, Object> r) {
     return String.format("connect %s%s: held %s (%s still open after %s s), %s failed, %.0f connects/s, "
-            + "server live heap %s → %s KiB (%s KiB per connection), RSS %s → %s KiB (%s KiB per connection)%s",
+            + "server live heap %s → %s KiB (%s KiB per connection; %s KiB each released on close), "
+            + "RSS %s → %s KiB (%s KiB per connection)%s",
         r.get("connections"), Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "", r.get("held"),
         r.get("open_after_hold"), r.get("hold_s"), r.get("failures"), ((Number) r.get("connects_per_s")).doubleValue(),
         r.get("live_heap_before_kib"), r.get("live_heap_after_kib"), r.get("live_heap_kib_per_connection"),
+        r.get("live_heap_kib_released_per_connection"),
         r.get("rss_before_kib"), r.get("rss_after_kib"), r.get("rss_kib_per_connection"),
         ((Number) r.get("probe_expected")).longValue() > 0
             ? ", probe " + r.get("probe_deliveries") + "/" + r.get("probe_expected") + " delivered" : "");

@@ -37,7 +37,11 @@ final class HistoryBench implements Callable<Integer> {
     if (server.bare) {
       throw new IllegalArgumentException("the bare baseline has no history");
     }
-    return FanoutBench.print(new FanoutRun(server, load, new Readers()).run(), server);
+    return FanoutBench.print(run(), server);
+  }
+
+  Map<String, Object> run() throws Exception {
+    return new FanoutRun(server, load, new Readers()).run();
   }
 
   private final class Readers implements FanoutRun.Extra {

@@ -51,7 +51,11 @@ final class ResumeBench implements Callable<Integer> {
     if (server.bare) {
       throw new IllegalArgumentException("resume needs Banter's seqs; the bare baseline has none");
     }
-    return FanoutBench.print(new FanoutRun(server, load, new Churn()).run(), server);
+    return FanoutBench.print(run(), server);
+  }
+
+  Map<String, Object> run() throws Exception {
+    return new FanoutRun(server, load, new Churn()).run();
   }
 
   /** Each member's view of its room's seqs. */

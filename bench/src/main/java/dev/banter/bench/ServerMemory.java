@@ -26,6 +26,7 @@ final class ServerMemory {
   /** Reads {@code pid}'s memory (the pid must be a JVM of the same user). */
   static Reading read(int pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
+    jcmd(pid, "GC.run"); // a second full GC: what the first left for finalization and reference processing
     return new Reading(liveHeapKib(jcmd(pid, "GC.heap_info")), rssKib(pid));
   }
 

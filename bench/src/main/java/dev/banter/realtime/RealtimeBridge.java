@@ -28,7 +28,10 @@ public final class RealtimeBridge {
     }
   }
 
-  /** The bytes every receiver of {@code e} shares: what the fan-out serialises, once per event. */
+  /**
+   * The bytes every receiver of {@code e} shares: what the fan-out serialises, once per event —
+   * the JSON inside its WebSocket frame header (2 bytes up to 125 bytes of JSON, 4 up to 64 KiB).
+   */
   public static ByteBuf encode(Event e) {
     return Frames.of(e);
   }
@@ -39,7 +42,7 @@ public final class RealtimeBridge {
    * to {@code roomId} through {@link Gateway#join}. Its {@code joined} reply is written to the channel.
    */
   public static void connectAndJoin(Channel channel, Gateway gateway, Protocol protocol, Principal user, String roomId) {
-    Connection c = new Connection(channel, "127.0.0.1", protocol, gateway.limits());
+    Connection c = new Connection(channel, "127.0.0.1", protocol, gateway.limits(), gateway.outbox(channel.eventLoop()));
     channel.pipeline().addLast("ws", c);
     gateway.opened(c);
     c.principal = user;

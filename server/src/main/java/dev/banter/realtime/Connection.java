@@ -39,6 +39,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final long CLOSE_GRACE_MS = 2_000;
 
   final Channel channel;
+  /** The queue onto this connection's event loop shared with the fan-out. */
+  final LoopOutbox outbox;
   final String ip;
   final long openedAt = System.currentTimeMillis();
   private final Protocol protocol;
@@ -53,14 +55,18 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Event-loop only: bytes waiting because Netty's buffer is above its high-water mark. */
   private ArrayDeque<ByteBuf> backlog;
   private long backlogBytes;
+  /** Event loop only: written but not yet flushed; and already listed by the current batch. */
+  private boolean unflushed;
+  private boolean flushMarked;
   private volatile boolean closing;
   /** The close code sent or received; 1006 (abnormal) until one is. */
   private volatile int closeCode = 1006;
   private ScheduledFuture<?> pinger;
   private volatile long lastReadAt = System.nanoTime();
 
-  Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits) {
+  Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits, LoopOutbox outbox) {
     this.channel = channel;
+    this.outbox = outbox;
     this.ip = ip;
     this.protocol = protocol;
     this.limits = limits;
@@ -168,31 +174,68 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     send(bytes);
   }
 
-  /** Queues {@code bytes} (ownership passes here) for this client; safe from any thread. */
-  void send(ByteBuf bytes) {
+  /**
+   * Queues {@code frame} (a whole WebSocket frame from {@link Frames}; ownership passes here)
+   * for this client and flushes it; safe from any thread.
+   */
+  void send(ByteBuf frame) {
     if (channel.eventLoop().inEventLoop()) {
-      sendNow(bytes);
+      sendNow(frame);
     } else {
-      channel.eventLoop().execute(() -> sendNow(bytes));
+      outbox.send(this, frame); // in order with the fan-out's events for this loop
     }
   }
 
-  private void sendNow(ByteBuf bytes) {
+  private void sendNow(ByteBuf frame) {
+    if (write(frame)) {
+      channel.flush();
+      unflushed = false;
+    }
+  }
+
+  /**
+   * Event loop only: writes {@code frame} (owned) without flushing, or puts it in the backlog
+   * while Netty's buffer is full. True when it was written and awaits a flush.
+   */
+  boolean write(ByteBuf frame) {
     if (closing || !channel.isActive()) {
-      bytes.release();
-      return;
+      frame.release();
+      return false;
     }
     if (backlog == null && channel.isWritable()) {
-      channel.writeAndFlush(new TextWebSocketFrame(bytes), channel.voidPromise());
-      return;
+      channel.write(frame, channel.voidPromise());
+      unflushed = true;
+      return true;
     }
     if (backlog == null) {
       backlog = new ArrayDeque<>();
     }
-    backlog.add(bytes);
-    backlogBytes += bytes.readableBytes();
+    backlog.add(frame);
+    backlogBytes += frame.readableBytes();
     if (backlogBytes > limits.outboundBytes()) {
       slowConsumer();
+    }
+    return false;
+  }
+
+  /**
+   * Event loop only: the first call since the last flush says true, so a batch of writes to many
+   * connections can list each connection once and flush it once.
+   */
+  boolean markForFlush() {
+    if (flushMarked) {
+      return false;
+    }
+    flushMarked = true;
+    return true;
+  }
+
+  /** Event loop only: flushes what {@link #write} left unflushed. */
+  void flushMarked() {
+    flushMarked = false;
+    if (unflushed) {
+      unflushed = false;
+      channel.flush();
     }
   }
 
@@ -206,7 +249,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
         break;
       }
       backlogBytes -= next.readableBytes();
-      channel.write(new TextWebSocketFrame(next), channel.voidPromise());
+      channel.write(next, channel.voidPromise());
     }
     channel.flush();
     ctx.fireChannelWritabilityChanged();

@@ -12,9 +12,12 @@ import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
 import dev.banter.rooms.RoomService;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +69,7 @@ public final class Gateway implements AutoCloseable {
   private final Clock clock;
   private final Limits limits;
   private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
+  private final Map<EventLoop, LoopOutbox> outboxes = new ConcurrentHashMap<>();
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Set<Connection> all = ConcurrentHashMap.newKeySet();
   private final Map<String, Typist> typists = new ConcurrentHashMap<>();
@@ -340,37 +344,45 @@ public final class Gateway implements AutoCloseable {
     if ((subs == null || subs.isEmpty()) && (!targeted || e.users().stream().noneMatch(byUser::containsKey))) {
       return;
     }
-    ByteBuf bytes = Frames.of(e);
+    ByteBuf frame = Frames.of(e);
     int delivered = 0;
     try {
       Set<Connection> reached = targeted ? new HashSet<>() : null;
       if (subs != null) {
+        // one batch per event loop: its task writes the frame to each of the loop's subscribers, then flushes
+        Map<EventLoop, List<Subscription>> byLoop = new IdentityHashMap<>(4);
         for (Subscription s : subs) {
-          s.deliver(e, bytes);
+          byLoop.computeIfAbsent(s.connection.channel.eventLoop(), k -> new ArrayList<>()).add(s);
           delivered++;
           if (reached != null) {
             reached.add(s.connection);
           }
         }
+        byLoop.forEach((loop, to) -> outbox(loop).add(e, frame.retain(), to));
       }
       if (targeted) {
         for (String userId : e.users()) {
           for (Connection c : byUser.getOrDefault(userId, Set.of())) {
             if (reached.add(c)) {
-              c.send(bytes.retainedDuplicate());
+              c.send(frame.retainedDuplicate());
               delivered++;
             }
           }
         }
       }
     } finally {
-      bytes.release();
+      frame.release();
     }
     metrics.deliveries.increment(delivered);
     if (delivered > 0 && Event.NEW_MESSAGE.equals(e.type())) {
       metrics.deliveryLatency.record(Math.max(0, clock.millis() - e.at()), TimeUnit.MILLISECONDS);
     }
     afterDelivery(e);
+  }
+
+  /** The queue onto {@code loop} that the fan-out and every sender to its connections share. */
+  LoopOutbox outbox(EventLoop loop) {
+    return outboxes.computeIfAbsent(loop, LoopOutbox::new);
   }
 
   /** Membership changes end live delivery: a deleted room, a member who left or was removed. */

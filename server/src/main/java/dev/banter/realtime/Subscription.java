@@ -26,24 +26,28 @@ final class Subscription {
     this.roomId = roomId;
   }
 
-  /** Called by the fan-out for every event of the room; {@code bytes} stays owned by the caller. */
-  synchronized void deliver(Event e, ByteBuf bytes) {
+  /**
+   * Called on the connection's event loop for every event of the room, by the batch that writes
+   * it to this loop's connections; {@code frame} stays owned by the caller. True when the frame
+   * was written and the connection needs a flush.
+   */
+  synchronized boolean deliver(Event e, ByteBuf frame) {
     if (pending != null) {
-      pending.add(new Pending(e, bytes.retainedDuplicate()));
-      return;
+      pending.add(new Pending(e, frame.retainedDuplicate()));
+      return false;
     }
-    sendIfNew(e, bytes.retainedDuplicate());
+    return isNew(e) ? connection.write(frame.retainedDuplicate()) : false;
   }
 
-  private void sendIfNew(Event e, ByteBuf owned) {
+  /** Whether {@code e} comes after what was sent (moving the position on); events without a seq always do. */
+  private boolean isNew(Event e) {
     if (e.seq() > 0) {
       if (e.seq() <= lastSeq) {
-        owned.release();
-        return; // already sent by the replay (or twice by the bus)
+        return false; // already sent by the replay (or twice by the bus)
       }
       lastSeq = e.seq();
     }
-    connection.send(owned);
+    return true;
   }
 
   /** Records a replayed message as sent. */
@@ -55,13 +59,25 @@ final class Subscription {
     return lastSeq;
   }
 
-  /** Ends the replay: sends {@code joined} (built from the final position), then what waited, then goes live. */
-  synchronized void goLive(LongFunction<ByteBuf> joined) {
-    connection.send(joined.apply(lastSeq));
-    for (Pending p : pending) {
-      sendIfNew(p.event(), p.bytes());
-    }
-    pending = null;
+  /**
+   * Ends the replay: sends {@code joined} (built from the final position), then what waited, then
+   * goes live. It runs on the connection's event loop, after the replayed frames queued there, in
+   * order with the fan-out's batches, which decide there whether an event waits or is written.
+   */
+  void goLive(LongFunction<ByteBuf> joined) {
+    connection.outbox.execute(() -> {
+      synchronized (this) {
+        connection.send(joined.apply(lastSeq));
+        for (Pending p : pending) {
+          if (isNew(p.event())) {
+            connection.send(p.bytes());
+          } else {
+            p.bytes().release();
+          }
+        }
+        pending = null;
+      }
+    });
   }
 
   /** Drops what waited (the connection closed or left mid-replay). */

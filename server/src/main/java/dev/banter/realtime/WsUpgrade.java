@@ -86,7 +86,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
       return;
     }
-    Connection connection = new Connection(ch, ip, protocol, gateway.limits());
+    Connection connection = new Connection(ch, ip, protocol, gateway.limits(), gateway.outbox(ch.eventLoop()));
     String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("token", List.of()).stream()
         .findFirst().orElse(null);
     handshaker.handshake(ch, req).addListener(f -> {

@@ -12,17 +12,28 @@ import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
 import dev.banter.realtime.RealtimeBridge;
 import io.netty.buffer.ByteBuf;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,10 +54,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One room's new message delivered to every local connection subscribed to it, through the
  * server's own path: event bus → the gateway's fan-out thread (serialise once) → each
- * subscription → its connection → the WebSocket frame encoder. The connections sit on Netty
- * {@link EmbeddedChannel}s whose outbound end counts and releases what a socket would send, so
- * memory stays flat; not measured: the hop to a real event loop and the socket write itself.
- * Time is per event; deliveries per second = connections / time.
+ * subscription → its connection, on its event loop → the pipeline. The connections are Netty
+ * in-VM channels on two real event loops (as many as the server runs here), each channel's
+ * outbound end counting and releasing what a socket would send, so memory stays flat; not
+ * measured: the socket write itself. Time is per event; deliveries per second = connections / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -67,7 +78,9 @@ public class RoomFanoutBenchmark {
   MessageService messages;
   Gateway gateway;
   String roomId;
-  final List<EmbeddedChannel> channels = new ArrayList<>();
+  final List<Channel> channels = new ArrayList<>();
+  EventLoopGroup loops;
+  Channel server;
   final List<FakeSocket> sockets = new ArrayList<>();
   final Deliveries deliveries = new Deliveries();
   /** The seq of the last event published: each event is the room's next message, as the fan-out expects. */
@@ -89,10 +102,35 @@ public class RoomFanoutBenchmark {
             c.wsReplayLimit(), c.wsPerIp()), metrics);
     Protocol protocol = new Protocol(app.tokens, app.auth, app.rooms, messages, gateway,
         RateLimiter.perSecond(c.messageRate(), c.messageBurst()));
+    loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+    LocalAddress address = new LocalAddress("bench-fanout-" + System.nanoTime());
+    BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
+    server = new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
+        .childHandler(new ChannelInitializer<LocalChannel>() {
+          @Override
+          protected void initChannel(LocalChannel ch) {
+            accepted.add(ch);
+          }
+        })
+        .bind(address).syncUninterruptibly().channel();
+    Bootstrap clients = new Bootstrap().group(loops).channel(LocalChannel.class)
+        .handler(new ChannelInitializer<LocalChannel>() {
+          @Override
+          protected void initChannel(LocalChannel ch) {
+            // the client ends only keep the server's ends open
+          }
+        });
     // One user, many connections (tabs, devices): the room's subscriber set is per connection either way.
     for (int i = 0; i < connections; i++) {
+      channels.add(clients.connect(address).syncUninterruptibly().channel());
+      Channel ch;
+      try {
+        ch = accepted.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
       FakeSocket socket = new FakeSocket(deliveries);
-      EmbeddedChannel ch = new EmbeddedChannel();
       ch.pipeline().addLast("socket", socket)
           .addLast("wsencoder", new WebSocket13FrameEncoder(false))
           .addLast("arrivals", socket.arrivals);
@@ -100,13 +138,29 @@ public class RoomFanoutBenchmark {
       channels.add(ch);
       sockets.add(socket);
     }
+    awaitJoinedReplies();
     sockets.forEach(FakeSocket::reset); // the joined replies are not part of the measure
+  }
+
+  /** Each connection's {@code joined} reply is written on its loop; wait for all of them before counting from zero. */
+  private void awaitJoinedReplies() throws IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (FakeSocket s : sockets) {
+      while (s.frames() < 1) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("a connection's joined reply was not written");
+        }
+        Thread.onSpinWait();
+      }
+    }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
-    channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    channels.forEach(c -> c.close().syncUninterruptibly());
+    server.close().syncUninterruptibly();
     gateway.close();
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     messages.close();
     app.close();
     CONNECTION_LOG.setLevel(connectionLogLevel);
@@ -143,13 +197,13 @@ public class RoomFanoutBenchmark {
   }
 
   /**
-   * The outbound end of one test connection: the encoded bytes are counted and released where
-   * a socket would write them. {@link #arrivals}, in front of the encoder, counts whole frames
-   * once they went through it.
+   * The outbound end of one test connection: the bytes are counted and released where a socket
+   * would write them. {@link #arrivals}, in front of the encoder, counts whole frames: the
+   * server's own, already framed, or any the encoder would frame.
    */
   static final class FakeSocket extends ChannelOutboundHandlerAdapter {
     final Arrivals arrivals;
-    long bytes;
+    volatile long bytes;
 
     FakeSocket(Deliveries deliveries) {
       arrivals = new Arrivals(deliveries);
@@ -168,6 +222,11 @@ public class RoomFanoutBenchmark {
       return arrivals.frames;
     }
 
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+      // nothing reached the channel's buffer: there is nothing to flush
+    }
+
     void reset() {
       bytes = 0;
       arrivals.frames = 0;
@@ -176,7 +235,7 @@ public class RoomFanoutBenchmark {
 
   static final class Arrivals extends ChannelOutboundHandlerAdapter {
     private final Deliveries deliveries;
-    long frames;
+    volatile long frames;
 
     Arrivals(Deliveries deliveries) {
       this.deliveries = deliveries;
@@ -184,7 +243,7 @@ public class RoomFanoutBenchmark {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      boolean frame = msg instanceof TextWebSocketFrame;
+      boolean frame = msg instanceof ByteBuf || msg instanceof WebSocketFrame;
       ctx.write(msg, promise);
       if (frame) {
         frames++;

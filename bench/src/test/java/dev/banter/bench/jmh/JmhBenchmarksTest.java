@@ -43,7 +43,12 @@ class JmhBenchmarksTest {
     bench.setUp();
     ByteBuf bytes = RealtimeBridge.encode(bench.event);
     try {
-      JsonNode frame = Json.MAPPER.readTree(ByteBufUtil.getBytes(bytes));
+      // a whole unmasked text frame: FIN + text opcode, the length, then the JSON
+      assertThat(bytes.getUnsignedByte(0)).isEqualTo((short) 0x81);
+      int len7 = bytes.getUnsignedByte(1);
+      assertThat(len7).isEqualTo(126); // 126..65535 bytes of JSON: a 16-bit length follows
+      assertThat(bytes.getUnsignedShort(2)).isEqualTo(bytes.readableBytes() - 4);
+      JsonNode frame = Json.MAPPER.readTree(ByteBufUtil.getBytes(bytes, 4, bytes.readableBytes() - 4));
       assertThat(frame.path("type").asText()).isEqualTo("new_message");
       assertThat(frame.path("message").path("seq").asLong()).isEqualTo(EventEncodeBenchmark.SEQ);
       assertThat(frame.path("message").path("body").asText()).isEqualTo("Still on for the release review at three?");

@@ -1,0 +1,92 @@
+package dev.banter.realtime;
+
+import dev.banter.cluster.Event;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The way onto one event loop for everything other threads send to its connections: events of
+ * the fan-out, replies (acks), replays. They wait here in one queue, in the order they were
+ * given, and one task writes them all, then flushes each connection it wrote to once. One task
+ * per loop per burst instead of one per delivery, and under load one flush (one writev) carries
+ * several frames to a connection. One queue keeps the order: an ack queued before its message's
+ * event is written before it.
+ */
+final class LoopOutbox implements Runnable {
+  /** Something to do on the loop, in queue order. */
+  private sealed interface Item permits Batch, Direct, Task {}
+
+  /** An event's frame (retained for this loop) and this loop's subscriptions of its room. */
+  private record Batch(Event event, ByteBuf frame, List<Subscription> to) implements Item {}
+
+  /** One frame (owned) for one connection. */
+  private record Direct(Connection to, ByteBuf frame) implements Item {}
+
+  private record Task(Runnable run) implements Item {}
+
+  private final EventLoop loop;
+  private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** Event loop only: the connections written to by the current run. */
+  private final List<Connection> written = new ArrayList<>();
+
+  LoopOutbox(EventLoop loop) {
+    this.loop = loop;
+  }
+
+  /** Queues {@code event} for {@code to} (all on this loop); takes ownership of {@code frame}. From any thread. */
+  void add(Event event, ByteBuf frame, List<Subscription> to) {
+    enqueue(new Batch(event, frame, to));
+  }
+
+  /** Queues {@code frame} (owned) for {@code to}, a connection of this loop. From any thread. */
+  void send(Connection to, ByteBuf frame) {
+    enqueue(new Direct(to, frame));
+  }
+
+  /** Runs {@code task} on the loop after what is queued now. */
+  void execute(Runnable task) {
+    enqueue(new Task(task));
+  }
+
+  private void enqueue(Item item) {
+    queue.add(item);
+    if (scheduled.compareAndSet(false, true)) {
+      loop.execute(this);
+    }
+  }
+
+  @Override
+  public void run() {
+    scheduled.set(false); // from here on a new item schedules another run; this one drains what it finds
+    for (Item item = queue.poll(); item != null; item = queue.poll()) {
+      switch (item) {
+        case Batch b -> {
+          try {
+            for (Subscription s : b.to()) {
+              written(s.connection, s.deliver(b.event(), b.frame()));
+            }
+          } finally {
+            b.frame().release();
+          }
+        }
+        case Direct d -> written(d.to(), d.to().write(d.frame()));
+        case Task t -> t.run().run();
+      }
+    }
+    for (Connection c : written) {
+      c.flushMarked();
+    }
+    written.clear();
+  }
+
+  private void written(Connection c, boolean needsFlush) {
+    if (needsFlush && c.markForFlush()) {
+      written.add(c);
+    }
+  }
+}
