@@ -40,7 +40,7 @@ read -r -a server_java_opts <<< "${SERVER_JAVA_OPTS:-}"
 read -r -a client_java_opts <<< "${CLIENT_JAVA_OPTS:-}"
 OUT_DIR=${OUT_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/banter-compare.XXXXXX")}
 mkdir -p "$OUT_DIR"
-RATIO_KEYS="deliveries_per_s p99_ms kib_per_connection rss_kib_per_connection live_heap_kib_per_connection"
+RATIO_KEYS="deliveries_per_s p50_ms p99_ms server_cpu_pct_of_one_core rss_kib_per_connection live_heap_kib_per_connection"
 
 SERVER_JAR=server/target/banter.jar
 BENCH_JAR=bench/target/banter-bench.jar

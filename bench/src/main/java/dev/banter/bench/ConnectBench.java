@@ -48,9 +48,6 @@ final class ConnectBench implements Callable<Integer> {
   @Option(names = "--members", defaultValue = "50", description = "connections (users) per room (default: ${DEFAULT-VALUE})")
   int members;
 
-  @Option(names = "--server-pid", split = ",", description = "server process id(s), to read live heap (jcmd) and VmRSS")
-  List<Integer> serverPids = List.of();
-
   @Option(names = "--probe", description = "after the hold, post one message in every room and count its deliveries")
   boolean probe;
 
@@ -87,12 +84,12 @@ final class ConnectBench implements Callable<Integer> {
     private ServerMemory.Reading read() throws Exception {
       long heap = 0;
       long rss = 0;
-      for (int pid : serverPids) {
+      for (int pid : server.serverPids) {
         ServerMemory.Reading r = ServerMemory.read(pid);
         heap += r.liveHeapKib();
         rss += r.rssKib();
       }
-      return serverPids.isEmpty() ? null : new ServerMemory.Reading(heap, rss);
+      return server.serverPids.isEmpty() ? null : new ServerMemory.Reading(heap, rss);
     }
 
     void into(Map<String, Object> out, long held) {

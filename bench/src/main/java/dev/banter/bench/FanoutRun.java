@@ -155,9 +155,11 @@ final class FanoutRun {
       counters.latency.getIntervalHistogram(); // drop the warm-up's latencies
       Snapshot before = counters.snapshot();
       long cpu0 = processCpuNanos();
+      long serverTicks0 = server.serverCpuTicks();
       extra.measuring();
       sender.run(load.seconds);
       long cpuNanos = processCpuNanos() - cpu0;
+      long serverTicks = server.serverCpuTicks() - serverTicks0;
       Histogram latency = counters.latency.getIntervalHistogram();
       Snapshot after = counters.snapshot();
       extra.finished(out);
@@ -197,6 +199,7 @@ final class FanoutRun {
       head.put("client_transport", c.transport());
       head.put("client_threads", server.threads);
       head.put("process_cpu_pct_of_one_core", FanoutBench.round(100.0 * cpuNanos / (load.seconds * 1e9)));
+      head.put("server_cpu_pct_of_one_core", serverTicks0 < 0 ? null : FanoutBench.round(serverTicks / (double) load.seconds));
       head.putAll(out);
       return head;
     }
@@ -336,11 +339,12 @@ final class FanoutRun {
     return String.format(
         "%s%s %sx%s, %s senders at %s msg/s: %,.0f deliveries/s (expected %,d), %,.0f acks/s, "
             + "send→deliver p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms, errors %s, closes %s, "
-            + "connect failures %s, skipped sends %s, client CPU %.0f%% of a core",
+            + "connect failures %s, skipped sends %s, client CPU %.0f%% of a core, server CPU %s%% of a core",
         r.get("scenario"), Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "", r.get("rooms"), r.get("members"),
         r.get("senders"), r.get("target_rate"), ((Number) r.get("deliveries_per_s")).doubleValue(),
         ((Number) r.get("expected_deliveries_per_s")).longValue(), ((Number) r.get("acks_per_s")).doubleValue(),
         r.get("p50_ms"), r.get("p99_ms"), r.get("p999_ms"), r.get("max_ms"), r.get("errors"), r.get("closes"),
-        r.get("connect_failures"), r.get("skipped_sends"), ((Number) r.get("process_cpu_pct_of_one_core")).doubleValue());
+        r.get("connect_failures"), r.get("skipped_sends"), ((Number) r.get("process_cpu_pct_of_one_core")).doubleValue(),
+        r.get("server_cpu_pct_of_one_core"));
   }
 }

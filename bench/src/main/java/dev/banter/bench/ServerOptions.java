@@ -32,8 +32,30 @@ final class ServerOptions {
       + "(one process holds at most ~19,500 sockets here); results are merged (default: ${DEFAULT-VALUE})")
   int processes = 1;
 
+  @Option(names = "--server-pid", split = ",", description = "server process id(s) on this machine: memory (connect) "
+      + "and CPU used during the measured window are read from them")
+  List<Integer> serverPids = List.of();
+
   @Option(names = "--part", hidden = true, description = "i/k: this process is client process i of k (set by the runner)")
   String part;
+
+  /** CPU time (user + system) the server processes used so far, in clock ticks (1/100 s); -1 without pids. */
+  long serverCpuTicks() {
+    if (serverPids.isEmpty()) {
+      return -1;
+    }
+    long ticks = 0;
+    for (int pid : serverPids) {
+      try {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Integer.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of stat)
+      } catch (java.io.IOException e) {
+        return -1;
+      }
+    }
+    return ticks;
+  }
 
   /** The first URL: where set-up REST calls go. */
   String url() {

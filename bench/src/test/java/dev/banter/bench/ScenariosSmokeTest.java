@@ -107,7 +107,7 @@ class ScenariosSmokeTest {
     connect.ramp = 1000;
     connect.hold = 1;
     connect.probe = true;
-    connect.serverPids = List.of((int) ProcessHandle.current().pid());
+    connect.server.serverPids = List.of((int) ProcessHandle.current().pid());
     Map<String, Object> r = connect.run();
     System.out.println(ConnectBench.summary(r));
 
@@ -172,7 +172,7 @@ class ScenariosSmokeTest {
     ConnectBench connect = new ConnectBench();
     connect.server = baselineOptions();
     connect.server.processes = 2;
-    connect.serverPids = List.of((int) ProcessHandle.current().pid());
+    connect.server.serverPids = List.of((int) ProcessHandle.current().pid());
     Map<String, Object> r = connect.runProcesses();
     System.out.println(ConnectBench.summary(r));
 

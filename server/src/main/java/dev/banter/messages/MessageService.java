@@ -69,9 +69,9 @@ public final class MessageService implements AutoCloseable {
     if (attachmentIds.size() > MAX_ATTACHMENTS || attachmentIds.stream().distinct().count() < attachmentIds.size()) {
       throw ApiError.validation("attachments", "at most " + MAX_ATTACHMENTS + " different uploads per message");
     }
-    rooms.requireRole(p, roomId);
     List<Map<String, Object>> attached = new ArrayList<>();
-    User author = db.jdbi().withHandle(h -> {
+    User author = db.jdbi().withHandle(h -> { // one handle for every read a post needs
+      rooms.requireRole(h, p, roomId);
       if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
         throw ApiError.validation("reply_to", "reply_to must be a message of this room");
       }

@@ -87,8 +87,12 @@ public final class RoomService {
 
   /** The caller's role in a room they belong to: 404 when absent, 403 when not a member. Cheaper than the room. */
   public String requireRole(Principal p, String roomId) {
-    String[] m = db.jdbi().withHandle(h -> Rooms.membership(h, roomId, p.userId()))
-        .orElseThrow(() -> ApiError.notFound("no such room"));
+    return db.jdbi().withHandle(h -> requireRole(h, p, roomId));
+  }
+
+  /** The same check on the caller's handle, so a caller that reads more pays for one handle. */
+  public String requireRole(Handle h, Principal p, String roomId) {
+    String[] m = Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
     if (m[1] == null) {
       throw ApiError.forbidden("you are not a member of this room");
     }
