@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
  * then the live heap from {@code GC.heap_info}; and the process's VmRSS beside it.
  */
 final class ServerMemory {
-  /** The heap line of GC.heap_info: "garbage-first heap   total reserved …, committed …, used 71329K [" (G1, Parallel, Serial alike). */
-  private static final Pattern USED = Pattern.compile("\\bheap\\b.*?\\bused (\\d+)K", Pattern.CASE_INSENSITIVE);
+  /**
+   * A heap line of GC.heap_info: G1 has one ("garbage-first heap   total reserved …, committed …,
+   * used 71329K ["), Serial and Parallel one per generation ("def new generation   total 78656K,
+   * used 1400K [", "Tenured …", "PSYoungGen …", "ParOldGen …"). Metaspace lines have no "total".
+   */
+  private static final Pattern USED = Pattern.compile("\\btotal\\b.*?\\bused (\\d+)K");
 
   /** Live heap after a full GC and RSS, in KiB. */
   record Reading(long liveHeapKib, long rssKib) {}
@@ -30,13 +34,13 @@ final class ServerMemory {
     return new Reading(liveHeapKib(jcmd(pid, "GC.heap_info")), rssKib(pid));
   }
 
-  /** The "used" figure of the heap in GC.heap_info's text. */
+  /** The heap's "used" figure in GC.heap_info's text (over every generation when it lists them). */
   static long liveHeapKib(String heapInfo) {
     long used = -1;
     for (String line : heapInfo.split("\n")) {
       Matcher m = USED.matcher(line);
       if (m.find()) {
-        used = Math.max(used, Long.parseLong(m.group(1)));
+        used = Math.max(used, 0) + Long.parseLong(m.group(1));
       }
     }
     if (used < 0) {
