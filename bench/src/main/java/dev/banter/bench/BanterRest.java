@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** The few REST calls a load scenario needs to set itself up: register, create rooms, invite, leave. */
-final class BanterRest {
+final class BanterRest implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A registered user and its access token. */
@@ -73,6 +73,12 @@ final class BanterRest {
 
   void leave(User who, String roomId) throws IOException, InterruptedException {
     call("POST", "/api/v1/rooms/" + roomId + "/leave", who.token(), null, 204);
+  }
+
+  /** Closes the pooled HTTP connections, so the server holds nothing for this client any more. */
+  @Override
+  public void close() {
+    http.close();
   }
 
   /** @param expect the expected status, or -1 for any 2xx */

@@ -68,6 +68,7 @@ final class ConnectBench implements Callable<Integer> {
     ServerMemory.Reading closed;
 
     void before() throws Exception {
+      Thread.sleep(2000); // let the server see the set-up's HTTP connections close
       before = read();
     }
 

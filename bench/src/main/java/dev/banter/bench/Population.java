@@ -57,7 +57,8 @@ final class Population {
       }
       return new Population(out, (System.nanoTime() - t0) / 1_000_000);
     }
-    BanterRest rest = new BanterRest(opts.url());
+    // each client process sets up through its own node: the set-up load is spread like the connections
+    BanterRest rest = new BanterRest(opts.urls.get(opts.partIndex() % opts.urls.size()));
     String stem = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36) + "p" + opts.partIndex();
     Semaphore slots = new Semaphore(opts.parallel);
     List<RoomOf> out = new ArrayList<>();
@@ -115,6 +116,8 @@ final class Population {
         })));
       }
       collect(left);
+    } finally {
+      rest.close(); // the server's memory per connection is measured from here: no set-up connections left open
     }
     return new Population(out, (System.nanoTime() - t0) / 1_000_000);
   }
