@@ -64,12 +64,17 @@ final class ConnectBench implements Callable<Integer> {
   /** The memory of the servers at two barriers: before connecting and once everything is connected. */
   private final class MemoryProbe {
     ServerMemory.Reading before;
+    ServerMemory.Reading middle;
     ServerMemory.Reading after;
-    ServerMemory.Reading closed;
 
     void before() throws Exception {
       Thread.sleep(2000); // let the server see the set-up's HTTP connections close
       before = read();
+    }
+
+    void middle() throws Exception {
+      Thread.sleep(1000); // let the server settle before reading
+      middle = read();
     }
 
     void after() throws Exception {
@@ -77,10 +82,6 @@ final class ConnectBench implements Callable<Integer> {
       after = read();
     }
 
-    void closed() throws Exception {
-      Thread.sleep(2000); // let the server see the closes
-      closed = read();
-    }
 
     private ServerMemory.Reading read() throws Exception {
       long heap = 0;
@@ -93,18 +94,29 @@ final class ConnectBench implements Callable<Integer> {
       return server.serverPids.isEmpty() ? null : new ServerMemory.Reading(heap, rss);
     }
 
-    void into(Map<String, Object> out, long held) {
+    /**
+     * Per connection, the second half's cost: (after − middle) ÷ the connections opened between
+     * the two readings. What the server held before any connection (caches warming, set-up
+     * garbage kept by soft references) cancels out; from-start figures are reported beside it.
+     */
+    void into(Map<String, Object> out, long held, long heldAtMiddle) {
       boolean known = before != null && after != null && held > 0;
+      boolean halves = middle != null && after != null && held > heldAtMiddle;
+      long secondHalf = held - heldAtMiddle;
       out.put("live_heap_before_kib", before == null ? null : before.liveHeapKib());
+      out.put("live_heap_middle_kib", middle == null ? null : middle.liveHeapKib());
       out.put("live_heap_after_kib", after == null ? null : after.liveHeapKib());
-      out.put("live_heap_kib_per_connection", known ? FanoutBench.round3((after.liveHeapKib() - before.liveHeapKib()) / (double) held) : null);
+      out.put("live_heap_kib_per_connection", halves
+          ? FanoutBench.round3((after.liveHeapKib() - middle.liveHeapKib()) / (double) secondHalf) : null);
+      out.put("live_heap_kib_per_connection_from_start", known
+          ? FanoutBench.round3((after.liveHeapKib() - before.liveHeapKib()) / (double) held) : null);
       out.put("rss_before_kib", before == null ? null : before.rssKib());
+      out.put("rss_middle_kib", middle == null ? null : middle.rssKib());
       out.put("rss_after_kib", after == null ? null : after.rssKib());
-      out.put("rss_kib_per_connection", known ? FanoutBench.round3((after.rssKib() - before.rssKib()) / (double) held) : null);
-      // the same from the other side: what the server let go of when the connections closed
-      out.put("live_heap_closed_kib", closed == null ? null : closed.liveHeapKib());
-      out.put("live_heap_kib_released_per_connection", known && closed != null
-          ? FanoutBench.round3((after.liveHeapKib() - closed.liveHeapKib()) / (double) held) : null);
+      out.put("rss_kib_per_connection", halves
+          ? FanoutBench.round3((after.rssKib() - middle.rssKib()) / (double) secondHalf) : null);
+      out.put("rss_kib_per_connection_from_start", known
+          ? FanoutBench.round3((after.rssKib() - before.rssKib()) / (double) held) : null);
     }
   }
 
@@ -137,8 +149,19 @@ final class ConnectBench implements Callable<Integer> {
       List<CompletableFuture<WsConnection>> opened = new ArrayList<>();
       long[] lastJoined = {start};
       int n = 0;
+      int half = pop.users().size() / 2;
       for (Population.RoomOf room : pop.rooms) {
         for (int m = 0; m < room.members().size(); m++) {
+          if (n == half && half > 0) { // half of them open: the middle reading, then the ramp goes on
+            long paused = System.nanoTime();
+            opened.forEach(f -> f.handle((c, e) -> null).join());
+            ClientProcesses.barrier(server, memory::middle);
+            paused = System.nanoTime() - paused;
+            start += paused;
+            synchronized (lastJoined) {
+              lastJoined[0] += paused;
+            }
+          }
           User u = room.members().get(m);
           long due = start + (long) (n * (1e9 / rampHere));
           long wait = due - System.nanoTime();
@@ -179,6 +202,7 @@ final class ConnectBench implements Callable<Integer> {
           i++;
         }
       }
+      long heldAtMiddle = opened.subList(0, half).stream().filter(f -> !f.isCompletedExceptionally()).count();
       double connectSeconds;
       synchronized (lastJoined) {
         connectSeconds = (lastJoined[0] - start) / 1e9;
@@ -192,7 +216,6 @@ final class ConnectBench implements Callable<Integer> {
       }
       closes.tearDown();
       held.forEach(WsConnection::close);
-      ClientProcesses.barrier(server, memory::closed);
 
       out.put("scenario", "connect");
       out.put("urls", server.urls);
@@ -201,6 +224,7 @@ final class ConnectBench implements Callable<Integer> {
       out.put("ramp_per_s", ramp);
       out.put("hold_s", hold);
       out.put("held", (long) held.size());
+      out.put("held_at_middle", heldAtMiddle);
       out.put("open_after_hold", openAfterHold);
       out.put("failures", failures);
       out.put("failure_sample", failureSample);
@@ -209,7 +233,7 @@ final class ConnectBench implements Callable<Integer> {
       out.put("closes", closes.toMap());
       out.put("probe_deliveries", probesSeen.sum());
       out.put("probe_expected", expectedProbes);
-      memory.into(out, held.size());
+      memory.into(out, held.size(), heldAtMiddle);
       out.put("setup_users_rooms_ms", pop.setupMillis);
       out.put("client_transport", client.transport());
     }
@@ -241,31 +265,33 @@ final class ConnectBench implements Callable<Integer> {
   /** Several client processes: the memory is read here, at the barriers, and their records are merged. */
   Map<String, Object> runProcesses() throws Exception {
     MemoryProbe memory = new MemoryProbe();
-    List<Map<String, Object>> parts = ClientProcesses.run(server.processes, memory::before, memory::after, memory::closed);
+    List<Map<String, Object>> parts = ClientProcesses.run(server.processes, memory::before, memory::middle,
+        memory::after);
     Map<String, Object> out = new LinkedHashMap<>(parts.get(0));
     long held = ClientProcesses.sumLong(parts, "held");
     double connectSeconds = parts.stream().mapToDouble(r -> ((Number) r.get("connect_seconds")).doubleValue()).max().orElse(0);
     out.put("processes", server.processes);
-    for (String k : List.of("connections", "held", "open_after_hold", "failures", "probe_deliveries", "probe_expected")) {
+    for (String k : List.of("connections", "held", "held_at_middle", "open_after_hold", "failures", "probe_deliveries",
+        "probe_expected")) {
       out.put(k, ClientProcesses.sumLong(parts, k));
     }
     out.put("connect_seconds", connectSeconds);
     out.put("connects_per_s", FanoutBench.round(held / Math.max(connectSeconds, 1e-9)));
     out.put("closes", ClientProcesses.sumMaps(parts, "closes"));
     out.put("setup_users_rooms_ms", parts.stream().mapToLong(r -> ((Number) r.get("setup_users_rooms_ms")).longValue()).max().orElse(0));
-    memory.into(out, held);
+    memory.into(out, held, ClientProcesses.sumLong(parts, "held_at_middle"));
     return out;
   }
 
   static String summary(Map<String, Object> r) {
     return String.format("connect %s%s: held %s (%s still open after %s s), %s failed, %.0f connects/s, "
-            + "server live heap %s → %s KiB (%s KiB per connection; %s KiB each released on close), "
-            + "RSS %s → %s KiB (%s KiB per connection)%s",
+            + "server live heap %s → %s → %s KiB (second half: %s KiB per connection; from the start %s), "
+            + "RSS %s → %s → %s KiB (second half: %s KiB per connection)%s",
         r.get("connections"), Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "", r.get("held"),
         r.get("open_after_hold"), r.get("hold_s"), r.get("failures"), ((Number) r.get("connects_per_s")).doubleValue(),
-        r.get("live_heap_before_kib"), r.get("live_heap_after_kib"), r.get("live_heap_kib_per_connection"),
-        r.get("live_heap_kib_released_per_connection"),
-        r.get("rss_before_kib"), r.get("rss_after_kib"), r.get("rss_kib_per_connection"),
+        r.get("live_heap_before_kib"), r.get("live_heap_middle_kib"), r.get("live_heap_after_kib"),
+        r.get("live_heap_kib_per_connection"), r.get("live_heap_kib_per_connection_from_start"),
+        r.get("rss_before_kib"), r.get("rss_middle_kib"), r.get("rss_after_kib"), r.get("rss_kib_per_connection"),
         ((Number) r.get("probe_expected")).longValue() > 0
             ? ", probe " + r.get("probe_deliveries") + "/" + r.get("probe_expected") + " delivered" : "");
   }

@@ -116,6 +116,8 @@ class ScenariosSmokeTest {
     assertThat(r.get("probe_deliveries")).isEqualTo(120L); // three rooms of 40, each member got its room's probe
     assertThat(r.get("probe_expected")).isEqualTo(120L);
     assertThat((long) r.get("live_heap_after_kib")).isPositive();
+    assertThat(r.get("held_at_middle")).isEqualTo(60L); // the middle reading came with half of them open
+    assertThat(r.get("live_heap_kib_per_connection")).isNotNull();
     assertThat((long) r.get("rss_after_kib")).isPositive();
   }
 
