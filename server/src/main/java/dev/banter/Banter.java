@@ -161,6 +161,9 @@ public final class Banter implements AutoCloseable {
       Signal.handle(new Signal(name), sig -> Thread.ofPlatform().name("banter-shutdown").start(() -> {
         log.info("SIG{}: draining (up to {})", name, config.shutdownDrain());
         banter.close();
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+          logs.stop(); // writes out what the log queue still holds
+        }
         System.exit(0);
       }));
     }
