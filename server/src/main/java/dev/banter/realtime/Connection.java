@@ -50,7 +50,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Rooms this connection receives live events of, by room id. */
   final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
 
-  private final ArrayDeque<ClientFrame> inbox = new ArrayDeque<>();
+  private final ArrayDeque<ClientFrame> inbox = new ArrayDeque<>(2); // grows when a client sends in bursts
   private boolean draining;
   /** Event-loop only: bytes waiting because Netty's buffer is above its high-water mark. */
   private ArrayDeque<ByteBuf> backlog;
@@ -61,7 +61,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   private volatile boolean closing;
   /** The close code sent or received; 1006 (abnormal) until one is. */
   private volatile int closeCode = 1006;
-  private ScheduledFuture<?> pinger;
+  /** Closes the connection unless it authenticates in time; cancelled once it has. */
+  private volatile ScheduledFuture<?> authDeadline;
   private volatile long lastReadAt = System.nanoTime();
 
   Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits, LoopOutbox outbox) {
@@ -76,15 +77,29 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    long ping = limits.pingInterval().toMillis();
-    pinger = ctx.executor().scheduleAtFixedRate(this::heartbeat, ping, ping, TimeUnit.MILLISECONDS);
+    // pings come from the gateway's one heartbeat per event loop (no timer per connection)
   }
 
-  private void heartbeat() {
+  /** Event loop only, every ping interval: closes an idle connection, else pings it. */
+  void heartbeat() {
     if (System.nanoTime() - lastReadAt > limits.idleTimeout().toNanos()) {
       close(CloseCode.IDLE);
     } else if (!closing) {
       channel.writeAndFlush(new PingWebSocketFrame());
+    }
+  }
+
+  /** Starts the wait for the first {@code auth} frame: {@code onTimeout} runs if it does not come in time. */
+  void awaitAuthentication(long millis, Runnable onTimeout) {
+    authDeadline = channel.eventLoop().schedule(onTimeout, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Authenticated (or gone): the auth deadline is dropped, not left waiting in the loop's timer queue. */
+  void authenticated() {
+    ScheduledFuture<?> d = authDeadline;
+    if (d != null) {
+      authDeadline = null;
+      d.cancel(false);
     }
   }
 
@@ -297,9 +312,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
-    if (pinger != null) {
-      pinger.cancel(false);
-    }
+    authenticated();
     releaseBacklog();
     protocol.disconnected(this);
     if (principal != null) {

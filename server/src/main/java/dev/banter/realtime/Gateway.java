@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,7 @@ public final class Gateway implements AutoCloseable {
   private final Limits limits;
   private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
   private final Map<EventLoop, LoopOutbox> outboxes = new ConcurrentHashMap<>();
+  private final List<java.util.concurrent.ScheduledFuture<?>> heartbeats = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Set<Connection> all = ConcurrentHashMap.newKeySet();
   private final Map<String, Typist> typists = new ConcurrentHashMap<>();
@@ -129,7 +131,8 @@ public final class Gateway implements AutoCloseable {
     String userId = c.principal.userId();
     boolean[] first = new boolean[1];
     byUser.compute(userId, (k, set) -> {
-      Set<Connection> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+      // copy-on-write: a user has a few connections, read (targeted events) far more often than changed
+      Set<Connection> s = set == null ? new CopyOnWriteArraySet<>() : set;
       first[0] = s.isEmpty();
       s.add(c);
       return s;
@@ -380,9 +383,25 @@ public final class Gateway implements AutoCloseable {
     afterDelivery(e);
   }
 
-  /** The queue onto {@code loop} that the fan-out and every sender to its connections share. */
+  /**
+   * The queue onto {@code loop} that the fan-out and every sender to its connections share. The
+   * first time a loop is seen, its heartbeat starts too: one timer per loop pings (or closes, when
+   * idle) each of the loop's connections, instead of a timer per connection.
+   */
   LoopOutbox outbox(EventLoop loop) {
-    return outboxes.computeIfAbsent(loop, LoopOutbox::new);
+    return outboxes.computeIfAbsent(loop, l -> {
+      long ping = limits.pingInterval().toMillis();
+      heartbeats.add(l.scheduleAtFixedRate(() -> heartbeat(l), ping, ping, TimeUnit.MILLISECONDS));
+      return new LoopOutbox(l);
+    });
+  }
+
+  private void heartbeat(EventLoop loop) {
+    for (Connection c : all) {
+      if (c.channel.eventLoop() == loop) {
+        c.heartbeat();
+      }
+    }
   }
 
   /** Membership changes end live delivery: a deleted room, a member who left or was removed. */
@@ -436,6 +455,7 @@ public final class Gateway implements AutoCloseable {
 
   @Override
   public void close() {
+    heartbeats.forEach(h -> h.cancel(false));
     timers.shutdownNow();
     fanout.shutdown();
     try {

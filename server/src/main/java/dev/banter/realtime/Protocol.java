@@ -91,6 +91,7 @@ public final class Protocol {
     }
     var user = auth.me(p.userId());
     c.principal = p;
+    c.authenticated();
     c.sessionId = Ids.randomToken(9);
     gateway.connected(c);
     log.info("ws open {} {} {}", kv("user", p.username()), kv("session", c.sessionId), kv("ip", c.ip));

@@ -107,11 +107,11 @@ public final class WsUpgrade implements WebSocketUpgrader {
       // First in the connection's queue, so frames the client sends right away wait for it.
       connection.enqueue(new ClientFrame.Auth(null, token));
     } else {
-      ch.eventLoop().schedule(() -> {
+      connection.awaitAuthentication(gateway.limits().authTimeout().toMillis(), () -> {
         if (connection.principal == null) {
           connection.close(CloseCode.UNAUTHORIZED);
         }
-      }, gateway.limits().authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      });
     }
   }
 
