@@ -84,7 +84,7 @@ final class BanterRest implements AutoCloseable {
   /** @param expect the expected status, or -1 for any 2xx */
   private JsonNode call(String method, String path, String token, Object body, int expect)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

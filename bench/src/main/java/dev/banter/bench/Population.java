@@ -74,11 +74,12 @@ final class Population {
             String id = limited(slots, () -> rest.createRoom(guestOwner, roomName, "public"));
             for (int m = 0; m < members; m++) {
               String name = stem + "_" + r + "_" + m;
-              joined.add(pool.submit(() -> limited(slots, () -> {
-                User u = rest.guest(name);
+              joined.add(pool.submit(() -> limited(slots, () -> retried(attempt -> {
+                // a retry after a lost answer signs up under a new name: the first may exist already
+                User u = rest.guest(attempt == 0 ? name : name + "_r" + attempt);
                 rest.join(u, id);
                 return u;
-              })));
+              }))));
             }
             return new RoomOf(r, id, collect(joined));
           }
@@ -128,6 +129,27 @@ final class Population {
       out.add(f.get());
     }
     return out;
+  }
+
+  /** What a set-up step may be tried with: the attempt's number, from 0. */
+  private interface Attempt<T> {
+    T run(int attempt) throws Exception;
+  }
+
+  /**
+   * Runs {@code step}, again (up to three times) when the HTTP client gave up on an answer:
+   * over tens of thousands of set-up calls a rare lost response must not end the run.
+   */
+  private static <T> T retried(Attempt<T> step) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return step.run(attempt);
+      } catch (java.net.http.HttpTimeoutException e) {
+        if (attempt == 2) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static <T> T limited(Semaphore slots, Callable<T> call) throws Exception {
