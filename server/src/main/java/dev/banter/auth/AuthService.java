@@ -84,14 +84,16 @@ public final class AuthService {
     long now = clock.millis();
     try {
       return db.jdbi().inTransaction(h -> {
-        String lock = db.dialect().serializeOn(FIRST_USER_LOCK);
+        // Only a registered user can be the first (the admin): registrations take turns to decide
+        // it; guests, who never are, do not wait for each other (the unique index settles names).
+        String lock = guest ? null : db.dialect().serializeOn(FIRST_USER_LOCK);
         if (lock != null) {
           h.execute(lock);
         }
         if (Users.byUsername(h, username).isPresent()) {
           throw ApiError.conflict("username is taken");
         }
-        boolean first = !guest && Users.countRegistered(h) == 0;
+        boolean first = !guest && !Users.anyRegistered(h);
         String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
         User user = new User(Ids.newId(), username, displayName, hash, null, null, role, guest, now, now);
         Users.insert(h, user);

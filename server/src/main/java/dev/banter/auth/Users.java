@@ -47,9 +47,10 @@ public final class Users {
         .execute();
   }
 
-  static long countRegistered(Handle h) {
-    return h.createQuery("SELECT count(*) FROM users WHERE guest = :guest").bind("guest", false)
-        .mapTo(Long.class).one();
+  /** Whether any registered (non-guest) user exists; stops at the first one found. */
+  static boolean anyRegistered(Handle h) {
+    return h.createQuery("SELECT 1 FROM users WHERE guest = :guest LIMIT 1").bind("guest", false)
+        .mapTo(Integer.class).findOne().isPresent();
   }
 
   static List<User> search(Handle h, String prefix, int limit) {
