@@ -25,11 +25,6 @@ final class BanterRest implements AutoCloseable {
     this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
 
-  /** ws://host:port/ws for this server. */
-  URI webSocketUri() {
-    return webSocketUri(base);
-  }
-
   /** ws://host:port/ws for the server at {@code baseUrl} (http://host:port). */
   static URI webSocketUri(String baseUrl) {
     URI u = URI.create(baseUrl);

@@ -57,11 +57,6 @@ final class ServerOptions {
     return ticks;
   }
 
-  /** The first URL: where set-up REST calls go. */
-  String url() {
-    return urls.get(0);
-  }
-
   /** This process's index among the client processes (0 when alone). */
   int partIndex() {
     return part == null ? 0 : Integer.parseInt(part.substring(0, part.indexOf('/')));
