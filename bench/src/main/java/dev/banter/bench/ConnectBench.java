@@ -34,7 +34,6 @@ final class ConnectBench implements Callable<Integer> {
   ServerOptions server = new ServerOptions();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] PROBE = ByteScan.bytes("\"client_id\":\"probe-");
-  private static final byte[] NEW_MESSAGE = ByteScan.bytes("\"type\":\"new_message\"");
 
   @Option(names = "--connections", defaultValue = "1000", description = "connections to open, over all client processes (default: ${DEFAULT-VALUE})")
   int connections;
@@ -130,7 +129,7 @@ final class ConnectBench implements Callable<Integer> {
     FrameListener listener = new FrameListener() {
       @Override
       public void onText(WsConnection c, ByteBuf utf8) {
-        if (ByteScan.hasType(utf8, NEW_MESSAGE) && ByteScan.indexOf(utf8, PROBE, utf8.readerIndex()) >= 0) {
+        if (ByteScan.hasType(utf8, ByteScan.NEW_MESSAGE) && ByteScan.indexOf(utf8, PROBE, utf8.readerIndex()) >= 0) {
           probesSeen.increment();
         }
       }

@@ -30,9 +30,6 @@ import org.HdrHistogram.Recorder;
  * client processes whose records are merged.
  */
 final class FanoutRun {
-  private static final byte[] NEW_MESSAGE = ByteScan.bytes("\"type\":\"new_message\"");
-  private static final byte[] ACK = ByteScan.bytes("\"type\":\"ack\"");
-  private static final byte[] ERROR = ByteScan.bytes("\"type\":\"error\"");
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"b-");
 
   /** Fields added up over client processes (the others are the same in every process's record). */
@@ -305,7 +302,7 @@ final class FanoutRun {
 
     /** Counts a frame; true when it is a delivered message. */
     boolean onFrame(ByteBuf utf8) {
-      if (ByteScan.hasType(utf8, NEW_MESSAGE)) {
+      if (ByteScan.hasType(utf8, ByteScan.NEW_MESSAGE)) {
         deliveries.increment();
         int at = ByteScan.indexOf(utf8, CLIENT_ID, utf8.readerIndex());
         if (at >= 0) {
@@ -315,9 +312,9 @@ final class FanoutRun {
           }
         }
         return true;
-      } else if (ByteScan.hasType(utf8, ACK)) {
+      } else if (ByteScan.hasType(utf8, ByteScan.ACK)) {
         acks.increment();
-      } else if (ByteScan.hasType(utf8, ERROR)) {
+      } else if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
         errors.increment();
         errorSample.compareAndSet(null, utf8.toString(StandardCharsets.UTF_8));
       }

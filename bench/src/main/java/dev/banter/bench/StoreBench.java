@@ -32,8 +32,6 @@ import picocli.CommandLine.Option;
 @Command(name = "store", mixinStandardHelpOptions = true,
     description = "Durable acked messages per second through the WebSocket, and ack latency.")
 final class StoreBench implements Callable<Integer> {
-  private static final byte[] ACK = ByteScan.bytes("\"type\":\"ack\"");
-  private static final byte[] ERROR = ByteScan.bytes("\"type\":\"error\"");
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"s-");
 
   @Mixin
@@ -80,7 +78,7 @@ final class StoreBench implements Callable<Integer> {
     FrameListener listener = new FrameListener() {
       @Override
       public void onText(WsConnection c, ByteBuf utf8) {
-        if (ByteScan.hasType(utf8, ACK)) {
+        if (ByteScan.hasType(utf8, ByteScan.ACK)) {
           int at = ByteScan.indexOf(utf8, CLIENT_ID, utf8.readerIndex());
           if (at >= 0) {
             latency.recordValue(Math.max(0, System.nanoTime() - ByteScan.parseLong(utf8, at + CLIENT_ID.length)));
@@ -89,7 +87,7 @@ final class StoreBench implements Callable<Integer> {
           if (!stopping) {
             send(c, (String) c.attachment());
           }
-        } else if (ByteScan.hasType(utf8, ERROR)) {
+        } else if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
           errors.increment();
           errorSample.compareAndSet(null, utf8.toString(StandardCharsets.UTF_8));
         }

@@ -5,6 +5,11 @@ import java.nio.charset.StandardCharsets;
 
 /** Cheap scans of a frame's UTF-8 bytes, so the receive path needs no JSON tree and no String. */
 public final class ByteScan {
+  /** The type markers of the server frames the bench looks for, as {@link #hasType} takes them. */
+  public static final byte[] NEW_MESSAGE = bytes("\"type\":\"new_message\"");
+  public static final byte[] ACK = bytes("\"type\":\"ack\"");
+  public static final byte[] ERROR = bytes("\"type\":\"error\"");
+
   private ByteScan() {}
 
   /** The bytes of {@code s} in UTF-8, for use as a needle. */

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 public final class WsConnection {
   private static final byte[] READY = ByteScan.bytes("\"type\":\"ready\"");
   private static final byte[] JOINED = ByteScan.bytes("\"type\":\"joined\"");
-  private static final byte[] ERROR = ByteScan.bytes("\"type\":\"error\"");
 
   private final Channel channel;
   private final FrameListener listener;
@@ -95,7 +94,7 @@ public final class WsConnection {
         finishPending(null);
         return;
       }
-      if (ByteScan.hasType(utf8, ERROR)) {
+      if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
         finishPending(new IllegalStateException("server replied " + utf8.toString(java.nio.charset.StandardCharsets.UTF_8)));
         return;
       }
