@@ -9,7 +9,6 @@ import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
-import dev.banter.rooms.Room;
 import dev.banter.rooms.RoomService;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -199,14 +198,13 @@ public final class Gateway implements AutoCloseable {
     });
     bus.watchRoom(roomId); // returns once other nodes' events of the room reach us
     // Read the end of the room only now that live events are being caught: anything later arrives live.
-    Room room;
+    long end;
     try {
-      room = rooms.requireMember(c.principal, roomId);
+      end = rooms.requireMembership(c.principal, roomId).lastSeq();
     } catch (RuntimeException e) {
       unsubscribe(c, roomId);
       throw e;
     }
-    long end = room.lastSeq();
     roomSeq.merge(roomId, end, Math::max);
     boolean truncated = false;
     if (sinceSeq == null || sinceSeq >= end) {
@@ -219,7 +217,7 @@ public final class Gateway implements AutoCloseable {
       }
       sub.startAt(from);
       while (from < end) {
-        var page = messages.history(c.principal, room.id(), null, from, REPLAY_PAGE);
+        var page = messages.history(c.principal, roomId, null, from, REPLAY_PAGE);
         if (page.messages().isEmpty()) {
           break;
         }
@@ -227,7 +225,7 @@ public final class Gateway implements AutoCloseable {
           if (m.seq() > end) {
             break;
           }
-          c.send(Frames.of(new Event(Event.NEW_MESSAGE, room.id(), m.seq(), List.of(), Map.of("message", m.view()))));
+          c.send(Frames.of(new Event(Event.NEW_MESSAGE, roomId, m.seq(), List.of(), Map.of("message", m.view()))));
           sub.replayed(m.seq());
           from = m.seq();
         }
@@ -239,7 +237,7 @@ public final class Gateway implements AutoCloseable {
     boolean cut = truncated;
     sub.goLive(last -> {
       Map<String, Object> joined = new LinkedHashMap<>();
-      joined.put("room_id", room.id());
+      joined.put("room_id", roomId);
       joined.put("last_seq", last);
       if (cut) {
         joined.put("truncated", true);

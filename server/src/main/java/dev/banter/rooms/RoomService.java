@@ -92,11 +92,20 @@ public final class RoomService {
 
   /** The same check on the caller's handle, so a caller that reads more pays for one handle. */
   public String requireRole(Handle h, Principal p, String roomId) {
-    String[] m = Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
-    if (m[1] == null) {
+    return requireMembership(h, p, roomId).role();
+  }
+
+  /** The caller's role and the room's last seq, with the checks of {@link #requireRole}. */
+  public Membership requireMembership(Principal p, String roomId) {
+    return db.jdbi().withHandle(h -> requireMembership(h, p, roomId));
+  }
+
+  private static Membership requireMembership(Handle h, Principal p, String roomId) {
+    Membership m = Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
+    if (m.role() == null) {
       throw ApiError.forbidden("you are not a member of this room");
     }
-    return m[1];
+    return m;
   }
 
   private Room find(String roomId, String viewer) {

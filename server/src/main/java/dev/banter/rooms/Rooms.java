@@ -12,8 +12,9 @@ final class Rooms {
              r.last_activity_at,
              (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count,
              me.role AS my_role, COALESCE(me.last_read_seq, 0) AS my_read_seq,
-             (SELECT u.username FROM room_members o JOIN users u ON u.id = o.user_id
-               WHERE o.room_id = r.id AND o.user_id <> :viewer ORDER BY u.username LIMIT 1) AS peer
+             CASE WHEN r.kind = 'direct' THEN
+               (SELECT u.username FROM room_members o JOIN users u ON u.id = o.user_id
+                 WHERE o.room_id = r.id AND o.user_id <> :viewer ORDER BY u.username LIMIT 1) END AS peer
         FROM rooms r
         LEFT JOIN room_members me ON me.room_id = r.id AND me.user_id = :viewer
       """;
@@ -29,14 +30,17 @@ final class Rooms {
     return h.createQuery(SELECT + " WHERE r.id = :id").bind("id", id).bind("viewer", viewer).map(MAPPER).findOne();
   }
 
-  /** Whether the room exists and the caller's role in it (null when not a member): the cheap check. */
-  static Optional<String[]> membership(Handle h, String roomId, String userId) {
+  /**
+   * Whether the room exists, the caller's role in it (null when not a member) and its last seq: the cheap check,
+   * one row by primary key whatever the size of the room.
+   */
+  static Optional<Membership> membership(Handle h, String roomId, String userId) {
     return h.createQuery("""
-        SELECT r.visibility, m.role FROM rooms r
+        SELECT m.role, r.last_seq FROM rooms r
           LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
          WHERE r.id = :room
         """).bind("room", roomId).bind("user", userId)
-        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)}).findOne();
+        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getLong(2))).findOne();
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {
