@@ -1,4 +1,11 @@
 package dev.banter.rooms;
 
-/** The caller's place in a room, read by primary key: their role (null when not a member) and the room's last seq. */
-public record Membership(String role, long lastSeq) {}
+/**
+ * The caller's place in a room, read by primary key whatever the room's size: their role (null when not a member),
+ * the room's kind and its last seq.
+ */
+public record Membership(String role, String kind, long lastSeq) {
+  public boolean isDirect() {
+    return Room.DIRECT.equals(kind);
+  }
+}

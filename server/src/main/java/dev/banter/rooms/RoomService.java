@@ -56,7 +56,7 @@ public final class RoomService {
 
   /** Makes a new user a member of `general`, inside the registration's transaction. */
   public void joinDefaultRoom(Handle h, User user) {
-    long lastSeq = Rooms.byId(h, DEFAULT_ROOM_ID, user.id()).map(Room::lastSeq).orElse(-1L);
+    long lastSeq = Rooms.membership(h, DEFAULT_ROOM_ID, user.id()).map(Membership::lastSeq).orElse(-1L);
     if (lastSeq >= 0) {
       Rooms.addMember(h, DEFAULT_ROOM_ID, user.id(), "member", clock.millis(), lastSeq);
     }
@@ -236,12 +236,12 @@ public final class RoomService {
   }
 
   public void leave(Principal p, String roomId) {
-    Room room = requireMember(p, roomId);
+    Membership room = requireMembership(p, roomId);
     if (room.isDirect()) {
       throw ApiError.conflict("direct rooms cannot be left");
     }
     db.jdbi().useTransaction(h -> {
-      if ("owner".equals(room.myRole()) && Rooms.countRole(h, roomId, "owner") == 1
+      if ("owner".equals(room.role()) && Rooms.countRole(h, roomId, "owner") == 1
           && Rooms.countMembers(h, roomId) > 1) {
         throw ApiError.conflict("the last owner cannot leave; make someone else owner first");
       }
@@ -409,7 +409,7 @@ public final class RoomService {
 
   /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
   public void markRead(Principal p, String roomId, Long seq) {
-    Room room = requireMember(p, roomId);
+    Membership room = requireMembership(p, roomId);
     if (seq == null) {
       throw ApiError.badRequest("field 'seq' is required", "seq");
     }

@@ -31,16 +31,16 @@ final class Rooms {
   }
 
   /**
-   * Whether the room exists, the caller's role in it (null when not a member) and its last seq: the cheap check,
+   * Whether the room exists, the caller's role in it (null when not a member), its kind and last seq: the cheap check,
    * one row by primary key whatever the size of the room.
    */
   static Optional<Membership> membership(Handle h, String roomId, String userId) {
     return h.createQuery("""
-        SELECT m.role, r.last_seq FROM rooms r
+        SELECT m.role, r.kind, r.last_seq FROM rooms r
           LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
          WHERE r.id = :room
         """).bind("room", roomId).bind("user", userId)
-        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getLong(2))).findOne();
+        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3))).findOne();
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {

@@ -369,6 +369,8 @@ abstract class RoomsApiContract {
     String dm = first.json().get("id").asText();
     assertThat(api.post("/api/v1/rooms/" + dm + "/members", Map.of("username", api.register("third").username()),
         a.accessToken()).status()).isEqualTo(409);
+    assertThat(api.post("/api/v1/rooms/" + dm + "/leave", Map.of(), a.accessToken()).status()).isEqualTo(409);
+    assertThat(api.get("/api/v1/rooms/" + dm, a.accessToken()).json().get("member_count").asLong()).isEqualTo(2);
   }
 
   @Test
