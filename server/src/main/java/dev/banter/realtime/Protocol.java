@@ -4,6 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthService;
+import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
@@ -89,7 +90,19 @@ public final class Protocol {
       c.close(CloseCode.UNAUTHORIZED);
       return;
     }
-    var user = auth.me(p.userId());
+    User user;
+    try {
+      user = auth.me(p.userId());
+    } catch (ApiError e) {
+      c.close(CloseCode.UNAUTHORIZED); // the account is gone
+      return;
+    } catch (RuntimeException e) {
+      // Storage did not answer (down, or every pooled connection busy): the token may be fine, so the
+      // client should come back later rather than sign out.
+      log.warn("ws auth could not read the user: {}", e.toString());
+      c.close(CloseCode.TRY_AGAIN_LATER);
+      return;
+    }
     c.principal = p;
     c.authenticated();
     c.sessionId = Ids.randomToken(9);

@@ -9,6 +9,7 @@ import dev.banter.support.NodeProcess;
 import dev.banter.support.Postgres;
 import dev.banter.support.Redis;
 import dev.banter.support.WsClient;
+import io.lettuce.core.RedisClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,6 +129,19 @@ class ClusterTest {
           && f.get("online").asBoolean());
       JsonNode profile = nodes.get(2).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json();
       assertThat(profile.get("online").asBoolean()).isTrue();
+      // The heartbeat renews the claim: past the first claim's expiry the user still reads online elsewhere.
+      RedisClient redis = RedisClient.create(Redis.shared());
+      try (var conn = redis.connect()) {
+        String key = "banter:online:" + mover.id();
+        double firstExpiry = conn.sync().zrangeWithScores(key, 0, -1).getFirst().getScore();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> conn.sync().zrangeWithScores(key, 0, -1)
+            .stream().anyMatch(claim -> claim.getScore() > firstExpiry));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > firstExpiry + 200);
+        assertThat(nodes.get(1).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json()
+            .get("online").asBoolean()).isTrue();
+      } finally {
+        redis.shutdown();
+      }
       long killedAt = System.nanoTime();
       doomed.kill();
       m.close();
