@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -40,6 +41,11 @@ final class ConnectBench implements Callable<Integer> {
 
   @Option(names = "--ramp", defaultValue = "500", description = "connections started per second, over all client processes (default: ${DEFAULT-VALUE})")
   int ramp;
+
+  @Option(names = "--in-flight", defaultValue = "0", description = "connections being set up at once (open, auth, "
+      + "join) per client process; 0: no bound. With a bound the ramp slows to what the servers absorb instead of "
+      + "piling up set-ups that time out (default: ${DEFAULT-VALUE})")
+  int inFlight;
 
   @Option(names = "--hold", defaultValue = "10", description = "seconds to hold them idle (default: ${DEFAULT-VALUE})")
   int hold;
@@ -144,6 +150,7 @@ final class ConnectBench implements Callable<Integer> {
     try (WsClient client = new WsClient(server.threads, server.sources)) {
       ClientProcesses.barrier(server, memory::before);
       double rampHere = ramp / (double) server.partCount();
+      Semaphore setups = inFlight > 0 ? new Semaphore(inFlight) : null;
       long start = System.nanoTime();
       List<CompletableFuture<WsConnection>> opened = new ArrayList<>();
       long[] lastJoined = {start};
@@ -169,7 +176,13 @@ final class ConnectBench implements Callable<Integer> {
           }
           // member m of room r goes to node (r + m) mod nodes: every room spans the nodes
           int node = room.index() + m;
+          if (setups != null) {
+            setups.acquireUninterruptibly();
+          }
           opened.add(Sessions.open(client, server, node, listener, u, room.id()).whenComplete((c, e) -> {
+            if (setups != null) {
+              setups.release();
+            }
             if (e == null) {
               synchronized (lastJoined) {
                 lastJoined[0] = Math.max(lastJoined[0], System.nanoTime());
@@ -221,6 +234,7 @@ final class ConnectBench implements Callable<Integer> {
       out.put("bare", server.bare);
       out.put("connections", n);
       out.put("ramp_per_s", ramp);
+      out.put("in_flight_per_process", inFlight);
       out.put("hold_s", hold);
       out.put("held", (long) held.size());
       out.put("held_at_middle", heldAtMiddle);

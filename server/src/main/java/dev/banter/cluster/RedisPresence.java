@@ -93,8 +93,8 @@ public final class RedisPresence implements Presence {
       claim(userId, now, sent);
       sent.add(pipeline.sadd(users(nodeId), userId));
       await(sent);
-      return holders.get().stream().noneMatch(n -> !n.equals(nodeId));
-    } catch (Exception e) {
+      return holders.toCompletableFuture().join().stream().allMatch(nodeId::equals); // done: awaited
+    } catch (RuntimeException e) {
       log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
       return true;
     }
@@ -107,7 +107,7 @@ public final class RedisPresence implements Presence {
   }
 
   /** Renews the claims of every user, {@link #RENEW_BATCH} at a time. */
-  private void renew(Collection<String> userIds, long now) throws Exception {
+  private void renew(Collection<String> userIds, long now) {
     List<RedisFuture<?>> sent = new ArrayList<>(2 * RENEW_BATCH + 1);
     List<String> batch = new ArrayList<>(RENEW_BATCH);
     for (String userId : userIds) {
@@ -126,7 +126,7 @@ public final class RedisPresence implements Presence {
   }
 
   /** Waits for every queued command (failing like a synchronous call would) and clears the list. */
-  private void await(List<RedisFuture<?>> sent) throws Exception {
+  private void await(List<RedisFuture<?>> sent) {
     if (!sent.isEmpty() && !LettuceFutures.awaitAll(timeout, sent.toArray(RedisFuture[]::new))) {
       throw new RedisCommandTimeoutException("presence commands timed out after " + timeout);
     }
@@ -143,8 +143,8 @@ public final class RedisPresence implements Presence {
           Double.MAX_VALUE));
       sent.add(holders);
       await(sent);
-      return holders.get() == 0;
-    } catch (Exception e) {
+      return holders.toCompletableFuture().join() == 0; // done: awaited
+    } catch (RuntimeException e) {
       log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
       return true;
     }
@@ -202,7 +202,7 @@ public final class RedisPresence implements Presence {
         heartbeatFailing = false;
         log.info("presence heartbeat works again");
       }
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       if (!heartbeatFailing) { // once per outage, not every beat
         heartbeatFailing = true;
         log.warn("presence heartbeat failed: {}", e.toString(), e);

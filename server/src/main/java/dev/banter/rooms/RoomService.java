@@ -95,7 +95,7 @@ public final class RoomService {
     return requireMembership(h, p, roomId).role();
   }
 
-  /** The caller's role and the room's last seq, with the checks of {@link #requireRole}. */
+  /** The caller's role, the room's kind and last seq, with the checks of {@link #requireRole}. */
   public Membership requireMembership(Principal p, String roomId) {
     return db.jdbi().withHandle(h -> requireMembership(h, p, roomId));
   }
@@ -236,12 +236,12 @@ public final class RoomService {
   }
 
   public void leave(Principal p, String roomId) {
-    Membership room = requireMembership(p, roomId);
-    if (room.isDirect()) {
+    Membership mine = requireMembership(p, roomId);
+    if (mine.isDirect()) {
       throw ApiError.conflict("direct rooms cannot be left");
     }
     db.jdbi().useTransaction(h -> {
-      if ("owner".equals(room.role()) && Rooms.countRole(h, roomId, "owner") == 1
+      if ("owner".equals(mine.role()) && Rooms.countRole(h, roomId, "owner") == 1
           && Rooms.countMembers(h, roomId) > 1) {
         throw ApiError.conflict("the last owner cannot leave; make someone else owner first");
       }
@@ -409,12 +409,12 @@ public final class RoomService {
 
   /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
   public void markRead(Principal p, String roomId, Long seq) {
-    Membership room = requireMembership(p, roomId);
+    Membership mine = requireMembership(p, roomId);
     if (seq == null) {
       throw ApiError.badRequest("field 'seq' is required", "seq");
     }
-    if (seq < 0 || seq > room.lastSeq()) {
-      throw ApiError.validation("seq", "seq must be between 0 and the room's last_seq (" + room.lastSeq() + ")");
+    if (seq < 0 || seq > mine.lastSeq()) {
+      throw ApiError.validation("seq", "seq must be between 0 and the room's last_seq (" + mine.lastSeq() + ")");
     }
     boolean moved = db.jdbi().inTransaction(h -> Rooms.markRead(h, roomId, p.userId(), seq));
     if (moved) {
