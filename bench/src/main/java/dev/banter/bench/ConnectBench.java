@@ -195,15 +195,20 @@ final class ConnectBench implements Callable<Integer> {
       List<WsConnection> held = new ArrayList<>();
       List<WsConnection> firstOfRoom = new ArrayList<>();
       List<String> roomOfFirst = new ArrayList<>();
+      long expectedProbes = 0; // the probe reaches the members held in rooms whose first member (the sender) is held
       long failures = 0;
       String failureSample = null;
       int i = 0;
       for (Population.RoomOf room : pop.rooms) {
+        long heldHere = 0;
+        boolean senderHeld = false;
         for (int m = 0; m < room.members().size(); m++) {
           try {
             WsConnection c = opened.get(i).get(120, TimeUnit.SECONDS);
             held.add(c);
+            heldHere++;
             if (m == 0) {
+              senderHeld = true;
               firstOfRoom.add(c);
               roomOfFirst.add(room.id());
             }
@@ -212,6 +217,9 @@ final class ConnectBench implements Callable<Integer> {
             failureSample = failureSample == null ? String.valueOf(e.getCause() != null ? e.getCause() : e) : failureSample;
           }
           i++;
+        }
+        if (senderHeld) {
+          expectedProbes += server.bare ? heldHere - 1 : heldHere;
         }
       }
       long heldAtMiddle = opened.subList(0, half).stream().filter(f -> !f.isCompletedExceptionally()).count();
@@ -222,9 +230,10 @@ final class ConnectBench implements Callable<Integer> {
       ClientProcesses.barrier(server, memory::after);
       Thread.sleep(TimeUnit.SECONDS.toMillis(hold));
       long openAfterHold = held.stream().filter(WsConnection::isOpen).count();
-      long expectedProbes = 0;
       if (probe) {
-        expectedProbes = probe(pop, firstOfRoom, roomOfFirst, probesSeen);
+        probe(firstOfRoom, roomOfFirst, probesSeen, expectedProbes);
+      } else {
+        expectedProbes = 0;
       }
       closes.tearDown();
       held.forEach(WsConnection::close);
@@ -257,12 +266,9 @@ final class ConnectBench implements Callable<Integer> {
    * The first member of every room posts one message; waits (up to 15 s) until every member of
    * every room has it (the bare baseline: every member but the sender). Returns the count expected.
    */
-  private long probe(Population pop, List<WsConnection> senders, List<String> roomIds, LongAdder seen)
+  /** Each sender posts one message in its room; waits (at most 15 s) until {@code expected} deliveries arrived. */
+  private void probe(List<WsConnection> senders, List<String> roomIds, LongAdder seen, long expected)
       throws InterruptedException {
-    long expected = 0;
-    for (Population.RoomOf room : pop.rooms) {
-      expected += server.bare ? room.members().size() - 1 : room.members().size();
-    }
     for (int s = 0; s < senders.size(); s++) {
       String type = server.bare ? "new_message" : "send_message";
       senders.get(s).send("{\"type\":\"" + type + "\",\"room_id\":\"" + roomIds.get(s)
@@ -272,7 +278,6 @@ final class ConnectBench implements Callable<Integer> {
     while (seen.sum() < expected && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    return expected;
   }
 
   /** Several client processes: the memory is read here, at the barriers, and their records are merged. */
