@@ -139,6 +139,17 @@ class DatabaseTest {
   }
 
   @Test
+  void sqliteCheckpointsFromItsOwnThreadNotInTheWritersCommit() {
+    Database d = open(Backend.SQLITE);
+    d.jdbi().useHandle(h -> assertThat(h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one())
+        .isGreaterThanOrEqualTo(10_000));
+    d.jdbi().useTransaction(h -> h.execute("INSERT INTO users (id, username, display_name, role, guest, created_at, "
+        + "last_seen_at) VALUES ('c1', 'checkpointed', 'checkpointed', 'user', false, 0, 0)"));
+    long before = d.checkpoints();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> d.checkpoints() > before);
+  }
+
+  @Test
   void aJdbcStylePostgresUrlWorksToo() {
     pgUrl = Postgres.createDatabase();
     String name = pgUrl.substring(pgUrl.lastIndexOf('/') + 1);
