@@ -169,8 +169,10 @@ class BaselineServerTest {
 
   private Member join(String room) throws Exception {
     Member m = new Member();
-    // The server joins the room before it answers the upgrade: once connected, the member receives.
+    int before = server.rooms.members(room);
     m.connection = client.connect(URI.create(base("ws") + "/ws?room=" + room), m).get(WAIT_S, TimeUnit.SECONDS);
+    // The server adds the member once its 101 answer is written, which the client may see first.
+    await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> server.rooms.members(room) == before + 1);
     return m;
   }
 
