@@ -232,8 +232,6 @@ final class ConnectBench implements Callable<Integer> {
       long openAfterHold = held.stream().filter(WsConnection::isOpen).count();
       if (probe) {
         probe(firstOfRoom, roomOfFirst, probesSeen, expectedProbes);
-      } else {
-        expectedProbes = 0;
       }
       closes.tearDown();
       held.forEach(WsConnection::close);
@@ -254,7 +252,7 @@ final class ConnectBench implements Callable<Integer> {
       out.put("connects_per_s", FanoutBench.round(held.size() / Math.max(connectSeconds, 1e-9)));
       out.put("closes", closes.toMap());
       out.put("probe_deliveries", probesSeen.sum());
-      out.put("probe_expected", expectedProbes);
+      out.put("probe_expected", probe ? expectedProbes : 0);
       memory.into(out, held.size(), heldAtMiddle);
       out.put("setup_users_rooms_ms", pop.setupMillis);
       out.put("client_transport", client.transport());
@@ -263,10 +261,9 @@ final class ConnectBench implements Callable<Integer> {
   }
 
   /**
-   * The first member of every room posts one message; waits (up to 15 s) until every member of
-   * every room has it (the bare baseline: every member but the sender). Returns the count expected.
+   * The first member of every room posts one message; waits (at most 15 s) until {@code expected} deliveries arrived
+   * (the members held of those rooms; on the bare baseline every one of them but the sender).
    */
-  /** Each sender posts one message in its room; waits (at most 15 s) until {@code expected} deliveries arrived. */
   private void probe(List<WsConnection> senders, List<String> roomIds, LongAdder seen, long expected)
       throws InterruptedException {
     for (int s = 0; s < senders.size(); s++) {
