@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -128,6 +129,7 @@ final class FanoutRun {
       }
     }
     out.put("closes", ClientProcesses.sumMaps(parts, "closes"));
+    out.put(WORST_BY_SECOND, worstOf(parts));
     out.put("processes", server.processes);
     out.put("target_rate", load.rate);
     Latency.merge(parts, out);
@@ -151,6 +153,8 @@ final class FanoutRun {
       sender.run(load.warmup);
       counters.latency.getIntervalHistogram(); // drop the warm-up's latencies
       Snapshot before = counters.snapshot();
+      long measuredFrom = System.currentTimeMillis();
+      counters.startTimeline(System.nanoTime());
       long cpu0 = processCpuNanos();
       long serverTicks0 = server.serverCpuTicks();
       extra.measuring();
@@ -188,6 +192,8 @@ final class FanoutRun {
       head.put("deliveries_per_s", FanoutBench.round(deliveries / (double) load.seconds));
       head.put("expected_deliveries_per_s", Math.round(rateHere * perMessage));
       Latency.put(head, "", latency, server.part != null);
+      head.put("measured_from_epoch_ms", measuredFrom);
+      head.put(WORST_BY_SECOND, counters.timeline(load.seconds));
       head.put("errors", after.errors);
       head.put("error_sample", counters.errorSample.get());
       head.put("closes", closes.toMap());
@@ -290,8 +296,34 @@ final class FanoutRun {
     }
   }
 
+  /**
+   * The slowest delivery of each second of the measured window, by the second it was sent in: where in
+   * the window a tail comes from (one stall, or spread out), to set beside the server's logs.
+   */
+  static final String WORST_BY_SECOND = "max_ms_by_second";
+
+  /** The element-wise maximum of the client processes' {@link #WORST_BY_SECOND}. */
+  private static List<Double> worstOf(List<Map<String, Object>> parts) {
+    List<Double> worst = new ArrayList<>();
+    for (Map<String, Object> part : parts) {
+      if (part.get(WORST_BY_SECOND) instanceof List<?> seconds) {
+        for (int i = 0; i < seconds.size(); i++) {
+          double ms = ((Number) seconds.get(i)).doubleValue();
+          if (i == worst.size()) {
+            worst.add(ms);
+          } else {
+            worst.set(i, Math.max(worst.get(i), ms));
+          }
+        }
+      }
+    }
+    return worst;
+  }
+
   /** What the receive path counts; thread-safe (event loops write, the main thread reads). */
   static final class Counters {
+    /** Seconds a timeline can hold (a longer window keeps its first hour). */
+    private static final int TIMELINE_SECONDS = 3600;
     final LongAdder sent = new LongAdder();
     final LongAdder skipped = new LongAdder();
     final LongAdder deliveries = new LongAdder();
@@ -299,6 +331,31 @@ final class FanoutRun {
     final LongAdder errors = new LongAdder();
     final Recorder latency = new Recorder(3);
     final AtomicReference<String> errorSample = new AtomicReference<>();
+    private final AtomicLongArray worstBySecond = new AtomicLongArray(TIMELINE_SECONDS);
+    private volatile long timelineFrom = Long.MAX_VALUE;
+
+    /** From {@code nanoTime} on, each delivery's latency counts toward the second it was sent in. */
+    void startTimeline(long nanoTime) {
+      timelineFrom = nanoTime;
+    }
+
+    /** The slowest delivery of each of the first {@code seconds} seconds (ms), 0 for a second without any. */
+    List<Double> timeline(int seconds) {
+      List<Double> out = new ArrayList<>(seconds);
+      for (int i = 0; i < Math.min(seconds, TIMELINE_SECONDS); i++) {
+        out.add(FanoutBench.round(worstBySecond.get(i) / 1e6));
+      }
+      return out;
+    }
+
+    private void recordLatency(long sentAt) {
+      long nanos = Math.max(0, System.nanoTime() - sentAt);
+      latency.recordValue(nanos);
+      long second = (sentAt - timelineFrom) / 1_000_000_000L;
+      if (sentAt >= timelineFrom && second < TIMELINE_SECONDS) {
+        worstBySecond.accumulateAndGet((int) second, nanos, Math::max);
+      }
+    }
 
     /** Counts a frame; true when it is a delivered message. */
     boolean onFrame(ByteBuf utf8) {
@@ -308,7 +365,7 @@ final class FanoutRun {
         if (at >= 0) {
           long sentAt = ByteScan.parseLong(utf8, at + CLIENT_ID.length);
           if (sentAt >= 0) {
-            latency.recordValue(Math.max(0, System.nanoTime() - sentAt));
+            recordLatency(sentAt);
           }
         }
         return true;

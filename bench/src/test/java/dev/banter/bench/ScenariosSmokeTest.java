@@ -85,6 +85,11 @@ class ScenariosSmokeTest {
     assertThat((long) r.get("deliveries")).isPositive();
     assertThat(r.get("errors")).isEqualTo(0L);
     assertThat(r.get("closes")).isEqualTo(Map.of());
+    // one slowest delivery per measured second, none above the window's maximum
+    @SuppressWarnings("unchecked")
+    List<Double> bySecond = (List<Double>) r.get("max_ms_by_second");
+    assertThat(bySecond).hasSize(3).allSatisfy(ms -> assertThat(ms).isBetween(0.0, (double) r.get("max_ms") + 0.1));
+    assertThat(bySecond).anySatisfy(ms -> assertThat(ms).isPositive());
   }
 
   @Test

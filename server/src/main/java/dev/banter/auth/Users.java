@@ -8,7 +8,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The SQL of the users table. Every method runs inside the caller's handle (and transaction). */
 public final class Users {
-  static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+  /** Maps a row of {@link #columns} (by column name) to a user. */
+  public static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
       rs.getString("id"), rs.getString("username"), rs.getString("display_name"), rs.getString("password_hash"),
       rs.getString("avatar_url"), rs.getString("status_text"), rs.getString("role"), rs.getBoolean("guest"),
       rs.getLong("created_at"), Sql.nullableLong(rs, "last_seen_at"));
@@ -29,6 +30,11 @@ public final class Users {
       """.formatted(COLUMNS);
 
   private Users() {}
+
+  /** The columns {@link #MAPPER} reads, qualified by {@code alias}: for a query that joins users in. */
+  public static String columns(String alias) {
+    return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+  }
 
   public static Optional<User> byId(Handle h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).map(MAPPER).findOne();

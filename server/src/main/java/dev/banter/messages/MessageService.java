@@ -1,7 +1,6 @@
 package dev.banter.messages;
 
 import dev.banter.auth.User;
-import dev.banter.auth.Users;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
@@ -71,7 +70,7 @@ public final class MessageService implements AutoCloseable {
     }
     List<Map<String, Object>> attached = new ArrayList<>();
     User author = db.jdbi().withHandle(h -> { // one handle for every read a post needs
-      rooms.requireRole(h, p, roomId);
+      User poster = rooms.requirePoster(h, p, roomId);
       if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
         throw ApiError.validation("reply_to", "reply_to must be a message of this room");
       }
@@ -82,7 +81,7 @@ public final class MessageService implements AutoCloseable {
         }
         attached.addAll(own);
       }
-      return Users.byId(h, p.userId()).orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+      return poster;
     });
     CompletableFuture<Posted> done = new CompletableFuture<>();
     CompletableFuture<MessageWriter.Posted> stored = new CompletableFuture<>();

@@ -101,11 +101,27 @@ public final class RoomService {
   }
 
   private static Membership requireMembership(Handle h, Principal p, String roomId) {
-    Membership m = Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
+    return member(Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room")));
+  }
+
+  private static Membership member(Membership m) {
     if (m.role() == null) {
       throw ApiError.forbidden("you are not a member of this room");
     }
     return m;
+  }
+
+  /**
+   * The checks of {@link #requireRole} and the caller's own row, read together (one statement on the
+   * path of every post): 404 without the room, 403 outside it, 401 when the account is gone.
+   */
+  public User requirePoster(Handle h, Principal p, String roomId) {
+    Rooms.Poster poster = Rooms.poster(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
+    member(poster.membership());
+    if (poster.user() == null) {
+      throw ApiError.unauthorized("user no longer exists");
+    }
+    return poster.user();
   }
 
   private Room find(String roomId, String viewer) {

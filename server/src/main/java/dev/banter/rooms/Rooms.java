@@ -1,5 +1,7 @@
 package dev.banter.rooms;
 
+import dev.banter.auth.User;
+import dev.banter.auth.Users;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -41,6 +43,23 @@ final class Rooms {
          WHERE r.id = :room
         """).bind("room", roomId).bind("user", userId)
         .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3))).findOne();
+  }
+
+  /** A {@link Membership} and the user's own row, null when the account is gone. */
+  record Poster(Membership membership, User user) {}
+
+  /** {@link #membership} and the user's row in one read: what a post checks before it is queued. */
+  static Optional<Poster> poster(Handle h, String roomId, String userId) {
+    return h.createQuery("""
+        SELECT m.role AS member_role, r.kind, r.last_seq, %s FROM rooms r
+          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
+          LEFT JOIN users u ON u.id = :user
+         WHERE r.id = :room
+        """.formatted(Users.columns("u"))).bind("room", roomId).bind("user", userId)
+        .map((rs, ctx) -> new Poster(
+            new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
+            rs.getString("id") == null ? null : Users.MAPPER.map(rs, ctx)))
+        .findOne();
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {

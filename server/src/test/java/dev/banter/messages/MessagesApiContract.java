@@ -128,6 +128,24 @@ abstract class MessagesApiContract {
   }
 
   @Test
+  void aPostFromAnAccountDeletedMeanwhileIsUnauthorizedAndStoresNothing() {
+    Account carol = api.register("carol");
+    api.invite(alice, room, carol);
+    // The account's row goes while its memberships stay, as when a deletion races a post: foreign keys
+    // are off for the test's own connection (SQLite's default; on PostgreSQL, replica mode skips them).
+    server.db().useHandle(h -> {
+      if (backend() == Backend.POSTGRES) {
+        h.execute("SET session_replication_role = replica");
+      }
+      h.execute("DELETE FROM users WHERE id = ?", carol.id());
+    });
+    Reply r = api.post(messages(), Map.of("body", "from nobody"), carol.accessToken());
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.errorCode()).isEqualTo("unauthorized");
+    assertThat(stored()).isZero();
+  }
+
+  @Test
   void fourThousandCharactersAreAllowed() {
     String body = "\uD83D\uDE00".repeat(4000); // 4000 characters, 8000 UTF-16 units
     assertThat(api.post(messages(), Map.of("body", body), alice.accessToken()).status()).isEqualTo(201);
