@@ -77,7 +77,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    // pings come from the gateway's one heartbeat per event loop (no timer per connection)
+    // pings come from the gateway's heartbeat, a slice of the node's connections per tick (no timer per connection)
   }
 
   /** Event loop only, every ping interval: closes an idle connection, else pings it. */

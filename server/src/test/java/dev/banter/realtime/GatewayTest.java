@@ -359,6 +359,39 @@ class GatewayTest {
     }
   }
 
+  @Test
+  void aNodePingsItsConnectionsASliceAtATimeNotAllAtOnce() {
+    List<WsClient> clients = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      clients.add(ws(alice));
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().allMatch(c -> c.pings() >= 2));
+    // Where in the 300 ms interval each connection is pinged: pinging them all in one task would put
+    // every phase within a few milliseconds; slices spread them over the interval.
+    long interval = 300_000_000L;
+    long origin = clients.get(0).pingTimes().get(1);
+    List<Long> phases = clients.stream().map(c -> Math.floorMod(c.pingTimes().get(1) - origin, interval)).sorted().toList();
+    long window = 30_000_000L;
+    int crowded = 0;
+    for (long from : phases) { // the most phases within 30 ms of one another, around the circle
+      int n = 0;
+      for (long p : phases) {
+        if (Math.floorMod(p - from, interval) < window) {
+          n++;
+        }
+      }
+      crowded = Math.max(crowded, n);
+    }
+    assertThat(crowded).as("pings within one 30 ms window, of %d: %s", phases.size(), phases).isLessThanOrEqualTo(15);
+  }
+
+  @Test
+  void theHeartbeatCutsTheIntervalIntoTicksOfAtLeastTwentyMilliseconds() {
+    assertThat(Gateway.heartbeatSlices(25_000)).isEqualTo(250);
+    assertThat(Gateway.heartbeatSlices(300)).isEqualTo(15);
+    assertThat(Gateway.heartbeatSlices(10)).isEqualTo(1);
+  }
+
   // ---- limits and abuse ----
 
   @Test

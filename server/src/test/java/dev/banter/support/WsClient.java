@@ -31,6 +31,7 @@ public final class WsClient implements AutoCloseable {
   private final List<JsonNode> frames = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final AtomicInteger pings = new AtomicInteger();
+  private final List<Long> pingedAt = new CopyOnWriteArrayList<>();
   private WebSocket ws;
 
   private WsClient() {}
@@ -81,6 +82,7 @@ public final class WsClient implements AutoCloseable {
 
       @Override
       public CompletionStage<?> onPing(WebSocket w, ByteBuffer message) {
+        pingedAt.add(System.nanoTime());
         pings.incrementAndGet();
         w.request(1);
         return null; // the JDK answers with a pong
@@ -145,6 +147,11 @@ public final class WsClient implements AutoCloseable {
 
   public int pings() {
     return pings.get();
+  }
+
+  /** When each ping arrived ({@code System.nanoTime()}), in order. */
+  public List<Long> pingTimes() {
+    return List.copyOf(pingedAt);
   }
 
   /** The close code the server sent (waits up to 10 s); -1 when the connection failed without one. */
