@@ -40,6 +40,10 @@ public final class Gateway implements AutoCloseable {
   /** A refresh sooner than this after the last published one is not published again. */
   private static final Duration TYPING_REPUBLISH = Duration.ofSeconds(3);
   private static final int REPLAY_PAGE = 200;
+  /** Most slices a ping interval is cut into: each tick pings one slice of the connections. */
+  private static final int MAX_HEARTBEAT_SLICES = 250;
+  /** Fewest milliseconds between two heartbeat ticks. */
+  private static final long MIN_HEARTBEAT_TICK_MS = 20;
 
   /** The tunables of the WebSocket side. */
   public record Limits(Duration pingInterval, Duration idleTimeout, Duration authTimeout, long outboundBytes,
@@ -73,10 +77,6 @@ public final class Gateway implements AutoCloseable {
   private final Limits limits;
   private final Map<String, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
   private final Map<EventLoop, LoopOutbox> outboxes = new ConcurrentHashMap<>();
-  /** Most slices a ping interval is cut into: each tick pings one slice of the connections. */
-  private static final int MAX_HEARTBEAT_SLICES = 250;
-  /** Fewest milliseconds between two heartbeat ticks. */
-  private static final long MIN_HEARTBEAT_TICK_MS = 20;
   private final int heartbeatSlices;
   /** Timer thread only: the slice the next tick pings. */
   private int nextHeartbeatSlice;
