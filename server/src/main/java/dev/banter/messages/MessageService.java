@@ -1,6 +1,5 @@
 package dev.banter.messages;
 
-import dev.banter.auth.User;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
@@ -55,7 +54,9 @@ public final class MessageService implements AutoCloseable {
   }
 
   /**
-   * Validates on the calling thread (throwing {@code ApiError}), then queues the post. {@code onStored}
+   * Validates on the calling thread (throwing {@code ApiError}), then queues the post. Whether its
+   * author may post in the room is checked by the writer, in the transaction that stores it (one
+   * statement for a whole batch); a refused post completes with its {@code ApiError}. {@code onStored}
    * runs on the writer thread after commit and before the {@code new_message} event is published,
    * so what it writes to a connection (an ack) arrives before the event does. Posts queued from
    * one thread are stored in the order queued.
@@ -69,20 +70,23 @@ public final class MessageService implements AutoCloseable {
       throw ApiError.validation("attachments", "at most " + MAX_ATTACHMENTS + " different uploads per message");
     }
     List<Map<String, Object>> attached = new ArrayList<>();
-    User author = db.jdbi().withHandle(h -> { // one handle for every read a post needs
-      User poster = rooms.requirePoster(h, p, roomId);
-      if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
-        throw ApiError.validation("reply_to", "reply_to must be a message of this room");
-      }
-      if (!attachmentIds.isEmpty()) {
-        List<Map<String, Object>> own = Messages.ownUploads(h, p.userId(), attachmentIds);
-        if (own.contains(null)) {
-          throw ApiError.validation("attachments", "attachments must be your own uploads");
+    if (replyTo != null || !attachmentIds.isEmpty()) {
+      // What only some posts need is read here, after the checks the writer repeats (so that a
+      // non-member learns nothing about the room's messages or anyone's uploads).
+      db.jdbi().useHandle(h -> {
+        rooms.requirePoster(h, p, roomId);
+        if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
+          throw ApiError.validation("reply_to", "reply_to must be a message of this room");
         }
-        attached.addAll(own);
-      }
-      return poster;
-    });
+        if (!attachmentIds.isEmpty()) {
+          List<Map<String, Object>> own = Messages.ownUploads(h, p.userId(), attachmentIds);
+          if (own.contains(null)) {
+            throw ApiError.validation("attachments", "attachments must be your own uploads");
+          }
+          attached.addAll(own);
+        }
+      });
+    }
     CompletableFuture<Posted> done = new CompletableFuture<>();
     CompletableFuture<MessageWriter.Posted> stored = new CompletableFuture<>();
     // Attached before the post is queued, so it runs on the writer thread when the post is stored.
@@ -98,7 +102,7 @@ public final class MessageService implements AutoCloseable {
         }
       }
     });
-    writer.submit(new MessageWriter.Post(roomId, author, body, replyTo, clientId, List.copyOf(attached), clock.millis(),
+    writer.submit(new MessageWriter.Post(roomId, p.userId(), body, replyTo, clientId, List.copyOf(attached), clock.millis(),
         stored));
     return done;
   }

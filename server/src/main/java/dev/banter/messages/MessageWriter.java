@@ -4,6 +4,8 @@ import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
+import dev.banter.rooms.RoomService;
+import dev.banter.rooms.RoomService.RoomUser;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +35,14 @@ final class MessageWriter implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 10_000;
   private static final long ENQUEUE_WAIT_MS = 5_000;
 
-  /** One message to store, by {@code author}; {@code done} completes after commit. */
-  record Post(String roomId, User author, String body, String replyTo, String clientId,
+  /**
+   * One message to store, by the user {@code authorId}; {@code done} completes after commit, or
+   * with the post's {@code ApiError} when its author may not post in the room.
+   */
+  record Post(String roomId, String authorId, String body, String replyTo, String clientId,
       List<Map<String, Object>> attachments, long now, CompletableFuture<Posted> done) {
-    String authorId() {
-      return author.id();
+    RoomUser poster() {
+      return new RoomUser(roomId, authorId);
     }
   }
 
@@ -110,20 +116,26 @@ final class MessageWriter implements AutoCloseable {
     // Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock).
     List<Post> ordered = new ArrayList<>(batch);
     ordered.sort(Comparator.comparing(Post::roomId));
-    List<Posted> results;
+    List<Object> outcomes;
     try {
-      results = db.jdbi().inTransaction(h -> storeBatch(h, ordered));
+      outcomes = db.jdbi().inTransaction(h -> storeBatch(h, ordered));
     } catch (RuntimeException e) {
       writeOneByOne(ordered); // a repeated client_id, a vanished room, a failed insert: sort it out post by post
       return;
     }
     List<Message> stored = new ArrayList<>(ordered.size());
     for (int i = 0; i < ordered.size(); i++) {
-      stored.add(results.get(i).message());
-      ordered.get(i).done().complete(results.get(i));
+      if (outcomes.get(i) instanceof Posted posted) {
+        stored.add(posted.message());
+        ordered.get(i).done().complete(posted);
+      } else {
+        ordered.get(i).done().completeExceptionally((ApiError) outcomes.get(i));
+      }
     }
-    metrics.messagesAccepted.increment(stored.size());
-    afterCommit.accept(stored);
+    if (!stored.isEmpty()) {
+      metrics.messagesAccepted.increment(stored.size());
+      afterCommit.accept(stored);
+    }
   }
 
   /** The fast path found something only the careful path can settle; its transaction is rolled back. */
@@ -134,11 +146,21 @@ final class MessageWriter implements AutoCloseable {
   }
 
   /**
-   * The whole batch in a few statements: one seq update per room, one batched insert, one batched
-   * read-marker update. Assumes no post repeats a client_id; if one does (the insert skips it),
-   * throws {@link Conflict} and the batch goes the careful way instead.
+   * The whole batch in a few statements: one check of every (room, author) pair, one seq update per
+   * room, one batched insert, one batched read-marker update. Returns, for each post, its
+   * {@link Posted} or the {@link ApiError} that refused it. Assumes no post repeats a client_id; if
+   * one does (the insert skips it), throws {@link Conflict} and the batch goes the careful way
+   * instead.
    */
-  private static List<Posted> storeBatch(Handle h, List<Post> posts) {
+  private static List<Object> storeBatch(Handle h, List<Post> all) {
+    Map<RoomUser, RoomService.Poster> posters =
+        RoomService.posters(h, all.stream().map(Post::poster).collect(Collectors.toSet()));
+    List<Post> posts = new ArrayList<>(all.size());
+    for (Post p : all) {
+      if (posters.get(p.poster()).refusal() == null) {
+        posts.add(p);
+      }
+    }
     long[] seqs = new long[posts.size()];
     int i = 0;
     while (i < posts.size()) {
@@ -156,16 +178,24 @@ final class MessageWriter implements AutoCloseable {
     List<Message> messages = new ArrayList<>(posts.size());
     for (int k = 0; k < posts.size(); k++) {
       Post p = posts.get(k);
-      User a = p.author();
+      User a = posters.get(p.poster()).user();
       messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], a.id(), a.username(), a.displayName(),
           a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments()));
     }
-    if (Messages.insertAll(h, messages) != messages.size()) {
-      throw new Conflict();
+    if (!messages.isEmpty()) {
+      if (Messages.insertAll(h, messages) != messages.size()) {
+        throw new Conflict();
+      }
+      Messages.insertAttachments(h, messages);
+      Messages.markAuthorsRead(h, messages);
     }
-    Messages.insertAttachments(h, messages);
-    Messages.markAuthorsRead(h, messages);
-    return messages.stream().map(m -> new Posted(m, true)).toList();
+    List<Object> outcomes = new ArrayList<>(all.size());
+    var next = messages.iterator();
+    for (Post p : all) {
+      ApiError refusal = posters.get(p.poster()).refusal();
+      outcomes.add(refusal != null ? refusal : new Posted(next.next(), true));
+    }
+    return outcomes;
   }
 
   /** The careful path: each post in its own savepoint, with its client_id looked up first. */
@@ -209,6 +239,10 @@ final class MessageWriter implements AutoCloseable {
   }
 
   private static Posted store(Handle h, Post p) {
+    RoomService.Poster poster = RoomService.posters(h, List.of(p.poster())).get(p.poster());
+    if (poster.refusal() != null) {
+      throw poster.refusal();
+    }
     if (p.clientId() != null) {
       var existing = Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId());
       if (existing.isPresent()) {
@@ -219,7 +253,7 @@ final class MessageWriter implements AutoCloseable {
     String id = Ids.newId();
     Messages.insert(h, id, p.roomId(), seq, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
     Messages.markAuthorRead(h, p.roomId(), p.authorId(), seq);
-    User a = p.author();
+    User a = poster.user();
     Message m = new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
         p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments());
     Messages.insertAttachments(h, List.of(m));

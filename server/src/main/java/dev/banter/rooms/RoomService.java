@@ -11,6 +11,8 @@ import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -106,20 +108,50 @@ public final class RoomService {
 
   private static Membership member(Membership m) {
     if (m.role() == null) {
-      throw ApiError.forbidden("you are not a member of this room");
+      throw notAMember();
     }
     return m;
   }
 
+  private static ApiError notAMember() {
+    return ApiError.forbidden("you are not a member of this room");
+  }
+
+  /** A user in a room: the key posts are checked by. */
+  public record RoomUser(String roomId, String userId) {}
+
+  /** A post's author as checked against its room: the author's row, or the error the post gets. */
+  public record Poster(User user, ApiError refusal) {}
+
   /**
-   * The checks of {@link #requireRole} and the caller's own row, read together (one statement on the
-   * path of every post): 404 without the room, 403 outside it, 401 when the account is gone.
+   * The checks of {@link #requireRole} and each author's own row, for many posts in one statement:
+   * 404 without the room, 403 outside it, 401 when the account is gone. The message writer runs it
+   * in the transaction that stores the posts, so a post and the membership it needs are one
+   * consistent read.
    */
+  public static Map<RoomUser, Poster> posters(Handle h, Collection<RoomUser> pairs) {
+    Map<RoomUser, Poster> checked = new HashMap<>();
+    Rooms.posters(h, pairs).forEach((pair, row) -> checked.put(pair, check(row)));
+    return checked;
+  }
+
+  private static Poster check(Rooms.Poster row) {
+    if (row.membership().kind() == null) {
+      return new Poster(null, ApiError.notFound("no such room"));
+    } else if (row.membership().role() == null) {
+      return new Poster(null, notAMember());
+    } else if (row.user() == null) {
+      return new Poster(null, ApiError.unauthorized("user no longer exists"));
+    }
+    return new Poster(row.user(), null);
+  }
+
+  /** {@link #posters} for one post, throwing its error: what a post checks before it is queued. */
   public User requirePoster(Handle h, Principal p, String roomId) {
-    Rooms.Poster poster = Rooms.poster(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room"));
-    member(poster.membership());
-    if (poster.user() == null) {
-      throw ApiError.unauthorized("user no longer exists");
+    RoomUser pair = new RoomUser(roomId, p.userId());
+    Poster poster = posters(h, List.of(pair)).get(pair);
+    if (poster.refusal() != null) {
+      throw poster.refusal();
     }
     return poster.user();
   }

@@ -2,10 +2,15 @@ package dev.banter.rooms;
 
 import dev.banter.auth.User;
 import dev.banter.auth.Users;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
 
 /** The SQL of rooms and memberships. Every method runs in the caller's handle (and transaction). */
 final class Rooms {
@@ -45,21 +50,33 @@ final class Rooms {
         .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3))).findOne();
   }
 
-  /** A {@link Membership} and the user's own row, null when the account is gone. */
+  /**
+   * A {@link Membership} (its kind null when the room does not exist) and the user's own row (null
+   * when the account is gone).
+   */
   record Poster(Membership membership, User user) {}
 
-  /** {@link #membership} and the user's row in one read: what a post checks before it is queued. */
-  static Optional<Poster> poster(Handle h, String roomId, String userId) {
-    return h.createQuery("""
-        SELECT m.role AS member_role, r.kind, r.last_seq, %s FROM rooms r
-          LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
-          LEFT JOIN users u ON u.id = :user
-         WHERE r.id = :room
-        """.formatted(Users.columns("u"))).bind("room", roomId).bind("user", userId)
-        .map((rs, ctx) -> new Poster(
-            new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
-            rs.getString("id") == null ? null : Users.MAPPER.map(rs, ctx)))
-        .findOne();
+  /**
+   * {@link #membership} and the user's row for every (room, user) pair at once: what posts are
+   * checked against, one statement for a whole batch of them. Every pair gets a row.
+   */
+  static Map<RoomService.RoomUser, Poster> posters(Handle h, Collection<RoomService.RoomUser> pairs) {
+    Query q = h.createQuery("""
+        WITH p (room_id, user_id) AS (VALUES %s)
+        SELECT p.room_id AS p_room, p.user_id AS p_user, m.role AS member_role, r.kind, r.last_seq, %s
+          FROM p
+          LEFT JOIN rooms r ON r.id = p.room_id
+          LEFT JOIN room_members m ON m.room_id = p.room_id AND m.user_id = p.user_id
+          LEFT JOIN users u ON u.id = p.user_id
+        """.formatted(String.join(", ", Collections.nCopies(pairs.size(), "(?, ?)")), Users.columns("u")));
+    int i = 0;
+    for (RoomService.RoomUser pair : pairs) {
+      q.bind(i++, pair.roomId()).bind(i++, pair.userId());
+    }
+    return q.map((rs, ctx) -> Map.entry(new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
+            new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
+                rs.getString("id") == null ? null : Users.MAPPER.map(rs, ctx))))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {

@@ -151,4 +151,49 @@ abstract class ConcurrentPostingContract {
     assertThat(statuses).containsOnly(200, 201).containsOnlyOnce(201);
     assertThat(storedSeqs(room)).containsExactly(1L);
   }
+
+  @Test
+  void postsRefusedInTheMiddleOfBusyBatchesFailAloneAndTakeNoSeq() throws Exception {
+    // Who may post is checked by the writer for a whole batch at once: members, outsiders and posts to a room
+    // that does not exist arrive together and share batches, and only the refused ones fail.
+    Account owner = api.register("owner");
+    String room = api.createRoom(owner, "private");
+    List<Account> members = members(owner, room, "member");
+    List<Account> outsiders = new ArrayList<>();
+    for (int i = 0; i < POSTERS / 2; i++) {
+      outsiders.add(api.register("outsider"));
+    }
+    int each = EACH / 2;
+    Map<Integer, List<Integer>> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(members.size() + outsiders.size() + 2)) {
+      List<Future<?>> done = new ArrayList<>();
+      List<String[]> sends = new ArrayList<>(); // {token, room}
+      members.forEach(a -> sends.add(new String[] {a.accessToken(), room}));
+      outsiders.forEach(a -> sends.add(new String[] {a.accessToken(), room}));
+      sends.add(new String[] {members.get(0).accessToken(), "no-such-room"});
+      sends.add(new String[] {owner.accessToken(), "no-such-room"});
+      for (String[] send : sends) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            Reply r = api.post("/api/v1/rooms/" + send[1] + "/messages", Map.of("body", "m" + i), send[0]);
+            statuses.computeIfAbsent(r.status(), k -> Collections.synchronizedList(new ArrayList<>())).add(i);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    assertThat(statuses.keySet()).containsExactlyInAnyOrder(201, 403, 404);
+    assertThat(statuses.get(201)).hasSize(members.size() * each);
+    assertThat(statuses.get(403)).hasSize(outsiders.size() * each);
+    assertThat(statuses.get(404)).hasSize(2 * each);
+    assertThat(storedSeqs(room)).isEqualTo(LongStream.rangeClosed(1, members.size() * each).boxed().toList());
+    Set<String> outsiderIds = new HashSet<>();
+    outsiders.forEach(a -> outsiderIds.add(a.id()));
+    List<String> authors = server.db().withHandle(h -> h.createQuery("SELECT DISTINCT author_id FROM messages")
+        .mapTo(String.class).list());
+    assertThat(authors).doesNotContainAnyElementsOf(outsiderIds).hasSize(members.size());
+  }
 }
