@@ -102,8 +102,8 @@ public final class MessageService implements AutoCloseable {
         }
       }
     });
-    writer.submit(new MessageWriter.Post(roomId, p.userId(), body, replyTo, clientId, List.copyOf(attached), clock.millis(),
-        stored));
+    writer.submit(new MessageWriter.Post(roomId, p.userId(), body, replyTo, clientId, List.copyOf(attached),
+        clock.millis(), stored));
     return done;
   }
 
