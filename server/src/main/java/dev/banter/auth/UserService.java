@@ -3,6 +3,7 @@ package dev.banter.auth;
 import dev.banter.core.ApiError;
 import dev.banter.store.Database;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Predicate;
 
@@ -26,9 +27,9 @@ public final class UserService {
         .orElseThrow(() -> ApiError.notFound("no such user"));
   }
 
-  /** Records that the user was last seen now (their last connection just closed). */
-  public void seen(String userId, long now) {
-    db.jdbi().useHandle(h -> Users.touch(h, userId, now));
+  /** Records when each user was last seen (their last connection closed then): one batched update. */
+  public void seen(Map<String, Long> lastSeen) {
+    db.jdbi().useTransaction(h -> Users.touchAll(h, lastSeen));
   }
 
   public java.util.Optional<String> usernameOf(String userId) {

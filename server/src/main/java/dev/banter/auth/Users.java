@@ -2,9 +2,11 @@ package dev.banter.auth;
 
 import dev.banter.store.Sql;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** The SQL of the users table. Every method runs inside the caller's handle (and transaction). */
 public final class Users {
@@ -16,6 +18,8 @@ public final class Users {
 
   private static final String COLUMNS =
       "id, username, display_name, password_hash, avatar_url, status_text, role, guest, created_at, last_seen_at";
+
+  private static final String TOUCH = "UPDATE users SET last_seen_at = :now WHERE id = :id";
 
   private static final String INSERT = """
       INSERT INTO users (id, username, display_name, password_hash, role, guest, created_at, last_seen_at)
@@ -66,7 +70,15 @@ public final class Users {
   }
 
   static void touch(Handle h, String id, long now) {
-    h.createUpdate("UPDATE users SET last_seen_at = :now WHERE id = :id").bind("now", now).bind("id", id).execute();
+    h.createUpdate(TOUCH).bind("now", now).bind("id", id).execute();
+  }
+
+  static void touchAll(Handle h, Map<String, Long> lastSeen) {
+    PreparedBatch batch = h.prepareBatch(TOUCH);
+    lastSeen.forEach((id, now) -> batch.bind("now", now).bind("id", id).add());
+    if (batch.size() > 0) {
+      batch.execute();
+    }
   }
 
   static void updateProfile(Handle h, String id, String displayName, String avatarUrl, String statusText) {

@@ -40,6 +40,8 @@ public final class Gateway implements AutoCloseable {
   /** A refresh sooner than this after the last published one is not published again. */
   private static final Duration TYPING_REPUBLISH = Duration.ofSeconds(3);
   private static final int REPLAY_PAGE = 200;
+  /** Departures settled together: one last-seen update for this many users. */
+  private static final int DEPARTURE_BATCH = 500;
   /** Most slices a ping interval is cut into: each tick pings one slice of the connections. */
   private static final int MAX_HEARTBEAT_SLICES = 250;
   /** Fewest milliseconds between two heartbeat ticks. */
@@ -82,6 +84,9 @@ public final class Gateway implements AutoCloseable {
   private int nextHeartbeatSlice;
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Set<Connection> all = ConcurrentHashMap.newKeySet();
+  /** Users whose last connection closed, waiting for their last-seen time and offline announcement. */
+  private final java.util.Queue<Departure> departures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean settling = new java.util.concurrent.atomic.AtomicBoolean();
   private final Map<String, Typist> typists = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-timers").daemon().factory());
@@ -184,14 +189,57 @@ public final class Gateway implements AutoCloseable {
       return set.isEmpty() ? null : set;
     });
     if (last[0]) {
-      Principal p = c.principal;
+      departures.add(new Departure(c.principal, clock.millis()));
+      settleDepartures();
+    }
+  }
+
+  /** A user's last connection on this node closed at {@code at}. */
+  private record Departure(Principal user, long at) {}
+
+  /**
+   * Starts the one worker that settles departures, unless it runs already. One worker, in batches:
+   * when a node's clients all leave at once (a restart, a network blip) their last-seen times are
+   * one batched update per {@link #DEPARTURE_BATCH} users instead of a statement each, all at once,
+   * that would wait on the database pool and time out.
+   */
+  private void settleDepartures() {
+    if (!departures.isEmpty() && settling.compareAndSet(false, true)) {
       Thread.ofVirtual().name("banter-offline").start(() -> {
-        users.seen(p.userId(), clock.millis());
-        // A quick reconnect may have brought the user back meanwhile: then nothing departed.
-        if (!byUser.containsKey(p.userId()) && presence.departed(p.userId())) {
-          announce(p.username(), p.userId(), false);
+        try {
+          List<Departure> batch = new ArrayList<>();
+          for (Departure d = departures.poll(); d != null; d = departures.poll()) {
+            batch.add(d);
+            if (batch.size() == DEPARTURE_BATCH || departures.isEmpty()) {
+              settle(batch);
+              batch.clear();
+            }
+          }
+        } finally {
+          settling.set(false);
+          settleDepartures(); // one that arrived after the last poll
         }
       });
+    }
+  }
+
+  private void settle(List<Departure> batch) {
+    try {
+      Map<String, Long> seen = new LinkedHashMap<>();
+      batch.forEach(d -> seen.merge(d.user().userId(), d.at(), Math::max));
+      users.seen(seen);
+    } catch (RuntimeException e) {
+      log.warn("could not record last-seen times of {} users: {}", batch.size(), e.toString());
+    }
+    for (Departure d : batch) {
+      try {
+        // A quick reconnect may have brought the user back meanwhile: then nothing departed.
+        if (!byUser.containsKey(d.user().userId()) && presence.departed(d.user().userId())) {
+          announce(d.user().username(), d.user().userId(), false);
+        }
+      } catch (RuntimeException e) {
+        log.warn("could not announce {} offline: {}", d.user().username(), e.toString());
+      }
     }
   }
 

@@ -347,6 +347,36 @@ class GatewayTest {
     });
   }
 
+  @Test
+  void usersLeavingAllAtOnceAreEachRecordedAndAnnouncedOffline() {
+    // Departures are settled by one worker in batches: none may be lost between its runs.
+    int n = 40;
+    List<Account> leavers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Account a = api.register("leaver");
+      api.invite(alice, room, a);
+      leavers.add(a);
+    }
+    WsClient watcher = ws(alice);
+    List<WsClient> sockets = leavers.stream().map(this::ws).toList();
+    for (Account a : leavers) {
+      watcher.await(f -> "presence".equals(f.path("type").asText()) && a.username().equals(f.get("user").asText())
+          && f.get("online").asBoolean());
+    }
+    Map<String, String> seenBefore = new HashMap<>(); // set when they signed up
+    leavers.forEach(a -> seenBefore.put(a.username(),
+        api.get("/api/v1/users/" + a.username(), alice.accessToken()).json().get("last_seen_at").asText()));
+    sockets.forEach(WsClient::close);
+    for (Account a : leavers) {
+      watcher.await(f -> "presence".equals(f.path("type").asText()) && a.username().equals(f.get("user").asText())
+          && !f.get("online").asBoolean());
+      JsonNode profile = api.get("/api/v1/users/" + a.username(), alice.accessToken()).json();
+      assertThat(profile.get("online").asBoolean()).isFalse();
+      assertThat(java.time.Instant.parse(profile.get("last_seen_at").asText())).as(a.username())
+          .isAfter(java.time.Instant.parse(seenBefore.get(a.username())));
+    }
+  }
+
   // ---- heartbeats ----
 
   @Test
