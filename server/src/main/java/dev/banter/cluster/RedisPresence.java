@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -52,6 +53,8 @@ public final class RedisPresence implements Presence {
   private final LongSupplier localConnections;
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
   private volatile boolean heartbeatFailing;
+  /** Whether arrivals and departures are failing to reach Redis (logged once per outage). */
+  private final AtomicBoolean callsFailing = new AtomicBoolean();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
 
@@ -93,9 +96,10 @@ public final class RedisPresence implements Presence {
       claim(userId, now, sent);
       sent.add(pipeline.sadd(users(nodeId), userId));
       await(sent);
+      answered();
       return holders.toCompletableFuture().join().stream().allMatch(nodeId::equals); // done: awaited
     } catch (RuntimeException e) {
-      log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
+      unanswered(e);
       return true;
     }
   }
@@ -143,10 +147,27 @@ public final class RedisPresence implements Presence {
           Double.MAX_VALUE));
       sent.add(holders);
       await(sent);
+      answered();
       return holders.toCompletableFuture().join() == 0; // done: awaited
     } catch (RuntimeException e) {
-      log.warn("presence: redis unavailable ({}); counting this node only", e.toString());
+      unanswered(e);
       return true;
+    }
+  }
+
+  /**
+   * An arrival or departure could not reach Redis: counted on this node only. Logged once per
+   * outage, not once per user (a node's thousands of users come and go through the same outage).
+   */
+  private void unanswered(RuntimeException e) {
+    if (callsFailing.compareAndSet(false, true)) {
+      log.warn("presence: redis unavailable ({}); counting this node only until it answers", e.toString());
+    }
+  }
+
+  private void answered() {
+    if (callsFailing.compareAndSet(true, false)) {
+      log.info("presence: redis answers again");
     }
   }
 

@@ -231,6 +231,8 @@ public final class Gateway implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("could not record last-seen times of {} users: {}", batch.size(), e.toString());
     }
+    int failed = 0;
+    RuntimeException first = null;
     for (Departure d : batch) {
       try {
         // A quick reconnect may have brought the user back meanwhile: then nothing departed.
@@ -238,8 +240,13 @@ public final class Gateway implements AutoCloseable {
           announce(d.user().username(), d.user().userId(), false);
         }
       } catch (RuntimeException e) {
-        log.warn("could not announce {} offline: {}", d.user().username(), e.toString());
+        failed++;
+        first = first == null ? e : first;
       }
+    }
+    if (failed > 0) { // one line per batch: during a shutdown every one of them fails alike
+      log.warn("could not announce {} of {} departed users offline (their claims expire): {}", failed, batch.size(),
+          first.toString());
     }
   }
 
