@@ -3,8 +3,8 @@ package dev.banter.auth;
 import dev.banter.core.ApiError;
 import dev.banter.store.Database;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /** User directory and profiles (SPEC §2). */

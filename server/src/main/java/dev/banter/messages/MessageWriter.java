@@ -153,12 +153,15 @@ final class MessageWriter implements AutoCloseable {
    * instead.
    */
   private static List<Object> storeBatch(Handle h, List<Post> all) {
-    Map<RoomUser, RoomService.Poster> posters =
+    Map<RoomUser, RoomService.Poster> byPair =
         RoomService.posters(h, all.stream().map(Post::poster).collect(Collectors.toSet()));
+    List<RoomService.Poster> checked = all.stream().map(p -> byPair.get(p.poster())).toList();
     List<Post> posts = new ArrayList<>(all.size());
-    for (Post p : all) {
-      if (posters.get(p.poster()).refusal() == null) {
-        posts.add(p);
+    List<User> authors = new ArrayList<>(all.size());
+    for (int k = 0; k < all.size(); k++) {
+      if (checked.get(k).refusal() == null) {
+        posts.add(all.get(k));
+        authors.add(checked.get(k).user());
       }
     }
     long[] seqs = new long[posts.size()];
@@ -178,7 +181,7 @@ final class MessageWriter implements AutoCloseable {
     List<Message> messages = new ArrayList<>(posts.size());
     for (int k = 0; k < posts.size(); k++) {
       Post p = posts.get(k);
-      User a = posters.get(p.poster()).user();
+      User a = authors.get(k);
       messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], a.id(), a.username(), a.displayName(),
           a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments()));
     }
@@ -191,9 +194,8 @@ final class MessageWriter implements AutoCloseable {
     }
     List<Object> outcomes = new ArrayList<>(all.size());
     var next = messages.iterator();
-    for (Post p : all) {
-      ApiError refusal = posters.get(p.poster()).refusal();
-      outcomes.add(refusal != null ? refusal : new Posted(next.next(), true));
+    for (RoomService.Poster poster : checked) {
+      outcomes.add(poster.refusal() != null ? poster.refusal() : new Posted(next.next(), true));
     }
     return outcomes;
   }
