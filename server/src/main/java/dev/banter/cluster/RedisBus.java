@@ -13,6 +13,7 @@ import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ public final class RedisBus implements EventBus {
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resync = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> watched = new ConcurrentHashMap<>();
+  /** Whether the last publish failed: an outage is logged when it starts and when it ends, not per event. */
+  private final AtomicBoolean publishFailing = new AtomicBoolean();
   /** Events from Redis are handed to one thread, in arrival order: never on Lettuce's event loop. */
   private final ExecutorService inbound =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-bus-in").daemon().factory());
@@ -95,13 +99,20 @@ public final class RedisBus implements EventBus {
     deliver(e);
     String channel = e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
     String payload = new String(Json.write(new Envelope(nodeId, e.type(), e.roomId(), e.seq(), e.users(), e.body(),
-        e.at())), java.nio.charset.StandardCharsets.UTF_8);
+        e.at())), StandardCharsets.UTF_8);
     long started = System.nanoTime();
     pub.async().publish(channel, payload).whenComplete((n, err) -> {
       if (err != null) {
-        log.warn("publishing {} to redis failed: {}", e.type(), err.toString());
+        metrics.redisPublishFailures.increment();
+        if (publishFailing.compareAndSet(false, true)) {
+          log.warn("publishing to redis fails ({}); other nodes miss this node's events until it answers, "
+              + "then read the messages back from the database", err.toString());
+        }
       } else {
         metrics.redisPublish.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        if (publishFailing.compareAndSet(true, false)) {
+          log.info("publishing to redis works again");
+        }
       }
     });
   }

@@ -36,6 +36,7 @@ public final class Metrics {
   public final DistributionSummary storeBatchSize;
   public final Timer busLag;
   public final Timer redisPublish;
+  public final Counter redisPublishFailures;
 
   public Metrics(String nodeId) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -65,6 +66,9 @@ public final class Metrics {
         .publishPercentileHistogram().register(registry);
     redisPublish = Timer.builder("banter_redis_publish").description("Redis PUBLISH round trip")
         .publishPercentileHistogram().register(registry);
+    redisPublishFailures = Counter.builder("banter_redis_publish_failures")
+        .description("events Redis did not take (other nodes read the messages back from the database)")
+        .register(registry);
   }
 
   public MeterRegistry registry() {

@@ -16,6 +16,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
@@ -25,9 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The one path by which messages are stored: group commit. Posts queue up; one writer thread
  * takes everything waiting (up to {@code maxBatch}) and stores it in a single transaction, so
- * concurrent posts share one commit and one fsync. Each post has its own savepoint, so one
- * failing post does not fail its batch. The seq is assigned in the database (room row updated
- * and locked in the same transaction as the insert), so it is gapless across nodes too.
+ * concurrent posts share one commit and one fsync, and a few statements per batch (not per post)
+ * check the authors, take the seqs and insert the rows. A post its author may not make fails
+ * alone; when the batch meets something only a post-by-post look can settle (a repeated
+ * client_id, a room deleted meanwhile), it is rolled back and written again with a savepoint per
+ * post, so one failing post still does not fail its batch. The seq is assigned in the database
+ * (room row updated and locked in the same transaction as the insert), so it is gapless across
+ * nodes too.
  */
 final class MessageWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
@@ -57,7 +62,7 @@ final class MessageWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   /** Posts submitted and not yet completed (queued or in the batch being written). */
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
    * @param afterCommit called on the writer thread with each committed batch, in commit order

@@ -2,6 +2,10 @@ package dev.banter.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
@@ -13,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A private redis-server, stopped and restarted mid-run: each node keeps serving its own clients,
@@ -46,6 +51,11 @@ class RedisOutageTest {
         onA.request(Map.of("type", "send_message", "room_id", room, "body", "before", "client_id", "b0"));
         bobOnB.await(f -> f.at("/message/seq").asLong() == 1);
 
+        Logger busLogger = (Logger) LoggerFactory.getLogger(RedisBus.class);
+        ListAppender<ILoggingEvent> busLog = new ListAppender<>();
+        busLog.start();
+        busLogger.addAppender(busLog);
+        busLogger.setLevel(Level.INFO); // the outage's end is an info line
         redis.stop();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.api().get("/ready", null).status() == 503);
         Reply ready = b.api().get("/ready", null);
@@ -63,6 +73,11 @@ class RedisOutageTest {
         assertThat(bobOnB.ofType("new_message").stream().filter(f -> room.equals(f.at("/message/room_id").asText())))
             .hasSize(1); // nothing of A's crossed while Redis was away
 
+        // every event Redis refused is counted, and the outage is logged once per node, not once per event
+        assertThat(publishFailures(a)).isGreaterThanOrEqualTo(5);
+        assertThat(busLog.list.stream().filter(l -> l.getFormattedMessage().startsWith("publishing to redis fails")))
+            .hasSizeBetween(1, 2);
+
         redis.start();
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> a.api().get("/ready", null).status() == 200
             && b.api().get("/ready", null).status() == 200);
@@ -73,8 +88,18 @@ class RedisOutageTest {
         onA.request(Map.of("type", "send_message", "room_id", room, "body", "after", "client_id", "a1"));
         bobOnB.await(f -> "after".equals(f.at("/message/body").asText()));
         assertThat(inRoom(bobOnB, room)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(busLog.list.stream().filter(l -> l.getFormattedMessage().equals("publishing to redis works again")))
+            .isNotEmpty();
+        busLogger.detachAppender(busLog);
+        busLogger.setLevel(null);
       }
     }
+  }
+
+  private static double publishFailures(TestServer node) {
+    return node.api().get("/metrics", null).raw().body().lines()
+        .filter(l -> l.startsWith("banter_redis_publish_failures_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   private static java.util.List<Long> inRoom(WsClient c, String room) {
