@@ -2,15 +2,18 @@ package dev.banter.rooms;
 
 import dev.banter.auth.User;
 import dev.banter.auth.Users;
+import dev.banter.store.Sql;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.statement.Query;
 
 /** The SQL of rooms and memberships. Every method runs in the caller's handle (and transaction). */
 final class Rooms {
@@ -61,22 +64,33 @@ final class Rooms {
    * checked against, one statement for a whole batch of them. Every pair gets a row.
    */
   static Map<RoomService.RoomUser, Poster> posters(Handle h, Collection<RoomService.RoomUser> pairs) {
-    Query q = h.createQuery("""
+    String sql = """
         WITH p (room_id, user_id) AS (VALUES %s)
         SELECT p.room_id AS p_room, p.user_id AS p_user, m.role AS member_role, r.kind, r.last_seq, %s
           FROM p
           LEFT JOIN rooms r ON r.id = p.room_id
           LEFT JOIN room_members m ON m.room_id = p.room_id AND m.user_id = p.user_id
           LEFT JOIN users u ON u.id = p.user_id
-        """.formatted(String.join(", ", Collections.nCopies(pairs.size(), "(?, ?)")), Users.columns("u")));
-    int i = 0;
-    for (RoomService.RoomUser pair : pairs) {
-      q.bind(i++, pair.roomId()).bind(i++, pair.userId());
+        """.formatted(String.join(", ", Collections.nCopies(pairs.size(), "(?, ?)")), Users.columns("u"));
+    // Plain JDBC, as the writer's other batch statements (see Messages.takeSeqs).
+    try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+      int i = 1;
+      for (RoomService.RoomUser pair : pairs) {
+        ps.setString(i++, pair.roomId());
+        ps.setString(i++, pair.userId());
+      }
+      Map<RoomService.RoomUser, Poster> rows = new HashMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.put(new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
+              new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
+                  rs.getString("id") == null ? null : Users.MAPPER.map(rs, null)));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new Sql.Failed(e);
     }
-    return q.map((rs, ctx) -> Map.entry(new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
-            new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
-                rs.getString("id") == null ? null : Users.MAPPER.map(rs, ctx))))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {

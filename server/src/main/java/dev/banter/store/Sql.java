@@ -9,6 +9,13 @@ public final class Sql {
 
   private Sql() {}
 
+  /** An {@link SQLException} of a statement run on plain JDBC, unchecked (as Jdbi's are). */
+  public static final class Failed extends RuntimeException {
+    public Failed(SQLException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
   /** The value of a nullable integer column. */
   public static Long nullableLong(ResultSet rs, String column) throws SQLException {
     long v = rs.getLong(column);
