@@ -61,10 +61,11 @@ final class SearchBench implements Callable<Integer> {
       for (int r = 0; r < rooms; r++) {
         roomIds.add(roomService.create(me, "search-room-" + Ids.randomToken(4) + "-" + r, null, "public").id());
       }
-      long t0 = System.nanoTime();
-      fill(db, me.userId(), roomIds);
-      double fillSeconds = (System.nanoTime() - t0) / 1e9;
       try (MessageService messageService = new MessageService(db, roomService, bus, clock, 256, new Metrics("bench"))) {
+        long t0 = System.nanoTime();
+        fill(db, me.userId(), roomIds);
+        messageService.catchUpSearchIndex(); // SQLite indexes after commit: the fill includes it
+        double fillSeconds = (System.nanoTime() - t0) / 1e9;
         Random random = new Random(7);
         List<String> qs = new ArrayList<>();
         for (int i = 0; i < queries; i++) {

@@ -7,6 +7,7 @@ import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
+import dev.banter.store.Dialect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +30,8 @@ public final class MessageService implements AutoCloseable {
   private final EventBus bus;
   private final Clock clock;
   private final MessageWriter writer;
+  /** SQLite's search indexing after commit (PostgreSQL indexes in the insert: GIN's pending list batches it). */
+  private final SearchIndexer indexer;
 
   public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch, Metrics metrics) {
     this.db = db;
@@ -36,6 +39,7 @@ public final class MessageService implements AutoCloseable {
     this.bus = bus;
     this.clock = clock;
     this.writer = new MessageWriter(db, maxBatch, this::published, metrics);
+    this.indexer = db.dialect() == Dialect.SQLITE ? new SearchIndexer(db) : null;
   }
 
   private void published(List<Message> stored) {
@@ -220,6 +224,7 @@ public final class MessageService implements AutoCloseable {
     }
     List<String> terms = SearchTerms.highlightTerms(clauses);
     String engineQuery = Search.engineQuery(db.dialect(), clauses);
+    catchUpSearchIndex(); // every message stored before the search began can be found
     return db.jdbi().withHandle(h -> Messages.withReactions(h,
             Search.find(h, db.dialect(), p.userId(), engineQuery, roomId, before, limit)))
         .stream().map(m -> {
@@ -267,8 +272,16 @@ public final class MessageService implements AutoCloseable {
     }
   }
 
+  /** Indexes for search what is stored and not yet indexed (SQLite); returns how many messages. */
+  public int catchUpSearchIndex() {
+    return indexer == null ? 0 : indexer.catchUp();
+  }
+
   @Override
   public void close() {
     writer.close();
+    if (indexer != null) {
+      indexer.close();
+    }
   }
 }
