@@ -52,9 +52,9 @@ final class Messages {
 
   /**
    * Takes {@code n} seqs at once; returns the last of them (locking the room row until commit).
-   * This and the two below are the writer's statements for a whole batch, on plain JDBC: run for
-   * every post, Jdbi's binding and statement set-up were a fifth of the writer's own time and a
-   * large share of what the JIT compiles while the server warms up.
+   * This and the two below are the writer's statements for a whole batch, on plain JDBC: Jdbi's
+   * per-bind argument lookup and statement set-up ran for every post, and its call chains were
+   * most of what C2 inlined (and kept recompiling) in the writer while the server warmed up.
    */
   static Optional<Long> takeSeqs(Handle h, String roomId, int n, long now) {
     try (PreparedStatement ps = h.getConnection().prepareStatement(
