@@ -3,6 +3,7 @@ package dev.banter.cluster;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.banter.core.Json;
 import dev.banter.core.Metrics;
+import dev.banter.core.Outage;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -23,7 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,8 @@ public final class RedisBus implements EventBus {
   private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> resync = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> watched = new ConcurrentHashMap<>();
-  /** Whether the last publish failed: an outage is logged when it starts and when it ends, not per event. */
-  private final AtomicBoolean publishFailing = new AtomicBoolean();
+  private final Outage publishOutage = new Outage(log, "publishing to redis",
+      "other nodes miss this node's events until it answers, then read the messages back from the database");
   /** Events from Redis are handed to one thread, in arrival order: never on Lettuce's event loop. */
   private final ExecutorService inbound =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-bus-in").daemon().factory());
@@ -104,15 +104,10 @@ public final class RedisBus implements EventBus {
     pub.async().publish(channel, payload).whenComplete((n, err) -> {
       if (err != null) {
         metrics.redisPublishFailures.increment();
-        if (publishFailing.compareAndSet(false, true)) {
-          log.warn("publishing to redis fails ({}); other nodes miss this node's events until it answers, "
-              + "then read the messages back from the database", err.toString());
-        }
+        publishOutage.failed(err);
       } else {
         metrics.redisPublish.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        if (publishFailing.compareAndSet(true, false)) {
-          log.info("publishing to redis works again");
-        }
+        publishOutage.succeeded();
       }
     });
   }

@@ -1,5 +1,6 @@
 package dev.banter.cluster;
 
+import dev.banter.core.Outage;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -17,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -52,9 +52,11 @@ public final class RedisPresence implements Presence {
   private final Supplier<Set<String>> localUsers;
   private final LongSupplier localConnections;
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
-  private volatile boolean heartbeatFailing;
-  /** Whether arrivals and departures are failing to reach Redis (logged once per outage). */
-  private final AtomicBoolean callsFailing = new AtomicBoolean();
+  private final Outage heartbeatOutage = new Outage(log, "presence heartbeat",
+      "claims lapse after their time to live until it works again");
+  /** Arrivals and departures that cannot reach Redis are counted on this node only. */
+  private final Outage callsOutage = new Outage(log, "presence: calling redis",
+      "counting this node's own connections only until it answers");
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
 
@@ -96,10 +98,10 @@ public final class RedisPresence implements Presence {
       claim(userId, now, sent);
       sent.add(pipeline.sadd(users(nodeId), userId));
       await(sent);
-      answered();
+      callsOutage.succeeded();
       return holders.toCompletableFuture().join().stream().allMatch(nodeId::equals); // done: awaited
     } catch (RuntimeException e) {
-      unanswered(e);
+      callsOutage.failed(e);
       return true;
     }
   }
@@ -147,27 +149,11 @@ public final class RedisPresence implements Presence {
           Double.MAX_VALUE));
       sent.add(holders);
       await(sent);
-      answered();
+      callsOutage.succeeded();
       return holders.toCompletableFuture().join() == 0; // done: awaited
     } catch (RuntimeException e) {
-      unanswered(e);
+      callsOutage.failed(e);
       return true;
-    }
-  }
-
-  /**
-   * An arrival or departure could not reach Redis: counted on this node only. Logged once per
-   * outage, not once per user (a node's thousands of users come and go through the same outage).
-   */
-  private void unanswered(RuntimeException e) {
-    if (callsFailing.compareAndSet(false, true)) {
-      log.warn("presence: redis unavailable ({}); counting this node only until it answers", e.toString());
-    }
-  }
-
-  private void answered() {
-    if (callsFailing.compareAndSet(true, false)) {
-      log.info("presence: redis answers again");
     }
   }
 
@@ -219,15 +205,9 @@ public final class RedisPresence implements Presence {
           reap(dead, now);
         }
       }
-      if (heartbeatFailing) {
-        heartbeatFailing = false;
-        log.info("presence heartbeat works again");
-      }
+      heartbeatOutage.succeeded();
     } catch (RuntimeException e) {
-      if (!heartbeatFailing) { // once per outage, not every beat
-        heartbeatFailing = true;
-        log.warn("presence heartbeat failed: {}", e.toString(), e);
-      }
+      heartbeatOutage.failed(e);
     }
   }
 

@@ -1,10 +1,10 @@
 package dev.banter.messages;
 
+import dev.banter.core.Outage;
 import dev.banter.store.Database;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,7 @@ final class SearchIndexer implements AutoCloseable {
 
   private final Database db;
   private final ReentrantLock indexing = new ReentrantLock();
-  private final AtomicBoolean failing = new AtomicBoolean();
+  private final Outage outage = new Outage(log, "search indexing", "new messages are stored and wait to be indexed");
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-indexer").daemon().factory());
 
@@ -37,13 +37,9 @@ final class SearchIndexer implements AutoCloseable {
   private void tick() {
     try {
       catchUp();
-      if (failing.compareAndSet(true, false)) {
-        log.info("search indexing works again");
-      }
+      outage.succeeded();
     } catch (RuntimeException e) {
-      if (failing.compareAndSet(false, true)) {
-        log.warn("search indexing fails ({}); new messages are stored and wait to be indexed", e.toString());
-      }
+      outage.failed(e);
     }
   }
 
