@@ -20,12 +20,15 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,8 +88,8 @@ public final class Gateway implements AutoCloseable {
   private final Map<String, Set<Connection>> byUser = new ConcurrentHashMap<>();
   private final Set<Connection> all = ConcurrentHashMap.newKeySet();
   /** Users whose last connection closed, waiting for their last-seen time and offline announcement. */
-  private final java.util.Queue<Departure> departures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicBoolean settling = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Queue<Departure> departures = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean settling = new AtomicBoolean();
   private final Map<String, Typist> typists = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-timers").daemon().factory());
