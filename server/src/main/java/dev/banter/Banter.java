@@ -3,7 +3,8 @@ package dev.banter;
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.AuthService;
-import dev.banter.auth.DisabledUsers;
+import dev.banter.auth.LoginThrottle;
+import dev.banter.auth.Revocations;
 import dev.banter.auth.JwtSecret;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.EventBus;
@@ -77,13 +78,15 @@ public final class Banter implements AutoCloseable {
   private final Metrics metrics;
   private final AtomicBoolean draining;
   private final UploadService uploads;
+  private final Revocations revocations;
   private final List<Route> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
       Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining,
-      UploadService uploads, List<Route> routes) {
+      UploadService uploads, Revocations revocations, List<Route> routes) {
     this.uploads = uploads;
+    this.revocations = revocations;
     this.metrics = metrics;
     this.draining = draining;
     this.config = config;
@@ -192,19 +195,20 @@ public final class Banter implements AutoCloseable {
         .orElseGet(LocalBus::new);
     MessageService messages = null;
     UploadService uploads = null;
+    Revocations revocations = null;
     Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
       Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
       RoomService rooms = new RoomService(db, bus, clock, online);
       rooms.ensureDefaultRoom();
       messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics);
-      DisabledUsers disabled = new DisabledUsers(db, bus);
+      revocations = new Revocations(db, bus, clock, config.accessTokenTtl());
       AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
-          config.accessTokenTtl(), clock, disabled::contains);
-      RateLimiter loginsPerUsername = RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
-          .onReject(() -> metrics.rateLimited("login_username"));
+          config.accessTokenTtl(), clock, revocations);
+      LoginThrottle logins = LoginThrottle.perMinute(config.authRatePerMinute(),
+          () -> metrics.rateLimited("login_username"));
       AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
-          config.guestAccess(), loginsPerUsername, clock, rooms::joinDefaultRoom, bus, disabled);
+          config.guestAccess(), logins, clock, rooms::joinDefaultRoom, revocations);
       UserService users = new UserService(db, online);
 
       Routes routes = new Routes();
@@ -241,10 +245,13 @@ public final class Banter implements AutoCloseable {
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, uploads);
       return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
-          routes.all());
+          revocations, routes.all());
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
+      }
+      if (revocations != null) {
+        revocations.close();
       }
       blocking.shutdownNow();
       bus.close();
@@ -289,6 +296,11 @@ public final class Banter implements AutoCloseable {
     return uploads;
   }
 
+  /** Ended sessions and disabled accounts, as this node knows them. */
+  public Revocations revocations() {
+    return revocations;
+  }
+
   /** The event bus of this node (tests listen to it). */
   public EventBus bus() {
     return bus;
@@ -313,6 +325,7 @@ public final class Banter implements AutoCloseable {
     blocking.shutdown();
     gateway.close();
     uploads.close();
+    revocations.close();
     presence.close();
     bus.close();
     db.close();

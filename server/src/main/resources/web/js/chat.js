@@ -2,7 +2,7 @@
 // the socket (resuming from the last seq seen), applies server events to the store, owns
 // the outbox of unsent messages, and tells the views to render.
 
-import { api, freshToken, refresh } from './api.js';
+import { api, freshToken, refresh, onSessionChanged } from './api.js';
 import { Socket } from './socket.js';
 import { state, timeline, currentRoom, findMessage, Timeline } from './store.js';
 import { initMessages, renderMessages, isAtBottom, revealMessage } from './views/messages.js';
@@ -59,6 +59,10 @@ export async function startChat(session, renderMe_) {
 }
 
 let renderMe = () => {};
+
+// A refreshed session hands its new access token to the open socket, which the server would
+// otherwise close (4001) when the old one expires. Registered once: chats come and go, this stays.
+onSessionChanged((s) => { if (socket && s) socket.reauth(s.access_token); });
 
 export function stopChat() {
   if (socket) socket.stop();

@@ -53,6 +53,14 @@ export class Socket {
     return true;
   }
 
+  /**
+   * Hands the open connection a fresh access token (after a refresh): the server closes a socket
+   * 4001 when the token it holds expires. Not open: the next connect authenticates anyway.
+   */
+  reauth(token) {
+    if (token) this.send({ type: 'auth', token, ref: this.nextRef() });
+  }
+
   setState(s) {
     if (this.state === s) return;
     this.state = s;
@@ -96,7 +104,7 @@ export class Socket {
       this.h.onReady(frame);
       return;
     }
-    if (frame.type === 'pong') return;
+    if (frame.type === 'pong' || frame.type === 'authenticated') return;
     this.h.onFrame(frame);
   }
 

@@ -2,12 +2,12 @@ package dev.banter.bench;
 
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthService;
-import dev.banter.auth.DisabledUsers;
+import dev.banter.auth.LoginThrottle;
+import dev.banter.auth.Revocations;
 import dev.banter.cluster.LocalBus;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigLoader;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import java.io.IOException;
@@ -30,6 +30,7 @@ public final class InProcess implements AutoCloseable {
   public final RoomService rooms;
   public final AccessTokens tokens;
   public final AuthService auth;
+  private final Revocations revocations;
   /** The temporary data directory, removed on close. */
   private final Path dataDir;
 
@@ -46,9 +47,10 @@ public final class InProcess implements AutoCloseable {
     db = Database.open(config);
     rooms = new RoomService(db, bus, clock, u -> false);
     rooms.ensureDefaultRoom();
-    tokens = new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15), clock);
+    revocations = new Revocations(db, bus, clock, Duration.ofMinutes(15));
+    tokens = new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15), clock, revocations);
     auth = new AuthService(db, tokens, Duration.ofDays(1), Set.of(), false,
-        RateLimiter.perPeriod(1_000_000, Duration.ofMinutes(1)), clock, (h, u) -> { }, bus, new DisabledUsers(db, bus));
+        LoginThrottle.perMinute(1_000_000, () -> { }), clock, (h, u) -> { }, revocations);
   }
 
   String store() {
@@ -63,6 +65,7 @@ public final class InProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    revocations.close();
     db.close();
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -12,11 +12,11 @@ import dev.banter.http.Authenticator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Predicate;
 
 /**
  * Short-lived JWT access tokens, HS256 only: the verifier is pinned to that algorithm, so
- * {@code alg: none} or an RS/HS confusion is refused, and exp, iat and sub must be present.
+ * {@code alg: none} or an RS/HS confusion is refused, and exp, iat, sub and sid (the signed-in
+ * session) must be present. A token of an ended session or a disabled account is refused at once.
  */
 public final class AccessTokens implements Authenticator {
   private static final String ISSUER = "banter";
@@ -25,15 +25,11 @@ public final class AccessTokens implements Authenticator {
   private final JWTVerifier verifier;
   private final Duration ttl;
   private final Clock clock;
-  private final Predicate<String> disabled;
+  private final Revocations revocations;
 
-  public AccessTokens(byte[] secret, Duration ttl, Clock clock) {
-    this(secret, ttl, clock, id -> false);
-  }
-
-  /** @param disabled accounts whose tokens stop working at once, whatever their expiry */
-  public AccessTokens(byte[] secret, Duration ttl, Clock clock, Predicate<String> disabled) {
-    this.disabled = disabled;
+  /** @param revocations ended sessions and disabled accounts, whose tokens stop working at once */
+  public AccessTokens(byte[] secret, Duration ttl, Clock clock, Revocations revocations) {
+    this.revocations = revocations;
     this.algorithm = Algorithm.HMAC256(secret);
     this.ttl = ttl;
     this.clock = clock;
@@ -43,11 +39,13 @@ public final class AccessTokens implements Authenticator {
         .withClaimPresence("exp")
         .withClaimPresence("iat")
         .withClaimPresence("usr")
-        .acceptLeeway(5)
+        .withClaimPresence("sid")
+        .acceptLeeway(Revocations.LEEWAY_SECONDS)
         .build();
   }
 
-  public String issue(User user) {
+  /** A token for {@code user} in the signed-in session {@code sessionId} (its refresh-token family). */
+  public String issue(User user, String sessionId) {
     Instant now = clock.instant();
     return JWT.create()
         .withIssuer(ISSUER)
@@ -55,6 +53,7 @@ public final class AccessTokens implements Authenticator {
         .withClaim("usr", user.username())
         .withClaim("role", user.role())
         .withClaim("guest", user.guest())
+        .withClaim("sid", sessionId)
         .withIssuedAt(now)
         .withExpiresAt(now.plus(ttl))
         .sign(algorithm);
@@ -74,12 +73,25 @@ public final class AccessTokens implements Authenticator {
     } catch (JWTVerificationException e) {
       throw ApiError.unauthorized("invalid access token");
     }
-    if (disabled.test(jwt.getSubject())) {
+    String sessionId = jwt.getClaim("sid").asString();
+    if (revocations.userDisabled(jwt.getSubject())) {
       throw ApiError.unauthorized("account disabled");
+    }
+    if (revocations.sessionRevoked(sessionId)) {
+      throw ApiError.unauthorized("this session has ended");
     }
     String role = jwt.getClaim("role").asString();
     Boolean guest = jwt.getClaim("guest").asBoolean();
     return new Principal(jwt.getSubject(), jwt.getClaim("usr").asString(), role == null ? "user" : role,
-        guest != null && guest);
+        guest != null && guest, sessionId, jwt.getExpiresAtAsInstant().toEpochMilli());
+  }
+
+  /**
+   * Whether {@code p}'s token still holds at {@code now}: not expired (no leeway here: a client
+   * renews its socket's token before expiry), its session not ended, its account enabled.
+   */
+  public boolean stillValid(Principal p, long now) {
+    return p.expiresAt() > now && !revocations.userDisabled(p.userId())
+        && !revocations.sessionRevoked(p.sessionId());
   }
 }

@@ -49,7 +49,7 @@ public final class AuthRoutes {
 
   Object login(Request req) {
     var body = req.body(Login.class);
-    return auth.login(body.username(), body.password()).view();
+    return auth.login(body.username(), body.password(), req.clientIp()).view();
   }
 
   Object guest(Request req) {
@@ -89,7 +89,7 @@ public final class AuthRoutes {
 
   Object changePassword(Request req) {
     var body = req.body(PasswordChange.class);
-    auth.changePassword(req.user().userId(), body.currentPassword(), body.newPassword());
+    auth.changePassword(req.user(), body.currentPassword(), body.newPassword());
     return null;
   }
 }

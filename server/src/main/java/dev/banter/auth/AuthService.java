@@ -1,10 +1,8 @@
 package dev.banter.auth;
 
 import dev.banter.core.ApiError;
-import dev.banter.cluster.EventBus;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
@@ -26,27 +24,25 @@ public final class AuthService {
   private final Duration refreshTtl;
   private final Set<String> admins;
   private final boolean guestAccess;
-  private final RateLimiter loginsPerUsername;
+  private final LoginThrottle logins;
   private final Clock clock;
   private final BiConsumer<Handle, User> onCreated;
-  private final EventBus bus;
-  private final DisabledUsers disabled;
+  private final Revocations revocations;
 
   /**
    * @param onCreated runs inside the transaction that creates a user (e.g. joining the default room),
    *     so a user never exists half set up
    */
   public AuthService(Database db, AccessTokens accessTokens, Duration refreshTtl, Set<String> admins,
-      boolean guestAccess, RateLimiter loginsPerUsername, Clock clock, BiConsumer<Handle, User> onCreated,
-      EventBus bus, DisabledUsers disabled) {
-    this.bus = bus;
-    this.disabled = disabled;
+      boolean guestAccess, LoginThrottle logins, Clock clock, BiConsumer<Handle, User> onCreated,
+      Revocations revocations) {
+    this.revocations = revocations;
     this.db = db;
     this.accessTokens = accessTokens;
     this.refreshTtl = refreshTtl;
     this.admins = admins;
     this.guestAccess = guestAccess;
-    this.loginsPerUsername = loginsPerUsername;
+    this.logins = logins;
     this.clock = clock;
     this.onCreated = onCreated;
   }
@@ -108,16 +104,17 @@ public final class AuthService {
     }
   }
 
-  public Session login(String rawUsername, String rawPassword) {
+  /** Signs in from {@code clientAddress} (the attempts are throttled per username and address). */
+  public Session login(String rawUsername, String rawPassword, String clientAddress) {
     String username = Fields.required(rawUsername, "username").strip().toLowerCase(java.util.Locale.ROOT);
     String password = Fields.required(rawPassword, "password");
-    loginsPerUsername.check(username);
+    logins.check(username, clientAddress);
     User user = db.jdbi().withHandle(h -> Users.byUsername(h, username)).orElse(null);
     boolean ok = Passwords.matches(password, user == null ? null : user.passwordHash());
     if (!ok || user.guest()) {
       throw ApiError.unauthorized(WRONG_CREDENTIALS);
     }
-    if (disabled.contains(user.id())) {
+    if (revocations.userDisabled(user.id())) {
       throw ApiError.forbidden("this account is disabled");
     }
     long now = clock.millis();
@@ -129,8 +126,9 @@ public final class AuthService {
 
   private Session openSession(Handle h, User user, long now) {
     User effective = effectiveRole(user);
-    String refresh = RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
-    return new Session(effective, accessTokens.issue(effective), refresh, accessTokens.ttlSeconds());
+    RefreshTokens.Family family = RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
+    return new Session(effective, accessTokens.issue(effective, family.id()), family.firstToken(),
+        accessTokens.ttlSeconds());
   }
 
   /** Admins named in BANTER_ADMINS are admins whatever the stored role says. */
@@ -140,7 +138,11 @@ public final class AuthService {
 
   private enum Outcome { OK, UNKNOWN, REUSED, EXPIRED, REVOKED }
 
-  private record Rotation(Outcome outcome, Session session) {}
+  private record Rotation(Outcome outcome, Session session, String userId, String familyId) {
+    Rotation(Outcome outcome, Session session) {
+      this(outcome, session, null, null);
+    }
+  }
 
   /** Spends {@code token} and returns the next pair; a second use of a spent token revokes its family. */
   public Session refresh(String rawToken) {
@@ -156,33 +158,46 @@ public final class AuthService {
       }
       if (stored.usedAt() != null || !RefreshTokens.spend(h, token, now)) {
         RefreshTokens.revokeFamily(h, stored.familyId(), now); // committed before we answer 401
-        return new Rotation(Outcome.REUSED, null);
+        return new Rotation(Outcome.REUSED, null, stored.userId(), stored.familyId());
       }
       if (stored.expiresAt() <= now) {
         return new Rotation(Outcome.EXPIRED, null);
       }
-      if (disabled.contains(stored.userId())) {
+      if (revocations.userDisabled(stored.userId())) {
         return new Rotation(Outcome.REVOKED, null);
       }
       User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
       Users.touch(h, user.id(), now);
       String next = RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
-      return new Rotation(Outcome.OK, new Session(user, accessTokens.issue(user), next, accessTokens.ttlSeconds()));
+      return new Rotation(Outcome.OK, new Session(user, accessTokens.issue(user, stored.familyId()), next,
+          accessTokens.ttlSeconds()));
     });
     return switch (r.outcome()) {
       case OK -> r.session();
-      case REUSED -> throw ApiError.unauthorized("refresh token reused; every session of this login is revoked");
+      case REUSED -> {
+        // a stolen token, or a client that lost the race: whoever holds that session is signed out now
+        revocations.sessionsRevoked(r.userId(), java.util.List.of(r.familyId()));
+        throw ApiError.unauthorized("refresh token reused; every session of this login is revoked");
+      }
       case EXPIRED -> throw ApiError.unauthorized("refresh token expired");
       case UNKNOWN, REVOKED -> throw ApiError.unauthorized("invalid refresh token");
     };
   }
 
-  /** Revokes the family of {@code token}; an unknown token is not an error (logging out twice is fine). */
+  /**
+   * Ends the session of {@code token}: its refresh token stops working, its access tokens are
+   * refused and its WebSockets close, on every node. An unknown token is not an error (logging out
+   * twice is fine).
+   */
   public void logout(String rawToken) {
     String token = Fields.required(rawToken, "refresh_token");
     long now = clock.millis();
-    db.jdbi().useTransaction(h -> RefreshTokens.find(h, token)
-        .ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now)));
+    var ended = db.jdbi().inTransaction(h -> {
+      var stored = RefreshTokens.find(h, token);
+      stored.ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now));
+      return stored;
+    });
+    ended.ifPresent(s -> revocations.sessionsRevoked(s.userId(), java.util.List.of(s.familyId())));
   }
 
   public User me(String userId) {
@@ -199,29 +214,33 @@ public final class AuthService {
       throw ApiError.validation("username", "you cannot disable yourself");
     }
     long now = clock.millis();
-    db.jdbi().useTransaction(h -> {
+    var ended = db.jdbi().inTransaction(h -> {
       Users.setDisabled(h, user.id(), disable);
-      if (disable) {
-        RefreshTokens.revokeAllOf(h, user.id(), now);
-      }
+      return disable ? RefreshTokens.revokeAllOf(h, user.id(), null, now) : java.util.List.<String>of();
     });
-    bus.publish(DisabledUsers.event(user.id(), disable));
+    revocations.userDisabled(user.id(), disable);
+    revocations.sessionsRevoked(user.id(), ended);
   }
 
-  /** Changes the password after checking the current one; every refresh token of the user is revoked. */
-  public void changePassword(String userId, String rawCurrent, String rawNew) {
+  /**
+   * Changes the password after checking the current one. Every other session of the user ends at
+   * once (refresh tokens, access tokens, WebSockets); the one that made the change goes on.
+   */
+  public void changePassword(Principal caller, String rawCurrent, String rawNew) {
+    String userId = caller.userId();
     String current = Fields.required(rawCurrent, "current_password");
     String next = Fields.newPassword(rawNew, "new_password");
     User user = me(userId);
-    loginsPerUsername.check(user.username());
+    logins.check(user.username(), "session " + caller.sessionId());
     if (!Passwords.matches(current, user.passwordHash())) {
       throw ApiError.forbidden("current password is wrong");
     }
     String hash = Passwords.hash(next);
     long now = clock.millis();
-    db.jdbi().useTransaction(h -> {
+    var ended = db.jdbi().inTransaction(h -> {
       Users.updatePassword(h, userId, hash);
-      RefreshTokens.revokeAllOf(h, userId, now);
+      return RefreshTokens.revokeAllOf(h, userId, caller.sessionId(), now);
     });
+    revocations.sessionsRevoked(userId, ended);
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -20,12 +21,15 @@ final class RefreshTokens {
 
   private RefreshTokens() {}
 
-  /** Starts a new family for {@code userId} and returns its first token. */
-  static String startFamily(Handle h, String userId, long now, long ttlMillis) {
+  /** A new family (a signed-in session) and its first token. */
+  record Family(String id, String firstToken) {}
+
+  /** Starts a new family for {@code userId}: a new signed-in session. */
+  static Family startFamily(Handle h, String userId, long now, long ttlMillis) {
     String family = Ids.newId();
     h.createUpdate("INSERT INTO token_families (id, user_id, created_at) VALUES (:id, :user, :now)")
         .bind("id", family).bind("user", userId).bind("now", now).execute();
-    return issue(h, family, now, ttlMillis);
+    return new Family(family, issue(h, family, now, ttlMillis));
   }
 
   static String issue(Handle h, String familyId, long now, long ttlMillis) {
@@ -62,9 +66,15 @@ final class RefreshTokens {
         .bind("now", now).bind("id", familyId).execute();
   }
 
-  static void revokeAllOf(Handle h, String userId, long now) {
-    h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE user_id = :user AND revoked_at IS NULL")
-        .bind("now", now).bind("user", userId).execute();
+  /** Revokes every live family of {@code userId} but {@code keep} (may be null); returns the revoked ids. */
+  static List<String> revokeAllOf(Handle h, String userId, String keep, long now) {
+    List<String> live = h.createQuery("SELECT id FROM token_families WHERE user_id = :user AND revoked_at IS NULL")
+        .bind("user", userId).mapTo(String.class).list();
+    List<String> revoked = live.stream().filter(id -> !id.equals(keep)).toList();
+    for (String id : revoked) {
+      revokeFamily(h, id, now);
+    }
+    return revoked;
   }
 
   static String hash(String token) {

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -76,8 +77,16 @@ public final class Metrics {
   }
 
   /** Closes by WebSocket close code (a small fixed set). */
+  /**
+   * Close codes that get a label of their own; any other (a client may send any number from 1000
+   * to 4999) is counted as {@code other}, so one client cannot create new series at will.
+   */
+  private static final Set<Integer> CLOSE_CODES =
+      Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1013, 4000, 4001, 4003, 4008, 4029);
+
   public void disconnect(int closeCode) {
-    Counter.builder("banter_ws_disconnects").tag("code", String.valueOf(closeCode))
+    String code = CLOSE_CODES.contains(closeCode) ? String.valueOf(closeCode) : "other";
+    Counter.builder("banter_ws_disconnects").tag("code", code)
         .description("WebSocket connections closed, by close code").register(registry).increment();
   }
 

@@ -35,6 +35,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Frames waiting for the virtual thread; above PAUSE the socket is not read until below RESUME. */
   private static final int INBOX_PAUSE = 64;
   private static final int INBOX_RESUME = 16;
+  /**
+   * Client pings answered: a burst of this many, then {@link #PINGS_PER_SECOND}; past that they are
+   * dropped unanswered (a live client pings every few seconds; a flood is only load).
+   */
+  private static final int PING_BURST = 10;
+  private static final double PINGS_PER_SECOND = 2;
   /** A close frame that the client does not acknowledge within this time ends the socket anyway. */
   private static final long CLOSE_GRACE_MS = 2_000;
 
@@ -64,6 +70,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Closes the connection unless it authenticates in time; cancelled once it has. */
   private volatile ScheduledFuture<?> authDeadline;
   private volatile long lastReadAt = System.nanoTime();
+  /** Event loop only: the client's WebSocket pings answered, as a token bucket (see {@link #pingAllowed}). */
+  private double pingTokens = PING_BURST;
+  private long pingRefilledAt = System.nanoTime();
 
   Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits, LoopOutbox outbox) {
     this.channel = channel;
@@ -80,10 +89,16 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     // pings come from the gateway's heartbeat, a slice of the node's connections per tick (no timer per connection)
   }
 
-  /** Event loop only, every ping interval: closes an idle connection, else pings it. */
+  /**
+   * Event loop only, every ping interval: closes an idle connection, and one whose access token
+   * expired (unless a fresh one came in an {@code auth} frame) or whose session ended; else pings it.
+   */
   void heartbeat() {
+    Principal p = principal;
     if (System.nanoTime() - lastReadAt > limits.idleTimeout().toNanos()) {
       close(CloseCode.IDLE);
+    } else if (p != null && !protocol.stillValid(p)) {
+      close(CloseCode.UNAUTHORIZED);
     } else if (!closing) {
       channel.writeAndFlush(new PingWebSocketFrame());
     }
@@ -117,7 +132,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
           reply(Frames.error(e.ref, e.error));
         }
       }
-      case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case PingWebSocketFrame ping -> {
+        // through the bounded outbound path: a client that pings and never reads is a slow consumer
+        if (pingAllowed()) {
+          sendNow(Frames.pong(ping.content()));
+        }
+      }
       case PongWebSocketFrame pong -> { } // proof of life: lastReadAt is updated
       case CloseWebSocketFrame close -> {
         closing = true;
@@ -127,6 +147,17 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
       case BinaryWebSocketFrame binary -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
       default -> { }
     }
+  }
+
+  private boolean pingAllowed() {
+    long now = System.nanoTime();
+    pingTokens = Math.min(PING_BURST, pingTokens + (now - pingRefilledAt) * PINGS_PER_SECOND / 1e9);
+    pingRefilledAt = now;
+    if (pingTokens < 1) {
+      return false;
+    }
+    pingTokens--;
+    return true;
   }
 
   /** Queues a frame for the connection's virtual thread; frames run one at a time, in order. */

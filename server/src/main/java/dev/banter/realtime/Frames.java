@@ -17,6 +17,7 @@ import java.util.Map;
 final class Frames {
   /** FIN + text opcode: a whole text message in one frame. */
   private static final int FIN_TEXT = 0x81;
+  private static final int FIN_PONG = 0x8A;
 
   private Frames() {}
 
@@ -48,6 +49,16 @@ final class Frames {
       out.writeLong(n);
     }
     out.writeBytes(json);
+    return out;
+  }
+
+  /** A WebSocket pong (FIN + opcode 0xA) echoing {@code payload}, which a ping limits to 125 bytes. */
+  static ByteBuf pong(ByteBuf payload) {
+    int n = Math.min(125, payload.readableBytes());
+    ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(2 + n);
+    out.writeByte(FIN_PONG);
+    out.writeByte(n);
+    out.writeBytes(payload, payload.readerIndex(), n);
     return out;
   }
 

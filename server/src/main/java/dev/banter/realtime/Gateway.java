@@ -1,6 +1,6 @@
 package dev.banter.realtime;
 
-import dev.banter.auth.DisabledUsers;
+import dev.banter.auth.Revocations;
 import dev.banter.auth.UserService;
 import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
@@ -414,9 +414,17 @@ public final class Gateway implements AutoCloseable {
   }
 
   private void fanOut(Event e) {
-    if (DisabledUsers.EVENT_TYPE.equals(e.type())) { // not a frame for clients: the account's sockets close
+    if (Revocations.USER_DISABLED.equals(e.type())) { // not a frame for clients: the account's sockets close
       if (Boolean.TRUE.equals(e.body().get("disabled"))) {
         e.users().forEach(u -> byUser.getOrDefault(u, Set.of()).forEach(c -> c.close(CloseCode.UNAUTHORIZED)));
+      }
+      return;
+    }
+    if (Revocations.SESSIONS_REVOKED.equals(e.type())) { // nor this: the sessions' sockets close
+      if (e.body().get("sessions") instanceof List<?> ended) {
+        e.users().forEach(u -> byUser.getOrDefault(u, Set.of()).stream()
+            .filter(c -> ended.contains(c.principal.sessionId()))
+            .forEach(c -> c.close(CloseCode.UNAUTHORIZED)));
       }
       return;
     }

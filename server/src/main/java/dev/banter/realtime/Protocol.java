@@ -9,6 +9,7 @@ import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
 import dev.banter.core.RateLimiter;
+import dev.banter.core.Times;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.RoomService;
@@ -56,7 +57,7 @@ public final class Protocol {
       return;
     }
     switch (frame) {
-      case ClientFrame.Auth a -> c.reply(Frames.error(a.ref(), ApiError.badRequest("already authenticated")));
+      case ClientFrame.Auth a -> reauthenticate(c, a.ref(), a.token());
       case ClientFrame.JoinRoom j -> gateway.join(c, j.ref(), j.roomId(), j.sinceSeq());
       case ClientFrame.LeaveRoom l -> {
         gateway.unsubscribe(c, l.roomId());
@@ -113,6 +114,26 @@ public final class Protocol {
     ready.put("session_id", c.sessionId);
     ready.put("heartbeat_ms", gateway.limits().pingInterval().toMillis());
     c.reply(Frames.reply("ready", ref, ready));
+  }
+
+  /**
+   * A fresh access token for the same user on an open connection (the client refreshed): the
+   * connection now lives until that token expires. A bad token changes nothing and is answered
+   * with an error; the connection still closes 4001 when its current token expires.
+   */
+  private void reauthenticate(Connection c, String ref, String token) {
+    Principal p = tokens.authenticate(token); // ApiError 401 → an error frame
+    if (!p.userId().equals(c.principal.userId())) {
+      throw ApiError.forbidden("the token belongs to another user; open a new connection for them");
+    }
+    c.principal = p;
+    c.reply(Frames.reply("authenticated", ref,
+        Map.of("expires_at", Times.iso(p.expiresAt()))));
+  }
+
+  /** Whether {@code p}'s token still holds now (checked at every heartbeat of its connection). */
+  boolean stillValid(Principal p) {
+    return tokens.stillValid(p, System.currentTimeMillis());
   }
 
   private void send(Connection c, ClientFrame.SendMessage s) {

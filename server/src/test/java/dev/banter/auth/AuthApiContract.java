@@ -208,7 +208,7 @@ abstract class AuthApiContract {
     Account a = api.register("expired");
     Instant past = Instant.now().minusSeconds(3600);
     String expired = JWT.create().withIssuer("banter").withSubject(a.id()).withClaim("usr", a.username())
-        .withIssuedAt(past).withExpiresAt(past.plusSeconds(900))
+        .withClaim("sid", "some-session").withIssuedAt(past).withExpiresAt(past.plusSeconds(900))
         .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     Reply r = api.get("/api/v1/auth/me", expired);
     assertThat(r.status()).isEqualTo(401);
@@ -358,13 +358,17 @@ abstract class AuthApiContract {
   // ---- password change ----
 
   @Test
-  void changingThePasswordRevokesEveryRefreshToken() {
+  void changingThePasswordRevokesTheRefreshTokenOfEveryOtherSession() {
     Account a = api.register("chpw");
+    Account other = Api.account(api.post("/api/v1/auth/login",
+        Map.of("username", a.username(), "password", a.password()), null), a.password());
     Reply r = api.post("/api/v1/users/me/password",
         Map.of("current_password", a.password(), "new_password", "brand-new-password"), a.accessToken());
     assertThat(r.status()).isEqualTo(204);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", other.refreshToken()), null).status())
         .isEqualTo(401);
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
+        .as("the session that changed the password goes on").isEqualTo(200);
     assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", a.password()), null)
         .status()).isEqualTo(401);
     assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", "brand-new-password"),

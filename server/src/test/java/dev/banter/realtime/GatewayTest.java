@@ -126,7 +126,8 @@ class GatewayTest {
     assertThat(bad.closeCode()).isEqualTo(4001);
     Instant past = Instant.now().minusSeconds(3600);
     String expired = JWT.create().withIssuer("banter").withSubject(alice.id()).withClaim("usr", alice.username())
-        .withIssuedAt(past).withExpiresAt(past.plusSeconds(60)).sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
+        .withClaim("sid", "some-session").withIssuedAt(past).withExpiresAt(past.plusSeconds(60))
+        .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     WsClient old = WsClient.open(server.baseUrl(), "?token=" + expired, Map.of());
     open.add(old);
     assertThat(old.closeCode()).isEqualTo(4001);

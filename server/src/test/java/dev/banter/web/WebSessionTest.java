@@ -12,11 +12,14 @@ import dev.banter.support.Api.Account;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Access tokens that live 3 s: the client refreshes them in time, and a revoked session ends cleanly. */
+/**
+ * Access tokens that live 3 s: the client refreshes them in time and hands the fresh one to its
+ * socket (which the server would close 4001 at expiry), and a revoked session ends cleanly.
+ */
 class WebSessionTest extends WebTestBase {
   @Override
   Map<String, String> serverEnv() {
-    return Map.of("BANTER_ACCESS_TOKEN_TTL", "3s");
+    return Map.of("BANTER_ACCESS_TOKEN_TTL", "3s", "BANTER_WS_PING_INTERVAL", "500ms");
   }
 
   Page signInThroughTheForm(Account who) {
@@ -33,15 +36,24 @@ class WebSessionTest extends WebTestBase {
     return new ObjectMapper().readTree(json).get("refresh_token").asText();
   }
 
+  private double connectsSoFar() {
+    String metrics = api.get("/metrics", null).raw().body();
+    return metrics.lines().filter(l -> l.startsWith("banter_ws_connects_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
   @Test
   void theSessionKeepsWorkingLongAfterTheFirstTokenExpired() throws Exception {
     Account alice = api.register("longhaul");
     Page page = signInThroughTheForm(alice);
     String first = storedRefreshToken(page);
+    double connects = connectsSoFar();
     // 3 s tokens plus 5 s of clock leeway: after 10 s the first token is dead for sure.
     page.waitForFunction("() => Date.now() > " + (System.currentTimeMillis() + 10_000), null,
         new Page.WaitForFunctionOptions().setTimeout(20_000));
     assertThat(storedRefreshToken(page)).isNotEqualTo(first);
+    assertThat(connectsSoFar()).as("the socket was never closed for an expired token and reopened")
+        .isEqualTo(connects);
     page.locator("#input").fill("still here");
     page.locator("#input").press("Enter");
     assertThat(page.locator("#messages li.msg:not(.pending) .body").filter(
