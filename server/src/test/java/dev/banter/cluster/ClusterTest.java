@@ -155,4 +155,16 @@ class ClusterTest {
       doomed.kill();
     }
   }
+
+  @Test
+  void endingASessionOnOneNodeClosesItsSocketsOnTheOthersAndItsTokenIsRefusedEverywhere() {
+    Account alice = nodes.get(0).api().register("ender");
+    WsClient onTwo = ws(nodes.get(1), alice);
+    awaitType(onTwo, "ready");
+    Api.expect(nodes.get(0).api().post("/api/v1/auth/logout", Map.of("refresh_token", alice.refreshToken()), null),
+        204);
+    assertThat(onTwo.closeCode()).isEqualTo(4001);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+        nodes.get(2).api().get("/api/v1/auth/me", alice.accessToken()).status() == 401);
+  }
 }
