@@ -3,6 +3,7 @@ package dev.banter;
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.AuthService;
+import dev.banter.auth.GuestSweeper;
 import dev.banter.auth.LoginThrottle;
 import dev.banter.auth.Revocations;
 import dev.banter.auth.JwtSecret;
@@ -20,6 +21,7 @@ import dev.banter.config.ConfigLoader;
 import dev.banter.config.ConfigReport;
 import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
+import dev.banter.core.UserLimits;
 import dev.banter.http.HttpServer;
 import dev.banter.http.Route;
 import dev.banter.http.Routes;
@@ -38,6 +40,7 @@ import dev.banter.uploads.UploadRoutes;
 import dev.banter.uploads.UploadService;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.rooms.RoomService;
+import dev.banter.store.DataDir;
 import dev.banter.store.Database;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -79,12 +82,14 @@ public final class Banter implements AutoCloseable {
   private final AtomicBoolean draining;
   private final UploadService uploads;
   private final Revocations revocations;
+  private final GuestSweeper guests;
   private final List<Route> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
       Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining,
-      UploadService uploads, Revocations revocations, List<Route> routes) {
+      UploadService uploads, Revocations revocations, GuestSweeper guests, List<Route> routes) {
+    this.guests = guests;
     this.uploads = uploads;
     this.revocations = revocations;
     this.metrics = metrics;
@@ -188,6 +193,7 @@ public final class Banter implements AutoCloseable {
     }
     Clock clock = Clock.systemUTC();
     Metrics metrics = new Metrics(config.nodeId());
+    DataDir.prepare(config.dataDir());
     Database db = Database.open(config, metrics.registry());
     AtomicBoolean draining = new AtomicBoolean();
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
@@ -196,12 +202,14 @@ public final class Banter implements AutoCloseable {
     MessageService messages = null;
     UploadService uploads = null;
     Revocations revocations = null;
+    GuestSweeper guests = null;
     Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
     try {
       Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
-      RoomService rooms = new RoomService(db, bus, clock, online);
+      UserLimits limits = UserLimits.of(config.messageRate(), config.messageBurst(), config.userRateScale(), metrics);
+      RoomService rooms = new RoomService(db, bus, clock, online, limits);
       rooms.ensureDefaultRoom();
-      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics);
+      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics, limits);
       revocations = new Revocations(db, bus, clock, config.accessTokenTtl());
       AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
           config.accessTokenTtl(), clock, revocations);
@@ -209,7 +217,8 @@ public final class Banter implements AutoCloseable {
           () -> metrics.rateLimited("login_username"));
       AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
           config.guestAccess(), logins, clock, rooms::joinDefaultRoom, revocations);
-      UserService users = new UserService(db, online);
+      UserService users = new UserService(db, online, limits);
+      guests = new GuestSweeper(db, clock, config.guestExpiry(), online);
 
       Routes routes = new Routes();
       new HealthRoutes(db, bus, draining::get).mount(routes);
@@ -234,8 +243,7 @@ public final class Banter implements AutoCloseable {
       gatewayRef[0] = gateway;
       new AdminRoutes(db, auth, messages, () -> presence.connectionsPerNode(config.nodeId(), gateway.connections()))
           .mount(routes);
-      Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway,
-          RateLimiter.perSecond(config.messageRate(), config.messageBurst()).onReject(() -> metrics.rateLimited("ws_send")));
+      Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway, limits);
       WsUpgrade upgrade = new WsUpgrade(gateway, protocol, config.allowedOrigins(), config.tlsCert().isPresent());
 
       HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
@@ -245,13 +253,16 @@ public final class Banter implements AutoCloseable {
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, uploads);
       return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
-          revocations, routes.all());
+          revocations, guests, routes.all());
     } catch (Exception e) {
       if (messages != null) {
         messages.close();
       }
       if (revocations != null) {
         revocations.close();
+      }
+      if (guests != null) {
+        guests.close();
       }
       blocking.shutdownNow();
       bus.close();
@@ -326,6 +337,7 @@ public final class Banter implements AutoCloseable {
     gateway.close();
     uploads.close();
     revocations.close();
+    guests.close();
     presence.close();
     bus.close();
     db.close();

@@ -78,6 +78,15 @@ export function displayName(user) {
   return (user && (user.display_name || user.username)) || 'unknown';
 }
 
+/**
+ * " @username" when a display name is not the username itself: anyone may call themselves
+ * "admin" or another member's name, so the handle beside it tells who really wrote.
+ */
+export function handleIfRenamed(user) {
+  if (!user || !user.username || !user.display_name) return '';
+  return user.display_name.toLowerCase() === user.username.toLowerCase() ? '' : ` @${user.username}`;
+}
+
 export function timeOf(iso) {
   return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }

@@ -1,5 +1,7 @@
 package dev.banter.bench;
 
+import dev.banter.core.UserLimits;
+
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthService;
 import dev.banter.auth.LoginThrottle;
@@ -45,7 +47,7 @@ public final class InProcess implements AutoCloseable {
     }
     config = new ConfigLoader(env, false).load();
     db = Database.open(config);
-    rooms = new RoomService(db, bus, clock, u -> false);
+    rooms = new RoomService(db, bus, clock, u -> false, UserLimits.unlimited());
     rooms.ensureDefaultRoom();
     revocations = new Revocations(db, bus, clock, Duration.ofMinutes(15));
     tokens = new AccessTokens(config.jwtSecret().orElseThrow(), Duration.ofMinutes(15), clock, revocations);

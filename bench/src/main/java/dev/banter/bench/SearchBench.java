@@ -1,5 +1,7 @@
 package dev.banter.bench;
 
+import dev.banter.core.UserLimits;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.cluster.LocalBus;
 import dev.banter.core.Ids;
@@ -61,7 +63,8 @@ final class SearchBench implements Callable<Integer> {
       for (int r = 0; r < rooms; r++) {
         roomIds.add(roomService.create(me, "search-room-" + Ids.randomToken(4) + "-" + r, null, "public").id());
       }
-      try (MessageService messageService = new MessageService(db, roomService, bus, clock, 256, new Metrics("bench"))) {
+      try (MessageService messageService = new MessageService(db, roomService, bus, clock, 256, new Metrics("bench"),
+          UserLimits.unlimited())) {
         long t0 = System.nanoTime();
         fill(db, me.userId(), roomIds);
         messageService.catchUpSearchIndex(); // SQLite indexes after commit: the fill includes it

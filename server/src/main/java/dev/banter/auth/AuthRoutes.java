@@ -72,19 +72,19 @@ public final class AuthRoutes {
   Object search(Request req) {
     String query = req.query("query").orElse("");
     int limit = req.queryInt("limit", 1, SEARCH_LIMIT_MAX, SEARCH_LIMIT_DEFAULT);
-    return Map.of("users", users.search(query, limit).stream().map(u -> u.profile(users.isOnline(u.id()))).toList());
+    return Map.of("users", users.profilesFor(req.user(), users.search(query, limit)));
   }
 
   Object profile(Request req) {
     String name = req.param("username");
     User u = name.equals("me") ? auth.me(req.user().userId()) : users.byUsername(name);
-    return u.profile(users.isOnline(u.id()));
+    return users.profileFor(req.user(), u);
   }
 
   Object updateProfile(Request req) {
     var body = req.body(ProfilePatch.class);
     User u = users.update(req.user().userId(), body.displayName(), body.avatarUrl(), body.statusText());
-    return u.profile(users.isOnline(u.id()));
+    return users.profileFor(req.user(), u);
   }
 
   Object changePassword(Request req) {

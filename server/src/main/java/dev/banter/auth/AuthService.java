@@ -73,6 +73,9 @@ public final class AuthService {
       throw ApiError.forbidden("guest access is disabled on this server");
     }
     String username = Fields.username(rawUsername);
+    if (admins.contains(username)) { // an admin-to-be registers it; a guest must not squat it first
+      throw ApiError.conflict("username is taken");
+    }
     return createUser(username, username, null, true);
   }
 

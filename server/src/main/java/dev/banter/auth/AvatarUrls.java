@@ -7,9 +7,10 @@ import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
- * Which avatar URLs a profile may carry: {@code https:} to a public host, or an upload of
- * this server. Never {@code javascript:}, {@code data:}, {@code http:}, nor an address on
- * a private network (the browsers of other users would fetch it).
+ * Which avatar URLs a profile may carry: an upload of this server, nothing else. An avatar on
+ * another host would be fetched by every viewer's browser, telling that host who looks at whom
+ * and when (and a name may resolve to a private address); the page's {@code img-src} allows only
+ * this server. Avatars stored on other hosts before this rule were cleared (a migration).
  */
 final class AvatarUrls {
   private static final int MAX_LENGTH = 2048;
@@ -27,40 +28,9 @@ final class AvatarUrls {
     if (url.length() > MAX_LENGTH) {
       throw ApiError.validation(FIELD, "avatar_url must be at most " + MAX_LENGTH + " characters");
     }
-    if (OWN_UPLOAD.matcher(url).matches()) {
-      return url;
-    }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (URISyntaxException e) {
-      throw ApiError.validation(FIELD, "avatar_url is not a valid URL");
-    }
-    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw ApiError.validation(FIELD, "avatar_url must be an https: URL or an upload of this server");
-    }
-    if (isPrivateHost(uri.getHost())) {
-      throw ApiError.validation(FIELD, "avatar_url must not point to a private or local address");
+    if (!OWN_UPLOAD.matcher(url).matches()) {
+      throw ApiError.validation(FIELD, "avatar_url must be an upload of this server (/api/v1/uploads/{id})");
     }
     return url;
-  }
-
-  /** Literal IPs on loopback/private/link-local ranges and obvious local names; no DNS lookup. */
-  private static boolean isPrivateHost(String host) {
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (h.equalsIgnoreCase("localhost") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")
-        || h.toLowerCase(java.util.Locale.ROOT).endsWith(".local") || h.toLowerCase(java.util.Locale.ROOT).endsWith(".internal")) {
-      return true;
-    }
-    if (!h.matches("[0-9.]+") && !h.contains(":")) {
-      return false; // a name; not resolved here
-    }
-    try {
-      InetAddress a = InetAddress.getByName(h); // a literal: parsed, not looked up
-      return a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-          || a.isMulticastAddress() || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc);
-    } catch (java.net.UnknownHostException e) {
-      return true;
-    }
   }
 }

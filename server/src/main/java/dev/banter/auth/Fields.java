@@ -1,6 +1,7 @@
 package dev.banter.auth;
 
 import dev.banter.core.ApiError;
+import dev.banter.core.Names;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -39,9 +40,9 @@ final class Fields {
     return p;
   }
 
-  /** A display name: trimmed, 1-64 characters, no control characters. */
+  /** A display name: without format characters, trimmed, 1-64 characters, no control characters. */
   static String displayName(String raw) {
-    String d = raw.strip();
+    String d = Names.withoutFormatting(raw).strip();
     if (d.isEmpty()) {
       throw ApiError.validation("display_name", "display_name must not be blank");
     }

@@ -35,15 +35,19 @@ public record User(String id, String username, String displayName, String passwo
     return m;
   }
 
-  public Map<String, Object> profile(boolean online) {
+  /**
+   * The profile; {@code presenceVisible} false hides whether and when the user was last online
+   * ({@code online: false}, {@code last_seen_at: null}) from a viewer who shares no room with them.
+   */
+  public Map<String, Object> profile(boolean online, boolean presenceVisible) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("username", username);
     m.put("display_name", displayName);
     m.put("avatar_url", avatarUrl);
     m.put("status_text", statusText);
-    m.put("online", online);
-    m.put("last_seen_at", Times.isoOrNull(lastSeenAt));
+    m.put("online", presenceVisible && online);
+    m.put("last_seen_at", presenceVisible ? Times.isoOrNull(lastSeenAt) : null);
     m.put("created_at", Times.iso(createdAt));
     return m;
   }

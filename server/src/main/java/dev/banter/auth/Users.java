@@ -4,6 +4,7 @@ import dev.banter.store.Sql;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -101,5 +102,14 @@ public final class Users {
 
   static void updatePassword(Handle h, String id, String hash) {
     h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id").bind("hash", hash).bind("id", id).execute();
+  }
+
+  /** Those of {@code others} who share at least one room with {@code viewer}. */
+  static Set<String> sharingARoomWith(Handle h, String viewer, List<String> others) {
+    return Set.copyOf(h.createQuery("""
+        SELECT DISTINCT theirs.user_id
+          FROM room_members mine JOIN room_members theirs ON theirs.room_id = mine.room_id
+         WHERE mine.user_id = :viewer AND theirs.user_id IN (<others>)
+        """).bind("viewer", viewer).bindList("others", others).mapTo(String.class).list());
   }
 }

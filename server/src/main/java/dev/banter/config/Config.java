@@ -37,7 +37,9 @@ public record Config(
     Duration wsAuthTimeout,
     long wsQueueBytes,
     int wsReplayLimit,
-    Duration presenceTtl) {
+    Duration presenceTtl,
+    double userRateScale,
+    Duration guestExpiry) {
 
   /** An S3-compatible bucket for uploads; {@link #toString()} hides the keys. */
   public record S3(String endpoint, String region, String bucket, String accessKey, String secretKey) {

@@ -103,7 +103,7 @@ public final class ConfigLoader {
         optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
-        duration(Setting.PRESENCE_TTL));
+        duration(Setting.PRESENCE_TTL), decimal(Setting.USER_RATE_SCALE), duration(Setting.GUEST_EXPIRY));
   }
 
   private Optional<Config.S3> s3() {

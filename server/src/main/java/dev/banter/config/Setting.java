@@ -35,7 +35,9 @@ public enum Setting {
   WS_AUTH_TIMEOUT("BANTER_WS_AUTH_TIMEOUT", "10s", "time a new WebSocket has to send its auth frame"),
   WS_QUEUE_BYTES("BANTER_WS_QUEUE_BYTES", "1048576", "outbound bytes a WebSocket may have waiting before it is closed 4008"),
   WS_REPLAY_LIMIT("BANTER_WS_REPLAY_LIMIT", "1000", "messages a join_room replays at most (more → truncated: true)"),
-  PRESENCE_TTL("BANTER_PRESENCE_TTL", "30s", "cluster: a dead node's users go offline within this time");
+  PRESENCE_TTL("BANTER_PRESENCE_TTL", "30s", "cluster: a dead node's users go offline within this time"),
+  USER_RATE_SCALE("BANTER_USER_RATE_SCALE", "1", "multiplies every per-user action budget (reactions, edits, joins, rooms, invites …; sends have their own)"),
+  GUEST_EXPIRY("BANTER_GUEST_EXPIRY", "30d", "guest accounts unused this long are removed and their names freed");
 
   public final String variable;
   public final String defaultValue;

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class StaticFiles {
   /** What the web client may load and where it may connect: its own origin only, no inline script. */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' https: data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+      + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
       + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
   private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
   private static final Map<String, String> TYPES = Map.of(

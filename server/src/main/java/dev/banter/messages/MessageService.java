@@ -5,6 +5,7 @@ import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import dev.banter.store.Dialect;
@@ -24,6 +25,9 @@ public final class MessageService implements AutoCloseable {
   public static final int MAX_BATCH = 256;
   /** Files one message may carry. */
   public static final int MAX_ATTACHMENTS = 10;
+  /** Different emoji on one message, and reactions of one user on one message. */
+  public static final int MAX_EMOJI_PER_MESSAGE = 50;
+  public static final int MAX_REACTIONS_PER_USER = 20;
 
   private final Database db;
   private final RoomService rooms;
@@ -33,7 +37,11 @@ public final class MessageService implements AutoCloseable {
   /** SQLite's search indexing after commit (PostgreSQL indexes in the insert: GIN's pending list batches it). */
   private final SearchIndexer indexer;
 
-  public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch, Metrics metrics) {
+  private final UserLimits limits;
+
+  public MessageService(Database db, RoomService rooms, EventBus bus, Clock clock, int maxBatch, Metrics metrics,
+      UserLimits limits) {
+    this.limits = limits;
     this.db = db;
     this.rooms = rooms;
     this.bus = bus;
@@ -67,6 +75,7 @@ public final class MessageService implements AutoCloseable {
    */
   public CompletableFuture<Posted> postAsync(Principal p, String roomId, String rawBody, String replyTo,
       String rawClientId, List<String> attachments, BiConsumer<Posted, Throwable> onStored) {
+    limits.check(UserLimits.Action.SEND, p.userId());
     String body = MessageFields.body(rawBody);
     String clientId = MessageFields.clientId(rawClientId);
     List<String> attachmentIds = attachments == null ? List.of() : attachments;
@@ -142,6 +151,7 @@ public final class MessageService implements AutoCloseable {
   }
 
   public Message edit(Principal p, String roomId, String messageId, String rawBody) {
+    limits.check(UserLimits.Action.EDIT, p.userId());
     String body = MessageFields.body(rawBody);
     rooms.requireRole(p, roomId);
     long now = clock.millis();
@@ -161,6 +171,7 @@ public final class MessageService implements AutoCloseable {
   }
 
   public void delete(Principal p, String roomId, String messageId) {
+    limits.check(UserLimits.Action.DELETE, p.userId());
     String role = rooms.requireRole(p, roomId);
     boolean moderator = role.equals("owner") || role.equals("admin");
     Message removed = db.jdbi().inTransaction(h -> {
@@ -193,6 +204,7 @@ public final class MessageService implements AutoCloseable {
 
   /** Adds ({@code on}) or removes the caller's reaction; returns the message with its reactions. */
   public Message react(Principal p, String roomId, String messageId, String rawEmoji, boolean on) {
+    limits.check(UserLimits.Action.REACT, p.userId());
     String emoji = MessageFields.emoji(rawEmoji);
     rooms.requireRole(p, roomId);
     long now = clock.millis();
@@ -200,6 +212,9 @@ public final class MessageService implements AutoCloseable {
       Message msg = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
       if (msg.deleted()) {
         throw ApiError.conflict("the message was deleted");
+      }
+      if (on) {
+        requireRoomForReaction(h, messageId, p.userId(), emoji);
       }
       boolean changed = on ? Messages.addReaction(h, messageId, p.userId(), emoji, now)
           : Messages.removeReaction(h, messageId, p.userId(), emoji);
@@ -211,6 +226,26 @@ public final class MessageService implements AutoCloseable {
           "emoji", emoji, "user", p.username(), "on", on)));
     }
     return m;
+  }
+
+  /**
+   * 422 when a new reaction would take a message past {@link #MAX_EMOJI_PER_MESSAGE} different
+   * emoji or its user past {@link #MAX_REACTIONS_PER_USER} on it: each is a row and a frame for
+   * everyone in the room, so one user must not add thousands.
+   */
+  private static void requireRoomForReaction(org.jdbi.v3.core.Handle h, String messageId, String userId,
+      String emoji) {
+    var counts = Messages.reactionCounts(h, messageId, userId, emoji);
+    if (counts.alreadyThere()) {
+      return;
+    }
+    if (counts.distinctEmoji() >= MAX_EMOJI_PER_MESSAGE && !counts.emojiUsed()) {
+      throw ApiError.validation("emoji", "a message has at most " + MAX_EMOJI_PER_MESSAGE + " different reactions");
+    }
+    if (counts.byUser() >= MAX_REACTIONS_PER_USER) {
+      throw ApiError.validation("emoji", "you can add at most " + MAX_REACTIONS_PER_USER
+          + " reactions to one message");
+    }
   }
 
   /** A search hit: the message, a window of its text, and where the matches are in that window. */

@@ -259,6 +259,22 @@ final class Messages {
     return changed == 1;
   }
 
+  /** What a new reaction is checked against: counts on the message, and whether it is there already. */
+  record ReactionCounts(long distinctEmoji, long byUser, boolean emojiUsed, boolean alreadyThere) {}
+
+  static ReactionCounts reactionCounts(Handle h, String messageId, String userId, String emoji) {
+    return h.createQuery("""
+        SELECT count(DISTINCT emoji) AS distinct_emoji,
+               coalesce(sum(CASE WHEN user_id = :u THEN 1 ELSE 0 END), 0) AS by_user,
+               coalesce(sum(CASE WHEN emoji = :e THEN 1 ELSE 0 END), 0) AS with_emoji,
+               coalesce(sum(CASE WHEN emoji = :e AND user_id = :u THEN 1 ELSE 0 END), 0) AS mine
+          FROM reactions WHERE message_id = :m
+        """).bind("m", messageId).bind("u", userId).bind("e", emoji)
+        .map((rs, ctx) -> new ReactionCounts(rs.getLong("distinct_emoji"), rs.getLong("by_user"),
+            rs.getLong("with_emoji") > 0, rs.getLong("mine") > 0))
+        .one();
+  }
+
   static boolean addReaction(Handle h, String messageId, String userId, String emoji, long now) {
     boolean exists = h.createQuery("""
         SELECT count(*) FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e

@@ -8,7 +8,7 @@ import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
+import dev.banter.core.UserLimits;
 import dev.banter.core.Times;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
@@ -31,20 +31,20 @@ public final class Protocol {
   private final RoomService rooms;
   private final MessageService messages;
   private final Gateway gateway;
-  private final RateLimiter sends;
+  private final UserLimits limits;
   /** Rejected sends in a row per user; forgotten after a quiet minute so the map stays small. */
   private final com.github.benmanes.caffeine.cache.Cache<String, AtomicInteger> strikes =
       com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterAccess(java.time.Duration.ofMinutes(1))
           .maximumSize(100_000).build();
 
   public Protocol(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages, Gateway gateway,
-      RateLimiter sends) {
+      UserLimits limits) {
     this.tokens = tokens;
     this.auth = auth;
     this.rooms = rooms;
     this.messages = messages;
     this.gateway = gateway;
-    this.sends = sends;
+    this.limits = limits;
   }
 
   void handle(Connection c, ClientFrame frame) {
@@ -58,7 +58,10 @@ public final class Protocol {
     }
     switch (frame) {
       case ClientFrame.Auth a -> reauthenticate(c, a.ref(), a.token());
-      case ClientFrame.JoinRoom j -> gateway.join(c, j.ref(), j.roomId(), j.sinceSeq());
+      case ClientFrame.JoinRoom j -> {
+        limits.check(UserLimits.Action.JOIN, c.principal.userId()); // each join may replay from storage
+        gateway.join(c, j.ref(), j.roomId(), j.sinceSeq());
+      }
       case ClientFrame.LeaveRoom l -> {
         gateway.unsubscribe(c, l.roomId());
         c.reply(Frames.reply("left", l.ref(), Map.of("room_id", l.roomId())));
@@ -73,6 +76,9 @@ public final class Protocol {
       case ClientFrame.React r -> ack(c, r.ref(), Map.of("message",
           messages.react(c.principal, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
       case ClientFrame.Typing t -> {
+        if (limits.tryAcquire(UserLimits.Action.TYPING, c.principal.userId()) > 0) {
+          return; // over the budget: dropped quietly, typing is only a hint
+        }
         if (!c.subscriptions.containsKey(t.roomId())) {
           rooms.requireRole(c.principal, t.roomId());
         }
@@ -138,19 +144,22 @@ public final class Protocol {
 
   private void send(Connection c, ClientFrame.SendMessage s) {
     Principal p = c.principal;
-    long wait = sends.tryAcquire(p.userId());
-    if (wait > 0) {
-      int n = strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet();
-      if (n >= ABUSE_STRIKES) {
-        c.close(CloseCode.RATE_LIMITED);
+    String ref = s.ref();
+    try {
+      // Queued now, in frame order; the ack is written on the writer thread right after commit,
+      // before the new_message event, so the sender sees ack then its own message.
+      post(c, p, s, ref);
+    } catch (ApiError e) {
+      if (e.status() == 429 && strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet() >= ABUSE_STRIKES) {
+        c.close(CloseCode.RATE_LIMITED); // over the send budget again and again: not a client that listens
         return;
       }
-      throw ApiError.rateLimited(wait);
+      throw e;
     }
     strikes.invalidate(p.userId());
-    String ref = s.ref();
-    // Queued now, in frame order; the ack is written on the writer thread right after commit,
-    // before the new_message event, so the sender sees ack then its own message.
+  }
+
+  private void post(Connection c, Principal p, ClientFrame.SendMessage s, String ref) {
     messages.postAsync(p, s.roomId(), s.body(), s.replyTo(), s.clientId(), s.attachments(),
         (posted, error) -> {
           if (error != null) {

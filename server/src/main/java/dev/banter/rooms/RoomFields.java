@@ -1,6 +1,7 @@
 package dev.banter.rooms;
 
 import dev.banter.core.ApiError;
+import dev.banter.core.Names;
 import java.util.Locale;
 
 /** Validation of room fields; each failure is a 422 naming the field. */
@@ -11,7 +12,7 @@ final class RoomFields {
   private RoomFields() {}
 
   static String name(String raw) {
-    String n = raw.strip();
+    String n = Names.withoutFormatting(raw).strip();
     if (n.isEmpty() || n.codePointCount(0, n.length()) > NAME_MAX) {
       throw ApiError.validation("name", "name must be 1-" + NAME_MAX + " characters");
     }

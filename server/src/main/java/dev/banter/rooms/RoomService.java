@@ -7,6 +7,7 @@ import dev.banter.cluster.EventBus;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
@@ -32,8 +33,10 @@ public final class RoomService {
   private final EventBus bus;
   private final Clock clock;
   private final Predicate<String> online;
+  private final UserLimits limits;
 
-  public RoomService(Database db, EventBus bus, Clock clock, Predicate<String> online) {
+  public RoomService(Database db, EventBus bus, Clock clock, Predicate<String> online, UserLimits limits) {
+    this.limits = limits;
     this.db = db;
     this.bus = bus;
     this.clock = clock;
@@ -195,6 +198,11 @@ public final class RoomService {
 
   // ---- channels ----
 
+  /**
+   * A new channel. Names are unique among the channels the caller can see: public ones (a unique
+   * key), and the private ones the caller is in. A private channel's name is never compared with
+   * rooms the caller cannot see, so a 409 never reveals that a private room exists.
+   */
   public Room create(Principal p, String rawName, String rawTopic, String rawVisibility) {
     if (p.guest()) {
       throw ApiError.forbidden("guests cannot create rooms");
@@ -202,14 +210,14 @@ public final class RoomService {
     String name = RoomFields.name(rawName);
     String topic = rawTopic == null ? "" : RoomFields.topic(rawTopic);
     String visibility = rawVisibility == null ? Room.PUBLIC : RoomFields.visibility(rawVisibility);
+    limits.check(UserLimits.Action.ROOM_CREATE, p.userId());
     String id = Ids.newId();
     long now = clock.millis();
     try {
       return db.jdbi().inTransaction(h -> {
-        if (Rooms.byNameKey(h, RoomFields.key(name), p.userId()).isPresent()) {
-          throw ApiError.conflict("a channel with this name exists");
-        }
-        Rooms.insert(h, id, Room.CHANNEL, name, RoomFields.key(name), null, topic, visibility, p.userId(), now);
+        requireFreeName(h, p, name, null);
+        Rooms.insert(h, id, Room.CHANNEL, name, uniqueKey(name, visibility), null, topic, visibility, p.userId(),
+            now);
         Rooms.addMember(h, id, p.userId(), "owner", now, 0);
         return Rooms.byId(h, id, p.userId()).orElseThrow();
       });
@@ -218,7 +226,28 @@ public final class RoomService {
     }
   }
 
+  /** The unique key of a channel's name: public channels only (see {@link #create}). */
+  private static String uniqueKey(String name, String visibility) {
+    return Room.PUBLIC.equals(visibility) ? RoomFields.key(name) : null;
+  }
+
+  /** 409 when a channel the caller can see (other than {@code self}) has this name. */
+  private static void requireFreeName(Handle h, Principal p, String name, String self) {
+    String key = RoomFields.key(name);
+    boolean taken = Rooms.byNameKey(h, key, p.userId()).filter(r -> !r.id().equals(self)).isPresent()
+        || Rooms.ofMember(h, p.userId()).stream().anyMatch(r -> !r.isDirect() && !r.id().equals(self)
+            && RoomFields.key(r.name()).equals(key));
+    if (taken) {
+      throw ApiError.conflict("a channel with this name exists");
+    }
+  }
+
+  /**
+   * Changes a channel. Making a public channel private removes its guests (who may only be in
+   * public rooms); each gets {@code user_left} like a kick.
+   */
   public Room update(Principal p, String roomId, String rawName, String rawTopic, String rawVisibility) {
+    limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = requireMember(p, roomId);
     if (!room.canModerate()) {
       throw ApiError.forbidden("only the room's owners and admins can change it");
@@ -229,24 +258,33 @@ public final class RoomService {
     String name = rawName == null ? room.name() : RoomFields.name(rawName);
     String topic = rawTopic == null ? room.topic() : RoomFields.topic(rawTopic);
     String visibility = rawVisibility == null ? room.visibility() : RoomFields.visibility(rawVisibility);
+    boolean closing = room.isPublic() && Room.PRIVATE.equals(visibility);
+    List<String> removedGuests = new ArrayList<>();
     Room updated;
     try {
       updated = db.jdbi().inTransaction(h -> {
-        var other = Rooms.byNameKey(h, RoomFields.key(name), p.userId());
-        if (other.isPresent() && !other.get().id().equals(roomId)) {
-          throw ApiError.conflict("a channel with this name exists");
+        if (!name.equals(room.name()) || !visibility.equals(room.visibility())) {
+          requireFreeName(h, p, name, roomId);
         }
-        Rooms.update(h, roomId, name, RoomFields.key(name), topic, visibility);
+        Rooms.update(h, roomId, name, uniqueKey(name, visibility), topic, visibility);
+        if (closing) {
+          for (String guest : Rooms.guestMemberIds(h, roomId)) {
+            Rooms.removeMember(h, roomId, guest);
+            removedGuests.add(guest);
+          }
+        }
         return Rooms.byId(h, roomId, p.userId()).orElseThrow();
       });
     } catch (UnableToExecuteStatementException e) {
       throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
     }
+    removedGuests.forEach(guest -> announceLeave(roomId, guest, p.username()));
     bus.publish(Event.toRoom(Event.ROOM_UPDATED, roomId, Map.of("room", updated.sharedView())));
     return updated;
   }
 
   public void delete(Principal p, String roomId) {
+    limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = find(roomId, p.userId());
     boolean owner = "owner".equals(room.myRole());
     if (!owner && !p.isAdmin()) {
@@ -267,6 +305,7 @@ public final class RoomService {
   // ---- membership ----
 
   public Room join(Principal p, String roomId) {
+    limits.check(UserLimits.Action.JOIN, p.userId());
     Room room = find(roomId, p.userId());
     if (room.isMember()) {
       return room;
@@ -284,6 +323,7 @@ public final class RoomService {
   }
 
   public void leave(Principal p, String roomId) {
+    limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Membership mine = requireMembership(p, roomId);
     if (mine.isDirect()) {
       throw ApiError.conflict("direct rooms cannot be left");
@@ -303,6 +343,7 @@ public final class RoomService {
 
   /** Adds {@code username} to the room. */
   public Invited invite(Principal p, String roomId, String rawUsername) {
+    limits.check(UserLimits.Action.INVITE, p.userId());
     Room room = requireMember(p, roomId);
     if (room.isDirect()) {
       throw ApiError.conflict("direct rooms have exactly two members");
@@ -335,6 +376,7 @@ public final class RoomService {
   }
 
   public void kick(Principal p, String roomId, String rawUsername) {
+    limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = requireMember(p, roomId);
     if (!room.canModerate()) {
       throw ApiError.forbidden("only the room's owners and admins can remove members");
@@ -355,6 +397,7 @@ public final class RoomService {
   }
 
   public Map<String, Object> setRole(Principal p, String roomId, String rawUsername, String rawRole) {
+    limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = requireMember(p, roomId);
     if (!"owner".equals(room.myRole())) {
       throw ApiError.forbidden("only the room's owners can change roles");
@@ -388,6 +431,7 @@ public final class RoomService {
     if (p.guest()) {
       throw ApiError.forbidden("guests can only use public rooms");
     }
+    limits.check(UserLimits.Action.DM_CREATE, p.userId());
     User peer = user(rawUsername);
     if (peer.id().equals(p.userId())) {
       throw ApiError.validation("username", "cannot open a direct room with yourself");
@@ -457,6 +501,7 @@ public final class RoomService {
 
   /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
   public void markRead(Principal p, String roomId, Long seq) {
+    limits.check(UserLimits.Action.READ, p.userId());
     Membership mine = requireMembership(p, roomId);
     if (seq == null) {
       throw ApiError.badRequest("field 'seq' is required", "seq");

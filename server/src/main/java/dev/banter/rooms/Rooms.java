@@ -180,6 +180,14 @@ final class Rooms {
         .bind("room", roomId).mapTo(Long.class).one();
   }
 
+  /** The guest accounts among a room's members. */
+  static List<String> guestMemberIds(Handle h, String roomId) {
+    return h.createQuery("""
+        SELECT m.user_id FROM room_members m JOIN users u ON u.id = m.user_id
+         WHERE m.room_id = :room AND u.guest = :yes
+        """).bind("room", roomId).bind("yes", true).mapTo(String.class).list();
+  }
+
   static List<String> memberIds(Handle h, String roomId) {
     return h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room")
         .bind("room", roomId).mapTo(String.class).list();

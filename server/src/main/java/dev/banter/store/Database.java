@@ -107,12 +107,13 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database sqlite(Path dataDir, MeterRegistry metrics) {
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
-    }
+    DataDir.prepare(dataDir);
     Path file = dataDir.resolve("banter.db").toAbsolutePath();
+    for (String name : new String[] {"banter.db", "banter.db-wal", "banter.db-shm"}) {
+      if (name.equals("banter.db") || Files.exists(dataDir.resolve(name))) {
+        DataDir.privateFile(dataDir.resolve(name));
+      }
+    }
     HikariConfig hc = new HikariConfig();
     if (metrics != null) {
       hc.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(metrics));

@@ -128,7 +128,7 @@ export function profileDialog() {
     const avatarUrl = h('input', { name: 'avatar_url', type: 'url', value: me.avatar_url || '', placeholder: 'https://…' });
     const err = errorLine();
     const form = h('form', { class: 'dialog-body' }, field('Display name', displayNameInput), field('Status', status),
-      field('Avatar URL (https)', avatarUrl), err,
+      field('Avatar (the link of a file uploaded here)', avatarUrl), err,
       h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, 'Cancel'),
         h('button', { type: 'submit', class: 'primary' }, 'Save')));
     form.addEventListener('submit', async (ev) => {

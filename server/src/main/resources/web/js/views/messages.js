@@ -2,7 +2,7 @@
 // scroll survive updates), day separators, author grouping, replies, reactions, pending
 // sends, infinite scroll upward and smart autoscroll with a "new messages" pill.
 
-import { h, avatar, displayName, linkified, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { h, avatar, displayName, handleIfRenamed, linkified, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
 import { state, timeline, currentRoom, findMessage, canModerate } from '../store.js';
 import { openEmojiPicker } from './emoji.js';
 import { blobUrl, download, humanSize } from '../files.js';
@@ -154,6 +154,7 @@ function messageItem(room, m, grouped, parent, mod) {
   if (!grouped) {
     li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
       h('span', { class: 'author' }, displayName(m.author)),
+      h('span', { class: 'muted handle' }, handleIfRenamed(m.author)),
       h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, timeOf(m.created_at))));
   }
   if (m.reply_to) li.append(replyQuote(parent));

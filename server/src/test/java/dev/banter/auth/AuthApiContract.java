@@ -318,10 +318,10 @@ abstract class AuthApiContract {
   void updatingTheProfileChangesOnlyTheGivenFields() {
     Account a = api.register("upd");
     Reply r = api.patch("/api/v1/users/me", Map.of("status_text", "on holiday",
-        "avatar_url", "https://example.com/a.png"), a.accessToken());
+        "avatar_url", "/api/v1/uploads/a1"), a.accessToken());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status_text").asText()).isEqualTo("on holiday");
-    assertThat(r.json().get("avatar_url").asText()).isEqualTo("https://example.com/a.png");
+    assertThat(r.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/a1");
     assertThat(r.json().get("display_name").asText()).isEqualTo(a.username());
     Reply second = api.patch("/api/v1/users/me", Map.of("display_name", "New Name"), a.accessToken());
     assertThat(second.json().get("status_text").asText()).isEqualTo("on holiday");
@@ -333,7 +333,7 @@ abstract class AuthApiContract {
   @Test
   void unsafeOrInvalidProfileValuesAreRejectedAndChangeNothing() {
     Account a = api.register("unsafe");
-    api.patch("/api/v1/users/me", Map.of("avatar_url", "https://example.com/ok.png", "status_text", "fine"),
+    api.patch("/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/ok", "status_text", "fine"),
         a.accessToken());
     Map<String, Map<String, Object>> cases = Map.of(
         "javascript", Map.of("avatar_url", "javascript:alert(1)"),
@@ -342,7 +342,9 @@ abstract class AuthApiContract {
         "loopback", Map.of("avatar_url", "https://127.0.0.1/a.png"),
         "localhost", Map.of("avatar_url", "https://localhost/a.png"),
         "data", Map.of("avatar_url", "data:image/png;base64,AAAA"),
-        "status", Map.of("status_text", "s".repeat(141), "avatar_url", "https://example.com/other.png"),
+        "another host", Map.of("avatar_url", "https://example.com/a.png"),
+        "another host's upload path", Map.of("avatar_url", "https://example.com/api/v1/uploads/x"),
+        "status", Map.of("status_text", "s".repeat(141), "avatar_url", "/api/v1/uploads/other"),
         "display", Map.of("display_name", "d".repeat(65)));
     cases.forEach((name, body) -> {
       Reply r = api.patch("/api/v1/users/me", body, a.accessToken());
@@ -350,7 +352,7 @@ abstract class AuthApiContract {
       assertThat(r.errorCode()).isEqualTo("validation_failed");
     });
     Reply after = api.get("/api/v1/users/me", a.accessToken());
-    assertThat(after.json().get("avatar_url").asText()).isEqualTo("https://example.com/ok.png");
+    assertThat(after.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/ok");
     assertThat(after.json().get("status_text").asText()).isEqualTo("fine");
     assertThat(after.json().get("display_name").asText()).isEqualTo(a.username());
   }

@@ -62,7 +62,7 @@ class MetricsTest {
       assertThat(value(s, "banter_deliveries_total{node=\"m1\"}")).isGreaterThanOrEqualTo(6); // 3 messages × 2 subscribers
       assertThat(value(s, "banter_ws_connects_total{node=\"m1\"}")).isEqualTo(2);
       assertThat(value(s, "banter_delivery_latency_seconds_count{node=\"m1\"}")).isGreaterThanOrEqualTo(3);
-      assertThat(sum(s, "banter_rate_limited_total", "kind=\"ws_send\"")).isEqualTo(1);
+      assertThat(sum(s, "banter_rate_limited_total", "kind=\"user_send\"")).isEqualTo(1);
       assertThat(sum(s, "banter_http_requests_seconds_count", "route=\"/api/v1/auth/register\"")).isEqualTo(2);
       assertThat(sum(s, "banter_http_requests_seconds_count", "route=\"/api/v1/rooms/{id}/members\"")).isEqualTo(1);
       assertThat(value(s, "banter_store_batch_size_count{node=\"m1\"}")).isPositive();

@@ -55,6 +55,7 @@ public final class NodeProcess implements AutoCloseable {
     all.put("BANTER_JWT_SECRET", TestServer.JWT_SECRET);
     all.put("BANTER_AUTH_RATE", "100000");
     all.put("BANTER_HTTP_RATE", "100000");
+    all.put("BANTER_USER_RATE_SCALE", "1000");
     all.put("BANTER_MESSAGE_RATE", "100000");
     all.put("BANTER_MESSAGE_BURST", "100000");
     all.put("BANTER_LOG_FORMAT", "text");

@@ -106,18 +106,18 @@ class WebRoomsTest extends WebTestBase {
   }
 
   @Test
-  void anUnsafeAvatarUrlIsRefusedAndASafeOneIsShown() {
+  void anAvatarOnAnotherHostIsRefusedAndAnUploadOfThisServerIsShown() {
     Account alice = api.register("avatar");
     Page page = signedIn(alice);
     page.getByText("Profile", new Page.GetByTextOptions().setExact(true)).click();
-    page.getByLabel("Avatar URL (https)").fill("javascript:alert(1)");
+    page.getByLabel("Avatar (the link of a file uploaded here)").fill("https://example.com/a.png");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
     assertThat(page.locator("dialog .error")).not().isEmpty();
     page.keyboard().press("Escape");
     assertThat(page.locator("dialog")).hasCount(0);
-    api.patch("/api/v1/users/me", Map.of("avatar_url", "https://example.com/a.png"), alice.accessToken());
+    api.patch("/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/a1"), alice.accessToken());
     api.say(alice, "general", "with avatar");
-    assertThat(page.locator("#messages img.avatar").last()).hasAttribute("src", "https://example.com/a.png");
+    assertThat(page.locator("#messages img.avatar").last()).hasAttribute("src", "/api/v1/uploads/a1");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.banter.bench.jmh;
 
+import dev.banter.core.UserLimits;
+
 import dev.banter.bench.InProcess;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
@@ -57,7 +59,8 @@ public class GroupCommitBenchmark {
     for (int r = 0; r < ROOMS; r++) {
       rooms.add(app.rooms.create(owner, "commit-" + r, null, "private").id());
     }
-    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, batch, new Metrics("bench"));
+    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, batch, new Metrics("bench"),
+        UserLimits.unlimited());
   }
 
   @TearDown(Level.Trial)

@@ -1,12 +1,13 @@
 package dev.banter.bench.jmh;
 
+import dev.banter.core.UserLimits;
+
 import dev.banter.auth.UserService;
 import dev.banter.bench.InProcess;
 import dev.banter.cluster.LocalPresence;
 import dev.banter.config.Config;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
-import dev.banter.core.RateLimiter;
 import dev.banter.messages.MessageService;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
@@ -101,13 +102,14 @@ public class RoomFanoutBenchmark {
     Principal member = app.register("fan");
     roomId = app.rooms.create(member, "fanout", null, "public").id();
     Metrics metrics = new Metrics("bench");
-    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, MessageService.MAX_BATCH, metrics);
+    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, MessageService.MAX_BATCH, metrics,
+        UserLimits.unlimited());
     Config c = app.config;
-    gateway = new Gateway(app.rooms, messages, new UserService(app.db, u -> false), app.bus, new LocalPresence(),
+    gateway = new Gateway(app.rooms, messages, new UserService(app.db, u -> false, UserLimits.unlimited()), app.bus, new LocalPresence(),
         app.clock, new Gateway.Limits(NO_PINGS, NO_PINGS.multipliedBy(2), c.wsAuthTimeout(), c.wsQueueBytes(),
             c.wsReplayLimit(), c.wsPerIp()), metrics);
     Protocol protocol = new Protocol(app.tokens, app.auth, app.rooms, messages, gateway,
-        RateLimiter.perSecond(c.messageRate(), c.messageBurst()));
+        UserLimits.of(c.messageRate(), c.messageBurst(), 1, null));
     loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     LocalAddress address = new LocalAddress("bench-fanout-" + System.nanoTime());
     BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
