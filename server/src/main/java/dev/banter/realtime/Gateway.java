@@ -43,6 +43,8 @@ public final class Gateway implements AutoCloseable {
   /** A refresh sooner than this after the last published one is not published again. */
   private static final Duration TYPING_REPUBLISH = Duration.ofSeconds(3);
   private static final int REPLAY_PAGE = 200;
+  /** How often every subscription is checked against the room's members (see auditSubscriptions). */
+  private static final Duration AUDIT_INTERVAL = Duration.ofSeconds(60);
   /** Departures settled together: one last-seen update for this many users. */
   private static final int DEPARTURE_BATCH = 500;
   /** Most slices a ping interval is cut into: each tick pings one slice of the connections. */
@@ -120,6 +122,8 @@ public final class Gateway implements AutoCloseable {
     heartbeatSlices = heartbeatSlices(ping);
     long tick = Math.max(1, ping / heartbeatSlices);
     timers.scheduleAtFixedRate(this::heartbeatTick, tick, tick, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("banter-audit").start(this::auditSubscriptions),
+        AUDIT_INTERVAL.toMillis(), AUDIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Slices of a ping interval of {@code pingMillis}: as many as fit ticks of at least 20 ms, at most 250. */
@@ -269,6 +273,8 @@ public final class Gateway implements AutoCloseable {
    * live events wait while the replay reads from storage, then are merged by seq — no gap, no duplicate.
    */
   void join(Connection c, String ref, String roomId, Long sinceSeq) {
+    // May the user see the room at all? Asked before anything is subscribed, here or on Redis.
+    rooms.requireMembership(c.principal, roomId);
     unsubscribe(c, roomId);
     Subscription sub = new Subscription(c, roomId);
     c.subscriptions.put(roomId, sub);
@@ -278,7 +284,8 @@ public final class Gateway implements AutoCloseable {
       return s;
     });
     bus.watchRoom(roomId); // returns once other nodes' events of the room reach us
-    // Read the end of the room only now that live events are being caught: anything later arrives live.
+    // Read the end of the room only now that live events are being caught: anything later arrives
+    // live. Asking for the membership again also catches a removal that raced with the subscribing.
     long end;
     try {
       end = rooms.requireMembership(c.principal, roomId).lastSeq();
@@ -406,10 +413,44 @@ public final class Gateway implements AutoCloseable {
     }
   }
 
-  /** After the bus lost its connection: every live room is read forward from its last delivered seq. */
+  /**
+   * After the bus lost its connection: every live room is read forward from its last delivered
+   * seq, and every subscription's membership is checked again (a removal's event may be lost).
+   */
   private void resync() {
     for (Map.Entry<String, Long> room : Map.copyOf(roomSeq).entrySet()) {
       deliverFromStore(room.getKey(), room.getValue(), Long.MAX_VALUE);
+    }
+    Thread.ofVirtual().name("banter-audit").start(this::auditSubscriptions);
+  }
+
+  /**
+   * Ends every local subscription whose user is no longer a member of its room. A removal
+   * normally arrives as a {@code user_left} event; Redis may drop it (at most once), so every node
+   * also checks its subscriptions against the store every {@link #AUDIT_INTERVAL} and after a
+   * resync. The user gets the {@code user_left} frame it missed.
+   */
+  public void auditSubscriptions() {
+    try {
+      Map<String, Set<String>> subscribed = new java.util.HashMap<>();
+      byRoom.forEach((room, subs) -> subs.forEach(s -> {
+        Principal p = s.connection.principal;
+        if (p != null) {
+          subscribed.computeIfAbsent(room, k -> new HashSet<>()).add(p.userId());
+        }
+      }));
+      Map<String, Set<String>> members = rooms.membersAmong(subscribed);
+      byRoom.forEach((room, subs) -> subs.forEach(s -> {
+        Principal p = s.connection.principal;
+        Set<String> still = members.get(room);
+        if (p != null && still != null && !still.contains(p.userId())) {
+          unsubscribe(s.connection, room);
+          s.connection.send(Frames.of(Event.toRoom(Event.USER_LEFT, room, Map.of("room_id", room,
+              "user", Map.of("id", p.userId(), "username", p.username())))));
+        }
+      }));
+    } catch (RuntimeException e) {
+      log.warn("could not check subscriptions against memberships: {}", e.toString());
     }
   }
 

@@ -169,6 +169,15 @@ public final class RoomService {
     return db.jdbi().withHandle(h -> Rooms.coMembers(h, userId));
   }
 
+  /** Which of {@code userIds} are members of {@code roomId}, per room: one query per batch of rooms. */
+  public Map<String, Set<String>> membersAmong(Map<String, Set<String>> userIdsByRoom) {
+    Map<String, Set<String>> out = new HashMap<>();
+    db.jdbi().useHandle(h -> userIdsByRoom.forEach((room, users) -> out.put(room,
+        Set.copyOf(h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room AND user_id IN (<users>)")
+            .bind("room", room).bindList("users", List.copyOf(users)).mapTo(String.class).list()))));
+    return out;
+  }
+
   public List<Room> mine(Principal p) {
     return db.jdbi().withHandle(h -> Rooms.ofMember(h, p.userId()));
   }
