@@ -274,13 +274,18 @@ public final class Gateway implements AutoCloseable {
    */
   void join(Connection c, String ref, String roomId, Long sinceSeq) {
     // May the user see the room at all? Asked before anything is subscribed, here or on Redis.
-    rooms.requireMembership(c.principal, roomId);
+    long before = rooms.requireMembership(c.principal, roomId).lastSeq();
     unsubscribe(c, roomId);
     Subscription sub = new Subscription(c, roomId);
     c.subscriptions.put(roomId, sub);
     byRoom.compute(roomId, (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
       Set<Subscription> s = set == null ? ConcurrentHashMap.newKeySet() : set;
       s.add(sub);
+      // The node's cursor of the room starts here only with its first subscriber, at what was stored
+      // before it subscribed; from then on it moves only by what the fan-out delivers, never by a
+      // join: a join's replay serves its own connection, and a message stored but not (yet) heard
+      // of here must still be filled in for everyone else before anything later reaches them.
+      roomSeq.putIfAbsent(roomId, before);
       return s;
     });
     bus.watchRoom(roomId); // returns once other nodes' events of the room reach us
@@ -293,7 +298,6 @@ public final class Gateway implements AutoCloseable {
       unsubscribe(c, roomId);
       throw e;
     }
-    roomSeq.merge(roomId, end, Math::max);
     boolean truncated = false;
     if (sinceSeq == null || sinceSeq >= end) {
       sub.startAt(sinceSeq == null ? end : sinceSeq);
@@ -347,7 +351,7 @@ public final class Gateway implements AutoCloseable {
     byRoom.computeIfPresent(s.roomId, (k, set) -> {
       removed[0] = set.remove(s);
       if (set.isEmpty()) {
-        roomSeq.remove(s.roomId);
+        roomSeq.remove(s.roomId); // inside compute, like the join that sets it
         return null;
       }
       return set;
