@@ -44,7 +44,10 @@ public final class TestServer implements AutoCloseable {
     env.put("BANTER_JWT_SECRET", JWT_SECRET);
     env.put("BANTER_AUTH_RATE", "100000");
     env.put("BANTER_HTTP_RATE", "100000");
-    env.put("BANTER_USER_RATE_SCALE", "1000"); // the per-user budgets have tests of their own
+    // the per-user budgets (sends included: REST posts spend them too) have tests of their own
+    env.put("BANTER_USER_RATE_SCALE", "1000");
+    env.put("BANTER_MESSAGE_RATE", "100000");
+    env.put("BANTER_MESSAGE_BURST", "100000");
     env.put("BANTER_LOG_FORMAT", "text");
     if (databaseUrl != null) {
       env.put("BANTER_DATABASE_URL", databaseUrl);
