@@ -5,7 +5,6 @@ import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
 import dev.banter.http.UploadTarget;
-import java.nio.file.attribute.FileTime;
 import dev.banter.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +37,11 @@ import org.slf4j.LoggerFactory;
 public final class UploadService implements UploadTarget, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
   static final Duration ORPHAN_AGE = Duration.ofHours(24);
-  /**
-   * A file in incoming/ untouched this long is a leftover (of a crash, or a node killed mid
-   * upload): a live upload writes its part as bytes arrive and ends after a stall timeout. The
-   * folder may be shared by a cluster's nodes, so a node never removes younger files, not even at start.
-   */
-  static final Duration INCOMING_MAX_AGE = Duration.ofHours(1);
-  private static final Duration INCOMING_SWEEP_EVERY = Duration.ofMinutes(10);
   private static final int NAME_MAX = 200;
+  private static final String INSERT = """
+      INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
+      VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
+      """;
 
   /** A stored upload. */
   public record Upload(String id, String uploaderId, String name, long size, String contentType, String sha256,
@@ -77,6 +72,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   private final UploadQuota quota;
   private final Thumbnails thumbnails = new Thumbnails();
   private final AtomicInteger receiving = new AtomicInteger();
+  private final IncomingSweep leftovers;
   private final Clock clock;
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-uploads").daemon().factory());
@@ -93,10 +89,11 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     this.limits = limits;
     this.quota = new UploadQuota(limits, db.dialect(), clock);
     this.clock = clock;
-    sweepIncoming();
+    this.leftovers = new IncomingSweep(incomingDir(), limits.stallTimeout());
+    leftovers.run();
     sweeper.scheduleAtFixedRate(this::removeOrphans, 1, 60, TimeUnit.MINUTES);
-    sweeper.scheduleWithFixedDelay(this::sweepIncoming, INCOMING_SWEEP_EVERY.toMinutes(),
-        INCOMING_SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(leftovers::run, IncomingSweep.EVERY.toMinutes(), IncomingSweep.EVERY.toMinutes(),
+        TimeUnit.MINUTES);
   }
 
   @Override
@@ -136,7 +133,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       if (size > limits.maxBytes()) {
         throw ApiError.payloadTooLarge("files are limited to " + limits.maxBytes() + " bytes");
       }
-      db.jdbi().useHandle(h -> quota.check(h, uploader, size)); // spares the work below when it is plain
+      db.jdbi().useHandle(h -> quota.check(h, uploader, size)); // the usual refusal, before any hashing or storing
       byte[] head = new byte[Sniffer.HEAD_BYTES];
       int headLength;
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -186,11 +183,6 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     }
   }
 
-  private static final String INSERT = """
-      INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
-      VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
-      """;
-
   /** Removes the files of an upload that was not recorded. */
   private void deleteStored(String storage) {
     try {
@@ -199,36 +191,6 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("cannot remove the unrecorded upload {}: {}", storage, e.toString());
     }
-  }
-
-  /** Removes files left in incoming/ by uploads that never ended (a crash, a kill); returns how many. */
-  public int sweepIncoming() {
-    Path incoming = incomingDir();
-    if (!Files.isDirectory(incoming)) {
-      return 0;
-    }
-    Duration age = INCOMING_MAX_AGE.compareTo(limits.stallTimeout().multipliedBy(2)) > 0 ? INCOMING_MAX_AGE
-        : limits.stallTimeout().multipliedBy(2);
-    FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - age.toMillis()); // the file system's clock
-    int removed = 0;
-    try (Stream<Path> list = Files.list(incoming)) {
-      for (Path p : (Iterable<Path>) list::iterator) {
-        try {
-          if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).compareTo(cutoff) < 0) {
-            Files.deleteIfExists(p);
-            removed++;
-          }
-        } catch (IOException e) {
-          log.debug("cannot sweep {}: {}", p, e.toString());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("sweeping {} failed: {}", incoming, e.toString());
-    }
-    if (removed > 0) {
-      log.info("removed {} leftover file(s) from {}", removed, incoming);
-    }
-    return removed;
   }
 
   /** The name to show: the last path segment of what the client sent, without control characters. */

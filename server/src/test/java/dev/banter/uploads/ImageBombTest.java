@@ -111,8 +111,8 @@ class ImageBombTest {
     assertThat(Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id + "/thumbnail").statusCode())
         .isEqualTo(404);
     assertThat(Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id).body()).isEqualTo(bomb);
-    // Sanity bounds, not a benchmark: decoding it took 25 s and about 1 GB of heap.
-    assertThat(cost.time()).isLessThan(Duration.ofSeconds(5));
+    // Sanity bounds, not a benchmark: decoded whole it took 20 s and allocated 118 MB (an 8-bit one: 42 s, 22 GB).
+    assertThat(cost.time()).isLessThan(Duration.ofSeconds(10));
     assertThat(cost.allocated()).as("bytes allocated").isLessThan(64L << 20);
   }
 
