@@ -36,6 +36,7 @@ import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.Protocol;
 import dev.banter.realtime.WsUpgrade;
+import dev.banter.uploads.UploadLimits;
 import dev.banter.uploads.UploadRoutes;
 import dev.banter.uploads.UploadService;
 import dev.banter.rooms.RoomRoutes;
@@ -227,7 +228,8 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
-      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), config.uploadMaxBytes(), clock);
+      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), UploadLimits.of(config), clock);
+      metrics.gauge("banter_uploads_receiving", "uploads whose body is being received", uploads.receiving()::get);
       new UploadRoutes(uploads).mount(routes);
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");

@@ -26,6 +26,10 @@ public record Config(
     int httpRatePerMinute,
     int wsPerIp,
     long uploadMaxBytes,
+    Duration uploadStallTimeout,
+    long uploadQuotaDaily,
+    long uploadQuotaTotal,
+    long guestUploadQuotaDaily,
     Path uploadDir,
     Optional<S3> s3,
     LogFormat logFormat,
@@ -67,7 +71,9 @@ public record Config(
         + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
         + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
-        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")
+        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadStallTimeout=" + uploadStallTimeout
+        + ", uploadQuotaDaily=" + uploadQuotaDaily + ", uploadQuotaTotal=" + uploadQuotaTotal
+        + ", guestUploadQuotaDaily=" + guestUploadQuotaDaily + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")
         + ", logFormat=" + logFormat
         + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
         + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout

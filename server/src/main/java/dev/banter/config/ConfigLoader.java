@@ -77,6 +77,10 @@ public final class ConfigLoader {
     int httpRate = integer(Setting.HTTP_RATE, 1, 1_000_000_000);
     int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
     long uploadMax = longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
+    Duration uploadStall = duration(Setting.UPLOAD_STALL_TIMEOUT);
+    long quotaDaily = longValue(Setting.UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
+    long quotaTotal = longValue(Setting.UPLOAD_QUOTA_TOTAL, 0, Long.MAX_VALUE);
+    long guestQuotaDaily = longValue(Setting.GUEST_UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
     Config.LogFormat logFormat = optional(Setting.LOG_FORMAT)
         .map(f -> switch (f.toLowerCase(Locale.ROOT)) {
           case "text" -> Config.LogFormat.TEXT;
@@ -100,6 +104,7 @@ public final class ConfigLoader {
     }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
+        uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
         optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),

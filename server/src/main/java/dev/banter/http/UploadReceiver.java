@@ -2,52 +2,48 @@ package dev.banter.http;
 
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
-import dev.banter.core.Json;
 import dev.banter.core.Principal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
-import io.netty.handler.codec.http.multipart.FileUpload;
-import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
-import io.netty.handler.codec.http.multipart.InterfaceHttpData;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams {@code POST /api/v1/uploads} to disk instead of aggregating it: the caller is
- * authenticated and the declared size checked before the body is read; the parts are decoded
- * and written on a virtual thread (file I/O never runs on the event loop), with reading paused
- * while that thread is behind. Every other request passes through untouched.
+ * authenticated and the declared size checked before the body is read; then an
+ * {@link UploadSession} decodes and writes the body on a virtual thread (file I/O never runs on
+ * the event loop), and ends when its connection closes. A body refused while it still arrives is
+ * answered at once and the rest of it dropped, within bounds. Every other request passes through
+ * untouched.
  */
 final class UploadReceiver extends ChannelInboundHandlerAdapter {
-  private static final Logger log = LoggerFactory.getLogger(UploadReceiver.class);
-  /** Chunks queued for the writer thread before the socket stops being read. */
-  private static final int PAUSE_AT = 16;
-  private static final int RESUME_AT = 4;
-  /** Room for multipart headers and boundaries above the file's own size. */
-  private static final long MULTIPART_OVERHEAD = 64 * 1024;
+  /**
+   * The rest of a refused body is read and dropped, at most this much for at most this long,
+   * then the connection is closed: closing on unread bytes resets the connection, which can
+   * destroy the answer before the client reads it, but a body that never ends must not hold it.
+   */
+  private static final long DISCARD_BYTES = 4 * 1024 * 1024;
+  private static final long DISCARD_MILLIS = 2_000;
 
   private final HttpServer.Context context;
   private final UploadTarget target;
-  private Session session;
-  private boolean discarding;
+  /** The upload whose body is arriving; event loop only. */
+  private UploadSession session;
+  /** The refused body being dropped; event loop only. */
+  private Discard discard;
 
   UploadReceiver(HttpServer.Context context, UploadTarget target) {
     this.context = context;
@@ -61,20 +57,31 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof HttpContent content && (session != null || discarding)) {
-      boolean last = msg instanceof LastHttpContent;
-      if (session != null) {
-        session.offer(content);
-      } else {
-        content.release();
-      }
-      if (last) {
+    if (msg instanceof HttpContent content && session != null) {
+      UploadSession s = session;
+      if (msg instanceof LastHttpContent) {
         session = null;
-        discarding = false;
       }
+      s.offer(content);
+      return;
+    }
+    if (msg instanceof HttpContent content && discard != null) {
+      discard.drop(content);
       return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (session != null) {
+      session.abort();
+      session = null;
+    }
+    if (discard != null) {
+      discard.end();
+    }
+    ctx.fireChannelInactive();
   }
 
   private static boolean isUpload(HttpRequest req) {
@@ -91,115 +98,85 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
       context.apiLimiter().check(ip);
       Principal p = context.authenticator().authenticate(header.substring(7).strip());
-      long declared = HttpUtil.getContentLength(req, -1L);
-      if (declared > target.maxBytes() + MULTIPART_OVERHEAD) {
+      if (HttpUtil.getContentLength(req, -1L) > target.maxBytes() + UploadSession.MULTIPART_OVERHEAD) {
         throw ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes");
       }
-      if (HttpUtil.is100ContinueExpected(req)) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-      }
-      session = new Session(ctx, req, p, requestId, HttpUtil.isKeepAlive(req));
+      session = new UploadSession(ctx, req, p, requestId, target, context.metrics(),
+          (s, answer) -> finish(ctx, s, answer));
     } catch (ApiError e) {
-      // Refused before reading the body: answer now, then read and drop the rest of it (closing
-      // while the client still sends would reset the connection before it reads the answer).
-      discarding = true;
-      Dispatcher.write(ctx.channel(), Dispatcher.error(e, requestId), HttpUtil.isKeepAlive(req), false);
+      // Refused before reading the body: the connection may serve the next request once the body is dropped.
+      refuse(ctx, Dispatcher.error(e, requestId), HttpUtil.isKeepAlive(req));
     }
   }
 
-  /** One upload: its chunks are decoded and written to disk, in order, on one virtual thread. */
-  private final class Session {
+  /** Answers now a request whose body is still arriving, then drops the rest of that body. */
+  private void refuse(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keepAlive) {
+    answer.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(answer);
+    discard = new Discard(ctx, keepAlive);
+  }
+
+  /** Runs on the event loop when a session's thread is done; {@code answer} is null when the client went away. */
+  private void finish(ChannelHandlerContext ctx, UploadSession s, FullHttpResponse answer) {
+    s.releaseQueued();
+    if (answer == null) {
+      return;
+    }
+    if (!ctx.channel().isActive()) {
+      answer.release();
+      return;
+    }
+    if (session != s) {
+      Dispatcher.write(ctx.channel(), answer, s.keepAlive() && answer.status().equals(HttpResponseStatus.CREATED),
+          false);
+    } else if (answer.status().equals(HttpResponseStatus.REQUEST_TIMEOUT)) {
+      session = null; // the client sends nothing: nothing to drop
+      Dispatcher.write(ctx.channel(), answer, false, false);
+    } else {
+      session = null; // ended before its body did
+      refuse(ctx, answer, false);
+    }
+  }
+
+  /** The rest of a refused body, dropped as it arrives; event loop only. */
+  private final class Discard {
     private final ChannelHandlerContext ctx;
-    private final HttpRequest request;
-    private final Principal uploader;
-    private final String requestId;
     private final boolean keepAlive;
-    private final LinkedBlockingQueue<HttpContent> chunks = new LinkedBlockingQueue<>();
+    private final ScheduledFuture<?> deadline;
+    private long dropped;
 
-    Session(ChannelHandlerContext ctx, HttpRequest request, Principal uploader, String requestId, boolean keepAlive) {
+    Discard(ChannelHandlerContext ctx, boolean keepAlive) {
       this.ctx = ctx;
-      this.request = request;
-      this.uploader = uploader;
-      this.requestId = requestId;
       this.keepAlive = keepAlive;
-      Thread.ofVirtual().name("banter-upload").start(this::run);
+      this.deadline = ctx.executor().schedule(this::giveUp, DISCARD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    void offer(HttpContent content) {
-      chunks.add(content);
-      if (chunks.size() >= PAUSE_AT) {
-        ctx.channel().config().setAutoRead(false);
+    void drop(HttpContent content) {
+      dropped += content.content().readableBytes();
+      boolean last = content instanceof LastHttpContent;
+      content.release();
+      if (last) {
+        end();
+        if (!keepAlive) {
+          ctx.close();
+        }
+      } else if (dropped > DISCARD_BYTES) {
+        giveUp();
       }
     }
 
-    private HttpContent next() throws InterruptedException {
-      HttpContent c = chunks.take();
-      if (chunks.size() <= RESUME_AT && !ctx.channel().config().isAutoRead()) {
-        ctx.channel().config().setAutoRead(true);
+    private void giveUp() {
+      if (discard == this) {
+        end();
+        ctx.close();
       }
-      return c;
     }
 
-    private void run() {
-      long started = System.nanoTime();
-      Object result = null;
-      ApiError failure = null;
-      HttpPostRequestDecoder decoder = null;
-      try {
-        Files.createDirectories(target.incomingDir());
-        DefaultHttpDataFactory factory = new DefaultHttpDataFactory(true);
-        factory.setBaseDir(target.incomingDir().toString());
-        factory.setDeleteOnExit(false);
-        factory.setMaxLimit(target.maxBytes());
-        decoder = new HttpPostRequestDecoder(factory, request);
-        HttpContent chunk;
-        do {
-          chunk = next();
-          try {
-            if (failure == null) {
-              decoder.offer(chunk);
-            }
-          } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-            failure = e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("Size exceed")
-                ? ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes")
-                : ApiError.badRequest("malformed multipart body");
-          } finally {
-            chunk.release();
-          }
-        } while (!(chunk instanceof LastHttpContent));
-        if (failure == null) {
-          InterfaceHttpData part = decoder.getBodyHttpData(UploadTarget.FIELD);
-          if (!(part instanceof FileUpload file) || !file.isCompleted()) {
-            throw ApiError.badRequest("a multipart field 'file' is required", UploadTarget.FIELD);
-          }
-          Path received = target.incomingDir().resolve("part-" + Ids.newId());
-          if (!file.renameTo(received.toFile())) {
-            throw new IOException("cannot move the received file");
-          }
-          result = target.store(uploader, received, file.getFilename(), file.length());
-        }
-      } catch (HttpPostRequestDecoder.NotEnoughDataDecoderException | HttpPostRequestDecoder.ErrorDataDecoderException e) {
-        failure = ApiError.badRequest("malformed multipart body");
-      } catch (ApiError e) {
-        failure = e;
-      } catch (Exception e) {
-        log.error("upload failed (request id {})", requestId, e);
-        failure = new ApiError(500, "internal", "internal error", Map.of("request_id", requestId));
-      } finally {
-        if (decoder != null) {
-          decoder.destroy();
-        }
-        HttpContent left;
-        while ((left = chunks.poll()) != null) {
-          left.release();
-        }
-        ctx.channel().config().setAutoRead(true);
+    void end() {
+      deadline.cancel(false);
+      if (discard == this) {
+        discard = null;
       }
-      var response = failure != null ? Dispatcher.error(failure, requestId)
-          : Dispatcher.response(HttpResponseStatus.CREATED, Json.write(result), Dispatcher.JSON_TYPE, Map.of(), requestId);
-      int status = response.status().code();
-      Dispatcher.write(ctx.channel(), response, keepAlive && failure == null, false);
-      context.metrics().httpRequest("POST", UploadTarget.PATH, status, System.nanoTime() - started);
     }
   }
 }

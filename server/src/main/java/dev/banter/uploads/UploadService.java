@@ -6,8 +6,6 @@ import dev.banter.core.Ids;
 import dev.banter.core.Principal;
 import dev.banter.http.UploadTarget;
 import dev.banter.store.Database;
-import java.awt.Image;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,7 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +32,16 @@ import org.slf4j.LoggerFactory;
  * Uploaded files: stored under a random name in the uploads folder (shared by every node of a
  * cluster), typed by their bytes, hashed (SHA-256), thumbnailed when they are images, served
  * only to their uploader and to members of a room where they were posted, and removed after a
- * day if never attached.
+ * day if never attached. Each user's uploads are held to a daily and a total quota.
  */
 public final class UploadService implements UploadTarget, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
   static final Duration ORPHAN_AGE = Duration.ofHours(24);
-  private static final int THUMBNAIL_PX = 320;
   private static final int NAME_MAX = 200;
+  private static final String INSERT = """
+      INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
+      VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
+      """;
 
   /** A stored upload. */
   public record Upload(String id, String uploaderId, String name, long size, String contentType, String sha256,
@@ -67,7 +68,11 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   private final Database db;
   private final Path dir;
   private final FileStore files;
-  private final long maxBytes;
+  private final UploadLimits limits;
+  private final UploadQuota quota;
+  private final Thumbnails thumbnails = new Thumbnails();
+  private final AtomicInteger receiving = new AtomicInteger();
+  private final IncomingSweep leftovers;
   private final Clock clock;
   private final ScheduledExecutorService sweeper =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-uploads").daemon().factory());
@@ -76,19 +81,39 @@ public final class UploadService implements UploadTarget, AutoCloseable {
    * @param dir the local folder: incoming parts always, and the stored files unless {@code s3} is given
    * @param s3 an S3-compatible bucket for the stored files, or null
    */
-  public UploadService(Database db, Path dir, Config.S3 s3, long maxBytes, Clock clock) {
+  public UploadService(Database db, Path dir, Config.S3 s3, UploadLimits limits, Clock clock) {
     this.db = db;
     this.dir = dir;
     this.files = s3 == null ? new LocalFileStore(dir)
         : new S3FileStore(s3.endpoint(), s3.region(), s3.bucket(), s3.accessKey(), s3.secretKey());
-    this.maxBytes = maxBytes;
+    this.limits = limits;
+    this.quota = new UploadQuota(limits, db.dialect(), clock);
     this.clock = clock;
+    this.leftovers = new IncomingSweep(incomingDir(), limits.stallTimeout());
+    leftovers.run();
     sweeper.scheduleAtFixedRate(this::removeOrphans, 1, 60, TimeUnit.MINUTES);
+    sweeper.scheduleWithFixedDelay(leftovers::run, IncomingSweep.EVERY.toMinutes(), IncomingSweep.EVERY.toMinutes(),
+        TimeUnit.MINUTES);
   }
 
   @Override
   public long maxBytes() {
-    return maxBytes;
+    return limits.maxBytes();
+  }
+
+  @Override
+  public Duration stallTimeout() {
+    return limits.stallTimeout();
+  }
+
+  @Override
+  public AtomicInteger receiving() {
+    return receiving;
+  }
+
+  @Override
+  public Allowance admit(Principal uploader) {
+    return db.jdbi().withHandle(h -> quota.allowance(h, uploader));
   }
 
   @Override
@@ -97,14 +122,18 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   }
 
   @Override
-  public Object store(Principal uploader, Path file, String clientName, long size) {
+  public Object store(Principal uploader, Path file, String clientName, long declaredSize) {
+    String storage = Ids.randomToken(24);
+    boolean orphaned = false; // files put in the store but not recorded
     try {
+      long size = Files.size(file); // what arrived, whatever the decoder was told
       if (size == 0) {
         throw ApiError.validation("file", "the file is empty");
       }
-      if (size > maxBytes) {
-        throw ApiError.payloadTooLarge("files are limited to " + maxBytes + " bytes");
+      if (size > limits.maxBytes()) {
+        throw ApiError.payloadTooLarge("files are limited to " + limits.maxBytes() + " bytes");
       }
+      db.jdbi().useHandle(h -> quota.check(h, uploader, size)); // the usual refusal, before any hashing or storing
       byte[] head = new byte[Sniffer.HEAD_BYTES];
       int headLength;
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -113,11 +142,11 @@ public final class UploadService implements UploadTarget, AutoCloseable {
         in.transferTo(java.io.OutputStream.nullOutputStream());
       }
       String type = Sniffer.contentType(head, headLength);
-      String storage = Ids.randomToken(24);
+      orphaned = true;
       if (Sniffer.isImage(type)) {
         Path thumb = incomingDir().resolve(storage + ".thumb.png");
         try {
-          if (thumbnail(file, thumb)) {
+          if (thumbnails.make(file, thumb)) {
             files.put(storage + ".thumb.png", thumb, "image/png");
           }
         } finally {
@@ -127,23 +156,40 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       files.put(storage, file, type);
       Upload u = new Upload(Ids.newId(), uploader.userId(), safeName(clientName), size, type,
           HexFormat.of().formatHex(sha.digest()), storage, clock.millis());
-      db.jdbi().useHandle(h -> h.createUpdate("""
-          INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
-          VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
-          """).bind("id", u.id()).bind("uploader", u.uploaderId()).bind("name", u.name()).bind("size", u.size())
-          .bind("type", u.contentType()).bind("sha", u.sha256()).bind("storage", u.storageName())
-          .bind("now", u.createdAt()).execute());
+      // Checked again where it is recorded, taking turns with the uploader's other uploads: two
+      // parallel ones may both have passed the check above, only one of them can pass this one.
+      db.jdbi().useTransaction(h -> {
+        quota.lock(h, uploader);
+        quota.check(h, uploader, size);
+        h.createUpdate(INSERT).bind("id", u.id()).bind("uploader", u.uploaderId()).bind("name", u.name())
+            .bind("size", u.size()).bind("type", u.contentType()).bind("sha", u.sha256())
+            .bind("storage", u.storageName()).bind("now", u.createdAt()).execute();
+      });
+      orphaned = false;
       return u.view();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     } finally {
+      if (orphaned) {
+        deleteStored(storage);
+      }
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
         log.warn("cannot remove {}: {}", file, e.toString());
       }
+    }
+  }
+
+  /** Removes the files of an upload that was not recorded. */
+  private void deleteStored(String storage) {
+    try {
+      files.delete(storage);
+      files.delete(storage + ".thumb.png");
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot remove the unrecorded upload {}: {}", storage, e.toString());
     }
   }
 
@@ -155,25 +201,6 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       name = "file";
     }
     return name.length() > NAME_MAX ? name.substring(name.length() - NAME_MAX) : name;
-  }
-
-  /** Writes a PNG thumbnail of {@code image}; false when it is not an image ImageIO reads. */
-  private static boolean thumbnail(Path image, Path thumb) {
-    try {
-      BufferedImage src = ImageIO.read(image.toFile());
-      if (src == null) {
-        return false;
-      }
-      double scale = Math.min(1.0, (double) THUMBNAIL_PX / Math.max(src.getWidth(), src.getHeight()));
-      int w = Math.max(1, (int) Math.round(src.getWidth() * scale));
-      int h = Math.max(1, (int) Math.round(src.getHeight() * scale));
-      BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-      out.getGraphics().drawImage(src.getScaledInstance(w, h, Image.SCALE_SMOOTH), 0, 0, null);
-      return ImageIO.write(out, "png", thumb.toFile());
-    } catch (IOException | RuntimeException e) {
-      log.info("no thumbnail for {}: {}", image.getFileName(), e.toString()); // not an image ImageIO reads
-      return false;
-    }
   }
 
   public Optional<Upload> find(String id) {

@@ -45,6 +45,10 @@ class ConfigLoaderTest {
     assertThat(c.httpRatePerMinute()).isEqualTo(1200);
     assertThat(c.wsPerIp()).isEqualTo(100);
     assertThat(c.uploadMaxBytes()).isEqualTo(10_485_760L);
+    assertThat(c.uploadStallTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.uploadQuotaDaily()).isEqualTo(500L << 20);
+    assertThat(c.uploadQuotaTotal()).isEqualTo(5L << 30);
+    assertThat(c.guestUploadQuotaDaily()).isZero();
     assertThat(c.uploadDir().toString()).isEqualTo("./data/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.JSON);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
@@ -73,6 +77,10 @@ class ConfigLoaderTest {
     vars.put("BANTER_HTTP_RATE", "70");
     vars.put("BANTER_WS_PER_IP", "0");
     vars.put("BANTER_UPLOAD_MAX_BYTES", "1024");
+    vars.put("BANTER_UPLOAD_STALL_TIMEOUT", "2s");
+    vars.put("BANTER_UPLOAD_QUOTA_DAILY", "4096");
+    vars.put("BANTER_UPLOAD_QUOTA_TOTAL", "8192");
+    vars.put("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "512");
     vars.put("BANTER_UPLOAD_DIR", "/mnt/shared/uploads");
     vars.put("BANTER_LOG_FORMAT", "text");
     vars.put("BANTER_SHUTDOWN_DRAIN", "500ms");
@@ -95,6 +103,10 @@ class ConfigLoaderTest {
     assertThat(c.httpRatePerMinute()).isEqualTo(70);
     assertThat(c.wsPerIp()).isZero();
     assertThat(c.uploadMaxBytes()).isEqualTo(1024);
+    assertThat(c.uploadStallTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.uploadQuotaDaily()).isEqualTo(4096);
+    assertThat(c.uploadQuotaTotal()).isEqualTo(8192);
+    assertThat(c.guestUploadQuotaDaily()).isEqualTo(512);
     assertThat(c.uploadDir().toString()).isEqualTo("/mnt/shared/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.TEXT);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofMillis(500));
@@ -129,6 +141,10 @@ class ConfigLoaderTest {
     rejects("BANTER_HTTP_RATE", "99999999999999999999");
     rejects("BANTER_WS_PER_IP", "-5");
     rejects("BANTER_UPLOAD_MAX_BYTES", "10MB");
+    rejects("BANTER_UPLOAD_STALL_TIMEOUT", "0s");
+    rejects("BANTER_UPLOAD_QUOTA_DAILY", "-1");
+    rejects("BANTER_UPLOAD_QUOTA_TOTAL", "5GiB");
+    rejects("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "lots");
     rejects("BANTER_LOG_FORMAT", "xml");
     rejects("BANTER_SHUTDOWN_DRAIN", "soon");
   }
