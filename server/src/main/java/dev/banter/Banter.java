@@ -228,7 +228,8 @@ public final class Banter implements AutoCloseable {
       MessageService messageService = messages;
       new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
       new MessageRoutes(messages).mount(routes);
-      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), UploadLimits.of(config), clock);
+      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), UploadLimits.of(config), limits,
+          clock);
       metrics.gauge("banter_uploads_receiving", "uploads whose body is being received", uploads.receiving()::get);
       new UploadRoutes(uploads).mount(routes);
       new ApiDocsRoutes().mount(routes);

@@ -4,6 +4,7 @@ import dev.banter.config.Config;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.http.UploadTarget;
 import dev.banter.store.Database;
 import java.io.IOException;
@@ -66,6 +67,8 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   }
 
   private final Database db;
+  /** Uploads started per user (the quota bounds bytes; this bounds requests). */
+  private final UserLimits perUser;
   private final Path dir;
   private final FileStore files;
   private final UploadLimits limits;
@@ -81,7 +84,8 @@ public final class UploadService implements UploadTarget, AutoCloseable {
    * @param dir the local folder: incoming parts always, and the stored files unless {@code s3} is given
    * @param s3 an S3-compatible bucket for the stored files, or null
    */
-  public UploadService(Database db, Path dir, Config.S3 s3, UploadLimits limits, Clock clock) {
+  public UploadService(Database db, Path dir, Config.S3 s3, UploadLimits limits, UserLimits perUser, Clock clock) {
+    this.perUser = perUser;
     this.db = db;
     this.dir = dir;
     this.files = s3 == null ? new LocalFileStore(dir)
@@ -113,6 +117,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
 
   @Override
   public Allowance admit(Principal uploader) {
+    perUser.check(UserLimits.Action.UPLOAD, uploader.userId()); // before any query: a flood costs nothing
     return db.jdbi().withHandle(h -> quota.allowance(h, uploader));
   }
 
