@@ -25,7 +25,7 @@ public final class HealthRoutes {
   public void mount(Routes r) {
     r.get("/health", this::health).open().unlimited();
     r.get("/healthz", this::health).open().unlimited();
-    r.get("/ready", this::ready).open().unlimited();
+    r.get("/ready", this::ready).open(); // asks storage and Redis: spends the per-IP API budget
   }
 
   Object health(Request req) {

@@ -154,8 +154,8 @@ class PerUserLimitsTest {
       }
       assertThat(ws.request(Map.of("type", "ping")).path("type").asText()).isEqualTo("pong");
       assertThat(ws.ofType("error")).isEmpty();
-      String metrics = api.get("/metrics", null).raw().body();
-      assertThat(metrics).contains("kind=\"user_typing\"");
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)) // scrapes are a second fresh
+          .until(() -> api.get("/metrics", null).raw().body().contains("kind=\"user_typing\""));
     }
   }
 
