@@ -24,6 +24,8 @@ public record Config(
     int messageBurst,
     int authRatePerMinute,
     int httpRatePerMinute,
+    int httpConnectionsPerIp,
+    Duration httpHeaderTimeout,
     int wsPerIp,
     long uploadMaxBytes,
     Path uploadDir,
@@ -64,7 +66,9 @@ public record Config(
         + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
         + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
-        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
+        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute
+        + ", httpConnectionsPerIp=" + httpConnectionsPerIp + ", httpHeaderTimeout=" + httpHeaderTimeout
+        + ", wsPerIp=" + wsPerIp
         + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")
         + ", logFormat=" + logFormat
         + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
