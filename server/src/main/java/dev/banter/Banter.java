@@ -254,7 +254,8 @@ public final class Banter implements AutoCloseable {
               .onReject(() -> metrics.rateLimited("auth_ip")),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
-          blocking, upgrade, web, metrics, uploads);
+          blocking, upgrade, web, metrics, uploads,
+          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()));
       return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
           revocations, guests, routes.all());
     } catch (Exception e) {
@@ -313,6 +314,11 @@ public final class Banter implements AutoCloseable {
   /** Ended sessions and disabled accounts, as this node knows them. */
   public Revocations revocations() {
     return revocations;
+  }
+
+  /** The metrics of this node (tests read them without a scrape). */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /** The event bus of this node (tests listen to it). */

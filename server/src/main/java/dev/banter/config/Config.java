@@ -24,6 +24,8 @@ public record Config(
     int messageBurst,
     int authRatePerMinute,
     int httpRatePerMinute,
+    int httpConnectionsPerIp,
+    Duration httpHeaderTimeout,
     int wsPerIp,
     long uploadMaxBytes,
     Duration uploadStallTimeout,
@@ -70,7 +72,9 @@ public record Config(
         + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
         + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
-        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute + ", wsPerIp=" + wsPerIp
+        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute
+        + ", httpConnectionsPerIp=" + httpConnectionsPerIp + ", httpHeaderTimeout=" + httpHeaderTimeout
+        + ", wsPerIp=" + wsPerIp
         + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadStallTimeout=" + uploadStallTimeout
         + ", uploadQuotaDaily=" + uploadQuotaDaily + ", uploadQuotaTotal=" + uploadQuotaTotal
         + ", guestUploadQuotaDaily=" + guestUploadQuotaDaily + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")

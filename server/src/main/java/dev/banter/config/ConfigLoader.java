@@ -75,6 +75,8 @@ public final class ConfigLoader {
     int messageBurst = integer(Setting.MESSAGE_BURST, 1, 1_000_000);
     int authRate = integer(Setting.AUTH_RATE, 1, 1_000_000_000);
     int httpRate = integer(Setting.HTTP_RATE, 1, 1_000_000_000);
+    int httpConnectionsPerIp = integer(Setting.HTTP_CONNECTIONS_PER_IP, 0, 1_000_000_000);
+    Duration httpHeaderTimeout = duration(Setting.HTTP_HEADER_TIMEOUT);
     int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
     long uploadMax = longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
     Duration uploadStall = duration(Setting.UPLOAD_STALL_TIMEOUT);
@@ -103,8 +105,8 @@ public final class ConfigLoader {
       throw new ConfigException(Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
     }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
-        guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, wsPerIp, uploadMax,
-        uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
+        guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, httpConnectionsPerIp,
+        httpHeaderTimeout, wsPerIp, uploadMax, uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
         optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),

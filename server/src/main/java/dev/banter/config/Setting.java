@@ -18,6 +18,8 @@ public enum Setting {
   MESSAGE_BURST("BANTER_MESSAGE_BURST", "20", "per-user send burst"),
   AUTH_RATE("BANTER_AUTH_RATE", "30", "register/login/refresh/guest attempts per IP per minute"),
   HTTP_RATE("BANTER_HTTP_RATE", "1200", "other API requests per IP per minute"),
+  HTTP_CONNECTIONS_PER_IP("BANTER_HTTP_CONNECTIONS_PER_IP", "64", "concurrent HTTP connections per client address; more → 503 (0 = unlimited; a WebSocket counts under BANTER_WS_PER_IP instead)"),
+  HTTP_HEADER_TIMEOUT("BANTER_HTTP_HEADER_TIMEOUT", "10s", "time to send a request's head, from its first byte (or from connecting); a JSON body gets as long again plus 1 s per KiB"),
   WS_PER_IP("BANTER_WS_PER_IP", "100", "concurrent WebSocket connections per IP (0 = unlimited)"),
   UPLOAD_MAX_BYTES("BANTER_UPLOAD_MAX_BYTES", "10485760", "upload size limit in bytes"),
   UPLOAD_STALL_TIMEOUT("BANTER_UPLOAD_STALL_TIMEOUT", "30s", "an upload whose body sends nothing this long is ended (408) and its part deleted"),

@@ -96,6 +96,22 @@ public final class Metrics {
         .register(registry).increment();
   }
 
+  /**
+   * An HTTP connection refused or cut by a guard of {@code reason} (connections_per_ip,
+   * header_timeout, body_timeout).
+   */
+  public void httpRefused(String reason) {
+    Counter.builder("banter_http_refused").tag("reason", reason)
+        .description("HTTP connections refused or closed by a guard against hostile clients").register(registry)
+        .increment();
+  }
+
+  /** A connection whose answers backed up (its client reads slowly or not at all) stopped being read. */
+  public void httpReadPaused() {
+    Counter.builder("banter_http_read_pauses").description("times an HTTP connection stopped being read "
+        + "because its answers were not taken").register(registry).increment();
+  }
+
   public void httpRequest(String method, String route, int status, long nanos) {
     Timer.builder("banter_http_requests").tag("method", method).tag("route", route).tag("status", String.valueOf(status))
         .description("HTTP requests by route template and status")

@@ -9,6 +9,7 @@ import dev.banter.core.RateLimiter;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,16 +19,15 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,11 +45,20 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   static final String JSON_TYPE = "application/json; charset=utf-8";
 
   private final HttpServer.Context context;
+  private final ConnectionLimit.Slot slot;
+  private Backpressure flow;
   /** The last request of this connection in flight; the next one runs after it (HTTP/1.1 order). */
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  Dispatcher(HttpServer.Context context) {
+  /** @param slot this connection's place under the per-address limit, given back when it becomes a WebSocket */
+  Dispatcher(HttpServer.Context context, ConnectionLimit.Slot slot) {
     this.context = context;
+    this.slot = slot;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    flow = new Backpressure(ctx.channel(), context.metrics());
   }
 
   @Override
@@ -67,6 +76,10 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
     if (uri.path().equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
       context.upgrader().upgrade(ctx, msg, requestId);
+      if (ctx.isRemoved()) { // now a WebSocket: BANTER_WS_PER_IP counts it, HTTP's guards step aside
+        slot.release();
+        HttpServer.removeHttpGuards(ctx.pipeline());
+      }
       return;
     }
     Routes.Lookup lookup = context.routes().find(msg.method(), uri.path());
@@ -75,36 +88,52 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
         && !uri.path().startsWith("/api/")) {
       Request request = new Request(msg.method(), uri.path(), Map.of(), uri.parameters(), msg.headers(), new byte[0],
-          clientIp(channel), id);
-      boolean keepAlive2 = keepAlive;
-      tail = tail.thenRunAsync(() -> serveStatic(channel, request, keepAlive2), context.blocking());
+          ClientAddress.of(channel), id);
+      next(() -> serveStatic(channel, request, keepAlive));
       return;
     }
     if (lookup.match() == null) {
       FullHttpResponse response = lookup.allowed().isEmpty()
           ? error(ApiError.notFound("no route for " + msg.method() + " " + uri.path()), id)
           : methodNotAllowed(lookup.allowed(), id);
-      tail = tail.thenRun(() -> write(channel, response, keepAlive, msg.method().equals(HttpMethod.HEAD)));
+      boolean head = msg.method().equals(HttpMethod.HEAD);
+      next(() -> answer(channel, response, keepAlive, head));
       return;
     }
     Request request = new Request(msg.method(), uri.path(), lookup.match().params(), uri.parameters(),
-        msg.headers(), ByteBufUtil.getBytes(msg.content()), clientIp(channel), id);
+        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel), id);
     Route route = lookup.match().route();
-    Executor blocking = context.blocking();
     context.inFlight().incrementAndGet();
-    tail = tail.thenRunAsync(() -> {
+    next(() -> {
       try {
         serve(channel, route, request, keepAlive);
       } finally {
         context.inFlight().decrementAndGet();
       }
-    }, blocking);
+    });
+  }
+
+  /**
+   * Queues a request's answer behind the ones before it, on a virtual thread that first waits
+   * until the connection takes output (pipelining pauses while the client does not read).
+   */
+  private void next(Runnable answer) {
+    flow.requestRead();
+    tail = tail.thenRunAsync(() -> {
+      flow.awaitWritable();
+      answer.run();
+    }, context.blocking());
+  }
+
+  /** Writes a whole answer; the connection counts it as answered once it is out. */
+  private void answer(Channel channel, FullHttpResponse response, boolean keepAlive, boolean head) {
+    write(channel, response, keepAlive, head).addListener(f -> flow.answered());
   }
 
   private void serve(Channel channel, Route route, Request request, boolean keepAlive) {
     long started = System.nanoTime();
     MDC.put("request_id", request.requestId());
-    FullHttpResponse response;
+    HttpResponse response;
     try {
       response = handle(route, request);
     } catch (ApiError e) {
@@ -115,7 +144,12 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
           Map.of("request_id", request.requestId())), request.requestId());
     }
     int status = response.status().code();
-    write(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
+    boolean head = request.method().equals(HttpMethod.HEAD);
+    if (response instanceof StreamedResponse streamed) {
+      streamed.send(channel, keepAlive, head, flow);
+    } else {
+      answer(channel, (FullHttpResponse) response, keepAlive, head);
+    }
     logged(request, route.template, status, started);
   }
 
@@ -136,11 +170,12 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         ? error(ApiError.notFound("no route for GET " + request.path()), request.requestId())
         : response(HttpResponseStatus.valueOf(r.status()), (byte[]) r.body(), r.contentType(), r.headers(),
             request.requestId());
-    write(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
+    answer(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
     logged(request, r == null ? "unmatched" : "static", response.status().code(), started);
   }
 
-  private FullHttpResponse handle(Route route, Request request) throws Exception {
+  /** The handler's answer: whole, or a {@link StreamedResponse} that is sent as it is read. */
+  private HttpResponse handle(Route route, Request request) throws Exception {
     RateLimiter limiter = switch (route.budget) {
       case AUTH -> context.authLimiter();
       case API -> context.apiLimiter();
@@ -158,6 +193,9 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Object result = route.handler.handle(request);
     if (result instanceof Response r) {
+      if (r.body() instanceof Response.Stream stream) {
+        return streamed(r, stream, request.requestId());
+      }
       if (r.body() instanceof byte[] bytes) {
         return response(HttpResponseStatus.valueOf(r.status()), bytes, r.contentType(), r.headers(), request.requestId());
       }
@@ -189,37 +227,61 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     return r;
   }
 
+  private static StreamedResponse streamed(Response r, Response.Stream stream, String requestId) {
+    StreamedResponse s = new StreamedResponse(HttpResponseStatus.valueOf(r.status()), stream.in(), stream.length());
+    try {
+      headers(s, r.contentType(), r.headers(), requestId);
+    } catch (RuntimeException e) { // an unsendable header: the file must not stay open
+      s.discard();
+      throw e;
+    }
+    return s;
+  }
+
   static FullHttpResponse response(HttpResponseStatus status, byte[] body, String contentType,
       Map<String, String> headers, String requestId) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    headers(r, contentType, headers, requestId);
+    return r;
+  }
+
+  /** The headers every answer carries, then the handler's own. */
+  private static void headers(HttpResponse r, String contentType, Map<String, String> headers, String requestId) {
     if (contentType != null) {
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }
-    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     r.headers().set("X-Request-Id", requestId);
     r.headers().set("X-Content-Type-Options", "nosniff");
     if (!headers.containsKey("Cache-Control")) {
       r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     }
     headers.forEach((k, v) -> r.headers().set(k, v));
-    return r;
   }
 
-  static void write(Channel channel, FullHttpResponse response, boolean keepAlive, boolean head) {
+  /** Writes and flushes a whole answer; the future completes when it is out (or failed). */
+  static ChannelFuture write(Channel channel, FullHttpResponse response, boolean keepAlive, boolean head) {
     if (head) {
       response.content().clear();
     }
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      channel.writeAndFlush(response);
-    } else {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      return channel.writeAndFlush(response);
     }
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return channel.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 
-  private static String clientIp(Channel channel) {
-    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    flow.writabilityChanged();
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    flow.writabilityChanged(); // wakes a parked sender, which then stops
+    ctx.fireChannelInactive();
   }
 
   @Override

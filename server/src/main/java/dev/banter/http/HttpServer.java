@@ -24,10 +24,13 @@ import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +44,16 @@ public final class HttpServer implements AutoCloseable {
   public static final int MAX_JSON_BODY = 1024 * 1024;
   /** Keep-alive HTTP connections silent this long are closed (WebSockets have their own heartbeat). */
   private static final int HTTP_IDLE_SECONDS = 120;
+  private static final String REQUEST_START = "request-start";
+  private static final String REQUEST_PROGRESS = "request-progress";
+  private static final String FLOW = "flow";
+
+  /**
+   * Guards against hostile clients: at most {@code connectionsPerIp} open connections per client
+   * address (0 = no cap; BANTER_HTTP_CONNECTIONS_PER_IP) and the slowloris deadlines of
+   * {@link RequestDeadlines} (BANTER_HTTP_HEADER_TIMEOUT).
+   */
+  public record Limits(int connectionsPerIp, Duration headerTimeout) {}
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
@@ -50,15 +63,22 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Channel channel;
   private final AtomicInteger inFlight;
+  private final ConnectionLimit connections;
 
-  private HttpServer(EventLoopGroup group, Channel channel, AtomicInteger inFlight) {
+  private HttpServer(EventLoopGroup group, Channel channel, AtomicInteger inFlight, ConnectionLimit connections) {
     this.group = group;
     this.channel = channel;
     this.inFlight = inFlight;
+    this.connections = connections;
+  }
+
+  /** Open HTTP connections (not those that became WebSockets). */
+  int openConnections() {
+    return connections.open();
   }
 
   /** Waits until no request is being handled (or {@code budget} passed); true when idle. */
-  public boolean awaitRequests(java.time.Duration budget) {
+  public boolean awaitRequests(Duration budget) {
     long deadline = System.nanoTime() + budget.toNanos();
     while (inFlight.get() > 0 && System.nanoTime() < deadline) {
       try {
@@ -73,9 +93,13 @@ public final class HttpServer implements AutoCloseable {
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
       RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
-      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads) throws InterruptedException {
+      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads, Limits limits) throws InterruptedException {
     Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
         metrics, new AtomicInteger(), uploads);
+    ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
+    metrics.gauge("banter_http_connections", "open HTTP connections (WebSockets are counted apart)", connections::open);
+    metrics.gauge("banter_http_requests_in_flight", "requests to routes being handled or answered (a download "
+        + "until it is sent)", context.inFlight()::get);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -93,13 +117,27 @@ public final class HttpServer implements AutoCloseable {
               if (tls != null) {
                 p.addLast("tls", tls.newHandler(c.alloc()));
               }
+              ConnectionLimit.Slot slot = connections.tryAcquire(ClientAddress.of(c));
+              if (slot == null) {
+                metrics.httpRefused("connections_per_ip");
+                p.addLast("encoder", new HttpResponseEncoder());
+                p.addLast("refusal", new Refusal(connections.perAddress()));
+                return;
+              }
+              c.closeFuture().addListener(f -> slot.release());
+              RequestDeadlines deadlines = new RequestDeadlines(limits.headerTimeout(), uploads != null, metrics);
               p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
+              p.addLast(REQUEST_START, deadlines.bytes());
               p.addLast("codec", new HttpServerCodec());
+              p.addLast(REQUEST_PROGRESS, deadlines.messages());
+              // Holds what the codec decoded while reading is paused (Backpressure), so a paused
+              // connection hands the dispatcher nothing more than one read already brought in.
+              p.addLast(FLOW, new FlowControlHandler());
               if (uploads != null) {
                 p.addLast("uploads", new UploadReceiver(context, uploads));
               }
               p.addLast("aggregator", new JsonBodyAggregator());
-              p.addLast("dispatcher", new Dispatcher(context));
+              p.addLast("dispatcher", new Dispatcher(context, slot));
             }
           })
           .bind(new InetSocketAddress(host, port))
@@ -107,10 +145,19 @@ public final class HttpServer implements AutoCloseable {
           .channel();
       log.info("listening on {}:{} ({}, {})", host, ((InetSocketAddress) ch.localAddress()).getPort(),
           epoll ? "epoll" : "nio", tls != null ? "https" : "http");
-      return new HttpServer(group, ch, context.inFlight());
+      return new HttpServer(group, ch, context.inFlight(), connections);
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  /** A connection that became a WebSocket leaves HTTP's deadlines and read pausing behind. */
+  static void removeHttpGuards(ChannelPipeline p) {
+    for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW}) {
+      if (p.get(name) != null) {
+        p.remove(name);
+      }
     }
   }
 

@@ -3,21 +3,36 @@ package dev.banter.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The web client, served from the jar ({@code /web} on the classpath): read once, kept in
- * memory with an ETag. {@code index.html} carries the Content-Security-Policy that forbids
- * inline scripts; every file is revalidated (the client has no build step, so no hashed names).
+ * The web client, served from the jar ({@code /web} on the classpath): every file is read once
+ * at start into a fixed index with an ETag, so a request for anything else is a plain miss that
+ * costs nothing and is remembered nowhere. {@code index.html} carries the Content-Security-Policy
+ * that forbids inline scripts; every file is revalidated (the client has no build step, so no
+ * hashed names).
  */
 public final class StaticFiles {
+  private static final Logger log = LoggerFactory.getLogger(StaticFiles.class);
   /** What the web client may load and where it may connect: its own origin only, no inline script. */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
@@ -38,37 +53,124 @@ public final class StaticFiles {
   /** A file ready to send. */
   public record File(byte[] bytes, String contentType, String etag) {}
 
-  private final String root;
-  private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+  private final Map<String, File> index;
 
+  /** Every file under {@code classpathRoot} (e.g. {@code /web}), in whichever folder or jar of the classpath holds it. */
   public StaticFiles(String classpathRoot) {
-    this.root = classpathRoot;
+    this(classpathRoot, listed(classpathRoot));
+  }
+
+  /**
+   * Only {@code names} under {@code classpathRoot}: a library's folder of which a few files are
+   * served (Swagger UI's webjar holds megabytes more).
+   */
+  public StaticFiles(String classpathRoot, Set<String> names) {
+    this(classpathRoot, read(classpathRoot, names));
+  }
+
+  private StaticFiles(String classpathRoot, Map<String, byte[]> found) {
+    Map<String, File> files = new HashMap<>();
+    found.forEach((path, bytes) -> files.put(path, file(path, bytes)));
+    this.index = Map.copyOf(files);
+    if (index.isEmpty()) {
+      log.warn("no files under {} on the classpath", classpathRoot);
+    }
+  }
+
+  private static Map<String, byte[]> listed(String classpathRoot) {
+    try {
+      URL url = StaticFiles.class.getResource(classpathRoot);
+      if (url != null && url.getProtocol().equals("file")) {
+        return filesInFolder(Path.of(url.toURI()));
+      }
+      if (url != null && url.getProtocol().equals("jar")) {
+        return filesInJar(Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI()),
+            classpathRoot.substring(1));
+      }
+      // A jar without entries for its folders: the folder can only be found in our own jar.
+      return filesUnder(Path.of(StaticFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+          classpathRoot.substring(1));
+    } catch (IOException | URISyntaxException | RuntimeException e) {
+      log.warn("cannot list the files under {}: {}", classpathRoot, e.toString());
+      return Map.of();
+    }
+  }
+
+  private static Map<String, byte[]> read(String classpathRoot, Set<String> names) {
+    Map<String, byte[]> out = new HashMap<>();
+    for (String name : names) {
+      try (InputStream in = StaticFiles.class.getResourceAsStream(classpathRoot + "/" + name)) {
+        if (in != null) {
+          out.put("/" + name, in.readAllBytes());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every file below {@code folder} of a classpath entry, which is a folder (target/classes when
+   * run from the build) or a jar (the shaded banter.jar), keyed by its path below {@code folder}
+   * ({@code /js/api.js}).
+   */
+  static Map<String, byte[]> filesUnder(Path classpathEntry, String folder) throws IOException {
+    return Files.isDirectory(classpathEntry) ? filesInFolder(classpathEntry.resolve(folder))
+        : filesInJar(classpathEntry, folder);
+  }
+
+  private static Map<String, byte[]> filesInFolder(Path dir) throws IOException {
+    Map<String, byte[]> out = new HashMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        String path = "/" + dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        if (SAFE_PATH.matcher(path).matches()) { // names no request could ask for are left out
+          out.put(path, Files.readAllBytes(p));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, byte[]> filesInJar(Path jarFile, String folder) throws IOException {
+    Map<String, byte[]> out = new HashMap<>();
+    String prefix = folder + "/";
+    try (JarFile jar = new JarFile(jarFile.toFile())) {
+      for (JarEntry e : Collections.list(jar.entries())) {
+        String path = e.getName().startsWith(prefix) ? "/" + e.getName().substring(prefix.length()) : null;
+        if (!e.isDirectory() && path != null && SAFE_PATH.matcher(path).matches()) {
+          try (InputStream in = jar.getInputStream(e)) {
+            out.put(path, in.readAllBytes());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static File file(String path, byte[] bytes) {
+    String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    String type = TYPES.getOrDefault(ext, "application/octet-stream");
+    try {
+      String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
+      return new File(bytes, type, etag);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The file for a request path ({@code /} is {@code /index.html}); empty when there is none. */
   public Optional<File> find(String path) {
-    String p = path.equals("/") ? "/index.html" : path;
-    if (!SAFE_PATH.matcher(p).matches() || p.contains("..")) {
-      return Optional.empty();
-    }
-    return cache.computeIfAbsent(p, this::load);
+    return Optional.ofNullable(index.get(path.equals("/") ? "/index.html" : path));
   }
 
-  private Optional<File> load(String path) {
-    try (InputStream in = StaticFiles.class.getResourceAsStream(root + path)) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      byte[] bytes = in.readAllBytes();
-      String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-      String type = TYPES.getOrDefault(ext, "application/octet-stream");
-      String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
-      return Optional.of(new File(bytes, type, etag));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** How many files the index holds (fixed at start). */
+  int size() {
+    return index.size();
   }
 
   /** The routes: {@code GET /} and every file below it (anything not under /api/ that exists). */
@@ -87,7 +189,7 @@ public final class StaticFiles {
       return null;
     }
     File f = file.get();
-    Map<String, String> headers = new java.util.HashMap<>();
+    Map<String, String> headers = new HashMap<>();
     headers.put("ETag", f.etag());
     headers.put("Cache-Control", "no-cache");
     headers.put("Referrer-Policy", "no-referrer");

@@ -35,7 +35,7 @@ public final class ApiDocsRoutes {
   static final Set<String> OWN_FILES = Set.of("init.js");
 
   private final StaticFiles documents = new StaticFiles("/api");
-  private final StaticFiles swaggerUi = new StaticFiles(swaggerUiRoot());
+  private final StaticFiles swaggerUi = new StaticFiles(swaggerUiRoot(), SWAGGER_FILES);
 
   public void mount(Routes r) {
     r.get("/openapi.yaml", req -> send(req, documents, "/openapi.yaml", YAML, Map.of())).open().unlimited();

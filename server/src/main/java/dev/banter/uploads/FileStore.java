@@ -1,6 +1,7 @@
 package dev.banter.uploads;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -11,6 +12,9 @@ interface FileStore {
 
   /** The bytes stored under {@code name}, if any. */
   Optional<byte[]> read(String name) throws IOException;
+
+  /** The bytes stored under {@code name} as a stream the caller closes, if any (downloads: never held whole). */
+  Optional<InputStream> open(String name) throws IOException;
 
   void delete(String name) throws IOException;
 }

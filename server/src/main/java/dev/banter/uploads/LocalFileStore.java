@@ -1,7 +1,9 @@
 package dev.banter.uploads;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
@@ -24,6 +26,15 @@ final class LocalFileStore implements FileStore {
   public Optional<byte[]> read(String name) throws IOException {
     Path p = dir.resolve(name);
     return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
+  }
+
+  @Override
+  public Optional<InputStream> open(String name) throws IOException {
+    try {
+      return Optional.of(Files.newInputStream(dir.resolve(name)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.banter.uploads;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -54,6 +55,20 @@ final class S3FileStore implements FileStore, AutoCloseable {
   public Optional<byte[]> read(String name) throws IOException {
     try {
       return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(name)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw new IOException("S3 get of " + name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<InputStream> open(String name) throws IOException {
+    try {
+      return Optional.of(s3.getObject(b -> b.bucket(bucket).key(name)));
     } catch (NoSuchKeyException e) {
       return Optional.empty();
     } catch (S3Exception e) {

@@ -31,24 +31,27 @@ public final class UploadRoutes {
     r.get("/api/v1/uploads/{id}/thumbnail", this::thumbnail);
   }
 
+  /** Streamed in chunks as the client reads (a file may be large; a client may not read). */
   Object download(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
-    return file(uploads.bytes(u), u.contentType(), u.name(), Sniffer.isImage(u.contentType()));
+    return Response.stream(200, uploads.open(u), u.size(), u.contentType(),
+        headers(u.name(), Sniffer.isImage(u.contentType())));
   }
 
+  /** Thumbnails are small (320 px PNGs): sent whole. */
   Object thumbnail(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
     byte[] thumb = uploads.thumbnail(u).orElseThrow(() -> ApiError.notFound("no thumbnail for this file"));
-    return file(thumb, "image/png", "thumbnail-" + u.name() + ".png", true);
+    return Response.bytes(200, thumb, "image/png", headers("thumbnail-" + u.name() + ".png", true));
   }
 
-  private static Response file(byte[] bytes, String type, String name, boolean inline) {
+  private static Map<String, String> headers(String name, boolean inline) {
     String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
-    return Response.bytes(200, bytes, type, Map.of(
+    return Map.of(
         "Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
             + encoded,
         "Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
-        "Cache-Control", "private, max-age=3600"));
+        "Cache-Control", "private, max-age=3600");
   }
 }

@@ -233,10 +233,10 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     return u;
   }
 
-  /** The stored bytes of an upload. */
-  public byte[] bytes(Upload u) {
+  /** The stored bytes of an upload, as a stream the caller closes. */
+  public InputStream open(Upload u) {
     try {
-      return files.read(u.storageName()).orElseThrow(() -> ApiError.notFound("the file is gone"));
+      return files.open(u.storageName()).orElseThrow(() -> ApiError.notFound("the file is gone"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -43,6 +43,8 @@ class ConfigLoaderTest {
     assertThat(c.messageBurst()).isEqualTo(20);
     assertThat(c.authRatePerMinute()).isEqualTo(30);
     assertThat(c.httpRatePerMinute()).isEqualTo(1200);
+    assertThat(c.httpConnectionsPerIp()).isEqualTo(64);
+    assertThat(c.httpHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.wsPerIp()).isEqualTo(100);
     assertThat(c.uploadMaxBytes()).isEqualTo(10_485_760L);
     assertThat(c.uploadStallTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -75,6 +77,8 @@ class ConfigLoaderTest {
     vars.put("BANTER_MESSAGE_BURST", "5");
     vars.put("BANTER_AUTH_RATE", "7");
     vars.put("BANTER_HTTP_RATE", "70");
+    vars.put("BANTER_HTTP_CONNECTIONS_PER_IP", "0");
+    vars.put("BANTER_HTTP_HEADER_TIMEOUT", "2500ms");
     vars.put("BANTER_WS_PER_IP", "0");
     vars.put("BANTER_UPLOAD_MAX_BYTES", "1024");
     vars.put("BANTER_UPLOAD_STALL_TIMEOUT", "2s");
@@ -101,6 +105,8 @@ class ConfigLoaderTest {
     assertThat(c.messageBurst()).isEqualTo(5);
     assertThat(c.authRatePerMinute()).isEqualTo(7);
     assertThat(c.httpRatePerMinute()).isEqualTo(70);
+    assertThat(c.httpConnectionsPerIp()).isZero();
+    assertThat(c.httpHeaderTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(c.wsPerIp()).isZero();
     assertThat(c.uploadMaxBytes()).isEqualTo(1024);
     assertThat(c.uploadStallTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -139,6 +145,9 @@ class ConfigLoaderTest {
     rejects("BANTER_MESSAGE_BURST", "0");
     rejects("BANTER_AUTH_RATE", "1e3");
     rejects("BANTER_HTTP_RATE", "99999999999999999999");
+    rejects("BANTER_HTTP_CONNECTIONS_PER_IP", "-1");
+    rejects("BANTER_HTTP_HEADER_TIMEOUT", "0s");
+    rejects("BANTER_HTTP_HEADER_TIMEOUT", "ten");
     rejects("BANTER_WS_PER_IP", "-5");
     rejects("BANTER_UPLOAD_MAX_BYTES", "10MB");
     rejects("BANTER_UPLOAD_STALL_TIMEOUT", "0s");
