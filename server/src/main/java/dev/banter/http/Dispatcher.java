@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -65,16 +66,26 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
-    if (uri.path().equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
+    String path;
+    Map<String, List<String>> query;
+    try {
+      path = uri.path();
+      query = uri.parameters();
+    } catch (IllegalArgumentException e) { // a stray '%' or a broken escape: Netty's decoder throws
+      FullHttpResponse refusal = error(ApiError.badRequest("malformed URI: " + e.getMessage()), requestId);
+      tail = tail.thenRun(() -> write(channel, refusal, keepAlive, false));
+      return;
+    }
+    if (path.equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
       context.upgrader().upgrade(ctx, msg, requestId);
       return;
     }
-    Routes.Lookup lookup = context.routes().find(msg.method(), uri.path());
+    Routes.Lookup lookup = context.routes().find(msg.method(), path);
     String id = requestId;
     boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
-        && !uri.path().startsWith("/api/")) {
-      Request request = new Request(msg.method(), uri.path(), Map.of(), uri.parameters(), msg.headers(), new byte[0],
+        && !path.startsWith("/api/")) {
+      Request request = new Request(msg.method(), path, Map.of(), query, msg.headers(), new byte[0],
           clientIp(channel), id);
       boolean keepAlive2 = keepAlive;
       tail = tail.thenRunAsync(() -> serveStatic(channel, request, keepAlive2), context.blocking());
@@ -82,12 +93,12 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     if (lookup.match() == null) {
       FullHttpResponse response = lookup.allowed().isEmpty()
-          ? error(ApiError.notFound("no route for " + msg.method() + " " + uri.path()), id)
+          ? error(ApiError.notFound("no route for " + msg.method() + " " + path), id)
           : methodNotAllowed(lookup.allowed(), id);
       tail = tail.thenRun(() -> write(channel, response, keepAlive, msg.method().equals(HttpMethod.HEAD)));
       return;
     }
-    Request request = new Request(msg.method(), uri.path(), lookup.match().params(), uri.parameters(),
+    Request request = new Request(msg.method(), path, lookup.match().params(), query,
         msg.headers(), ByteBufUtil.getBytes(msg.content()), clientIp(channel), id);
     Route route = lookup.match().route();
     Executor blocking = context.blocking();

@@ -6,6 +6,7 @@ import dev.banter.core.Json;
 import dev.banter.core.Principal;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -78,7 +79,11 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
   }
 
   private static boolean isUpload(HttpRequest req) {
-    return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    try {
+      return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    } catch (IllegalArgumentException e) {
+      return false; // a malformed path escape: not an upload, the dispatcher refuses it
+    }
   }
 
   private void start(ChannelHandlerContext ctx, HttpRequest req) {
@@ -115,6 +120,8 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
     private final String requestId;
     private final boolean keepAlive;
     private final LinkedBlockingQueue<HttpContent> chunks = new LinkedBlockingQueue<>();
+    /** Set when run() takes no more chunks; whoever sees it releases what is queued. */
+    private volatile boolean finished;
 
     Session(ChannelHandlerContext ctx, HttpRequest request, Principal uploader, String requestId, boolean keepAlive) {
       this.ctx = ctx;
@@ -127,8 +134,19 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
 
     void offer(HttpContent content) {
       chunks.add(content);
+      if (finished) { // run() gave up before the last chunk (a failure): nobody else will release these
+        releaseQueued();
+        return;
+      }
       if (chunks.size() >= PAUSE_AT) {
         ctx.channel().config().setAutoRead(false);
+      }
+    }
+
+    private void releaseQueued() {
+      HttpContent left;
+      while ((left = chunks.poll()) != null) {
+        left.release();
       }
     }
 
@@ -151,7 +169,11 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
         factory.setBaseDir(target.incomingDir().toString());
         factory.setDeleteOnExit(false);
         factory.setMaxLimit(target.maxBytes());
-        decoder = new HttpPostRequestDecoder(factory, request);
+        try {
+          decoder = new HttpPostRequestDecoder(factory, request);
+        } catch (IndexOutOfBoundsException e) { // Netty reads past an empty "boundary="
+          failure = ApiError.badRequest("malformed multipart body");
+        }
         HttpContent chunk;
         do {
           chunk = next();
@@ -159,7 +181,7 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
             if (failure == null) {
               decoder.offer(chunk);
             }
-          } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+          } catch (DecoderException e) { // malformed data, and (for a non-multipart body) too long or too many fields
             failure = e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("Size exceed")
                 ? ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes")
                 : ApiError.badRequest("malformed multipart body");
@@ -189,10 +211,8 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
         if (decoder != null) {
           decoder.destroy();
         }
-        HttpContent left;
-        while ((left = chunks.poll()) != null) {
-          left.release();
-        }
+        finished = true;
+        releaseQueued();
         ctx.channel().config().setAutoRead(true);
       }
       var response = failure != null ? Dispatcher.error(failure, requestId)
