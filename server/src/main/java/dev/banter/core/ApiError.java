@@ -24,7 +24,7 @@ public final class ApiError extends RuntimeException {
    * in it becomes U+FFFD, since the JSON writer would otherwise garble it with the next character.
    */
   private static String wellFormed(String message) {
-    if (message == null || Json.isWellFormed(message)) {
+    if (message == null || message.chars().noneMatch(c -> Character.isSurrogate((char) c))) {
       return message;
     }
     StringBuilder b = new StringBuilder(message.length());

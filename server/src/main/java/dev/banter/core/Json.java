@@ -26,10 +26,13 @@ import java.util.stream.Collectors;
 /**
  * The one JSON mapper: snake_case fields, strict types (a number is not a string, a string
  * is not a boolean), unknown fields ignored so clients may be newer than the server, and input
- * that readers disagree on refused: a key given twice, text with an unpaired UTF-16 surrogate.
+ * that readers disagree on refused (a key given twice). Request bodies are read stricter still:
+ * their text must be storable as it is ({@link #isStorable}).
  */
 public final class Json {
   public static final ObjectMapper MAPPER = build();
+  private static final ObjectMapper REQUESTS = build()
+      .registerModule(new SimpleModule("storable-text").addDeserializer(String.class, new StorableText()));
 
   private Json() {}
 
@@ -43,7 +46,6 @@ public final class Json {
         .serializationInclusion(JsonInclude.Include.ALWAYS)
         .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as UTF-8 bytes, not escaped surrogate pairs
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"type":"a","type":"b"} means what each reader likes
-        .addModule(new SimpleModule("well-formed-strings").addDeserializer(String.class, new WellFormedStrings()))
         .build();
     // Deliberate limits (requests are at most 1 MiB, frames 64 KiB, so strings need none of their own):
     // no API value nests deeper than a few levels, no number has more digits than a long.
@@ -71,7 +73,7 @@ public final class Json {
       throw ApiError.badRequest("a JSON body is required");
     }
     try {
-      T value = MAPPER.readValue(bytes, type);
+      T value = REQUESTS.readValue(bytes, type);
       if (value == null) {
         throw ApiError.badRequest("the body must be a JSON object");
       }
@@ -82,7 +84,7 @@ public final class Json {
           ? ApiError.badRequest("the body must be a JSON object")
           : ApiError.badRequest("field '" + field + "' has the wrong type", field);
     } catch (JsonMappingException e) {
-      // a value its field cannot hold: a number past the range of a long, text with an unpaired surrogate
+      // a value its field cannot hold: a number past the range of a long, text that is not storable
       String field = fieldOf(e);
       throw field.isEmpty()
           ? ApiError.badRequest("malformed JSON: " + e.getOriginalMessage())
@@ -102,29 +104,30 @@ public final class Json {
     }
   }
 
-  /** True when {@code s} has no unpaired UTF-16 surrogate, i.e. it has a UTF-8 form to store and send. */
-  public static boolean isWellFormed(CharSequence s) {
+  /**
+   * True when {@code s} can be stored and sent as it is: no NUL (PostgreSQL's text cannot hold it)
+   * and no unpaired UTF-16 surrogate (it has no UTF-8 form: a database stores '?', and the JSON
+   * writer garbles it with the next character).
+   */
+  public static boolean isStorable(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
-      } else if (Character.isSurrogate(c)) {
+      } else if (Character.isSurrogate(c) || c == 0) {
         return false;
       }
     }
     return true;
   }
 
-  /**
-   * Strings as Jackson reads them, but refusing a lone surrogate (a JSON escape such as \\ud800): it has
-   * no UTF-8 form, so a database would store '?' and the JSON writer would garble it.
-   */
-  private static final class WellFormedStrings extends StringDeserializer {
+  /** Strings as Jackson reads them, refusing what is not {@link #isStorable} (a \\u0000 or \\ud800 escape). */
+  private static final class StorableText extends StringDeserializer {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       String s = super.deserialize(p, ctxt);
-      if (s != null && !isWellFormed(s)) {
-        throw JsonMappingException.from(p, "text with an unpaired UTF-16 surrogate");
+      if (s != null && !isStorable(s)) {
+        throw JsonMappingException.from(p, "text with NUL or an unpaired UTF-16 surrogate");
       }
       return s;
     }

@@ -27,8 +27,8 @@ final class FrameParser {
   private FrameParser() {}
 
   static ClientFrame parse(String text) {
-    if (!Json.isWellFormed(text)) {
-      throw new Invalid(null, ApiError.badRequest("a frame must be well-formed text (no unpaired surrogate)"));
+    if (!Json.isStorable(text)) {
+      throw new Invalid(null, ApiError.badRequest("a frame must be text without NUL or unpaired surrogates"));
     }
     JsonNode root;
     try {
@@ -40,10 +40,10 @@ final class FrameParser {
       throw new Invalid(null, ApiError.badRequest("a frame must be a JSON object"));
     }
     JsonNode refNode = root.get("ref");
-    String ref = refNode != null && refNode.isTextual() && Json.isWellFormed(refNode.textValue())
+    String ref = refNode != null && refNode.isTextual() && Json.isStorable(refNode.textValue())
         ? refNode.textValue() : null;
     if (refNode != null && !refNode.isNull() && ref == null) {
-      throw new Invalid(null, refNode.isTextual() ? unpaired("ref")
+      throw new Invalid(null, refNode.isTextual() ? unstorable("ref")
           : ApiError.badRequest("field 'ref' must be a string", "ref"));
     }
     try {
@@ -81,15 +81,15 @@ final class FrameParser {
     if (!n.isTextual()) {
       throw ApiError.badRequest("field '" + field + "' must be a string", field);
     }
-    if (!Json.isWellFormed(n.textValue())) {
-      throw unpaired(field);
+    if (!Json.isStorable(n.textValue())) {
+      throw unstorable(field);
     }
     return n.textValue();
   }
 
-  /** A JSON escape such as \\ud800 decodes to a lone surrogate, which has no UTF-8 form to store or echo. */
-  private static ApiError unpaired(String field) {
-    return ApiError.badRequest("field '" + field + "' has an unpaired UTF-16 surrogate", field);
+  /** A JSON escape such as \\u0000 or \\ud800 decodes to text no database stores as it is. */
+  private static ApiError unstorable(String field) {
+    return ApiError.badRequest("field '" + field + "' has NUL or an unpaired UTF-16 surrogate", field);
   }
 
   private static Long number(JsonNode root, String field, boolean required) {
@@ -133,8 +133,8 @@ final class FrameParser {
       if (!item.isTextual()) {
         throw ApiError.badRequest("field '" + field + "' must be an array of strings", field);
       }
-      if (!Json.isWellFormed(item.textValue())) {
-        throw unpaired(field);
+      if (!Json.isStorable(item.textValue())) {
+        throw unstorable(field);
       }
       out.add(item.textValue());
     }
