@@ -162,6 +162,16 @@ abstract class RestFuzzContract {
     assertAnswersInTheSpecShape(route, target, http.send(route.method(), target, headers(caller), body));
   }
 
+  @Property(tries = 100)
+  void oneDangerousTextInEveryFieldIsAnsweredInTheSpecShape(@ForAll("bodyRoutes") Endpoint route,
+      @ForAll("dangerousText") String text, @ForAll("signedIn") Caller caller) {
+    Map<String, String> object = new LinkedHashMap<>();
+    FIELDS.forEach(f -> object.put(f, JsonFuzz.quote(text)));
+    String target = path(route, fixture);
+    assertAnswersInTheSpecShape(route, target,
+        http.send(route.method(), target, headers(caller), utf8(JsonFuzz.object(object))));
+  }
+
   @Property(tries = 150)
   void aBodyOfWrongTypesIsRefusedAndChangesNothing(@ForAll("bodyRoutes") Endpoint route,
       @ForAll("wronglyTyped") byte[] body, @ForAll("signedIn") Caller caller) {
@@ -213,6 +223,11 @@ abstract class RestFuzzContract {
         Tuple.of(1, JsonFuzz.brokenDocuments().map(RestFuzzContract::utf8)),
         Tuple.of(1, JsonFuzz.invalidUtf8()),
         Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(200)));
+  }
+
+  @Provide
+  Arbitrary<String> dangerousText() {
+    return JsonFuzz.textWithADangerousCharacter();
   }
 
   @Provide

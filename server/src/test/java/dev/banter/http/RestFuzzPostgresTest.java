@@ -5,8 +5,8 @@ import dev.banter.support.FuzzBudget;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
-/** {@link RestFuzzContract} on PostgreSQL (whose text refuses NUL), with half the tries. */
-@FuzzBudget.Share(0.5)
+/** {@link RestFuzzContract} on PostgreSQL (whose text refuses NUL), with 40% of the tries. */
+@FuzzBudget.Share(0.4)
 class RestFuzzPostgresTest extends RestFuzzContract {
   @BeforeContainer
   static void start() {

@@ -70,7 +70,7 @@ class FrameParserFuzzTest {
     parsesOrRefuses(text);
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 600)
   void everyFieldOfEveryFrameTypeWithAnyValueIsAFrameOrARefusal(@ForAll("frameShaped") String text) {
     parsesOrRefuses(text);
   }
