@@ -120,22 +120,22 @@ class HostileRequestsTest {
   }
 
   @Test
-  void aNulInAPathSegmentOnPostgresIsABadRequestNotA500() throws Exception {
+  void aNulInAPathSegmentOnPostgresIsAValidationErrorNotA500() throws Exception {
     for (String path : new String[] {"/api/v1/rooms/a%00b", "/api/v1/users/a%00b",
         "/api/v1/rooms/" + bobsRoom + "/messages/a%00b/reactions/%F0%9F%91%8D"}) {
       RawHttp.Reply reply = send(postgres, path.contains("reactions") ? "PUT" : "GET", path, bob, "");
-      assertThat(reply.status()).as(path).isEqualTo(400);
-      assertThat(errorCode(reply)).as(path).isEqualTo("bad_request");
+      assertThat(reply.status()).as(path).isEqualTo(422);
+      assertThat(errorCode(reply)).as(path).isEqualTo("validation_failed");
     }
   }
 
   @Test
-  void aNulInAQueryParameterOnPostgresIsABadRequestNotA500() throws Exception {
+  void aNulInAQueryParameterOnPostgresIsAValidationErrorNotA500() throws Exception {
     for (String target : new String[] {"/api/v1/users?query=a%00b", "/api/v1/rooms/public?query=a%00b",
         "/api/v1/search?q=hello&room_id=a%00b"}) {
       RawHttp.Reply reply = send(postgres, "GET", target, bob, "");
-      assertThat(reply.status()).as(target).isEqualTo(400);
-      assertThat(errorCode(reply)).as(target).isEqualTo("bad_request");
+      assertThat(reply.status()).as(target).isEqualTo(422);
+      assertThat(errorCode(reply)).as(target).isEqualTo("validation_failed");
     }
   }
 
