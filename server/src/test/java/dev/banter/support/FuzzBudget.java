@@ -5,6 +5,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyAttributes;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
@@ -23,6 +24,12 @@ public final class FuzzBudget implements AroundPropertyHook {
   @Target(ElementType.TYPE)
   public @interface Share {
     double value();
+  }
+
+  /** Registered on a container, it is for the container's properties. */
+  @Override
+  public PropagationMode propagateTo() {
+    return PropagationMode.DIRECT_DESCENDANTS;
   }
 
   @Override
