@@ -13,10 +13,30 @@ public final class ApiError extends RuntimeException {
   private final Map<String, Object> details;
 
   public ApiError(int status, String code, String message, Map<String, Object> details) {
-    super(message, null, false, false);
+    super(wellFormed(message), null, false, false);
     this.status = status;
     this.code = code;
     this.details = details == null ? Map.of() : Map.copyOf(details);
+  }
+
+  /**
+   * A message may quote the input (a parser's complaint about a character): an unpaired surrogate
+   * in it becomes U+FFFD, since the JSON writer would otherwise garble it with the next character.
+   */
+  private static String wellFormed(String message) {
+    if (message == null || message.chars().noneMatch(c -> Character.isSurrogate((char) c))) {
+      return message;
+    }
+    StringBuilder b = new StringBuilder(message.length());
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < message.length() && Character.isLowSurrogate(message.charAt(i + 1))) {
+        b.append(c).append(message.charAt(++i));
+      } else {
+        b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return b.toString();
   }
 
   public static ApiError badRequest(String message) {

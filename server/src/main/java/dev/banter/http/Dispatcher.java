@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +75,17 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
-    if (uri.path().equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
+    String path;
+    Map<String, List<String>> query;
+    try {
+      path = uri.path();
+      query = uri.parameters();
+    } catch (IllegalArgumentException e) { // a stray '%' or a broken escape: Netty's decoder throws
+      FullHttpResponse refusal = error(ApiError.badRequest("malformed URI: " + e.getMessage()), requestId);
+      next(() -> answer(channel, refusal, keepAlive, false));
+      return;
+    }
+    if (path.equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
       context.upgrader().upgrade(ctx, msg, requestId);
       if (ctx.isRemoved()) { // now a WebSocket: BANTER_WS_PER_IP counts it, HTTP's guards step aside
         slot.release();
@@ -82,25 +93,25 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       return;
     }
-    Routes.Lookup lookup = context.routes().find(msg.method(), uri.path());
+    Routes.Lookup lookup = context.routes().find(msg.method(), path);
     String id = requestId;
     boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
-        && !uri.path().startsWith("/api/")) {
-      Request request = new Request(msg.method(), uri.path(), Map.of(), uri.parameters(), msg.headers(), new byte[0],
+        && !path.startsWith("/api/")) {
+      Request request = new Request(msg.method(), path, Map.of(), query, msg.headers(), new byte[0],
           ClientAddress.of(channel), id);
       next(() -> serveStatic(channel, request, keepAlive));
       return;
     }
     if (lookup.match() == null) {
       FullHttpResponse response = lookup.allowed().isEmpty()
-          ? error(ApiError.notFound("no route for " + msg.method() + " " + uri.path()), id)
+          ? error(ApiError.notFound("no route for " + msg.method() + " " + path), id)
           : methodNotAllowed(lookup.allowed(), id);
       boolean head = msg.method().equals(HttpMethod.HEAD);
       next(() -> answer(channel, response, keepAlive, head));
       return;
     }
-    Request request = new Request(msg.method(), uri.path(), lookup.match().params(), uri.parameters(),
+    Request request = new Request(msg.method(), path, lookup.match().params(), query,
         msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel), id);
     Route route = lookup.match().route();
     context.inFlight().incrementAndGet();

@@ -41,16 +41,19 @@ public final class Request {
     return path;
   }
 
-  /** The value of a {@code {name}} segment of the route's template. */
+  /** The value of a {@code {name}} segment of the route's template; a %00 in it is a 422 ({@link Json#isStorable}). */
   public String param(String name) {
     String v = pathParams.get(name);
     if (v == null) {
       throw new IllegalArgumentException("route has no parameter " + name);
     }
+    if (!Json.isStorable(v)) {
+      throw ApiError.validation(name, name + " must not contain NUL");
+    }
     return v;
   }
 
-  /** A query parameter; given twice is a 400 (ambiguous). */
+  /** A query parameter; given twice is a 400 (ambiguous), a %00 in it a 422. */
   public Optional<String> query(String name) {
     List<String> values = query.get(name);
     if (values == null || values.isEmpty()) {
@@ -58,6 +61,9 @@ public final class Request {
     }
     if (values.size() > 1) {
       throw ApiError.badRequest("query parameter '" + name + "' given more than once", name);
+    }
+    if (!Json.isStorable(values.get(0))) {
+      throw ApiError.validation(name, name + " must not contain NUL");
     }
     return Optional.of(values.get(0));
   }

@@ -85,7 +85,11 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
   }
 
   private static boolean isUpload(HttpRequest req) {
-    return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    try {
+      return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    } catch (IllegalArgumentException e) {
+      return false; // a malformed path escape: not an upload, the dispatcher refuses it
+    }
   }
 
   private void start(ChannelHandlerContext ctx, HttpRequest req) {

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.banter.core.ApiError;
 import dev.banter.core.Principal;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -126,6 +128,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
     switch (frame) {
       case TextWebSocketFrame text -> {
+        // Not decoded leniently: text.text() would turn invalid bytes into U+FFFD and store that.
+        if (!ByteBufUtil.isText(text.content(), StandardCharsets.UTF_8)) {
+          reply(Frames.error(null, ApiError.badRequest("a text frame must be valid UTF-8")));
+          return;
+        }
         try {
           enqueue(FrameParser.parse(text.text()));
         } catch (FrameParser.Invalid e) {

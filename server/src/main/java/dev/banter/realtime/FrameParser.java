@@ -27,6 +27,9 @@ final class FrameParser {
   private FrameParser() {}
 
   static ClientFrame parse(String text) {
+    if (!Json.isStorable(text)) {
+      throw new Invalid(null, ApiError.badRequest("a frame must be text without NUL or unpaired surrogates"));
+    }
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(text);
@@ -37,9 +40,11 @@ final class FrameParser {
       throw new Invalid(null, ApiError.badRequest("a frame must be a JSON object"));
     }
     JsonNode refNode = root.get("ref");
-    String ref = refNode != null && refNode.isTextual() ? refNode.asText() : null;
-    if (refNode != null && !refNode.isNull() && !refNode.isTextual()) {
-      throw new Invalid(null, ApiError.badRequest("field 'ref' must be a string", "ref"));
+    String ref = refNode != null && refNode.isTextual() && Json.isStorable(refNode.textValue())
+        ? refNode.textValue() : null;
+    if (refNode != null && !refNode.isNull() && ref == null) {
+      throw new Invalid(null, refNode.isTextual() ? unstorable("ref")
+          : ApiError.badRequest("field 'ref' must be a string", "ref"));
     }
     try {
       String type = text(root, "type", true);
@@ -76,7 +81,15 @@ final class FrameParser {
     if (!n.isTextual()) {
       throw ApiError.badRequest("field '" + field + "' must be a string", field);
     }
-    return n.asText();
+    if (!Json.isStorable(n.textValue())) {
+      throw unstorable(field);
+    }
+    return n.textValue();
+  }
+
+  /** A JSON escape such as \\u0000 or \\ud800 decodes to text no database stores as it is. */
+  private static ApiError unstorable(String field) {
+    return ApiError.badRequest("field '" + field + "' has NUL or an unpaired UTF-16 surrogate", field);
   }
 
   private static Long number(JsonNode root, String field, boolean required) {
@@ -120,7 +133,10 @@ final class FrameParser {
       if (!item.isTextual()) {
         throw ApiError.badRequest("field '" + field + "' must be an array of strings", field);
       }
-      out.add(item.asText());
+      if (!Json.isStorable(item.textValue())) {
+        throw unstorable(field);
+      }
+      out.add(item.textValue());
     }
     return out;
   }
