@@ -97,7 +97,11 @@ final class RequestDeadlines {
   }
 
   private static boolean isUpload(HttpRequest req) {
-    return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    try {
+      return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+    } catch (IllegalArgumentException e) {
+      return false; // a malformed path escape: the dispatcher answers 400
+    }
   }
 
   private void start(ChannelHandlerContext ctx, Phase next) {

@@ -7,6 +7,7 @@ import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -162,7 +163,11 @@ final class UploadSession {
       factory.setBaseDir(target.incomingDir().toString());
       factory.setDeleteOnExit(false);
       factory.setMaxLimit(allowance.bytes());
-      decoder = new HttpPostRequestDecoder(factory, request, StandardCharsets.UTF_8, MAX_PARTS, MAX_PART_HEADERS);
+      try {
+        decoder = new HttpPostRequestDecoder(factory, request, StandardCharsets.UTF_8, MAX_PARTS, MAX_PART_HEADERS);
+      } catch (IndexOutOfBoundsException e) { // Netty reads past an empty "boundary="
+        throw ApiError.badRequest("malformed multipart body");
+      }
       decoder.setDiscardThreshold(DECODER_BUFFER);
       long bytes = 0;
       HttpContent chunk;
@@ -203,6 +208,8 @@ final class UploadSession {
       return Dispatcher.error(ApiError.badRequest("an upload has at most " + MAX_PARTS + " parts"), requestId);
     } catch (HttpPostRequestDecoder.TooLongFormFieldException e) {
       return Dispatcher.error(ApiError.badRequest("a part's headers are too long"), requestId);
+    } catch (DecoderException e) { // any other malformed body (a form that is not multipart, say)
+      return Dispatcher.error(ApiError.badRequest("malformed multipart body"), requestId);
     } catch (ApiError e) {
       return Dispatcher.error(e, requestId);
     } catch (Exception e) {
