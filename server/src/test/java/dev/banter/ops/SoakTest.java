@@ -31,13 +31,13 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * A mixed load of well-behaved clients and every abuse at once, for a bounded time (40 s here;
+ * A mixed load of well-behaved clients and every abuse at once, for a bounded time (30 s here;
  * {@code -Dbanter.soak.seconds=600} for longer): the well-behaved clients' messages are all
  * acked and delivered to every member exactly once in order, and once the abusers leave, the
  * server's heap, threads and open files come back to where they were.
  */
 class SoakTest {
-  static final int SECONDS = Integer.getInteger("banter.soak.seconds", 40);
+  static final int SECONDS = Integer.getInteger("banter.soak.seconds", 30);
   /** Abusers come from another loopback address: per-address limits must not fall on the others. */
   static final String ABUSER = "127.0.0.2";
   static final int GOOD = 6;
