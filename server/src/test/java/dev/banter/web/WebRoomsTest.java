@@ -121,6 +121,23 @@ class WebRoomsTest extends WebTestBase {
   }
 
   @Test
+  void aDisplayNameThatIsNotTheUsernameShowsTheHandleBesideIt() {
+    Account admin = api.register("realadmin");
+    Account pretender = api.register("pretender");
+    api.patch("/api/v1/users/me", Map.of("display_name", admin.username()), pretender.accessToken());
+    Page page = signedIn(admin);
+    api.say(pretender, "general", "trust me");
+    Locator head = page.locator("#messages li.msg:not(.grouped)").filter(new Locator.FilterOptions()
+        .setHas(page.getByText("trust me"))).locator(".msg-head");
+    assertThat(head.locator(".author")).hasText(admin.username());
+    assertThat(head.locator(".handle")).hasText("@" + pretender.username());
+    api.say(admin, "general", "the real one");
+    Locator mine = page.locator("#messages li.msg:not(.grouped)").filter(new Locator.FilterOptions()
+        .setHas(page.getByText("the real one"))).locator(".msg-head .handle");
+    assertThat(mine).hasText("");
+  }
+
+  @Test
   void onAPhoneTheRoomListHidesBehindAToggle() {
     Account alice = api.register("phone");
     Page page = signedIn(alice, 375, 740);
