@@ -1,5 +1,6 @@
 package dev.banter.http;
 
+import static dev.banter.support.Fuzz.w;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,8 @@ import dev.banter.rooms.RoomRoutes;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Backend;
-import dev.banter.support.FuzzBudget;
+import dev.banter.support.Fuzz;
+import dev.banter.support.Gen;
 import dev.banter.support.JsonFuzz;
 import dev.banter.support.LeakWatch;
 import dev.banter.support.FuzzHttp;
@@ -35,16 +37,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple2;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * SPEC §1 over real HTTP, for every route the server has (taken from its own route table): any
@@ -52,7 +47,6 @@ import org.jdbi.v3.core.Handle;
  * shape or a 2xx, as JSON — and a body that is not even of the right types changes nothing stored.
  * Paths name real rooms, messages and users most of the time, so requests get past the lookups.
  */
-@AddLifecycleHook(FuzzBudget.class)
 abstract class RestFuzzContract {
   /** The status each SPEC §1 code comes with (and 405, docs/decisions.md "Errors"). */
   static final Map<String, Integer> CODES = Map.ofEntries(Map.entry("bad_request", 400), Map.entry("unauthorized", 401),
@@ -70,7 +64,7 @@ abstract class RestFuzzContract {
 
   enum Caller { NOBODY, USER, ADMIN, FORGED }
 
-  /** A route as jqwik reports it in a failing sample. */
+  /** A route as a failure report shows it. */
   record Endpoint(Route route) {
     String method() {
       return route.method().name();
@@ -93,7 +87,7 @@ abstract class RestFuzzContract {
   private static List<Endpoint> routes;
   private static List<Endpoint> bodyRoutes;
 
-  /** Starts the server the properties run against; each backend's container calls it first. */
+  /** Starts the server the properties run against; each backend's test class calls it first. */
   static void startOn(Backend backend) {
     leaks = LeakWatch.install();
     server = TestServer.start(backend, Map.of("BANTER_MESSAGE_RATE", "100000", "BANTER_MESSAGE_BURST", "100000",
@@ -137,112 +131,152 @@ abstract class RestFuzzContract {
 
   // ---- the properties ----
 
-  @Property(tries = 300)
-  void anyBodyToAnyRouteIsAnsweredInTheSpecShape(@ForAll("routes") Endpoint route, @ForAll("bodies") byte[] body,
-      @ForAll Caller caller, @ForAll("realPaths") boolean realPath) {
-    String target = path(route, realPath ? fixture : Map.of());
-    assertAnswersInTheSpecShape(route, target, http.send(route.method(), target, headers(caller), body));
+  record AnyBody(Endpoint route, byte[] body, Caller caller, boolean realPath) {}
+
+  @TestFactory
+  Stream<DynamicTest> anyBodyToAnyRouteIsAnsweredInTheSpecShape() {
+    Gen<Endpoint> routes = routes();
+    Gen<byte[]> bodies = bodies();
+    Gen<Caller> callers = callers();
+    Gen<Boolean> realPaths = realPaths();
+    return Fuzz.forAll(getClass(), "anyBodyToAnyRouteIsAnsweredInTheSpecShape", 300,
+        r -> new AnyBody(routes.draw(r), bodies.draw(r), callers.draw(r), realPaths.draw(r)), c -> {
+          String target = path(c.route(), c.realPath() ? fixture : Map.of());
+          assertAnswersInTheSpecShape(c.route(), target,
+              http.send(c.route().method(), target, headers(c.caller()), c.body()));
+        });
   }
 
-  @Property(tries = 200)
-  void anyQueryStringToAnyRouteIsAnsweredInTheSpecShape(@ForAll("routes") Endpoint route,
-      @ForAll("queries") String query, @ForAll Caller caller) {
-    String target = path(route, fixture) + "?" + query;
-    byte[] body = route.method().equals("GET") ? new byte[0] : "{}".getBytes();
-    assertAnswersInTheSpecShape(route, target, http.send(route.method(), target, headers(caller), body));
+  record AnyQuery(Endpoint route, String query, Caller caller) {}
+
+  @TestFactory
+  Stream<DynamicTest> anyQueryStringToAnyRouteIsAnsweredInTheSpecShape() {
+    Gen<Endpoint> routes = routes();
+    Gen<String> queries = queries();
+    Gen<Caller> callers = callers();
+    return Fuzz.forAll(getClass(), "anyQueryStringToAnyRouteIsAnsweredInTheSpecShape", 200,
+        r -> new AnyQuery(routes.draw(r), queries.draw(r), callers.draw(r)), c -> {
+          String target = path(c.route(), fixture) + "?" + c.query();
+          byte[] body = c.route().method().equals("GET") ? new byte[0] : "{}".getBytes();
+          assertAnswersInTheSpecShape(c.route(), target, http.send(c.route().method(), target, headers(c.caller()), body));
+        });
   }
 
-  @Property(tries = 150)
-  void anyPathSegmentIsAnsweredInTheSpecShape(@ForAll("routes") Endpoint route, @ForAll("segments") String segment,
-      @ForAll Caller caller) {
-    String template = route.route().template();
-    String target = template.contains("{") ? rawPath(route, Map.of("id", segment, "message_id", segment,
-        "username", segment, "emoji", segment, "file", segment)) : template.replaceAll("/$", "") + "/" + segment;
-    byte[] body = route.method().equals("GET") ? new byte[0] : "{}".getBytes();
-    assertAnswersInTheSpecShape(route, target, http.send(route.method(), target, headers(caller), body));
+  record AnySegment(Endpoint route, String segment, Caller caller) {}
+
+  @TestFactory
+  Stream<DynamicTest> anyPathSegmentIsAnsweredInTheSpecShape() {
+    Gen<Endpoint> routes = routes();
+    Gen<String> segments = segments();
+    Gen<Caller> callers = callers();
+    return Fuzz.forAll(getClass(), "anyPathSegmentIsAnsweredInTheSpecShape", 150,
+        r -> new AnySegment(routes.draw(r), segments.draw(r), callers.draw(r)), c -> {
+          String segment = c.segment();
+          String template = c.route().route().template();
+          String target = template.contains("{") ? rawPath(c.route(), Map.of("id", segment, "message_id", segment,
+              "username", segment, "emoji", segment, "file", segment)) : template.replaceAll("/$", "") + "/" + segment;
+          byte[] body = c.route().method().equals("GET") ? new byte[0] : "{}".getBytes();
+          assertAnswersInTheSpecShape(c.route(), target, http.send(c.route().method(), target, headers(c.caller()), body));
+        });
   }
 
-  @Property(tries = 100)
-  void oneDangerousTextInEveryFieldIsAnsweredInTheSpecShape(@ForAll("bodyRoutes") Endpoint route,
-      @ForAll("dangerousText") String text, @ForAll("signedIn") Caller caller) {
-    Map<String, String> object = new LinkedHashMap<>();
-    FIELDS.forEach(f -> object.put(f, JsonFuzz.quote(text)));
-    String target = path(route, fixture);
-    assertAnswersInTheSpecShape(route, target,
-        http.send(route.method(), target, headers(caller), utf8(JsonFuzz.object(object))));
+  record DangerousText(Endpoint route, String text, Caller caller) {}
+
+  @TestFactory
+  Stream<DynamicTest> oneDangerousTextInEveryFieldIsAnsweredInTheSpecShape() {
+    Gen<Endpoint> routes = bodyRoutes();
+    Gen<String> texts = JsonFuzz.textWithADangerousCharacter();
+    Gen<Caller> callers = signedIn();
+    return Fuzz.forAll(getClass(), "oneDangerousTextInEveryFieldIsAnsweredInTheSpecShape", 100,
+        r -> new DangerousText(routes.draw(r), texts.draw(r), callers.draw(r)), c -> {
+          Map<String, String> object = new LinkedHashMap<>();
+          FIELDS.forEach(f -> object.put(f, JsonFuzz.quote(c.text())));
+          String target = path(c.route(), fixture);
+          assertAnswersInTheSpecShape(c.route(), target,
+              http.send(c.route().method(), target, headers(c.caller()), utf8(JsonFuzz.object(object))));
+        });
   }
 
-  @Property(tries = 150)
-  void aBodyOfWrongTypesIsRefusedAndChangesNothing(@ForAll("bodyRoutes") Endpoint route,
-      @ForAll("wronglyTyped") byte[] body, @ForAll("signedIn") Caller caller) {
-    String before = stored();
-    String target = path(route, fixture);
-    FuzzHttp.Reply reply = http.send(route.method(), target, headers(caller), body);
-    assertAnswersInTheSpecShape(route, target, reply);
-    assertThat(reply.status()).as("%s %s %s", route.method(), target, new String(body, StandardCharsets.UTF_8))
-        .isEqualTo(400);
-    assertThat(stored()).as("what is stored after %s %s", route.method(), target).isEqualTo(before);
+  record WrongTypes(Endpoint route, byte[] body, Caller caller) {}
+
+  @TestFactory
+  Stream<DynamicTest> aBodyOfWrongTypesIsRefusedAndChangesNothing() {
+    Gen<Endpoint> routes = bodyRoutes();
+    Gen<byte[]> bodies = wronglyTyped();
+    Gen<Caller> callers = signedIn();
+    return Fuzz.forAll(getClass(), "aBodyOfWrongTypesIsRefusedAndChangesNothing", 150,
+        r -> new WrongTypes(routes.draw(r), bodies.draw(r), callers.draw(r)), c -> {
+          String before = stored();
+          String target = path(c.route(), fixture);
+          FuzzHttp.Reply reply = http.send(c.route().method(), target, headers(c.caller()), c.body());
+          assertAnswersInTheSpecShape(c.route(), target, reply);
+          assertThat(reply.status())
+              .as("%s %s %s", c.route().method(), target, new String(c.body(), StandardCharsets.UTF_8))
+              .isEqualTo(400);
+          assertThat(stored()).as("what is stored after %s %s", c.route().method(), target).isEqualTo(before);
+        });
   }
 
-  @Property(tries = 40)
-  void anyMultipartUploadIsAnsweredInTheSpecShape(@ForAll("multipart") Tuple2<String, byte[]> upload,
-      @ForAll Caller caller) {
-    Map<String, String> headers = new LinkedHashMap<>(headers(caller));
-    headers.put("Content-Type", upload.get1());
-    FuzzHttp.Reply reply = http.send("POST", UploadTarget.PATH, headers, upload.get2());
-    assertAnswersInTheSpecShape(null, UploadTarget.PATH, reply);
+  record Upload(String contentType, byte[] body, Caller caller) {}
+
+  @TestFactory
+  Stream<DynamicTest> anyMultipartUploadIsAnsweredInTheSpecShape() {
+    Gen<Upload> uploads = multipart();
+    Gen<Caller> callers = callers();
+    return Fuzz.forAll(getClass(), "anyMultipartUploadIsAnsweredInTheSpecShape", 40, r -> {
+      Upload u = uploads.draw(r);
+      return new Upload(u.contentType(), u.body(), callers.draw(r));
+    }, c -> {
+      Map<String, String> headers = new LinkedHashMap<>(headers(c.caller()));
+      headers.put("Content-Type", c.contentType());
+      FuzzHttp.Reply reply = http.send("POST", UploadTarget.PATH, headers, c.body());
+      assertAnswersInTheSpecShape(null, UploadTarget.PATH, reply);
+    });
   }
 
   // ---- what is generated ----
 
-  @Provide
-  Arbitrary<Endpoint> routes() {
-    return Arbitraries.of(routes);
+  private static Gen<Endpoint> routes() {
+    return Fuzz.of(routes);
   }
 
-  @Provide
-  Arbitrary<Endpoint> bodyRoutes() {
-    return Arbitraries.of(bodyRoutes);
+  private static Gen<Endpoint> bodyRoutes() {
+    return Fuzz.of(bodyRoutes);
   }
 
-  @Provide
-  Arbitrary<Boolean> realPaths() {
-    return Arbitraries.frequency(Tuple.of(4, true), Tuple.of(1, false));
+  private static Gen<Caller> callers() {
+    return Fuzz.of(Caller.values());
   }
 
-  @Provide
-  Arbitrary<Caller> signedIn() {
-    return Arbitraries.of(Caller.USER, Caller.ADMIN);
+  private static Gen<Boolean> realPaths() {
+    return Fuzz.frequency(w(4, Fuzz.just(true)), w(1, Fuzz.just(false)));
   }
 
-  @Provide
-  Arbitrary<byte[]> bodies() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(4, JsonFuzz.objectsWith(FIELDS).map(RestFuzzContract::utf8)),
-        Tuple.of(2, JsonFuzz.values().map(RestFuzzContract::utf8)),
-        Tuple.of(1, JsonFuzz.brokenDocuments().map(RestFuzzContract::utf8)),
-        Tuple.of(1, JsonFuzz.invalidUtf8()),
-        Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofMaxSize(200)));
+  private static Gen<Caller> signedIn() {
+    return Fuzz.of(Caller.USER, Caller.ADMIN);
   }
 
-  @Provide
-  Arbitrary<String> dangerousText() {
-    return JsonFuzz.textWithADangerousCharacter();
+  private static Gen<byte[]> bodies() {
+    return Fuzz.frequency(
+        w(4, JsonFuzz.objectsWith(FIELDS).map(RestFuzzContract::utf8)),
+        w(2, JsonFuzz.values().map(RestFuzzContract::utf8)),
+        w(1, JsonFuzz.brokenDocuments().map(RestFuzzContract::utf8)),
+        w(1, JsonFuzz.invalidUtf8()),
+        w(1, Fuzz.bytes(200)));
   }
 
-  @Provide
-  Arbitrary<byte[]> wronglyTyped() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(3, JsonFuzz.wronglyTypedObjects(FIELDS)),
-        Tuple.of(1, loneSurrogatesInEveryField()),
-        Tuple.of(1, Arbitraries.of("[]", "[{}]", "\"{}\"", "1", "true", "null", "{\"body\":\"x\",\"body\":\"y\"}")),
-        Tuple.of(1, JsonFuzz.brokenDocuments()))
+  private static Gen<byte[]> wronglyTyped() {
+    return Fuzz.frequency(
+        w(3, JsonFuzz.wronglyTypedObjects(FIELDS)),
+        w(1, loneSurrogatesInEveryField()),
+        w(1, Fuzz.of("[]", "[{}]", "\"{}\"", "1", "true", "null", "{\"body\":\"x\",\"body\":\"y\"}")),
+        w(1, JsonFuzz.brokenDocuments()))
         .map(RestFuzzContract::utf8);
   }
 
   /** Every field a string, each with an unpaired surrogate: the type is right for some, the text never is. */
-  private static Arbitrary<String> loneSurrogatesInEveryField() {
-    return Arbitraries.of("\ud800", "x\udbff", "\udc00y", "a\ud83d b").list().ofSize(FIELDS.size()).map(vs -> {
+  private static Gen<String> loneSurrogatesInEveryField() {
+    return Fuzz.of("\ud800", "x\udbff", "\udc00y", "a\ud83d b").listOfSize(FIELDS.size()).map(vs -> {
       Map<String, String> object = new LinkedHashMap<>();
       for (int i = 0; i < FIELDS.size(); i++) {
         object.put(FIELDS.get(i), JsonFuzz.quote(vs.get(i)));
@@ -251,54 +285,58 @@ abstract class RestFuzzContract {
     });
   }
 
-  @Provide
-  Arbitrary<String> queries() {
-    Arbitrary<String> keys = Arbitraries.frequencyOf(
-        Tuple.of(4, Arbitraries.of("limit", "before", "after", "query", "q", "room_id", "changed_after_rev", "cursor",
+  private static Gen<String> queries() {
+    Gen<String> keys = Fuzz.frequency(
+        w(4, Fuzz.of("limit", "before", "after", "query", "q", "room_id", "changed_after_rev", "cursor",
             "token", "since_seq", "state")),
-        Tuple.of(1, JsonFuzz.hostileStrings().map(RestFuzzContract::encoded)));
-    Arbitrary<String> values = Arbitraries.frequencyOf(
-        Tuple.of(3, JsonFuzz.numberLiterals().map(RestFuzzContract::encoded)),
-        Tuple.of(3, JsonFuzz.hostileStrings().map(RestFuzzContract::encoded)),
-        Tuple.of(1, Arbitraries.of("2026-11-23T10:15:30.123Z", "2026-13-45T99:99:99Z", "-1000000000-01-01T00:00:00Z")),
-        Tuple.of(2, Arbitraries.of("%", "%z", "%zz", "%ED%A0%80", "%FF%FE", "%00", "%C0%AF", "+", "%2B", "%25",
+        w(1, JsonFuzz.hostileStrings().map(RestFuzzContract::encoded)));
+    Gen<String> values = Fuzz.frequency(
+        w(3, JsonFuzz.numberLiterals().map(RestFuzzContract::encoded)),
+        w(3, JsonFuzz.hostileStrings().map(RestFuzzContract::encoded)),
+        w(1, Fuzz.of("2026-11-23T10:15:30.123Z", "2026-13-45T99:99:99Z", "-1000000000-01-01T00:00:00Z")),
+        w(2, Fuzz.of("%", "%z", "%zz", "%ED%A0%80", "%FF%FE", "%00", "%C0%AF", "+", "%2B", "%25",
             "%u0041", "&", "=", "==", "a%", "%%")));
-    Arbitrary<String> pair = Arbitraries.frequencyOf(
-        Tuple.of(6, Combinators.combine(keys, values).as((k, v) -> k + "=" + v)),
-        Tuple.of(1, keys),
-        Tuple.of(1, values.map(v -> "=" + v)));
-    return pair.list().ofMaxSize(6).map(l -> String.join("&", l));
+    Gen<String> pair = Fuzz.frequency(
+        w(6, r -> keys.draw(r) + "=" + values.draw(r)),
+        w(1, keys),
+        w(1, values.map(v -> "=" + v)));
+    return pair.list(6).map(l -> String.join("&", l));
   }
 
   /** Path segments: hostile text percent-encoded, and escapes no decoder accepts. */
-  @Provide
-  Arbitrary<String> segments() {
-    return Arbitraries.frequencyOf(
-        Tuple.of(2, JsonFuzz.hostileStrings().filter(t -> !t.isEmpty()).map(RestFuzzContract::encoded)),
-        Tuple.of(2, Arbitraries.of("%", "%z", "%zz", "%ED%A0%80", "%FF%FE", "%00", "%C0%AF", "%2F", "%252F", "..",
+  private static Gen<String> segments() {
+    return Fuzz.frequency(
+        w(2, JsonFuzz.hostileStrings().filter(t -> !t.isEmpty()).map(RestFuzzContract::encoded)),
+        w(2, Fuzz.of("%", "%z", "%zz", "%ED%A0%80", "%FF%FE", "%00", "%C0%AF", "%2F", "%252F", "..",
             ".", "%2e%2e", "a%", "%%", "%u0041", "+", ";x=1", "me", "%F0%9F%91%8D")),
-        Tuple.of(1, JsonFuzz.numberLiterals()));
+        w(1, JsonFuzz.numberLiterals()));
   }
 
-  @Provide
-  Arbitrary<Tuple2<String, byte[]>> multipart() {
-    Arbitrary<String> boundary = Arbitraries.oneOf(Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(70),
-        Arbitraries.of("", "\"\"", "\"quoted\"", "a b", "x".repeat(200)));
-    Arbitrary<String> contentType = boundary.flatMap(b -> Arbitraries.of("multipart/form-data; boundary=" + b,
+  /** A Content-Type and a multipart body (the caller is drawn beside it). */
+  private static Gen<Upload> multipart() {
+    Gen<String> boundary = Fuzz.oneOf(Fuzz.strings(Fuzz.alphaNumeric(), 1, 70),
+        Fuzz.of("", "\"\"", "\"quoted\"", "a b", "x".repeat(200)));
+    Gen<String> contentType = boundary.flatMap(b -> Fuzz.of("multipart/form-data; boundary=" + b,
         "multipart/form-data", "multipart/form-data; boundary=" + b + "; charset=utf-8", "text/plain",
         "multipart/mixed; boundary=" + b, "application/json"));
-    Arbitrary<String> part = Combinators.combine(Arbitraries.of("file", "other", "", "\"", "file\r\nX: y"),
-        JsonFuzz.hostileStrings(), Arbitraries.of("image/png", "text/plain", "", "application/x-evil"),
-        Arbitraries.strings().all().ofMaxLength(300))
-        .as((name, filename, type, content) -> "Content-Disposition: form-data; name=\"" + name + "\"; filename=\""
-            + filename.replace("\r", "").replace("\n", "") + "\"\r\nContent-Type: " + type + "\r\n\r\n" + content);
-    return Combinators.combine(contentType, part.list().ofMaxSize(3), Arbitraries.of("--", "", "garbage"))
-        .as((type, parts, end) -> {
-          String b = type.contains("boundary=") ? type.replaceAll(".*boundary=([^;]*).*", "$1").replace("\"", "") : "x";
-          String body = parts.stream().map(p -> "--" + b + "\r\n" + p + "\r\n").collect(Collectors.joining())
-              + "--" + b + end + "\r\n";
-          return Tuple.of(type, utf8(body));
-        });
+    Gen<String> names = Fuzz.of("file", "other", "", "\"", "file\r\nX: y");
+    Gen<String> filenames = JsonFuzz.hostileStrings();
+    Gen<String> types = Fuzz.of("image/png", "text/plain", "", "application/x-evil");
+    Gen<String> contents = Fuzz.strings(Fuzz.anyChar(), 0, 300);
+    Gen<String> part = r -> "Content-Disposition: form-data; name=\"" + names.draw(r) + "\"; filename=\""
+        + filenames.draw(r).replace("\r", "").replace("\n", "") + "\"\r\nContent-Type: " + types.draw(r)
+        + "\r\n\r\n" + contents.draw(r);
+    Gen<List<String>> parts = part.list(3);
+    Gen<String> ends = Fuzz.of("--", "", "garbage");
+    return r -> {
+      String type = contentType.draw(r);
+      List<String> ps = parts.draw(r);
+      String end = ends.draw(r);
+      String b = type.contains("boundary=") ? type.replaceAll(".*boundary=([^;]*).*", "$1").replace("\"", "") : "x";
+      String body = ps.stream().map(p -> "--" + b + "\r\n" + p + "\r\n").collect(Collectors.joining())
+          + "--" + b + end + "\r\n";
+      return new Upload(type, utf8(body), null);
+    };
   }
 
   // ---- the check ----

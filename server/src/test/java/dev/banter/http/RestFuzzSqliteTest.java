@@ -1,17 +1,17 @@
 package dev.banter.http;
 
 import dev.banter.support.Backend;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /** {@link RestFuzzContract} on SQLite, with every try the properties declare. */
 class RestFuzzSqliteTest extends RestFuzzContract {
-  @BeforeContainer
+  @BeforeAll
   static void start() {
     startOn(Backend.SQLITE);
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() {
     stopAndCheckForLeaks();
   }

@@ -1,10 +1,12 @@
 package dev.banter.realtime;
 
+import static dev.banter.support.Fuzz.w;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banter.support.FuzzBudget;
+import dev.banter.support.Fuzz;
+import dev.banter.support.Gen;
 import dev.banter.support.JsonFuzz;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
@@ -15,14 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * SPEC §5: whatever text a client sends, the frame decoder either yields a frame or refuses it
@@ -30,7 +27,6 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
  * {@code validation_failed} for a present but invalid value) — never another exception, never a
  * stack overflow — and the error frame written back is well-formed JSON that says exactly that error.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class FrameParserFuzzTest {
   /** Every client frame type and its fields (SPEC §5), with the JSON type each field takes. */
   static final Map<String, Map<String, Kind>> FRAMES = frames();
@@ -55,87 +51,78 @@ class FrameParserFuzzTest {
     return f;
   }
 
-  @Property(tries = 500)
-  void anyStringIsAFrameOrARefusal(@ForAll("anyText") String text) {
-    parsesOrRefuses(text);
+  @TestFactory
+  Stream<DynamicTest> anyStringIsAFrameOrARefusal() {
+    return Fuzz.forAll(getClass(), "anyStringIsAFrameOrARefusal", 500, anyText(), FrameParserFuzzTest::parsesOrRefuses);
   }
 
-  @Property(tries = 300)
-  void anyBytesReadAsUtf8AreAFrameOrARefusal(@ForAll byte[] bytes) {
-    parsesOrRefuses(new String(bytes, StandardCharsets.UTF_8));
+  @TestFactory
+  Stream<DynamicTest> anyBytesReadAsUtf8AreAFrameOrARefusal() {
+    return Fuzz.forAll(getClass(), "anyBytesReadAsUtf8AreAFrameOrARefusal", 300, Fuzz.bytes(255),
+        bytes -> parsesOrRefuses(new String(bytes, StandardCharsets.UTF_8)));
   }
 
-  @Property(tries = 500)
-  void anyJsonIsAFrameOrARefusal(@ForAll("json") String text) {
-    parsesOrRefuses(text);
+  @TestFactory
+  Stream<DynamicTest> anyJsonIsAFrameOrARefusal() {
+    return Fuzz.forAll(getClass(), "anyJsonIsAFrameOrARefusal", 500, JsonFuzz.values(),
+        FrameParserFuzzTest::parsesOrRefuses);
   }
 
-  @Property(tries = 600)
-  void everyFieldOfEveryFrameTypeWithAnyValueIsAFrameOrARefusal(@ForAll("frameShaped") String text) {
-    parsesOrRefuses(text);
+  @TestFactory
+  Stream<DynamicTest> everyFieldOfEveryFrameTypeWithAnyValueIsAFrameOrARefusal() {
+    return Fuzz.forAll(getClass(), "everyFieldOfEveryFrameTypeWithAnyValueIsAFrameOrARefusal", 600,
+        frameShapedFrames(JsonFuzz.hostileStrings()), FrameParserFuzzTest::parsesOrRefuses);
   }
 
-  @Property(tries = 100)
-  void documentsPastEveryLimitAreRefused(@ForAll("broken") String text) {
-    parsesOrRefuses(text);
+  @TestFactory
+  Stream<DynamicTest> documentsPastEveryLimitAreRefused() {
+    return Fuzz.forAll(getClass(), "documentsPastEveryLimitAreRefused", 100, JsonFuzz.brokenDocuments(),
+        FrameParserFuzzTest::parsesOrRefuses);
   }
 
-  @Provide
-  Arbitrary<String> anyText() {
-    return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(200), JsonFuzz.hostileStrings());
-  }
-
-  @Provide
-  Arbitrary<String> json() {
-    return JsonFuzz.values();
-  }
-
-  @Provide
-  Arbitrary<String> broken() {
-    return JsonFuzz.brokenDocuments();
-  }
-
-  @Provide
-  Arbitrary<String> frameShaped() {
-    return frameShapedFrames(JsonFuzz.hostileStrings());
+  static Gen<String> anyText() {
+    return Fuzz.oneOf(Fuzz.strings(Fuzz.anyChar(), 0, 200), JsonFuzz.hostileStrings());
   }
 
   /**
    * Objects shaped like one frame type: each field absent, rightly typed or any value at all; type
    * and ref too. Text fields that name something take {@code ids} as often as hostile strings.
    */
-  static Arbitrary<String> frameShapedFrames(Arbitrary<String> ids) {
-    return Arbitraries.of(FRAMES.keySet()).flatMap(type -> {
-      List<Arbitrary<Map.Entry<String, String>>> members = new ArrayList<>();
-      members.add(optional("type", Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just(JsonFuzz.quote(type))),
-          Tuple.of(1, JsonFuzz.values())), 20));
-      members.add(optional("ref", Arbitraries.oneOf(JsonFuzz.hostileStrings().map(JsonFuzz::quote), JsonFuzz.values()), 2));
+  static Gen<String> frameShapedFrames(Gen<String> ids) {
+    return Fuzz.of(FRAMES.keySet()).flatMap(type -> {
+      List<Gen<Map.Entry<String, String>>> members = new ArrayList<>();
+      members.add(optional("type", Fuzz.frequency(w(8, Fuzz.just(JsonFuzz.quote(type))), w(1, JsonFuzz.values())), 20));
+      members.add(optional("ref", Fuzz.oneOf(JsonFuzz.hostileStrings().map(JsonFuzz::quote), JsonFuzz.values()), 2));
       FRAMES.get(type).forEach((field, kind) -> members.add(optional(field,
-          Arbitraries.frequencyOf(Tuple.of(1, rightlyTyped(kind, NAMING.contains(field) ? ids : JsonFuzz.hostileStrings())),
-              Tuple.of(1, JsonFuzz.values())), 3)));
-      return Combinators.combine(members).as(entries -> {
+          Fuzz.frequency(w(1, rightlyTyped(kind, NAMING.contains(field) ? ids : JsonFuzz.hostileStrings())),
+              w(1, JsonFuzz.values())), 3)));
+      return r -> {
         Map<String, String> object = new LinkedHashMap<>();
-        entries.stream().filter(e -> e != null).forEach(e -> object.put(e.getKey(), e.getValue()));
+        for (Gen<Map.Entry<String, String>> member : members) {
+          Map.Entry<String, String> e = member.draw(r);
+          if (e != null) {
+            object.put(e.getKey(), e.getValue());
+          }
+        }
         return JsonFuzz.object(object);
-      });
+      };
     });
   }
 
   /** The field with a value {@code weight} times in {@code weight + 1}, else absent (null). */
-  private static Arbitrary<Map.Entry<String, String>> optional(String field, Arbitrary<String> value, int weight) {
-    return Arbitraries.frequencyOf(Tuple.of(weight, value.map(v -> Map.entry(field, v))),
-        Tuple.of(1, Arbitraries.just(null)));
+  private static Gen<Map.Entry<String, String>> optional(String field, Gen<String> value, int weight) {
+    return Fuzz.frequency(w(weight, value.map(v -> Map.entry(field, v))), w(1, Fuzz.just(null)));
   }
 
   private static final List<String> NAMING = List.of("room_id", "message_id", "reply_to", "attachments");
 
-  private static Arbitrary<String> rightlyTyped(Kind kind, Arbitrary<String> texts) {
-    Arbitrary<String> text = Arbitraries.oneOf(texts, JsonFuzz.hostileStrings()).map(JsonFuzz::quote);
+  private static Gen<String> rightlyTyped(Kind kind, Gen<String> texts) {
+    Gen<String> text = Fuzz.oneOf(texts, JsonFuzz.hostileStrings()).map(JsonFuzz::quote);
     return switch (kind) {
       case TEXT -> text;
       case NUMBER -> JsonFuzz.numberLiterals();
-      case BOOL -> Arbitraries.of("true", "false");
-      case TEXTS -> text.list().ofMaxSize(3).map(l -> "[" + String.join(",", l) + "]");
+      case BOOL -> Fuzz.of("true", "false");
+      case TEXTS -> text.list(3).map(l -> "[" + String.join(",", l) + "]");
     };
   }
 

@@ -1,5 +1,6 @@
 package dev.banter.realtime;
 
+import static dev.banter.support.Fuzz.w;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Backend;
-import dev.banter.support.FuzzBudget;
+import dev.banter.support.Fuzz;
+import dev.banter.support.Gen;
 import dev.banter.support.JsonFuzz;
 import dev.banter.support.LeakWatch;
 import dev.banter.support.RawWs;
@@ -22,16 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * SPEC §5 end to end, over one real authenticated WebSocket: whatever a client sends — any JSON,
@@ -39,7 +36,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * answers a refusal with an {@code error} frame in the SPEC §1 shape, and the connection stays open
  * (a ping sent after each frame is answered). No buffer leaks on the way.
  */
-@AddLifecycleHook(FuzzBudget.class)
 class WebSocketFuzzTest {
   /** Codes a refusal may carry (SPEC §1); anything else, "internal" above all, is a bug. */
   static final Set<String> CODES = Set.of("bad_request", "validation_failed", "unauthorized", "forbidden", "not_found",
@@ -53,7 +49,7 @@ class WebSocketFuzzTest {
   private static List<String> ids;
   private static RawWs ws;
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws IOException {
     leaks = LeakWatch.install();
     server = TestServer.start(Backend.SQLITE, Map.of("BANTER_MESSAGE_RATE", "100000", "BANTER_MESSAGE_BURST", "100000"));
@@ -64,7 +60,7 @@ class WebSocketFuzzTest {
     ids = List.of(room, message);
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() throws IOException {
     if (ws != null) {
       ws.close();
@@ -77,55 +73,55 @@ class WebSocketFuzzTest {
     }
   }
 
-  @Property(tries = 300)
-  void anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen(@ForAll("textFrames") String text)
-      throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-    List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
-    String sent = new String(payload, StandardCharsets.UTF_8); // what survives the wire (no lone surrogates)
-    try {
-      FrameParser.parse(sent);
-    } catch (FrameParser.Invalid refusal) {
-      assertThat(answers).as("the refusal of %s", sent).anySatisfy(a -> {
-        assertThat(a.get("type").asText()).isEqualTo("error");
-        assertThat(a.get("ref").isNull() ? null : a.get("ref").asText()).isEqualTo(refusal.ref);
-        assertThat(a.at("/error/code").asText()).isEqualTo(refusal.error.code());
-        assertThat(a.at("/error/message").asText()).isEqualTo(refusal.error.getMessage());
-      });
-    }
+  @TestFactory
+  Stream<DynamicTest> anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen() {
+    return Fuzz.forAll(getClass(), "anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen", 300, textFrames(),
+        text -> {
+          byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+          List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
+          String sent = new String(payload, StandardCharsets.UTF_8); // what survives the wire (no lone surrogates)
+          try {
+            FrameParser.parse(sent);
+          } catch (FrameParser.Invalid refusal) {
+            assertThat(answers).as("the refusal of %s", sent).anySatisfy(a -> {
+              assertThat(a.get("type").asText()).isEqualTo("error");
+              assertThat(a.get("ref").isNull() ? null : a.get("ref").asText()).isEqualTo(refusal.ref);
+              assertThat(a.at("/error/code").asText()).isEqualTo(refusal.error.code());
+              assertThat(a.at("/error/message").asText()).isEqualTo(refusal.error.getMessage());
+            });
+          }
+        });
   }
 
-  @Property(tries = 60)
-  void textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen(@ForAll("invalidUtf8") byte[] payload)
-      throws IOException {
-    List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
-    assertThat(answers).anySatisfy(a -> {
-      assertThat(a.at("/error/code").asText()).isEqualTo("bad_request");
-      assertThat(a.get("ref").isNull()).isTrue();
-    });
+  @TestFactory
+  Stream<DynamicTest> textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen() {
+    return Fuzz.forAll(getClass(), "textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen", 60,
+        JsonFuzz.invalidUtf8(), payload -> {
+          List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
+          assertThat(answers).anySatisfy(a -> {
+            assertThat(a.at("/error/code").asText()).isEqualTo("bad_request");
+            assertThat(a.get("ref").isNull()).isTrue();
+          });
+        });
   }
 
-  @Property(tries = 40)
-  void binaryFramesAreRefusedAndTheConnectionStaysOpen(@ForAll @Size(max = 300) byte[] payload) throws IOException {
-    List<JsonNode> answers = exchange(RawWsOpcode.BINARY, payload);
-    assertThat(answers).anySatisfy(a -> assertThat(a.at("/error/code").asText()).isEqualTo("bad_request"));
+  @TestFactory
+  Stream<DynamicTest> binaryFramesAreRefusedAndTheConnectionStaysOpen() {
+    return Fuzz.forAll(getClass(), "binaryFramesAreRefusedAndTheConnectionStaysOpen", 40, Fuzz.bytes(300),
+        payload -> {
+          List<JsonNode> answers = exchange(RawWsOpcode.BINARY, payload);
+          assertThat(answers).anySatisfy(a -> assertThat(a.at("/error/code").asText()).isEqualTo("bad_request"));
+        });
   }
 
-  @Provide
-  Arbitrary<String> textFrames() {
-    Arbitrary<String> named = Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(ids)),
-        Tuple.of(1, JsonFuzz.hostileStrings()));
-    return Arbitraries.frequencyOf(
-        Tuple.of(4, FrameParserFuzzTest.frameShapedFrames(named)),
-        Tuple.of(2, JsonFuzz.values()),
-        Tuple.of(1, JsonFuzz.brokenDocuments()),
-        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(100)))
+  private static Gen<String> textFrames() {
+    Gen<String> named = Fuzz.frequency(w(1, Fuzz.of(ids)), w(1, JsonFuzz.hostileStrings()));
+    return Fuzz.frequency(
+        w(4, FrameParserFuzzTest.frameShapedFrames(named)),
+        w(2, JsonFuzz.values()),
+        w(1, JsonFuzz.brokenDocuments()),
+        w(1, Fuzz.strings(Fuzz.anyChar(), 0, 100)))
         .filter(t -> t.getBytes(StandardCharsets.UTF_8).length < WsUpgrade.MAX_FRAME_BYTES - 1024);
-  }
-
-  @Provide
-  Arbitrary<byte[]> invalidUtf8() {
-    return JsonFuzz.invalidUtf8();
   }
 
   // ---- one exchange: the fuzzed frame, then a ping whose pong proves the connection is still open ----
