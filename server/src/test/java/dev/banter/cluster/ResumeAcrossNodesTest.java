@@ -155,4 +155,72 @@ class ResumeAcrossNodesTest {
         .bind("r", room).mapTo(Long.class).list());
     assertThat(stored).doesNotHaveDuplicates().allMatch(r -> r <= lastRev);
   }
+
+  /**
+   * A long replay of changes (every message changed since rev 0) races an editor on the other
+   * node: an edit committed while the replay pages is both waiting live and (at a rev at least
+   * its own) replayed, and must reach the client once, each message's frames in increasing rev.
+   */
+  @Test
+  void changesRacingALongReplayArriveOnceAndInRevOrder() throws Exception {
+    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < 150; i++) {
+            ids.add(one.say(alice, room, "m" + i).get("id").asText());
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    java.util.concurrent.atomic.AtomicBoolean editing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread editor = Thread.ofVirtual().start(() -> {
+      java.util.Random random = new java.util.Random(11);
+      for (int i = 0; editing.get(); i++) {
+        String id = ids.get(random.nextInt(ids.size()));
+        if (i % 3 == 0) {
+          one.put(messages() + "/" + id + "/reactions/" + emoji(i % 2 == 0 ? "👍" : "🎉"), "", alice.accessToken());
+        } else {
+          one.patch(messages() + "/" + id, Map.of("body", "edit " + i), alice.accessToken());
+        }
+      }
+    });
+    try {
+      for (int round = 0; round < 3; round++) {
+        try (WsClient c = WsClient.connect(second.baseUrl(), bob.accessToken())) {
+          c.request(Map.of("type", "join_room", "room_id", room, "since_seq", (long) ids.size(), "since_rev", 0L));
+          org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+              .until(() -> c.ofType("message_edited").size() >= 3);
+          assertRevsIncreasePerMessage(c.frames());
+        }
+      }
+    } finally {
+      editing.set(false);
+      editor.join();
+    }
+  }
+
+  private static void assertRevsIncreasePerMessage(List<JsonNode> frames) {
+    Map<String, Long> last = new java.util.HashMap<>();
+    for (JsonNode f : frames) {
+      String type = f.path("type").asText();
+      String id = switch (type) {
+        case "message_updated", "message_edited", "new_message" -> f.at("/message/id").asText();
+        case "reaction", "message_deleted" -> f.get("message_id").asText();
+        default -> null;
+      };
+      if (id == null) {
+        continue;
+      }
+      long rev = f.has("rev") ? f.get("rev").asLong() : f.at("/message/rev").asLong();
+      Long before = last.put(id, rev);
+      assertThat(before == null || rev > before).as("%s of %s at rev %d after rev %d", type, id, rev, before)
+          .isTrue();
+    }
+  }
 }
