@@ -1,17 +1,17 @@
 // The chat controller: loads rooms and history over REST, keeps every room subscribed over
-// the socket (resuming from the last seq seen), applies server events to the store, owns
+// the socket (resuming from the last seq and rev seen), applies server events to the store, owns
 // the outbox of unsent messages, and tells the views to render.
 
 import { api, freshToken, refresh, onSessionChanged } from './api.js';
 import { Socket } from './socket.js';
-import { state, timeline, currentRoom, findMessage, Timeline } from './store.js';
+import { state, timeline, currentRoom, findMessage, Timeline, sawRev, resumeRev } from './store.js';
 import { initMessages, renderMessages, isAtBottom, revealMessage } from './views/messages.js';
 import { initRooms, renderRooms, renderHeader, renderConnection } from './views/rooms.js';
 import { initMembers, renderMembers } from './views/members.js';
 import { initComposer, startReply, startEdit, resetComposer, renderTyping } from './views/composer.js';
 import { initDialogs, confirmDialog } from './views/dialogs.js';
 import { initSearch } from './views/search.js';
-import { applyEvent } from './events.js';
+import { applyEvent, updateMessage } from './events.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -80,7 +80,49 @@ function onReady(ready) {
 function joinRoom(room) {
   const t = state.timelines.get(room.id);
   const since = Math.max(room.last_seq || 0, t ? t.newestSeq() : 0);
-  socket.send({ type: 'join_room', room_id: room.id, since_seq: since, ref: socket.nextRef() });
+  const frame = { type: 'join_room', room_id: room.id, since_seq: since, ref: socket.nextRef() };
+  const rev = resumeRev(room.id);
+  if (rev != null) frame.since_rev = rev; // the first join has none: it loads current versions
+  state.joining.set(room.id, rev == null ? 0 : rev);
+  socket.send(frame);
+}
+
+/** The replay of a join is over: take its rev, or page the changes it had no room for. */
+function joined(f) {
+  const cursor = state.joining.get(f.room_id);
+  state.joining.delete(f.room_id);
+  if (f.truncated) reloadTimeline(f.room_id);
+  if (f.changes_truncated) {
+    catchUpChanges(f.room_id, cursor || 0, f.last_rev);
+  } else {
+    state.catchingUp.delete(f.room_id); // this join resumed from it and replayed everything after it
+    sawRev(f.room_id, f.last_rev);
+  }
+}
+
+/**
+ * `joined` said changes_truncated: more messages changed than the server replays; the rest are
+ * paged over REST, oldest change first, from the last one replayed. Until it is done a re-join
+ * resumes from where it got to; a newer join or catch-up supersedes it.
+ */
+async function catchUpChanges(roomId, from, lastRev) {
+  const job = { rev: from };
+  state.catchingUp.set(roomId, job);
+  const base = `/api/v1/rooms/${encodeURIComponent(roomId)}/messages`;
+  try {
+    let more = true;
+    while (more && state.catchingUp.get(roomId) === job) {
+      const page = await api('GET', `${base}?changed_after_rev=${job.rev}&limit=200`);
+      if (state.catchingUp.get(roomId) !== job) return;
+      page.messages.forEach((m) => updateMessage(m, { render }));
+      job.rev = page.messages.reduce((x, m) => Math.max(x, m.rev), job.rev);
+      more = page.has_more && page.messages.length > 0;
+    }
+    if (state.catchingUp.get(roomId) === job) {
+      state.catchingUp.delete(roomId);
+      sawRev(roomId, Math.max(lastRev, job.rev));
+    }
+  } catch { /* the next join resumes from job.rev */ }
 }
 
 /** After a reconnect: rooms joined or created elsewhere while we were away. */
@@ -103,7 +145,7 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
-  applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom });
+  applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined });
 }
 
 function render(what) {

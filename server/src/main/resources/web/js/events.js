@@ -1,7 +1,8 @@
 // Applies one server frame to the store and says what to re-render. Messages are merged by
-// seq, so a replay after a reconnect, a REST page and a live event never duplicate.
+// seq, so a replay after a reconnect, a REST page and a live event never duplicate; a change
+// older than the version held (by rev) is ignored, so a change is never applied twice.
 
-import { state, timeline, findMessage } from './store.js';
+import { state, timeline, findMessage, sawRev } from './store.js';
 
 const TYPING_TTL_MS = 7000; // the server expires typing after 6 s; a little slack
 
@@ -9,6 +10,7 @@ export function applyEvent(f, ctx) {
   switch (f.type) {
     case 'new_message':
       newMessage(f.message, ctx, true);
+      sawRev(f.message.room_id, f.message.rev);
       break;
     case 'ack':
       if (f.client_id) ctx.removeFromOutbox(f.client_id);
@@ -16,14 +18,21 @@ export function applyEvent(f, ctx) {
       break;
     case 'message_edited':
       updateMessage(f.message, ctx);
+      sawRev(f.message.room_id, f.rev);
+      break;
+    case 'message_updated': // a change missed while away, replayed by the join (SPEC §5.1)
+      updateMessage(f.message, ctx);
+      if (state.joining.has(f.message.room_id)) state.joining.set(f.message.room_id, f.rev);
       break;
     case 'message_deleted': {
       const m = findMessage(f.room_id, f.message_id);
-      if (m) updateMessage({ ...m, deleted: true, body: '' }, ctx);
+      if (m) updateMessage({ ...m, deleted: true, body: '', attachments: [], reactions: {}, rev: f.rev }, ctx);
+      sawRev(f.room_id, f.rev);
       break;
     }
     case 'reaction':
       reaction(f, ctx);
+      sawRev(f.room_id, f.rev);
       break;
     case 'typing':
       typing(f, ctx);
@@ -67,7 +76,7 @@ export function applyEvent(f, ctx) {
       break;
     }
     case 'joined':
-      if (f.truncated) ctx.reloadTimeline(f.room_id);
+      ctx.joined(f);
       break;
     default:
       break; // left, errors of typing/read, future events
@@ -92,21 +101,27 @@ function newMessage(m, ctx, live) {
   ctx.render({ rooms: true, messages: current, typing: current });
 }
 
-function updateMessage(m, ctx) {
+/** Replaces a loaded message by a newer version of it (an older one, by rev, is a change already shown). */
+export function updateMessage(m, ctx) {
   const t = state.timelines.get(m.room_id);
   if (!t || !t.bySeq.has(m.seq)) return; // not loaded: history will bring the current version
+  if (isOlder(m.rev, t.bySeq.get(m.seq).rev)) return;
   t.put(m);
   ctx.render({ messages: m.room_id === state.currentRoomId });
 }
 
+function isOlder(rev, heldRev) {
+  return rev != null && heldRev != null && rev < heldRev;
+}
+
 function reaction(f, ctx) {
   const m = findMessage(f.room_id, f.message_id);
-  if (!m) return;
+  if (!m || (f.rev != null && m.rev != null && f.rev <= m.rev)) return; // a delta already in the version held
   const reactions = { ...(m.reactions || {}) };
   const users = new Set(reactions[f.emoji] || []);
   if (f.on) users.add(f.user); else users.delete(f.user);
   if (users.size) reactions[f.emoji] = [...users]; else delete reactions[f.emoji];
-  updateMessage({ ...m, reactions }, ctx);
+  updateMessage({ ...m, reactions, rev: f.rev == null ? m.rev : f.rev }, ctx);
 }
 
 function typing(f, ctx) {

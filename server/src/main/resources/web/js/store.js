@@ -1,5 +1,6 @@
 // The client's state: rooms, loaded messages per room (keyed by seq, so replays and REST
-// pages merge without duplicates), the outbox of unsent messages, typing and presence.
+// pages merge without duplicates), the outbox of unsent messages, typing and presence, and
+// per room the rev a re-join resumes changes from (SPEC §5.1).
 
 export const state = {
   me: null,
@@ -11,7 +12,27 @@ export const state = {
   online: new Map(), // username -> bool
   members: new Map(), // room id -> [{user, role, online}]
   connection: 'connecting',
+  revs: new Map(), // room id -> newest rev applied while live: the next join's since_rev
+  joining: new Map(), // room id -> rev of the last message_updated of the join in flight (its replay)
+  catchingUp: new Map(), // room id -> {rev}: changes paged over REST after changes_truncated
 };
+
+/**
+ * A live frame of the room at `rev` was applied. A replay's frames (before `joined`) move nothing:
+ * its new messages may carry newer revs than changes still to come, and a resume from them would
+ * skip those.
+ */
+export function sawRev(roomId, rev) {
+  if (rev == null || state.joining.has(roomId)) return;
+  state.revs.set(roomId, Math.max(state.revs.get(roomId) || 0, rev));
+}
+
+/** The since_rev of the next join: where an unfinished catch-up stopped, else the newest rev applied. */
+export function resumeRev(roomId) {
+  const job = state.catchingUp.get(roomId);
+  if (job) return job.rev;
+  return state.revs.has(roomId) ? state.revs.get(roomId) : null;
+}
 
 /** The loaded messages of one room. */
 export class Timeline {

@@ -17,6 +17,8 @@ public record Event(String type, String roomId, long seq, List<String> users, Ma
   public static final String MESSAGE_EDITED = "message_edited";
   public static final String MESSAGE_DELETED = "message_deleted";
   public static final String REACTION = "reaction";
+  /** A message's whole state, replayed on resume for a change the client missed (SPEC §5.1). */
+  public static final String MESSAGE_UPDATED = "message_updated";
   public static final String USER_JOINED = "user_joined";
   public static final String USER_LEFT = "user_left";
   public static final String ROOM_INVITED = "room_invited";

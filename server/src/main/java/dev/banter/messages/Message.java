@@ -6,18 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object. */
-public record Message(String id, String roomId, long seq, String authorId, String authorUsername,
+/**
+ * A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object.
+ * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1).
+ */
+public record Message(String id, String roomId, long seq, long rev, String authorId, String authorUsername,
     String authorDisplayName, String authorAvatarUrl, String body, String replyTo, String clientId, long createdAt,
     Long editedAt, boolean deleted, Map<String, List<String>> reactions, List<Map<String, Object>> attachments) {
 
   public Message withReactions(Map<String, List<String>> r) {
-    return new Message(id, roomId, seq, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
+    return new Message(id, roomId, seq, rev, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
         clientId, createdAt, editedAt, deleted, r, attachments);
   }
 
   public Message withAttachments(List<Map<String, Object>> a) {
-    return new Message(id, roomId, seq, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
+    return new Message(id, roomId, seq, rev, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
         clientId, createdAt, editedAt, deleted, reactions, a);
   }
 
@@ -26,6 +29,7 @@ public record Message(String id, String roomId, long seq, String authorId, Strin
     m.put("id", id);
     m.put("room_id", roomId);
     m.put("seq", seq);
+    m.put("rev", rev);
     m.put("author", User.summary(authorId, authorUsername, authorDisplayName, authorAvatarUrl));
     m.put("body", deleted ? "" : body);
     m.put("reply_to", replyTo);

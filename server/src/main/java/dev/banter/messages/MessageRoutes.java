@@ -1,5 +1,6 @@
 package dev.banter.messages;
 
+import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
@@ -60,11 +61,18 @@ public final class MessageRoutes {
     }
   }
 
+  /** History by seq ({@code before}/{@code after}), or the messages changed after a rev (SPEC §5.1). */
   Object history(Request req) {
     Long before = req.queryLong("before", 0, Long.MAX_VALUE).orElse(null);
     Long after = req.queryLong("after", 0, Long.MAX_VALUE).orElse(null);
+    Long changedAfterRev = req.queryLong("changed_after_rev", 0, Long.MAX_VALUE).orElse(null);
     int limit = req.queryInt("limit", 1, PAGE_MAX, PAGE_DEFAULT);
-    var page = messages.history(req.user(), req.param("id"), before, after, limit);
+    if (changedAfterRev != null && (before != null || after != null)) {
+      throw ApiError.badRequest("use changed_after_rev alone, without before or after", "changed_after_rev");
+    }
+    var page = changedAfterRev != null
+        ? messages.changes(req.user(), req.param("id"), changedAfterRev, limit)
+        : messages.history(req.user(), req.param("id"), before, after, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("messages", page.messages().stream().map(Message::view).toList());
     out.put("has_more", page.hasMore());

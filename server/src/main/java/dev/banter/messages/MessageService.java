@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 
 /** Posting (through the group-commit writer), history, edits, tombstones and reactions (SPEC §4). */
 public final class MessageService implements AutoCloseable {
@@ -150,6 +151,30 @@ public final class MessageService implements AutoCloseable {
     });
   }
 
+  /**
+   * The messages of a room changed after {@code afterRev} (posted, edited, deleted, reacted to),
+   * oldest change first, for members (SPEC §5.1: what a client pages after {@code changes_truncated}).
+   */
+  public Page changes(Principal p, String roomId, long afterRev, int limit) {
+    rooms.requireRole(p, roomId);
+    return changes(roomId, afterRev, Long.MAX_VALUE, limit);
+  }
+
+  /** {@link #changes}, among the messages with {@code seq <= maxSeq}, with no access check (internal). */
+  public Page changes(String roomId, long afterRev, long maxSeq, int limit) {
+    return db.jdbi().withHandle(h -> {
+      List<Message> rows = Messages.changedAfter(h, roomId, afterRev, maxSeq, limit + 1);
+      boolean more = rows.size() > limit;
+      List<Message> page = more ? rows.subList(0, limit) : rows;
+      return new Page(Messages.withReactions(h, new ArrayList<>(page)), more);
+    });
+  }
+
+  /** The room's next rev, in the caller's transaction (404 when the room is gone meanwhile). */
+  private static long nextRev(Handle h, String roomId) {
+    return Messages.nextRev(h, roomId).orElseThrow(() -> ApiError.notFound("no such room"));
+  }
+
   public Message edit(Principal p, String roomId, String messageId, String rawBody) {
     limits.check(UserLimits.Action.EDIT, p.userId());
     String body = MessageFields.body(rawBody);
@@ -163,10 +188,10 @@ public final class MessageService implements AutoCloseable {
       if (m.deleted()) {
         throw ApiError.conflict("the message was deleted");
       }
-      Messages.edit(h, messageId, body, now);
+      Messages.edit(h, messageId, body, now, nextRev(h, roomId));
       return Messages.byId(h, roomId, messageId).orElseThrow();
     });
-    bus.publish(Event.toRoom(Event.MESSAGE_EDITED, roomId, Map.of("message", edited.view())));
+    bus.publish(Event.toRoom(Event.MESSAGE_EDITED, roomId, Map.of("message", edited.view(), "rev", edited.rev())));
     return edited;
   }
 
@@ -179,11 +204,24 @@ public final class MessageService implements AutoCloseable {
       if (!m.authorId().equals(p.userId()) && !moderator) {
         throw ApiError.forbidden("only the author or the room's owners and admins can delete a message");
       }
-      return Messages.tombstone(h, messageId) ? m : null;
+      return tombstone(h, m);
     });
+    publishDeleted(removed);
+  }
+
+  /** Tombstones {@code m} at the room's next rev; null (and no rev taken) when it was one already. */
+  private static Message tombstone(Handle h, Message m) {
+    if (m.deleted()) {
+      return null;
+    }
+    long rev = nextRev(h, m.roomId());
+    return Messages.tombstone(h, m.id(), rev) ? Messages.byId(h, m.roomId(), m.id()).orElseThrow() : null;
+  }
+
+  private void publishDeleted(Message removed) {
     if (removed != null) {
-      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, roomId,
-          Map.of("room_id", roomId, "message_id", messageId, "seq", removed.seq())));
+      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, removed.roomId(), Map.of("room_id", removed.roomId(),
+          "message_id", removed.id(), "seq", removed.seq(), "rev", removed.rev())));
     }
   }
 
@@ -191,12 +229,9 @@ public final class MessageService implements AutoCloseable {
   public void deleteAsAdmin(String roomId, String messageId) {
     Message removed = db.jdbi().inTransaction(h -> {
       Message m = Messages.byId(h, roomId, messageId).orElseThrow(() -> ApiError.notFound("no such message"));
-      return Messages.tombstone(h, messageId) ? m : null;
+      return tombstone(h, m);
     });
-    if (removed != null) {
-      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, roomId,
-          Map.of("room_id", roomId, "message_id", messageId, "seq", removed.seq())));
-    }
+    publishDeleted(removed);
   }
 
   /** A reaction change: the message after it, and whether anything changed. */
@@ -216,14 +251,20 @@ public final class MessageService implements AutoCloseable {
       if (on) {
         requireRoomForReaction(h, messageId, p.userId(), emoji);
       }
+      // The rev is taken before the reaction rows are touched (a repeat then spends one, unused):
+      // every change locks the room row first, so a reaction and a delete of its message cannot deadlock.
+      long rev = nextRev(h, roomId);
       boolean changed = on ? Messages.addReaction(h, messageId, p.userId(), emoji, now)
           : Messages.removeReaction(h, messageId, p.userId(), emoji);
+      if (changed) {
+        Messages.stamp(h, messageId, rev);
+      }
       return new Reacted(Messages.byId(h, roomId, messageId).orElseThrow(), changed);
     });
     Message m = r.message();
     if (r.changed()) {
       bus.publish(Event.toRoom(Event.REACTION, roomId, Map.of("room_id", roomId, "message_id", messageId,
-          "emoji", emoji, "user", p.username(), "on", on)));
+          "emoji", emoji, "user", p.username(), "on", on, "rev", m.rev())));
     }
     return m;
   }
@@ -233,7 +274,7 @@ public final class MessageService implements AutoCloseable {
    * emoji or its user past {@link #MAX_REACTIONS_PER_USER} on it: each is a row and a frame for
    * everyone in the room, so one user must not add thousands.
    */
-  private static void requireRoomForReaction(org.jdbi.v3.core.Handle h, String messageId, String userId,
+  private static void requireRoomForReaction(Handle h, String messageId, String userId,
       String emoji) {
     var counts = Messages.reactionCounts(h, messageId, userId, emoji);
     if (counts.alreadyThere()) {

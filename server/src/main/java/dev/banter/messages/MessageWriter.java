@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * client_id, a room deleted meanwhile), it is rolled back and written again with a savepoint per
  * post, so one failing post still does not fail its batch. The seq is assigned in the database
  * (room row updated and locked in the same transaction as the insert), so it is gapless across
- * nodes too.
+ * nodes too; the same statement takes each post's rev (SPEC §5.1), so revs cost the batch no
+ * statement.
  */
 final class MessageWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
@@ -174,7 +175,8 @@ final class MessageWriter implements AutoCloseable {
     List<Post> posts = new ArrayList<>(all.size());
     List<User> authors = new ArrayList<>(all.size());
     accepted(all, checked, posts, authors);
-    List<Message> messages = messages(posts, authors, takeSeqs(h, posts));
+    long[][] counters = takeSeqs(h, posts);
+    List<Message> messages = messages(posts, authors, counters[0], counters[1]);
     if (!messages.isEmpty()) {
       if (Messages.insertAll(h, messages) != messages.size()) {
         throw new Conflict();
@@ -204,19 +206,25 @@ final class MessageWriter implements AutoCloseable {
     }
   }
 
-  /** Each post's seq: one update per room takes the room's posts' seqs at once (posts are sorted by room). */
-  private static long[] takeSeqs(Handle h, List<Post> posts) {
+  /**
+   * Each post's seq and rev ({@code [seqs, revs]}): one update per room takes the room's posts' seqs
+   * and revs at once (posts are sorted by room), each post its own, increasing in batch order.
+   */
+  private static long[][] takeSeqs(Handle h, List<Post> posts) {
     long[] seqs = new long[posts.size()];
+    long[] revs = new long[posts.size()];
     int i = 0;
     while (i < posts.size()) {
       int j = endOfRoom(posts, i);
-      long last = Messages.takeSeqs(h, posts.get(i).roomId(), j - i, posts.get(j - 1).now()).orElseThrow(Conflict::new);
+      Messages.Taken last = Messages.takeSeqs(h, posts.get(i).roomId(), j - i, posts.get(j - 1).now())
+          .orElseThrow(Conflict::new);
       for (int k = i; k < j; k++) {
-        seqs[k] = last - (j - 1 - k);
+        seqs[k] = last.lastSeq() - (j - 1 - k);
+        revs[k] = last.lastRev() - (j - 1 - k);
       }
       i = j;
     }
-    return seqs;
+    return new long[][] {seqs, revs};
   }
 
   /** The index after the last post of the room of {@code posts[from]}. */
@@ -229,12 +237,12 @@ final class MessageWriter implements AutoCloseable {
     return j;
   }
 
-  private static List<Message> messages(List<Post> posts, List<User> authors, long[] seqs) {
+  private static List<Message> messages(List<Post> posts, List<User> authors, long[] seqs, long[] revs) {
     List<Message> messages = new ArrayList<>(posts.size());
     for (int k = 0; k < posts.size(); k++) {
       Post p = posts.get(k);
       User a = authors.get(k);
-      messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], a.id(), a.username(), a.displayName(),
+      messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], revs[k], a.id(), a.username(), a.displayName(),
           a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments()));
     }
     return messages;
@@ -301,12 +309,14 @@ final class MessageWriter implements AutoCloseable {
         return new Posted(existing.get(), false); // idempotent: no seq is taken
       }
     }
-    long seq = Messages.nextSeq(h, p.roomId(), p.now()).orElseThrow(() -> ApiError.notFound("no such room"));
+    Messages.Taken at = Messages.takeSeqs(h, p.roomId(), 1, p.now())
+        .orElseThrow(() -> ApiError.notFound("no such room"));
+    long seq = at.lastSeq();
     String id = Ids.newId();
-    Messages.insert(h, id, p.roomId(), seq, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
+    Messages.insert(h, id, p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
     Messages.markAuthorRead(h, p.roomId(), p.authorId(), seq);
     User a = poster.user();
-    Message m = new Message(id, p.roomId(), seq, a.id(), a.username(), a.displayName(), a.avatarUrl(),
+    Message m = new Message(id, p.roomId(), seq, at.lastRev(), a.id(), a.username(), a.displayName(), a.avatarUrl(),
         p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments());
     Messages.insertAttachments(h, List.of(m));
     return new Posted(m, true);

@@ -19,13 +19,13 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /** The SQL of messages and reactions. Every method runs in the caller's handle (and transaction). */
 final class Messages {
   private static final String SELECT = """
-      SELECT m.id, m.room_id, m.seq, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
+      SELECT m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
              m.client_id, m.created_at, m.edited_at, m.deleted
         FROM messages m JOIN users u ON u.id = m.author_id
       """;
 
   static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("room_id"),
-      rs.getLong("seq"), rs.getString("author_id"), rs.getString("username"), rs.getString("display_name"),
+      rs.getLong("seq"), rs.getLong("rev"), rs.getString("author_id"), rs.getString("username"), rs.getString("display_name"),
       rs.getString("avatar_url"), rs.getString("body"), rs.getString("reply_to"), rs.getString("client_id"),
       rs.getLong("created_at"), Sql.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"), Map.of(), List.of());
 
@@ -43,36 +43,55 @@ final class Messages {
         .map(MAPPER).findOne().map(m -> withReactions(h, List.of(m)).get(0));
   }
 
-  /** Takes the room's next seq (locking the room row until commit); empty when the room is gone. */
-  static Optional<Long> nextSeq(Handle h, String roomId, long now) {
-    return h.createQuery("""
-        UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = :now WHERE id = :room RETURNING last_seq
-        """).bind("now", now).bind("room", roomId).mapTo(Long.class).findOne();
-  }
+  /** The last seq and last rev a room's counters were moved to. */
+  record Taken(long lastSeq, long lastRev) {}
 
   /**
-   * Takes {@code n} seqs at once; returns the last of them (locking the room row until commit).
-   * This and the two below are the writer's statements for a whole batch, on plain JDBC: Jdbi's
-   * per-bind argument lookup and statement set-up ran for every post, and its call chains were
-   * most of what C2 inlined (and kept recompiling) in the writer while the server warmed up.
+   * Takes {@code n} seqs and as many revs at once (a post is a change too, SPEC §5.1); returns the
+   * last of each (locking the room row until commit, so revs are committed in rev order per room,
+   * across nodes too). Empty when the room is gone. One statement for both counters: the post path
+   * gains no round trip. This and the two below are the writer's statements for a whole batch, on
+   * plain JDBC: Jdbi's per-bind argument lookup and statement set-up ran for every post, and its
+   * call chains were most of what C2 inlined (and kept recompiling) in the writer while the server
+   * warmed up.
    */
-  static Optional<Long> takeSeqs(Handle h, String roomId, int n, long now) {
-    try (PreparedStatement ps = h.getConnection().prepareStatement(
-        "UPDATE rooms SET last_seq = last_seq + ?, last_activity_at = ? WHERE id = ? RETURNING last_seq")) {
+  static Optional<Taken> takeSeqs(Handle h, String roomId, int n, long now) {
+    try (PreparedStatement ps = h.getConnection().prepareStatement("""
+        UPDATE rooms SET last_seq = last_seq + ?, last_rev = last_rev + ?, last_activity_at = ? WHERE id = ?
+        RETURNING last_seq, last_rev
+        """)) {
       ps.setInt(1, n);
-      ps.setLong(2, now);
-      ps.setString(3, roomId);
+      ps.setInt(2, n);
+      ps.setLong(3, now);
+      ps.setString(4, roomId);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+        return rs.next() ? Optional.of(new Taken(rs.getLong(1), rs.getLong(2))) : Optional.empty();
       }
     } catch (SQLException e) {
       throw new Sql.Failed(e);
     }
   }
 
+  /**
+   * Takes the room's next rev for an edit, a delete or a reaction change; empty when the room is
+   * gone. It locks the room row until commit, like a post: a room's changes are then committed in
+   * rev order, and always room row first (then the message, then its reactions), so two changes
+   * cannot deadlock.
+   */
+  static Optional<Long> nextRev(Handle h, String roomId) {
+    return h.createQuery("UPDATE rooms SET last_rev = last_rev + 1 WHERE id = :room RETURNING last_rev")
+        .bind("room", roomId).mapTo(Long.class).findOne();
+  }
+
+  /** Records that the message changed at {@code rev}. */
+  static void stamp(Handle h, String id, long rev) {
+    h.createUpdate("UPDATE messages SET rev = :rev WHERE id = :id").bind("rev", rev).bind("id", id).execute();
+  }
+
   private static final String INSERT_ALL = """
-      INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted, search_terms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
+                            search_terms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (room_id, author_id, client_id) DO NOTHING
       """;
 
@@ -86,13 +105,14 @@ final class Messages {
         ps.setString(1, m.id());
         ps.setString(2, m.roomId());
         ps.setLong(3, m.seq());
-        ps.setString(4, m.authorId());
-        ps.setString(5, m.body());
-        ps.setString(6, m.replyTo());
-        ps.setString(7, m.clientId());
-        ps.setLong(8, m.createdAt());
-        ps.setBoolean(9, false);
-        ps.setString(10, SearchTerms.index(m.body()));
+        ps.setLong(4, m.rev());
+        ps.setString(5, m.authorId());
+        ps.setString(6, m.body());
+        ps.setString(7, m.replyTo());
+        ps.setString(8, m.clientId());
+        ps.setLong(9, m.createdAt());
+        ps.setBoolean(10, false);
+        ps.setString(11, SearchTerms.index(m.body()));
         ps.addBatch();
       }
       int inserted = 0;
@@ -126,13 +146,14 @@ final class Messages {
     }
   }
 
-  static void insert(Handle h, String id, String roomId, long seq, String authorId, String body, String replyTo,
+  static void insert(Handle h, String id, String roomId, Taken at, String authorId, String body, String replyTo,
       String clientId, long now) {
     h.createUpdate("""
-        INSERT INTO messages (id, room_id, seq, author_id, body, reply_to, client_id, created_at, deleted, search_terms)
-        VALUES (:id, :room, :seq, :author, :body, :replyTo, :client, :now, :deleted, :terms)
+        INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
+                              search_terms)
+        VALUES (:id, :room, :seq, :rev, :author, :body, :replyTo, :client, :now, :deleted, :terms)
         """)
-        .bind("id", id).bind("room", roomId).bind("seq", seq).bind("author", authorId).bind("body", body)
+        .bind("id", id).bind("room", roomId).bind("seq", at.lastSeq()).bind("rev", at.lastRev()).bind("author", authorId).bind("body", body)
         .bind("replyTo", replyTo).bind("client", clientId).bind("now", now).bind("deleted", false)
         .bind("terms", SearchTerms.index(body))
         .execute();
@@ -152,6 +173,17 @@ final class Messages {
         : SELECT + " WHERE m.room_id = :room AND m.seq < :cursor ORDER BY m.seq DESC LIMIT :limit";
     long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
     return h.createQuery(sql).bind("room", roomId).bind("cursor", cursor).bind("limit", limit).map(MAPPER).list();
+  }
+
+  /**
+   * Messages of a room changed after {@code afterRev} (a post is a change), oldest change first,
+   * among those with {@code seq <= maxSeq}; the (room_id, rev) index serves it.
+   */
+  static List<Message> changedAfter(Handle h, String roomId, long afterRev, long maxSeq, int limit) {
+    return h.createQuery(SELECT + """
+         WHERE m.room_id = :room AND m.rev > :rev AND m.seq <= :maxSeq ORDER BY m.rev ASC LIMIT :limit
+        """).bind("room", roomId).bind("rev", afterRev).bind("maxSeq", maxSeq).bind("limit", limit)
+        .map(MAPPER).list();
   }
 
   /** The newest message of each room, by (room, last seq). */
@@ -242,16 +274,19 @@ final class Messages {
     return out;
   }
 
-  static void edit(Handle h, String id, String body, long now) {
-    h.createUpdate("UPDATE messages SET body = :body, edited_at = :now, search_terms = :terms WHERE id = :id")
-        .bind("body", body).bind("now", now).bind("terms", SearchTerms.index(body)).bind("id", id).execute();
+  static void edit(Handle h, String id, String body, long now, long rev) {
+    h.createUpdate("""
+        UPDATE messages SET body = :body, edited_at = :now, search_terms = :terms, rev = :rev WHERE id = :id
+        """).bind("body", body).bind("now", now).bind("terms", SearchTerms.index(body)).bind("rev", rev)
+        .bind("id", id).execute();
   }
 
-  /** Turns the message into a tombstone; false when it already was one. */
-  static boolean tombstone(Handle h, String id) {
-    int changed = h.createUpdate(
-            "UPDATE messages SET body = '', search_terms = '', deleted = :yes WHERE id = :id AND deleted = :no")
-        .bind("yes", true).bind("no", false).bind("id", id).execute();
+  /** Turns the message into a tombstone changed at {@code rev}; false when it already was one. */
+  static boolean tombstone(Handle h, String id, long rev) {
+    int changed = h.createUpdate("""
+            UPDATE messages SET body = '', search_terms = '', deleted = :yes, rev = :rev WHERE id = :id AND deleted = :no
+            """)
+        .bind("yes", true).bind("no", false).bind("rev", rev).bind("id", id).execute();
     if (changed == 1) {
       h.createUpdate("DELETE FROM reactions WHERE message_id = :id").bind("id", id).execute();
       h.createUpdate("DELETE FROM message_attachments WHERE message_id = :id").bind("id", id).execute();

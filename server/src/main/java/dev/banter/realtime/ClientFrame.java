@@ -8,7 +8,7 @@ sealed interface ClientFrame {
 
   record Auth(String ref, String token) implements ClientFrame {}
 
-  record JoinRoom(String ref, String roomId, Long sinceSeq) implements ClientFrame {}
+  record JoinRoom(String ref, String roomId, Long sinceSeq, Long sinceRev) implements ClientFrame {}
 
   record LeaveRoom(String ref, String roomId) implements ClientFrame {}
 

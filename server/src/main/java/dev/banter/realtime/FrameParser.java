@@ -50,7 +50,8 @@ final class FrameParser {
       String type = text(root, "type", true);
       return switch (type) {
         case "auth" -> new ClientFrame.Auth(ref, text(root, "token", true));
-        case "join_room" -> new ClientFrame.JoinRoom(ref, text(root, "room_id", true), number(root, "since_seq", false));
+        case "join_room" -> new ClientFrame.JoinRoom(ref, text(root, "room_id", true), number(root, "since_seq", false),
+            number(root, "since_rev", false));
         case "leave_room" -> new ClientFrame.LeaveRoom(ref, text(root, "room_id", true));
         case "send_message" -> new ClientFrame.SendMessage(ref, text(root, "room_id", true), text(root, "body", true),
             text(root, "client_id", true), text(root, "reply_to", false), strings(root, "attachments"));

@@ -271,8 +271,11 @@ public final class Gateway implements AutoCloseable {
   /**
    * Subscribes {@code c} to {@code room} and, with {@code sinceSeq}, replays what it missed:
    * live events wait while the replay reads from storage, then are merged by seq — no gap, no duplicate.
+   * With {@code sinceRev} it then replays, as {@code message_updated}, the messages it had that
+   * changed since (SPEC §5.1); the merge drops a waiting change the replay already shows (see
+   * {@link Subscription}).
    */
-  void join(Connection c, String ref, String roomId, Long sinceSeq) {
+  void join(Connection c, String ref, String roomId, Long sinceSeq, Long sinceRev) {
     // May the user see the room at all? Asked before anything is subscribed, here or on Redis.
     long before = rooms.requireMembership(c.principal, roomId).lastSeq();
     unsubscribe(c, roomId);
@@ -292,8 +295,11 @@ public final class Gateway implements AutoCloseable {
     // Read the end of the room only now that live events are being caught: anything later arrives
     // live. Asking for the membership again also catches a removal that raced with the subscribing.
     long end;
+    long endRev;
     try {
-      end = rooms.requireMembership(c.principal, roomId).lastSeq();
+      var now = rooms.requireMembership(c.principal, roomId);
+      end = now.lastSeq();
+      endRev = now.lastRev();
     } catch (RuntimeException e) {
       unsubscribe(c, roomId);
       throw e;
@@ -318,7 +324,7 @@ public final class Gateway implements AutoCloseable {
             break;
           }
           c.send(Frames.of(new Event(Event.NEW_MESSAGE, roomId, m.seq(), List.of(), Map.of("message", m.view()))));
-          sub.replayed(m.seq());
+          sub.replayed(m.seq(), m.id(), m.rev());
           from = m.seq();
         }
         if (!page.hasMore()) {
@@ -326,16 +332,53 @@ public final class Gateway implements AutoCloseable {
         }
       }
     }
+    // Without since_seq the client had everything up to now: its changes are those of every message.
+    boolean changesCut = sinceRev != null
+        && replayChanges(c, sub, roomId, sinceRev, sinceSeq == null ? end : Math.min(sinceSeq, end));
     boolean cut = truncated;
     sub.goLive(last -> {
       Map<String, Object> joined = new LinkedHashMap<>();
       joined.put("room_id", roomId);
       joined.put("last_seq", last);
+      // Every change up to it is committed (revs commit in order) and so was read by the replay,
+      // or is pages away when changes_truncated; later ones follow live.
+      joined.put("last_rev", endRev);
       if (cut) {
         joined.put("truncated", true);
       }
+      if (changesCut) {
+        joined.put("changes_truncated", true);
+      }
       return Frames.reply("joined", ref, joined);
     });
+  }
+
+  /**
+   * Sends {@code message_updated} for the messages with {@code seq <= maxSeq} changed after
+   * {@code sinceRev}, oldest change first, at most the replay bound of them; true when more were
+   * left (the client pages them over REST). Not bounded by the rev read at the join: a message
+   * changed again meanwhile is sent at its newest state, and its waiting live event dropped.
+   */
+  private boolean replayChanges(Connection c, Subscription sub, String roomId, long sinceRev, long maxSeq) {
+    sub.sinceRev(sinceRev);
+    long cursor = sinceRev;
+    int sent = 0;
+    while (true) {
+      int room = limits.replayLimit() - sent;
+      var page = messages.changes(roomId, cursor, maxSeq, Math.min(REPLAY_PAGE, room));
+      for (Message m : page.messages()) {
+        c.send(Frames.of(Event.toRoom(Event.MESSAGE_UPDATED, roomId, Map.of("message", m.view(), "rev", m.rev()))));
+        sub.replayedChange(m.id(), m.rev());
+        cursor = m.rev();
+        sent++;
+      }
+      if (!page.hasMore()) {
+        return false;
+      }
+      if (sent >= limits.replayLimit()) {
+        return true;
+      }
+    }
   }
 
   void unsubscribe(Connection c, String roomId) {

@@ -60,7 +60,7 @@ public final class Protocol {
       case ClientFrame.Auth a -> reauthenticate(c, a.ref(), a.token());
       case ClientFrame.JoinRoom j -> {
         limits.check(UserLimits.Action.JOIN, c.principal.userId()); // each join may replay from storage
-        gateway.join(c, j.ref(), j.roomId(), j.sinceSeq());
+        gateway.join(c, j.ref(), j.roomId(), j.sinceSeq(), j.sinceRev());
       }
       case ClientFrame.LeaveRoom l -> {
         gateway.unsubscribe(c, l.roomId());

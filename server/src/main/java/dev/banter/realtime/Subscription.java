@@ -3,13 +3,25 @@ package dev.banter.realtime;
 import dev.banter.cluster.Event;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
  * One connection's live interest in one room. It remembers the last message seq delivered, so
  * each message reaches the connection exactly once and in order; while a join replays history,
  * live events wait in {@code pending} and are merged after it (dropping what the replay sent).
+ *
+ * <p>The merge rule for changes (SPEC §5.1): a replayed message is its whole state at its rev, which
+ * includes every change of it with a rev up to that one. So a live edit, delete or reaction event
+ * that waited during the replay is dropped when its rev is at most the rev the replay sent for that
+ * same message (it is already shown), or at most the client's {@code since_rev} (it was seen before
+ * the disconnect); anything newer is a change made after the replay read the message and is sent,
+ * after it. Rooms' revs are committed in rev order (the room row is locked until commit), so a
+ * state read at rev r reflects every change up to r. The rule is per message, not "the highest rev
+ * replayed": a new message replayed before the changes were read may be edited meanwhile, at a rev
+ * below the changes replayed after it, and that edit must still arrive.
  */
 final class Subscription {
   final Connection connection;
@@ -20,6 +32,10 @@ final class Subscription {
 
   /** What arrived during the replay; null once live. */
   private List<Pending> pending = new ArrayList<>();
+  /** The rev each message was replayed at (at most two replay bounds of entries); null once live. */
+  private Map<String, Long> replayedRevs = new HashMap<>();
+  /** The client's since_rev: live changes at or below it were seen before the disconnect (-1: none). */
+  private long sinceRev = -1;
 
   Subscription(Connection connection, String roomId) {
     this.connection = connection;
@@ -50,9 +66,45 @@ final class Subscription {
     return true;
   }
 
-  /** Records a replayed message as sent. */
-  synchronized void replayed(long seq) {
+  /** Records a replayed new message as sent, at its seq and rev. */
+  synchronized void replayed(long seq, String messageId, long rev) {
     lastSeq = Math.max(lastSeq, seq);
+    replayedChange(messageId, rev);
+  }
+
+  /** Records a replayed message's state ({@code message_updated}, or a new message) as sent at {@code rev}. */
+  synchronized void replayedChange(String messageId, long rev) {
+    replayedRevs.merge(messageId, rev, Math::max);
+  }
+
+  /** The client resumes from {@code rev}: changes up to it are not sent again. */
+  synchronized void sinceRev(long rev) {
+    sinceRev = rev;
+  }
+
+  /** Whether a live event that waited during the replay is already shown by it (see the class comment). */
+  private boolean shownByReplay(Event e) {
+    Change c = Change.of(e);
+    if (c == null) {
+      return false;
+    }
+    Long replayed = replayedRevs.get(c.messageId());
+    return c.rev() <= sinceRev || (replayed != null && c.rev() <= replayed);
+  }
+
+  /** A change event's message and rev. */
+  private record Change(String messageId, long rev) {
+    /** The change {@code e} makes to a message, or null when it is not a change event (or carries no rev). */
+    static Change of(Event e) {
+      String id = switch (e.type()) {
+        case Event.MESSAGE_EDITED -> e.body().get("message") instanceof Map<?, ?> m && m.get("id") instanceof String s
+            ? s : null;
+        case Event.MESSAGE_DELETED, Event.REACTION -> e.body().get("message_id") instanceof String s ? s : null;
+        default -> null;
+      };
+      // A number from another node's JSON may be an Integer or a Long.
+      return id != null && e.body().get("rev") instanceof Number rev ? new Change(id, rev.longValue()) : null;
+    }
   }
 
   synchronized long lastSeq() {
@@ -69,13 +121,14 @@ final class Subscription {
       synchronized (this) {
         connection.send(joined.apply(lastSeq));
         for (Pending p : pending) {
-          if (isNew(p.event())) {
+          if (!shownByReplay(p.event()) && isNew(p.event())) {
             connection.send(p.bytes());
           } else {
             p.bytes().release();
           }
         }
         pending = null;
+        replayedRevs = null;
       }
     });
   }

@@ -46,11 +46,11 @@ final class Rooms {
    */
   static Optional<Membership> membership(Handle h, String roomId, String userId) {
     return h.createQuery("""
-        SELECT m.role, r.kind, r.last_seq FROM rooms r
+        SELECT m.role, r.kind, r.last_seq, r.last_rev FROM rooms r
           LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
          WHERE r.id = :room
         """).bind("room", roomId).bind("user", userId)
-        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3))).findOne();
+        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))).findOne();
   }
 
   /**
@@ -66,7 +66,7 @@ final class Rooms {
   static Map<RoomService.RoomUser, Poster> posters(Handle h, Collection<RoomService.RoomUser> pairs) {
     String sql = """
         WITH p (room_id, user_id) AS (VALUES %s)
-        SELECT p.room_id AS p_room, p.user_id AS p_user, m.role AS member_role, r.kind, r.last_seq, %s
+        SELECT p.room_id AS p_room, p.user_id AS p_user, m.role AS member_role, r.kind, r.last_seq, r.last_rev, %s
           FROM p
           LEFT JOIN rooms r ON r.id = p.room_id
           LEFT JOIN room_members m ON m.room_id = p.room_id AND m.user_id = p.user_id
@@ -83,7 +83,8 @@ final class Rooms {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.put(new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
-              new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq")),
+              new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq"),
+                  rs.getLong("last_rev")),
                   rs.getString("id") == null ? null : Users.MAPPER.map(rs, null)));
         }
       }

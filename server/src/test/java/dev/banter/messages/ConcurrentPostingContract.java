@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Many posters into one room at once: seqs stay gapless and unique, client_id stays idempotent. */
+/**
+ * Many posters into one room at once: seqs stay gapless and unique, client_id stays idempotent,
+ * and every change (post, edit, reaction) takes its own, strictly increasing rev.
+ */
 abstract class ConcurrentPostingContract {
   private static final int POSTERS = 8;
   private static final int EACH = 200;
@@ -195,5 +198,45 @@ abstract class ConcurrentPostingContract {
     List<String> authors = server.db().withHandle(h -> h.createQuery("SELECT DISTINCT author_id FROM messages")
         .mapTo(String.class).list());
     assertThat(authors).doesNotContainAnyElementsOf(outsiderIds).hasSize(members.size());
+  }
+
+  @Test
+  void postersAndEditorsAtOnceGiveEveryChangeItsOwnIncreasingRev() throws Exception {
+    Account owner = api.register("owner");
+    String room = api.createRoom(owner, "public");
+    List<Account> writers = members(owner, room, "writer");
+    List<Long> revs = Collections.synchronizedList(new ArrayList<>());
+    try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
+      List<Future<?>> done = new ArrayList<>();
+      for (Account a : writers) {
+        done.add(pool.submit(() -> {
+          long last = 0;
+          for (int i = 0; i < EACH / 4; i++) {
+            String path = "/api/v1/rooms/" + room + "/messages";
+            Reply posted = Api.expect(api.post(path, Map.of("body", "m" + i), a.accessToken()), 201);
+            String id = posted.json().get("id").asText();
+            Reply edited = Api.expect(api.patch(path + "/" + id, Map.of("body", "m" + i + "!"), a.accessToken()), 200);
+            Reply reacted = Api.expect(api.put(path + "/" + id + "/reactions/%F0%9F%91%8D", "", a.accessToken()), 200);
+            for (Reply r : List.of(posted, edited, reacted)) {
+              long rev = r.json().get("rev").asLong();
+              assertThat(rev).as("one writer's changes get increasing revs").isGreaterThan(last);
+              last = rev;
+              revs.add(rev);
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    }
+    assertThat(new HashSet<>(revs)).as("every change its own rev").hasSize(revs.size());
+    long lastRev = server.db().withHandle(h -> h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
+        .bind("r", room).mapTo(Long.class).one());
+    assertThat(lastRev).isEqualTo(Collections.max(revs));
+    List<Long> stored = server.db().withHandle(h -> h.createQuery("SELECT rev FROM messages WHERE room_id = :r")
+        .bind("r", room).mapTo(Long.class).list());
+    assertThat(stored).doesNotHaveDuplicates().hasSize(POSTERS * EACH / 4).allMatch(r -> r <= lastRev);
   }
 }

@@ -206,6 +206,88 @@ abstract class MessagesApiContract {
     assertThat(api.get(messages() + "?limit=200", bob.accessToken()).status()).isEqualTo(200);
   }
 
+  // ---- changes (SPEC §5.1) ----
+
+  private long rev(JsonNode m) {
+    return m.get("rev").asLong();
+  }
+
+  private JsonNode only(String id) {
+    for (JsonNode m : api.get(messages() + "?limit=200", bob.accessToken()).json().get("messages")) {
+      if (m.get("id").asText().equals(id)) {
+        return m;
+      }
+    }
+    throw new AssertionError("no message " + id);
+  }
+
+  @Test
+  void everyPostEditDeleteAndReactionChangeTakesTheRoomsNextRev() {
+    JsonNode first = api.say(alice, room, "first");
+    JsonNode second = api.say(alice, room, "second");
+    JsonNode edited = expect(api.patch(messages() + "/" + first.get("id").asText(), Map.of("body", "first!"),
+        alice.accessToken()), 200).json();
+    JsonNode reacted = expect(api.put(messages() + "/" + second.get("id").asText() + "/reactions/" + emoji("👍"), "",
+        bob.accessToken()), 200).json();
+    expect(api.delete(messages() + "/" + first.get("id").asText(), alice.accessToken()), 204);
+    long deleted = rev(only(first.get("id").asText()));
+
+    assertThat(List.of(rev(first), rev(second), rev(edited), rev(reacted), deleted)).isSorted()
+        .doesNotHaveDuplicates();
+    assertThat(rev(only(second.get("id").asText()))).isEqualTo(rev(reacted));
+    long lastRev = server.db().withHandle(h -> h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
+        .bind("r", room).mapTo(Long.class).one());
+    assertThat(lastRev).isEqualTo(deleted);
+  }
+
+  @Test
+  void changedAfterRevPagesTheChangedMessagesOldestChangeFirst() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      ids.add(api.say(alice, room, "m" + i).get("id").asText());
+    }
+    long seen = rev(only(ids.get(3)));
+    expect(api.patch(messages() + "/" + ids.get(2), Map.of("body", "m3!"), alice.accessToken()), 200);
+    expect(api.put(messages() + "/" + ids.get(0) + "/reactions/" + emoji("👍"), "", bob.accessToken()), 200);
+    String fifth = api.say(alice, room, "m5").get("id").asText();
+
+    Reply page = expect(api.get(messages() + "?changed_after_rev=" + seen + "&limit=2", bob.accessToken()), 200);
+    assertThat(page.json().get("messages")).extracting(m -> m.get("id").asText())
+        .containsExactly(ids.get(2), ids.get(0));
+    assertThat(page.json().get("has_more").asBoolean()).isTrue();
+    long cursor = rev(page.json().at("/messages/1"));
+    Reply rest = expect(api.get(messages() + "?changed_after_rev=" + cursor, bob.accessToken()), 200);
+    assertThat(rest.json().get("messages")).extracting(m -> m.get("id").asText()).containsExactly(fifth);
+    assertThat(rest.json().get("has_more").asBoolean()).isFalse();
+    assertThat(page.json().at("/messages/0/body").asText()).isEqualTo("m3!");
+  }
+
+  @Test
+  void changedAfterRevIsForMembersOnly() {
+    api.say(alice, room, "private");
+    Account outsider = api.register("outsider");
+    Reply r = api.get(messages() + "?changed_after_rev=0", outsider.accessToken());
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.errorCode()).isEqualTo("forbidden");
+  }
+
+  @Test
+  void badChangedAfterRevQueriesAreClearErrors() {
+    Reply word = api.get(messages() + "?changed_after_rev=abc", bob.accessToken());
+    assertThat(word.status()).isEqualTo(400);
+    assertThat(word.errorCode()).isEqualTo("bad_request");
+    assertThat(word.errorField()).isEqualTo("changed_after_rev");
+    Reply negative = api.get(messages() + "?changed_after_rev=-1", bob.accessToken());
+    assertThat(negative.status()).isEqualTo(422);
+    assertThat(negative.errorCode()).isEqualTo("validation_failed");
+    assertThat(negative.errorField()).isEqualTo("changed_after_rev");
+    assertThat(api.get(messages() + "?changed_after_rev=1.5", bob.accessToken()).status()).isEqualTo(400);
+    assertThat(api.get(messages() + "?changed_after_rev=0&after=1", bob.accessToken()).status()).isEqualTo(400);
+    assertThat(api.get(messages() + "?changed_after_rev=0&before=9", bob.accessToken()).status()).isEqualTo(400);
+    assertThat(api.get(messages() + "?changed_after_rev=0&limit=0", bob.accessToken()).status()).isEqualTo(422);
+    assertThat(api.get(messages() + "?changed_after_rev=0", bob.accessToken()).status()).isEqualTo(200);
+  }
+
   // ---- edit and delete ----
 
   @Test

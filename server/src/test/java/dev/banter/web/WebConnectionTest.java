@@ -9,7 +9,10 @@ import com.microsoft.playwright.Page;
 import dev.banter.support.Api.Account;
 import org.junit.jupiter.api.Test;
 
-/** Losing the network: the indicator says so, missed messages arrive once, offline sends are delivered once. */
+/**
+ * Losing the network: the indicator says so, missed messages arrive once, offline sends are delivered once,
+ * and edits and deletes made meanwhile are shown after the reconnect (SPEC §5.1).
+ */
 class WebConnectionTest extends WebTestBase {
 
   static Locator withBody(Page page, String body) {
@@ -73,6 +76,37 @@ class WebConnectionTest extends WebTestBase {
     assertThat(withBody(b, "three")).hasCount(1);
     assertThat(withBody(b, "two")).hasCount(1);
     assertThat(withBody(b, "one")).hasCount(1);
+    assertThat(messages(b)).hasCount(3);
+  }
+
+  @Test
+  void anEditAndADeleteMadeWhileOfflineAppearAfterTheReconnect() {
+    Account alice = api.register("editor");
+    Account bob = api.register("away");
+    String room = api.createRoom(alice, "public");
+    api.invite(alice, room, bob);
+    String typo = api.say(alice, room, "helo").get("id").asText();
+    String regret = api.say(alice, room, "regrettable").get("id").asText();
+    api.say(alice, room, "untouched");
+    Page b = signedIn(bob);
+    openRoom(b, room);
+    assertThat(withBody(b, "regrettable")).hasCount(1);
+
+    b.context().setOffline(true);
+    assertThat(b.locator("#conn")).hasText("Offline");
+    String messages = "/api/v1/rooms/" + room + "/messages/";
+    assertThat(api.patch(messages + typo, java.util.Map.of("body", "hello"), alice.accessToken()).status())
+        .isEqualTo(200);
+    assertThat(api.delete(messages + regret, alice.accessToken()).status()).isEqualTo(204);
+    b.context().setOffline(false);
+
+    assertThat(b.locator("#conn")).hasText("Connected");
+    Locator edited = b.locator("#messages li.msg[data-id='" + typo + "']");
+    assertThat(edited.locator(".body")).containsText("hello");
+    assertThat(edited.locator(".edited")).hasCount(1);
+    assertThat(b.locator("#messages li.msg[data-id='" + regret + "'] .tombstone")).hasText("message deleted");
+    assertThat(withBody(b, "regrettable")).hasCount(0);
+    assertThat(withBody(b, "untouched")).hasCount(1);
     assertThat(messages(b)).hasCount(3);
   }
 }

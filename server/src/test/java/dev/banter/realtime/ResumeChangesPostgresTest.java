@@ -1,0 +1,10 @@
+package dev.banter.realtime;
+
+import dev.banter.support.Backend;
+
+class ResumeChangesPostgresTest extends ResumeChangesContract {
+  @Override
+  Backend backend() {
+    return Backend.POSTGRES;
+  }
+}
