@@ -46,6 +46,6 @@ public final class RealtimeBridge {
     channel.pipeline().addLast("ws", c);
     gateway.opened(c);
     c.principal = user;
-    gateway.join(c, null, roomId, null);
+    gateway.join(c, null, roomId, null, null);
   }
 }

@@ -44,7 +44,7 @@ public class EventEncodeBenchmark {
 
   /** A stored message as the writer builds it: no reply, no reactions, no attachments. */
   static Message sampleMessage(String roomId, long seq) {
-    return new Message("Zr8m2QnV0xLk5Tb7Ye1cWg", roomId, seq, "Hn3Qd9Lp2Vx6Rb0Kt8Mz4A", "alice",
+    return new Message("Zr8m2QnV0xLk5Tb7Ye1cWg", roomId, seq, seq, "Hn3Qd9Lp2Vx6Rb0Kt8Mz4A", "alice",
         "Alice Liddell", null, "Still on for the release review at three?", null, "c-5f3a9e1b-42",
         1_763_900_000_000L + seq, null, false, Map.of(), List.of());
   }
