@@ -55,7 +55,9 @@ public final class AccessTokens implements Authenticator {
         .withClaim("guest", user.guest())
         .withClaim("sid", sessionId)
         .withIssuedAt(now)
-        .withExpiresAt(now.plus(ttl))
+        // exp has whole seconds: rounded up, so a token never lives shorter than the TTL the
+        // client was told (expires_in), and a client renewing at 80 % is always in time
+        .withExpiresAt(now.plus(ttl).plusNanos(999_999_999).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
         .sign(algorithm);
   }
 
