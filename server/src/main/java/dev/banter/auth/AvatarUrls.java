@@ -1,9 +1,6 @@
 package dev.banter.auth;
 
 import dev.banter.core.ApiError;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**

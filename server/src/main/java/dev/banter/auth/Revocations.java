@@ -67,11 +67,6 @@ public final class Revocations implements AutoCloseable {
     return sessionId != null && revokedSessions.containsKey(sessionId);
   }
 
-  /** Sessions remembered as revoked now (bounded, see the class comment). */
-  int revokedSessionCount() {
-    return revokedSessions.size();
-  }
-
   /** Tells every node (this one included) that {@code sessionIds} of {@code userId} ended. */
   void sessionsRevoked(String userId, List<String> sessionIds) {
     if (sessionIds.isEmpty()) {

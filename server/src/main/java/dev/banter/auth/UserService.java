@@ -60,10 +60,6 @@ public final class UserService {
     return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(User::username);
   }
 
-  public boolean isOnline(String userId) {
-    return online.test(userId);
-  }
-
   /** Applies the fields that are present (null = unchanged) and returns the new profile. */
   public User update(String userId, String displayName, String avatarUrl, String statusText) {
     limits.check(UserLimits.Action.PROFILE, userId);
