@@ -1,19 +1,9 @@
 package dev.banter;
 
-import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthRoutes;
-import dev.banter.auth.AuthService;
-import dev.banter.auth.GuestSweeper;
-import dev.banter.auth.LoginThrottle;
 import dev.banter.auth.Revocations;
-import dev.banter.auth.JwtSecret;
-import dev.banter.auth.UserService;
+import dev.banter.cluster.Cluster;
 import dev.banter.cluster.EventBus;
-import dev.banter.cluster.LocalBus;
-import dev.banter.cluster.LocalPresence;
-import dev.banter.cluster.Presence;
-import dev.banter.cluster.RedisBus;
-import dev.banter.cluster.RedisPresence;
 import dev.banter.config.Config;
 import dev.banter.config.ConfigException;
 import dev.banter.config.ConfigFile;
@@ -21,26 +11,21 @@ import dev.banter.config.ConfigLoader;
 import dev.banter.config.ConfigReport;
 import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
-import dev.banter.core.UserLimits;
 import dev.banter.http.HttpServer;
 import dev.banter.http.Route;
 import dev.banter.http.Routes;
 import dev.banter.http.StaticFiles;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
-import dev.banter.messages.MessageService;
 import dev.banter.ops.AdminRoutes;
 import dev.banter.ops.ApiDocsRoutes;
 import dev.banter.ops.HealthRoutes;
 import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
-import dev.banter.realtime.Protocol;
 import dev.banter.realtime.WsUpgrade;
-import dev.banter.uploads.UploadLimits;
 import dev.banter.uploads.UploadRoutes;
 import dev.banter.uploads.UploadService;
 import dev.banter.rooms.RoomRoutes;
-import dev.banter.rooms.RoomService;
 import dev.banter.store.DataDir;
 import dev.banter.store.Database;
 import io.netty.handler.ssl.SslContext;
@@ -51,12 +36,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -73,36 +56,25 @@ public final class Banter implements AutoCloseable {
 
   private final Config config;
   private final Database db;
-  private final EventBus bus;
-  private final Presence presence;
-  private final MessageService messages;
-  private final Gateway gateway;
+  private final Cluster cluster;
+  private final Services services;
   private final HttpServer http;
   private final ExecutorService blocking;
   private final Metrics metrics;
   private final AtomicBoolean draining;
-  private final UploadService uploads;
-  private final Revocations revocations;
-  private final GuestSweeper guests;
   private final List<Route> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Banter(Config config, Database db, EventBus bus, Presence presence, MessageService messages,
-      Gateway gateway, HttpServer http, ExecutorService blocking, Metrics metrics, AtomicBoolean draining,
-      UploadService uploads, Revocations revocations, GuestSweeper guests, List<Route> routes) {
-    this.guests = guests;
-    this.uploads = uploads;
-    this.revocations = revocations;
-    this.metrics = metrics;
-    this.draining = draining;
+  private Banter(Config config, Database db, Cluster cluster, Services services, HttpServer http,
+      ExecutorService blocking, Metrics metrics, AtomicBoolean draining, List<Route> routes) {
     this.config = config;
     this.db = db;
-    this.bus = bus;
-    this.presence = presence;
-    this.messages = messages;
-    this.gateway = gateway;
+    this.cluster = cluster;
+    this.services = services;
     this.http = http;
     this.blocking = blocking;
+    this.metrics = metrics;
+    this.draining = draining;
     this.routes = routes;
   }
 
@@ -198,78 +170,39 @@ public final class Banter implements AutoCloseable {
     Database db = Database.open(config, metrics.registry());
     AtomicBoolean draining = new AtomicBoolean();
     ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
-    EventBus bus = config.redisUrl().<EventBus>map(url -> new RedisBus(url, config.nodeId(), metrics))
-        .orElseGet(LocalBus::new);
-    MessageService messages = null;
-    UploadService uploads = null;
-    Revocations revocations = null;
-    GuestSweeper guests = null;
-    Gateway[] gatewayRef = new Gateway[1]; // services ask who is online; the gateway needs the services
+    Cluster cluster = Cluster.of(config.redisUrl(), config.nodeId(), config.presenceTtl(), clock, metrics);
+    Services services = null;
     try {
-      Predicate<String> online = userId -> gatewayRef[0] != null && gatewayRef[0].isOnline(userId);
-      UserLimits limits = UserLimits.of(config.messageRate(), config.messageBurst(), config.userRateScale(), metrics);
-      RoomService rooms = new RoomService(db, bus, clock, online, limits);
-      rooms.ensureDefaultRoom();
-      messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, metrics, limits);
-      revocations = new Revocations(db, bus, clock, config.accessTokenTtl());
-      AccessTokens accessTokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
-          config.accessTokenTtl(), clock, revocations);
-      LoginThrottle logins = LoginThrottle.perMinute(config.authRatePerMinute(),
-          () -> metrics.rateLimited("login_username"));
-      AuthService auth = new AuthService(db, accessTokens, config.refreshTokenTtl(), config.admins(),
-          config.guestAccess(), logins, clock, rooms::joinDefaultRoom, revocations);
-      UserService users = new UserService(db, online, limits);
-      guests = new GuestSweeper(db, clock, config.guestExpiry(), online);
-
+      services = Services.start(config, db, cluster, clock, metrics);
+      Services s = services;
       Routes routes = new Routes();
-      new HealthRoutes(db, bus, draining::get).mount(routes);
+      new HealthRoutes(db, cluster.bus(), draining::get).mount(routes);
       new MetricsRoutes(metrics).mount(routes);
-      new AuthRoutes(auth, users).mount(routes);
-      MessageService messageService = messages;
-      new RoomRoutes(rooms, ids -> view(messageService.latest(ids))).mount(routes);
-      new MessageRoutes(messages).mount(routes);
-      uploads = new UploadService(db, config.uploadDir(), config.s3().orElse(null), UploadLimits.of(config), limits,
-          clock);
-      metrics.gauge("banter_uploads_receiving", "uploads whose body is being received", uploads.receiving()::get);
-      new UploadRoutes(uploads).mount(routes);
+      new AuthRoutes(s.auth(), s.users()).mount(routes);
+      new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
+      new MessageRoutes(s.messages()).mount(routes);
+      new UploadRoutes(s.uploads()).mount(routes);
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
+      new AdminRoutes(db, s.auth(), s.messages(),
+          () -> cluster.presence().connectionsPerNode(config.nodeId(), s.gateway().connections())).mount(routes);
+      WsUpgrade upgrade = new WsUpgrade(s.gateway(), config.allowedOrigins(), config.tlsCert().isPresent());
 
-      Presence presence = bus instanceof RedisBus redis
-          ? new RedisPresence(redis, config.presenceTtl(), clock, () -> gatewayRef[0] == null ? Set.of()
-              : gatewayRef[0].localUsers(), () -> gatewayRef[0] == null ? 0 : gatewayRef[0].connections())
-          : new LocalPresence();
-      Gateway gateway = new Gateway(rooms, messages, users, bus, presence, clock, new Gateway.Limits(config.wsPingInterval(),
-          config.wsIdleTimeout(), config.wsAuthTimeout(), config.wsQueueBytes(), config.wsReplayLimit(),
-          config.wsPerIp()), metrics);
-      gatewayRef[0] = gateway;
-      new AdminRoutes(db, auth, messages, () -> presence.connectionsPerNode(config.nodeId(), gateway.connections()))
-          .mount(routes);
-      Protocol protocol = new Protocol(accessTokens, auth, rooms, messages, gateway, limits);
-      WsUpgrade upgrade = new WsUpgrade(gateway, protocol, config.allowedOrigins(), config.tlsCert().isPresent());
-
-      HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, accessTokens,
+      HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, s.tokens(),
           RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("auth_ip")),
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
-          blocking, upgrade, web, metrics, uploads,
+          blocking, upgrade, web, metrics, s.uploads(),
           new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()));
-      return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
-          revocations, guests, routes.all());
+      return new Banter(config, db, cluster, services, http, blocking, metrics, draining, routes.all());
     } catch (Exception e) {
-      if (messages != null) {
-        messages.close();
-      }
-      if (revocations != null) {
-        revocations.close();
-      }
-      if (guests != null) {
-        guests.close();
+      if (services != null) {
+        services.close();
       }
       blocking.shutdownNow();
-      bus.close();
+      cluster.close();
       db.close();
       throw e;
     }
@@ -303,17 +236,17 @@ public final class Banter implements AutoCloseable {
 
   /** The real-time gateway of this node. */
   public Gateway gateway() {
-    return gateway;
+    return services.gateway();
   }
 
   /** Uploaded files of this node. */
   public UploadService uploads() {
-    return uploads;
+    return services.uploads();
   }
 
   /** Ended sessions and disabled accounts, as this node knows them. */
   public Revocations revocations() {
-    return revocations;
+    return services.revocations();
   }
 
   /** The metrics of this node (tests read them without a scrape). */
@@ -323,7 +256,7 @@ public final class Banter implements AutoCloseable {
 
   /** The event bus of this node (tests listen to it). */
   public EventBus bus() {
-    return bus;
+    return cluster.bus();
   }
 
   /**
@@ -338,17 +271,13 @@ public final class Banter implements AutoCloseable {
     long deadline = System.nanoTime() + config.shutdownDrain().toNanos();
     draining.set(true); // readiness answers 503 from now on
     http.stopAccepting();
-    gateway.shutdown(config.shutdownDrain(), messages::awaitIdle);
+    services.gateway().shutdown(config.shutdownDrain(), services.messages()::awaitIdle);
     http.awaitRequests(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    messages.close();
+    services.messages().close(); // queued posts are stored before the store closes
     http.close();
     blocking.shutdown();
-    gateway.close();
-    uploads.close();
-    revocations.close();
-    guests.close();
-    presence.close();
-    bus.close();
+    services.close();
+    cluster.close();
     db.close();
     metrics.close();
   }

@@ -3,7 +3,7 @@ package dev.banter.bench;
 import dev.banter.core.UserLimits;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banter.cluster.LocalBus;
+import dev.banter.cluster.EventBus;
 import dev.banter.core.Principal;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
@@ -58,7 +58,7 @@ final class CommitBench implements Callable<Integer> {
     try (InProcess app = new InProcess(databaseUrl)) {
       Database db = app.db;
       Clock clock = app.clock;
-      LocalBus bus = app.bus;
+      EventBus bus = app.bus;
       RoomService roomService = app.rooms;
       int maxPosters = posters.stream().mapToInt(Integer::intValue).max().orElse(1);
       List<Principal> users = new ArrayList<>();
@@ -104,7 +104,7 @@ final class CommitBench implements Callable<Integer> {
     return 0;
   }
 
-  private Map<String, Object> run(Database db, RoomService roomService, LocalBus bus, Clock clock,
+  private Map<String, Object> run(Database db, RoomService roomService, EventBus bus, Clock clock,
       List<Principal> users, List<String> roomIds, int posters, int maxBatch) throws Exception {
     try (MessageService messages = new MessageService(db, roomService, bus, clock, maxBatch,
         new dev.banter.core.Metrics("bench"), UserLimits.unlimited())) {

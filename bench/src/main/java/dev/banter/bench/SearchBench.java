@@ -3,7 +3,7 @@ package dev.banter.bench;
 import dev.banter.core.UserLimits;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.banter.cluster.LocalBus;
+import dev.banter.cluster.EventBus;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
@@ -56,7 +56,7 @@ final class SearchBench implements Callable<Integer> {
     try (InProcess app = new InProcess(databaseUrl)) {
       Database db = app.db;
       Clock clock = app.clock;
-      LocalBus bus = app.bus;
+      EventBus bus = app.bus;
       RoomService roomService = app.rooms;
       Principal me = app.register("searcher" + Long.toString(System.nanoTime() % 1_000_000, 36));
       List<String> roomIds = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.banter.auth;
 
-import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
+import dev.banter.events.ControlMessage;
 import dev.banter.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,9 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Revocations implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Revocations.class);
-  /** Bus events between nodes only; never sent to clients. */
-  public static final String USER_DISABLED = "user_disabled";
-  public static final String SESSIONS_REVOKED = "sessions_revoked";
   static final Duration POLL = Duration.ofSeconds(10);
   /** The access-token verifier's leeway, in seconds (see AccessTokens). */
   static final long LEEWAY_SECONDS = 5;
@@ -55,7 +52,7 @@ public final class Revocations implements AutoCloseable {
     long now = clock.millis();
     load(now - keepMillis);
     polledUpTo = now;
-    bus.subscribe(this::apply);
+    bus.onControl(this::apply);
     poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -74,7 +71,7 @@ public final class Revocations implements AutoCloseable {
     }
     long now = clock.millis();
     sessionIds.forEach(s -> revokedSessions.put(s, now)); // at once here, whatever the bus does
-    bus.publish(new Event(SESSIONS_REVOKED, null, 0, List.of(userId), Map.of("sessions", sessionIds)));
+    bus.tell(new ControlMessage.SessionsRevoked(userId, sessionIds));
   }
 
   /** Tells every node (this one included) that {@code userId} was disabled or enabled again. */
@@ -84,19 +81,17 @@ public final class Revocations implements AutoCloseable {
     } else {
       disabledUsers.remove(userId);
     }
-    bus.publish(new Event(USER_DISABLED, null, 0, List.of(userId), Map.of("disabled", disabled)));
+    bus.tell(new ControlMessage.UserDisabled(userId, disabled));
   }
 
-  private void apply(Event e) {
-    if (USER_DISABLED.equals(e.type())) {
-      if (Boolean.TRUE.equals(e.body().get("disabled"))) {
-        disabledUsers.add(e.users().get(0));
-      } else {
-        disabledUsers.remove(e.users().get(0));
+  private void apply(ControlMessage m) {
+    switch (m) {
+      case ControlMessage.UserDisabled d when d.disabled() -> disabledUsers.add(d.userId());
+      case ControlMessage.UserDisabled d -> disabledUsers.remove(d.userId());
+      case ControlMessage.SessionsRevoked r -> {
+        long now = clock.millis();
+        r.sessionIds().forEach(id -> revokedSessions.putIfAbsent(id, now));
       }
-    } else if (SESSIONS_REVOKED.equals(e.type()) && e.body().get("sessions") instanceof List<?> ids) {
-      long now = clock.millis();
-      ids.forEach(id -> revokedSessions.putIfAbsent(String.valueOf(id), now));
     }
   }
 

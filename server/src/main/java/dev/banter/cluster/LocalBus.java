@@ -1,5 +1,7 @@
 package dev.banter.cluster;
 
+import dev.banter.events.ControlMessage;
+import dev.banter.events.ServerEvent;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -12,21 +14,37 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalBus implements EventBus {
   private static final Logger log = LoggerFactory.getLogger(LocalBus.class);
-  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ServerEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ControlMessage>> controls = new CopyOnWriteArrayList<>();
 
   @Override
-  public void publish(Event event) {
-    for (Consumer<Event> l : listeners) {
+  public void publish(ServerEvent event) {
+    deliver(listeners, event);
+  }
+
+  @Override
+  public void tell(ControlMessage message) {
+    deliver(controls, message);
+  }
+
+  /** To every listener; one that fails must not starve the others. */
+  static <T> void deliver(List<Consumer<T>> to, T item) {
+    for (Consumer<T> l : to) {
       try {
-        l.accept(event);
+        l.accept(item);
       } catch (RuntimeException e) {
-        log.error("event listener failed on {}", event.type(), e); // one bad listener must not starve the others
+        log.error("listener failed on {}", item.getClass().getSimpleName(), e);
       }
     }
   }
 
   @Override
-  public void subscribe(Consumer<Event> listener) {
+  public void subscribe(Consumer<ServerEvent> listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onControl(Consumer<ControlMessage> listener) {
+    controls.add(listener);
   }
 }

@@ -1,19 +1,24 @@
 package dev.banter.cluster;
 
-/** Presence on a single node: the gateway's own connections are the whole truth. */
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Presence on a single node: the users with a connection here are the whole truth. */
 public final class LocalPresence implements Presence {
+  private final Set<String> online = ConcurrentHashMap.newKeySet();
+
   @Override
   public boolean arrived(String userId) {
-    return true;
+    return online.add(userId);
   }
 
   @Override
   public boolean departed(String userId) {
-    return true;
+    return online.remove(userId);
   }
 
   @Override
   public boolean isOnline(String userId) {
-    return false; // nothing beyond this node's connections, which the gateway checks itself
+    return online.contains(userId);
   }
 }

@@ -1,6 +1,7 @@
 package dev.banter.cluster;
 
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Who is online across the deployment. The gateway tells it when a user's first connection on
@@ -14,7 +15,7 @@ public interface Presence extends AutoCloseable {
   /** The user's last connection on this node closed; true when they are now offline everywhere. */
   boolean departed(String userId);
 
-  /** Whether the user has a connection on any node that is alive. */
+  /** Whether the user has a connection on any node that is alive (this one included). */
   boolean isOnline(String userId);
 
   /** Open connections per live node; {@code local} is this node's own count. */
@@ -24,6 +25,15 @@ public interface Presence extends AutoCloseable {
 
   /** Called with each user who went offline because the node holding them died. */
   default void onLost(Consumer<String> userWentOffline) {}
+
+  /**
+   * Called once another node is found dead, after its users: what it committed but never
+   * published must be read from the store.
+   */
+  default void onNodeLost(Runnable action) {}
+
+  /** Where this node's open connections are counted (for the admin stats of every node). */
+  default void countConnections(LongSupplier connections) {}
 
   @Override
   default void close() {}

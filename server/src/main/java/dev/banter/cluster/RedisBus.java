@@ -1,9 +1,10 @@
 package dev.banter.cluster;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.banter.core.Json;
 import dev.banter.core.Metrics;
 import dev.banter.core.Outage;
+import dev.banter.events.ControlMessage;
+import dev.banter.events.ServerEvent;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -16,13 +17,10 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,12 +31,18 @@ import org.slf4j.LoggerFactory;
  * published on Redis for the other nodes. Channels: one per room ({@code banter:r:<room id>}),
  * subscribed only while this node has a subscriber in the room; and one for events addressed
  * to users ({@code banter:u}: invites, presence, deletions), which every node receives and
- * filters by its own connections. Redis pub/sub is at-most-once: what a node misses while
- * disconnected is read back from the database by seq ({@link #onResync}).
+ * filters by its own connections; and one for control messages ({@code banter:c}). Redis pub/sub
+ * is at-most-once: what a node misses while disconnected is read back from the database by seq
+ * and rev ({@link #onResync}).
+ *
+ * <p>What arrives is decoded and handed to the listeners on Lettuce's thread, in arrival order:
+ * listeners only queue it (the gateway's fan-out queues are bounded and never wait), so nothing
+ * piles up here.
  */
 public final class RedisBus implements EventBus {
   private static final Logger log = LoggerFactory.getLogger(RedisBus.class);
   static final String USERS_CHANNEL = "banter:u";
+  static final String CONTROL_CHANNEL = "banter:c";
   private static final String ROOM_PREFIX = "banter:r:";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
@@ -48,18 +52,17 @@ public final class RedisBus implements EventBus {
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> pub;
   private final StatefulRedisPubSubConnection<String, String> sub;
-  private final List<Consumer<Event>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ServerEvent>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ControlMessage>> controls = new CopyOnWriteArrayList<>();
   private final List<Runnable> resync = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> watched = new ConcurrentHashMap<>();
   private final Outage publishOutage = new Outage(log, "publishing to redis",
       "other nodes miss this node's events until it answers, then read the messages back from the database");
-  /** Events from Redis are handed to one thread, in arrival order: never on Lettuce's event loop. */
-  private final ExecutorService inbound =
-      Executors.newSingleThreadExecutor(Thread.ofPlatform().name("banter-bus-in").daemon().factory());
+  /** A client event on Redis, with the node that published it (which delivered it itself already). */
+  record Envelope(String origin, ServerEvent event) {}
 
-  /** A message on Redis: the event and the node that published it. */
-  record Envelope(String origin, String type, String roomId, long seq, List<String> users, Map<String, Object> body,
-      long at) {}
+  /** A control message on Redis, with the node that told it. */
+  record ControlEnvelope(String origin, ControlMessage control) {}
 
   public RedisBus(String redisUrl, String nodeId, Metrics metrics) {
     this.nodeId = nodeId;
@@ -81,25 +84,34 @@ public final class RedisBus implements EventBus {
     sub.addListener(new RedisPubSubAdapter<>() {
       @Override
       public void message(String channel, String message) {
-        inbound.execute(() -> receive(message));
+        receive(channel, message);
       }
     });
-    sub.sync().subscribe(USERS_CHANNEL);
+    sub.sync().subscribe(USERS_CHANNEL, CONTROL_CHANNEL);
     // Any (re)activation may follow a gap: re-read the live rooms (harmless when nothing was missed).
     client.getResources().eventBus().get().subscribe(e -> {
       if (e instanceof ConnectionActivatedEvent) {
         log.info("redis connection active; re-reading live rooms from the database");
-        inbound.execute(() -> resync.forEach(Runnable::run));
+        resync.forEach(Runnable::run);
       }
     }, error -> log.debug("redis event stream ended: {}", error.toString()));
   }
 
   @Override
-  public void publish(Event e) {
-    deliver(e);
+  public void publish(ServerEvent e) {
+    LocalBus.deliver(listeners, e);
     String channel = e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
-    String payload = new String(Json.write(new Envelope(nodeId, e.type(), e.roomId(), e.seq(), e.users(), e.body(),
-        e.at())), StandardCharsets.UTF_8);
+    send(channel, new Envelope(nodeId, e));
+  }
+
+  @Override
+  public void tell(ControlMessage message) {
+    LocalBus.deliver(controls, message);
+    send(CONTROL_CHANNEL, new ControlEnvelope(nodeId, message));
+  }
+
+  private void send(String channel, Object envelope) {
+    String payload = new String(Json.write(envelope), StandardCharsets.UTF_8);
     long started = System.nanoTime();
     pub.async().publish(channel, payload).whenComplete((n, err) -> {
       if (err != null) {
@@ -112,34 +124,32 @@ public final class RedisBus implements EventBus {
     });
   }
 
-  private void receive(String payload) {
-    Envelope env;
+  private void receive(String channel, String payload) {
     try {
-      env = Json.MAPPER.readValue(payload, new TypeReference<Envelope>() {});
-    } catch (Exception ex) {
-      log.warn("unreadable event on redis: {}", ex.toString());
-      return;
-    }
-    if (nodeId.equals(env.origin())) {
-      return; // delivered locally when published
-    }
-    deliver(new Event(env.type(), env.roomId(), env.seq(), env.users() == null ? List.of() : env.users(),
-        env.body() == null ? Map.of() : new LinkedHashMap<>(env.body()), env.at()));
-  }
-
-  private void deliver(Event e) {
-    for (Consumer<Event> l : listeners) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        log.error("event listener failed on {}", e.type(), ex);
+      if (CONTROL_CHANNEL.equals(channel)) {
+        ControlEnvelope env = Json.MAPPER.readValue(payload, ControlEnvelope.class);
+        if (!nodeId.equals(env.origin()) && env.control() != null) {
+          LocalBus.deliver(controls, env.control());
+        }
+        return;
       }
+      Envelope env = Json.MAPPER.readValue(payload, Envelope.class);
+      if (!nodeId.equals(env.origin()) && env.event() != null) { // our own were delivered when published
+        LocalBus.deliver(listeners, env.event());
+      }
+    } catch (Exception ex) {
+      log.warn("unreadable message on redis channel {}: {}", channel, ex.toString());
     }
   }
 
   @Override
-  public void subscribe(Consumer<Event> listener) {
+  public void subscribe(Consumer<ServerEvent> listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onControl(Consumer<ControlMessage> listener) {
+    controls.add(listener);
   }
 
   @Override
@@ -187,6 +197,5 @@ public final class RedisBus implements EventBus {
     pub.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS);
-    inbound.shutdownNow();
   }
 }

@@ -14,13 +14,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,9 +49,12 @@ public final class RedisPresence implements Presence {
   private final String nodeId;
   private final Duration ttl;
   private final Clock clock;
-  private final Supplier<Set<String>> localUsers;
-  private final LongSupplier localConnections;
+  /** The users with a connection on this node: arrived here and not departed (renewed each heartbeat). */
+  private final Set<String> localUsers = ConcurrentHashMap.newKeySet();
+  /** This node's open connections (published each heartbeat for the admin stats); none until counted. */
+  private volatile LongSupplier localConnections = () -> 0;
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Runnable> nodeLost = new CopyOnWriteArrayList<>();
   private final Outage heartbeatOutage = new Outage(log, "presence heartbeat",
       "claims lapse after their time to live until it works again");
   /** Arrivals and departures that cannot reach Redis are counted on this node only. */
@@ -60,20 +63,13 @@ public final class RedisPresence implements Presence {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
 
-  /**
-   * @param localUsers every user with a connection on this node (renewed each heartbeat)
-   * @param localConnections this node's open connections (published each heartbeat for the admin stats)
-   */
-  public RedisPresence(RedisBus bus, Duration ttl, Clock clock, Supplier<Set<String>> localUsers,
-      LongSupplier localConnections) {
-    this.localConnections = localConnections;
+  public RedisPresence(RedisBus bus, Duration ttl, Clock clock) {
     this.redis = bus.commands().sync();
     this.pipeline = bus.commands().async();
     this.timeout = bus.commands().getTimeout();
     this.nodeId = bus.nodeId();
     this.ttl = ttl;
     this.clock = clock;
-    this.localUsers = localUsers;
     long period = Math.max(100, ttl.toMillis() / 3);
     timer.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
   }
@@ -88,6 +84,7 @@ public final class RedisPresence implements Presence {
 
   @Override
   public boolean arrived(String userId) {
+    localUsers.add(userId);
     try {
       long now = clock.millis();
       List<RedisFuture<?>> sent = new ArrayList<>(4);
@@ -141,6 +138,7 @@ public final class RedisPresence implements Presence {
 
   @Override
   public boolean departed(String userId) {
+    localUsers.remove(userId);
     try {
       List<RedisFuture<?>> sent = new ArrayList<>(3);
       sent.add(pipeline.zrem(online(userId), nodeId));
@@ -159,6 +157,9 @@ public final class RedisPresence implements Presence {
 
   @Override
   public boolean isOnline(String userId) {
+    if (localUsers.contains(userId)) {
+      return true;
+    }
     try {
       return redis.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE)) > 0;
     } catch (RuntimeException e) {
@@ -191,6 +192,16 @@ public final class RedisPresence implements Presence {
     lost.add(userWentOffline);
   }
 
+  @Override
+  public void onNodeLost(Runnable action) {
+    nodeLost.add(action);
+  }
+
+  @Override
+  public void countConnections(LongSupplier connections) {
+    localConnections = connections;
+  }
+
   /** Renews this node's heartbeat and claims, then looks for nodes that stopped beating. */
   private void tick() {
     try {
@@ -198,7 +209,7 @@ public final class RedisPresence implements Presence {
       redis.zadd(NODES, (double) now, nodeId);
       redis.set(connections(nodeId), String.valueOf(localConnections.getAsLong()),
           SetArgs.Builder.px(ttl.toMillis() * 2));
-      renew(localUsers.get(), now);
+      renew(List.copyOf(localUsers), now);
       for (String dead : redis.zrangebyscore(NODES, Range.create(0d, (double) (now - ttl.toMillis())))) {
         if (!dead.equals(nodeId) && "OK".equals(redis.set("banter:reap:" + dead, nodeId,
             SetArgs.Builder.nx().px(ttl.toMillis())))) {
@@ -221,6 +232,7 @@ public final class RedisPresence implements Presence {
     }
     redis.del(users(dead));
     redis.zrem(NODES, dead);
+    nodeLost.forEach(Runnable::run);
   }
 
   @Override

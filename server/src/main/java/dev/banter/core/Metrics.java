@@ -38,6 +38,7 @@ public final class Metrics {
   public final Timer busLag;
   public final Timer redisPublish;
   public final Counter redisPublishFailures;
+  public final Counter fanoutDropped;
 
   public Metrics(String nodeId) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -69,6 +70,9 @@ public final class Metrics {
         .publishPercentileHistogram().register(registry);
     redisPublishFailures = Counter.builder("banter_redis_publish_failures")
         .description("events Redis did not take (other nodes read the messages back from the database)")
+        .register(registry);
+    fanoutDropped = Counter.builder("banter_fanout_dropped")
+        .description("events a full fan-out queue dropped (their rooms are read back from the database)")
         .register(registry);
   }
 

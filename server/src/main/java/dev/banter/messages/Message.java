@@ -2,6 +2,7 @@ package dev.banter.messages;
 
 import dev.banter.auth.User;
 import dev.banter.core.Times;
+import dev.banter.events.ServerEvent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,16 @@ public record Message(String id, String roomId, long seq, long rev, String autho
   public Message withAttachments(List<Map<String, Object>> a) {
     return new Message(id, roomId, seq, rev, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
         clientId, createdAt, editedAt, deleted, reactions, a);
+  }
+
+  /** The event announcing this message, new at its seq. */
+  public ServerEvent.NewMessage posted() {
+    return new ServerEvent.NewMessage(roomId, seq, rev, view(), createdAt);
+  }
+
+  /** Its whole state, for a client that missed changes of it (SPEC §5.1). */
+  public ServerEvent.MessageUpdated updated() {
+    return new ServerEvent.MessageUpdated(roomId, id, rev, view());
   }
 
   public Map<String, Object> view() {

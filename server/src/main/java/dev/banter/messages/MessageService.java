@@ -1,7 +1,7 @@
 package dev.banter.messages;
 
-import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
+import dev.banter.events.ServerEvent;
 import dev.banter.core.ApiError;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
@@ -53,8 +53,7 @@ public final class MessageService implements AutoCloseable {
 
   private void published(List<Message> stored) {
     for (Message m : stored) {
-      bus.publish(new Event(Event.NEW_MESSAGE, m.roomId(), m.seq(), List.of(), Map.of("message", m.view()),
-          m.createdAt()));
+      bus.publish(m.posted());
     }
   }
 
@@ -191,7 +190,7 @@ public final class MessageService implements AutoCloseable {
       Messages.edit(h, messageId, body, now, nextRev(h, roomId));
       return Messages.byId(h, roomId, messageId).orElseThrow();
     });
-    bus.publish(Event.toRoom(Event.MESSAGE_EDITED, roomId, Map.of("message", edited.view(), "rev", edited.rev())));
+    bus.publish(new ServerEvent.MessageEdited(roomId, messageId, edited.rev(), edited.view()));
     return edited;
   }
 
@@ -220,8 +219,7 @@ public final class MessageService implements AutoCloseable {
 
   private void publishDeleted(Message removed) {
     if (removed != null) {
-      bus.publish(Event.toRoom(Event.MESSAGE_DELETED, removed.roomId(), Map.of("room_id", removed.roomId(),
-          "message_id", removed.id(), "seq", removed.seq(), "rev", removed.rev())));
+      bus.publish(new ServerEvent.MessageDeleted(removed.roomId(), removed.id(), removed.seq(), removed.rev()));
     }
   }
 
@@ -263,8 +261,7 @@ public final class MessageService implements AutoCloseable {
     });
     Message m = r.message();
     if (r.changed()) {
-      bus.publish(Event.toRoom(Event.REACTION, roomId, Map.of("room_id", roomId, "message_id", messageId,
-          "emoji", emoji, "user", p.username(), "on", on, "rev", m.rev())));
+      bus.publish(new ServerEvent.Reaction(roomId, messageId, emoji, p.username(), on, m.rev()));
     }
     return m;
   }

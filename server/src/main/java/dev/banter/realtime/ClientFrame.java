@@ -3,7 +3,7 @@ package dev.banter.realtime;
 import java.util.List;
 
 /** The frames a client sends (SPEC §5). {@code ref} is echoed in the reply; it may be null. */
-sealed interface ClientFrame {
+public sealed interface ClientFrame {
   String ref();
 
   record Auth(String ref, String token) implements ClientFrame {}

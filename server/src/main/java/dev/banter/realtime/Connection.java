@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -19,6 +20,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -46,17 +49,17 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** A close frame that the client does not acknowledge within this time ends the socket anyway. */
   private static final long CLOSE_GRACE_MS = 2_000;
 
-  final Channel channel;
+  private final Channel channel;
   /** The queue onto this connection's event loop shared with the fan-out. */
-  final LoopOutbox outbox;
-  final String ip;
-  final long openedAt = System.currentTimeMillis();
+  private final LoopOutbox outbox;
+  private final String ip;
+  private final long openedAt = System.currentTimeMillis();
   private final Protocol protocol;
   private final Gateway.Limits limits;
-  volatile Principal principal;
-  volatile String sessionId;
+  /** Null until the first {@code auth} frame succeeds. */
+  private volatile Session session;
   /** Rooms this connection receives live events of, by room id. */
-  final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
 
   private final ArrayDeque<ClientFrame> inbox = new ArrayDeque<>(2); // grows when a client sends in bursts
   private boolean draining;
@@ -84,19 +87,72 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     this.limits = limits;
   }
 
-  // ---- inbound ----
+  // ---- identity ----
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    // pings come from the gateway's heartbeat, a slice of the node's connections per tick (no timer per connection)
+  /** The session once authenticated, else null. */
+  Session session() {
+    return session;
   }
+
+  /** The user this connection speaks for, or null before it authenticated. */
+  Principal principal() {
+    Session s = session;
+    return s == null ? null : s.principal();
+  }
+
+  /** Authenticated as {@code s}: the auth deadline is dropped. Also for a renewal with a fresh token. */
+  void authenticated(Session s) {
+    session = s;
+    authenticated();
+  }
+
+  String ip() {
+    return ip;
+  }
+
+  EventLoop eventLoop() {
+    return channel.eventLoop();
+  }
+
+  LoopOutbox outbox() {
+    return outbox;
+  }
+
+  // ---- subscriptions ----
+
+  Subscription subscription(String roomId) {
+    return subscriptions.get(roomId);
+  }
+
+  void subscribed(Subscription s) {
+    subscriptions.put(s.roomId, s);
+  }
+
+  /** Drops the subscription to {@code roomId}; returns it, or null when there was none. */
+  Subscription unsubscribed(String roomId) {
+    return subscriptions.remove(roomId);
+  }
+
+  /** Drops {@code s} if it is still this connection's subscription of its room. */
+  void unsubscribed(Subscription s) {
+    subscriptions.remove(s.roomId, s);
+  }
+
+  /** Drops and returns every subscription (the connection closed). */
+  Collection<Subscription> unsubscribeAll() {
+    List<Subscription> all = List.copyOf(subscriptions.values());
+    subscriptions.clear();
+    return all;
+  }
+
+  // ---- inbound ----
 
   /**
    * Event loop only, every ping interval: closes an idle connection, and one whose access token
    * expired (unless a fresh one came in an {@code auth} frame) or whose session ended; else pings it.
    */
   void heartbeat() {
-    Principal p = principal;
+    Principal p = principal();
     if (System.nanoTime() - lastReadAt > limits.idleTimeout().toNanos()) {
       close(CloseCode.IDLE);
     } else if (p != null && !protocol.stillValid(p)) {
@@ -112,7 +168,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   /** Authenticated (or gone): the auth deadline is dropped, not left waiting in the loop's timer queue. */
-  void authenticated() {
+  private void authenticated() {
     ScheduledFuture<?> d = authDeadline;
     if (d != null) {
       authDeadline = null;
@@ -202,7 +258,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
         } catch (ApiError e) {
           reply(Frames.error(next.ref(), e));
         } catch (RuntimeException e) {
-          log.error("frame {} failed on session {}", next.getClass().getSimpleName(), sessionId, e);
+          log.error("frame {} failed on session {}", next.getClass().getSimpleName(), sessionId(), e);
           reply(Frames.error(next.ref(), new ApiError(500, "internal", "internal error", Map.of())));
         }
       }
@@ -308,8 +364,14 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     ctx.fireChannelWritabilityChanged();
   }
 
-  private void slowConsumer() {
-    log.info("closing slow consumer {} ({} bytes waiting)", sessionId, backlogBytes);
+  private String sessionId() {
+    Session s = session;
+    return s == null ? null : s.id();
+  }
+
+  /** Closes the connection 4008: more is waiting for it than its bound allows. */
+  void slowConsumer() {
+    log.info("closing slow consumer {} ({} bytes waiting)", sessionId(), backlogBytes);
     protocol.slowConsumerClosed();
     close(CloseCode.SLOW_CONSUMER);
   }
@@ -353,8 +415,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     authenticated();
     releaseBacklog();
     protocol.disconnected(this);
-    if (principal != null) {
-      log.info("ws closed {} {} {} {}", kv("user", principal.username()), kv("session", sessionId),
+    Session s = session;
+    if (s != null) {
+      log.info("ws closed {} {} {} {}", kv("user", s.username()), kv("session", s.id()),
           kv("close_code", closeCode), kv("duration_ms", System.currentTimeMillis() - openedAt));
     }
     ctx.fireChannelInactive();
@@ -367,7 +430,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
       close(CloseCode.TOO_BIG);
       return;
     }
-    log.debug("WebSocket {} failed: {}", sessionId, cause.toString());
+    log.debug("WebSocket {} failed: {}", sessionId(), cause.toString());
     ctx.close();
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * Text frame → {@link ClientFrame}. Invalid JSON, an unknown type, a missing or wrongly typed
  * field are {@code bad_request} errors that carry the frame's ref when it could be read.
  */
-final class FrameParser {
+public final class FrameParser {
   /** A parse failure with the ref of the offending frame (null when the frame had none or was not JSON). */
   static final class Invalid extends RuntimeException {
     final String ref;
@@ -26,7 +26,7 @@ final class FrameParser {
 
   private FrameParser() {}
 
-  static ClientFrame parse(String text) {
+  public static ClientFrame parse(String text) {
     if (!Json.isStorable(text)) {
       throw new Invalid(null, ApiError.badRequest("a frame must be text without NUL or unpaired surrogates"));
     }

@@ -1,6 +1,6 @@
 package dev.banter.realtime;
 
-import dev.banter.cluster.Event;
+import dev.banter.events.ServerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class LoopOutbox implements Runnable {
   private sealed interface Item permits Batch, Direct, Task {}
 
   /** An event's frame (retained for this loop) and this loop's subscriptions of its room. */
-  private record Batch(Event event, ByteBuf frame, List<Subscription> to) implements Item {}
+  private record Batch(ServerEvent event, ByteBuf frame, List<Subscription> to) implements Item {}
 
   /** One frame (owned) for one connection. */
   private record Direct(Connection to, ByteBuf frame) implements Item {}
@@ -39,7 +39,7 @@ final class LoopOutbox implements Runnable {
   }
 
   /** Queues {@code event} for {@code to} (all on this loop); takes ownership of {@code frame}. From any thread. */
-  void add(Event event, ByteBuf frame, List<Subscription> to) {
+  void add(ServerEvent event, ByteBuf frame, List<Subscription> to) {
     enqueue(new Batch(event, frame, to));
   }
 

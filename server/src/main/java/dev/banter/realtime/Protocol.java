@@ -48,7 +48,8 @@ public final class Protocol {
   }
 
   void handle(Connection c, ClientFrame frame) {
-    if (c.principal == null) {
+    Principal p = c.principal();
+    if (p == null) {
       if (frame instanceof ClientFrame.Auth a) {
         authenticate(c, a.ref(), a.token());
       } else {
@@ -59,33 +60,33 @@ public final class Protocol {
     switch (frame) {
       case ClientFrame.Auth a -> reauthenticate(c, a.ref(), a.token());
       case ClientFrame.JoinRoom j -> {
-        limits.check(UserLimits.Action.JOIN, c.principal.userId()); // each join may replay from storage
+        limits.check(UserLimits.Action.JOIN, p.userId()); // each join may replay from storage
         gateway.join(c, j.ref(), j.roomId(), j.sinceSeq(), j.sinceRev());
       }
       case ClientFrame.LeaveRoom l -> {
-        gateway.unsubscribe(c, l.roomId());
+        gateway.leave(c, l.roomId());
         c.reply(Frames.reply("left", l.ref(), Map.of("room_id", l.roomId())));
       }
       case ClientFrame.SendMessage s -> send(c, s);
       case ClientFrame.EditMessage e -> ack(c, e.ref(), Map.of("message",
-          messages.edit(c.principal, e.roomId(), e.messageId(), e.body()).view()));
+          messages.edit(p, e.roomId(), e.messageId(), e.body()).view()));
       case ClientFrame.DeleteMessage d -> {
-        messages.delete(c.principal, d.roomId(), d.messageId());
+        messages.delete(p, d.roomId(), d.messageId());
         ack(c, d.ref(), Map.of("room_id", d.roomId(), "message_id", d.messageId()));
       }
       case ClientFrame.React r -> ack(c, r.ref(), Map.of("message",
-          messages.react(c.principal, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
+          messages.react(p, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
       case ClientFrame.Typing t -> {
-        if (limits.tryAcquire(UserLimits.Action.TYPING, c.principal.userId()) > 0) {
+        if (limits.tryAcquire(UserLimits.Action.TYPING, p.userId()) > 0) {
           return; // over the budget: dropped quietly, typing is only a hint
         }
-        if (!c.subscriptions.containsKey(t.roomId())) {
-          rooms.requireRole(c.principal, t.roomId());
+        if (!gateway.subscribed(c, t.roomId())) {
+          rooms.requireRole(p, t.roomId());
         }
-        gateway.typing(c.principal, t.roomId(), t.active());
+        gateway.typing(p, t.roomId(), t.active());
       }
-      case ClientFrame.Read r -> rooms.markRead(c.principal, r.roomId(), r.seq());
-      case ClientFrame.Ping p -> c.reply(Frames.reply("pong", p.ref(), Map.of()));
+      case ClientFrame.Read r -> rooms.markRead(p, r.roomId(), r.seq());
+      case ClientFrame.Ping ping -> c.reply(Frames.reply("pong", ping.ref(), Map.of()));
     }
   }
 
@@ -110,14 +111,13 @@ public final class Protocol {
       c.close(CloseCode.TRY_AGAIN_LATER);
       return;
     }
-    c.principal = p;
-    c.authenticated();
-    c.sessionId = Ids.randomToken(9);
+    Session session = new Session(p, Ids.randomToken(9));
+    c.authenticated(session);
     gateway.connected(c);
-    log.info("ws open {} {} {}", kv("user", p.username()), kv("session", c.sessionId), kv("ip", c.ip));
+    log.info("ws open {} {} {}", kv("user", p.username()), kv("session", session.id()), kv("ip", c.ip()));
     Map<String, Object> ready = new LinkedHashMap<>();
     ready.put("user", user.view());
-    ready.put("session_id", c.sessionId);
+    ready.put("session_id", session.id());
     ready.put("heartbeat_ms", gateway.limits().pingInterval().toMillis());
     c.reply(Frames.reply("ready", ref, ready));
   }
@@ -129,10 +129,11 @@ public final class Protocol {
    */
   private void reauthenticate(Connection c, String ref, String token) {
     Principal p = tokens.authenticate(token); // ApiError 401 → an error frame
-    if (!p.userId().equals(c.principal.userId())) {
+    Session current = c.session();
+    if (!p.userId().equals(current.userId())) {
       throw ApiError.forbidden("the token belongs to another user; open a new connection for them");
     }
-    c.principal = p;
+    c.authenticated(current.renewed(p));
     c.reply(Frames.reply("authenticated", ref,
         Map.of("expires_at", Times.iso(p.expiresAt()))));
   }
@@ -143,7 +144,7 @@ public final class Protocol {
   }
 
   private void send(Connection c, ClientFrame.SendMessage s) {
-    Principal p = c.principal;
+    Principal p = c.principal();
     String ref = s.ref();
     try {
       // Queued now, in frame order; the ack is written on the writer thread right after commit,

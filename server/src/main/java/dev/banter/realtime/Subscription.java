@@ -1,6 +1,6 @@
 package dev.banter.realtime;
 
-import dev.banter.cluster.Event;
+import dev.banter.events.ServerEvent;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,18 +28,27 @@ final class Subscription {
   final String roomId;
   private long lastSeq;
   /** A live event that arrived during the replay, with its retained bytes. */
-  private record Pending(Event event, ByteBuf bytes) {}
+  private record Pending(ServerEvent event, ByteBuf bytes) {}
 
-  /** What arrived during the replay; null once live. */
+  /**
+   * What arrived during the replay; null once live. Bounded like the connection's outbound backlog:
+   * a room so busy that more than {@code pendingLimit} bytes arrive while one join replays closes
+   * that connection 4008 (it reconnects and resumes), instead of holding the bytes.
+   */
   private List<Pending> pending = new ArrayList<>();
+  private long pendingBytes;
+  private final long pendingLimit;
+  /** Set when the connection left the room or closed: nothing is delivered or held from then on. */
+  private boolean ended;
   /** The rev each message was replayed at (at most two replay bounds of entries); null once live. */
   private Map<String, Long> replayedRevs = new HashMap<>();
   /** The client's since_rev: live changes at or below it were seen before the disconnect (-1: none). */
   private long sinceRev = -1;
 
-  Subscription(Connection connection, String roomId) {
+  Subscription(Connection connection, String roomId, long pendingLimit) {
     this.connection = connection;
     this.roomId = roomId;
+    this.pendingLimit = pendingLimit;
   }
 
   /**
@@ -47,8 +56,17 @@ final class Subscription {
    * it to this loop's connections; {@code frame} stays owned by the caller. True when the frame
    * was written and the connection needs a flush.
    */
-  synchronized boolean deliver(Event e, ByteBuf frame) {
+  synchronized boolean deliver(ServerEvent e, ByteBuf frame) {
+    if (ended) {
+      return false;
+    }
     if (pending != null) {
+      pendingBytes += frame.readableBytes();
+      if (pendingBytes > pendingLimit) {
+        discard();
+        connection.slowConsumer();
+        return false;
+      }
       pending.add(new Pending(e, frame.retainedDuplicate()));
       return false;
     }
@@ -56,12 +74,12 @@ final class Subscription {
   }
 
   /** Whether {@code e} comes after what was sent (moving the position on); events without a seq always do. */
-  private boolean isNew(Event e) {
-    if (e.seq() > 0) {
-      if (e.seq() <= lastSeq) {
+  private boolean isNew(ServerEvent e) {
+    if (e instanceof ServerEvent.NewMessage m) {
+      if (m.seq() <= lastSeq) {
         return false; // already sent by the replay (or twice by the bus)
       }
-      lastSeq = e.seq();
+      lastSeq = m.seq();
     }
     return true;
   }
@@ -74,7 +92,9 @@ final class Subscription {
 
   /** Records a replayed message's state ({@code message_updated}, or a new message) as sent at {@code rev}. */
   synchronized void replayedChange(String messageId, long rev) {
-    replayedRevs.merge(messageId, rev, Math::max);
+    if (replayedRevs != null) {
+      replayedRevs.merge(messageId, rev, Math::max);
+    }
   }
 
   /** The client resumes from {@code rev}: changes up to it are not sent again. */
@@ -83,28 +103,12 @@ final class Subscription {
   }
 
   /** Whether a live event that waited during the replay is already shown by it (see the class comment). */
-  private boolean shownByReplay(Event e) {
-    Change c = Change.of(e);
-    if (c == null) {
+  private boolean shownByReplay(ServerEvent e) {
+    if (!(e instanceof ServerEvent.Change c)) {
       return false;
     }
     Long replayed = replayedRevs.get(c.messageId());
     return c.rev() <= sinceRev || (replayed != null && c.rev() <= replayed);
-  }
-
-  /** A change event's message and rev. */
-  private record Change(String messageId, long rev) {
-    /** The change {@code e} makes to a message, or null when it is not a change event (or carries no rev). */
-    static Change of(Event e) {
-      String id = switch (e.type()) {
-        case Event.MESSAGE_EDITED -> e.body().get("message") instanceof Map<?, ?> m && m.get("id") instanceof String s
-            ? s : null;
-        case Event.MESSAGE_DELETED, Event.REACTION -> e.body().get("message_id") instanceof String s ? s : null;
-        default -> null;
-      };
-      // A number from another node's JSON may be an Integer or a Long.
-      return id != null && e.body().get("rev") instanceof Number rev ? new Change(id, rev.longValue()) : null;
-    }
   }
 
   synchronized long lastSeq() {
@@ -117,8 +121,11 @@ final class Subscription {
    * order with the fan-out's batches, which decide there whether an event waits or is written.
    */
   void goLive(LongFunction<ByteBuf> joined) {
-    connection.outbox.execute(() -> {
+    connection.outbox().execute(() -> {
       synchronized (this) {
+        if (ended) {
+          return; // discarded meanwhile: the connection closed or left
+        }
         connection.send(joined.apply(lastSeq));
         for (Pending p : pending) {
           if (!shownByReplay(p.event()) && isNew(p.event())) {
@@ -135,9 +142,11 @@ final class Subscription {
 
   /** Drops what waited (the connection closed or left mid-replay). */
   synchronized void discard() {
+    ended = true;
     if (pending != null) {
       pending.forEach(p -> p.bytes().release());
-      pending.clear();
+      pending = null;
+      replayedRevs = null;
     }
   }
 

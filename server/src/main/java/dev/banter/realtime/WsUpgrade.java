@@ -37,14 +37,12 @@ public final class WsUpgrade implements WebSocketUpgrader {
   static final int MAX_FRAME_BYTES = 64 * 1024;
 
   private final Gateway gateway;
-  private final Protocol protocol;
   private final List<String> allowedOrigins;
   private final boolean tls;
   private final Map<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
 
-  public WsUpgrade(Gateway gateway, Protocol protocol, List<String> allowedOrigins, boolean tls) {
+  public WsUpgrade(Gateway gateway, List<String> allowedOrigins, boolean tls) {
     this.gateway = gateway;
-    this.protocol = protocol;
     this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT)).toList();
     this.tls = tls;
   }
@@ -85,7 +83,6 @@ public final class WsUpgrade implements WebSocketUpgrader {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
       return;
     }
-    Connection connection = new Connection(ch, ip, protocol, gateway.limits(), gateway.outbox(ch.eventLoop()));
     String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("token", List.of()).stream()
         .findFirst().orElse(null);
     handshaker.handshake(ch, req).addListener(f -> {
@@ -100,18 +97,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
       p.remove("uploads");
     }
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-    p.addLast("ws", connection);
-    gateway.opened(connection);
-    if (token != null) {
-      // First in the connection's queue, so frames the client sends right away wait for it.
-      connection.enqueue(new ClientFrame.Auth(null, token));
-    } else {
-      connection.awaitAuthentication(gateway.limits().authTimeout().toMillis(), () -> {
-        if (connection.principal == null) {
-          connection.close(CloseCode.UNAUTHORIZED);
-        }
-      });
-    }
+    gateway.attach(ch, ip, token);
   }
 
   private boolean originAllowed(String origin, String host) {

@@ -2,8 +2,8 @@ package dev.banter.rooms;
 
 import dev.banter.auth.User;
 import dev.banter.auth.Users;
-import dev.banter.cluster.Event;
 import dev.banter.cluster.EventBus;
+import dev.banter.events.ServerEvent;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
@@ -164,9 +164,9 @@ public final class RoomService {
         .orElseThrow(() -> ApiError.notFound("no such room"));
   }
 
-  /** The users who share a room with {@code userId}: the audience of their presence. */
-  public List<String> coMembers(String userId) {
-    return db.jdbi().withHandle(h -> Rooms.coMembers(h, userId));
+  /** The rooms {@code userId} is a member of: who may see their presence (SPEC §5). */
+  public List<String> roomIdsOf(String userId) {
+    return db.jdbi().withHandle(h -> Rooms.roomIdsOf(h, userId));
   }
 
   /** Which of {@code userIds} are members of {@code roomId}, per room: one query per batch of rooms. */
@@ -288,7 +288,7 @@ public final class RoomService {
       throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
     }
     removedGuests.forEach(guest -> announceLeave(roomId, guest, p.username()));
-    bus.publish(Event.toRoom(Event.ROOM_UPDATED, roomId, Map.of("room", updated.sharedView())));
+    bus.publish(new ServerEvent.RoomUpdated(roomId, updated.sharedView()));
     return updated;
   }
 
@@ -308,7 +308,7 @@ public final class RoomService {
       Rooms.delete(h, roomId);
       return ids;
     });
-    bus.publish(new Event(Event.ROOM_DELETED, roomId, 0, members, Map.of("room_id", roomId)));
+    bus.publish(new ServerEvent.RoomDeleted(roomId, members));
   }
 
   // ---- membership ----
@@ -372,8 +372,7 @@ public final class RoomService {
         Rooms.byId(h, roomId, target.id()).orElseThrow().lastSeq()));
     if (isNew) {
       Room forInvitee = db.jdbi().withHandle(h -> Rooms.byId(h, roomId, target.id())).orElseThrow();
-      bus.publish(new Event(Event.ROOM_INVITED, roomId, 0, List.of(target.id()),
-          Map.of("room", forInvitee.view(), "invited_by", p.username())));
+      bus.publish(new ServerEvent.RoomInvited(target.id(), forInvitee.view(), p.username()));
       announceJoin(roomId, target.id());
     }
     return new Invited(memberOf(roomId, target.id()), isNew);
@@ -463,8 +462,7 @@ public final class RoomService {
         return Rooms.byId(h, id, p.userId()).orElseThrow();
       });
       Room forPeer = db.jdbi().withHandle(h -> Rooms.byId(h, id, peer.id())).orElseThrow();
-      bus.publish(new Event(Event.ROOM_INVITED, id, 0, List.of(peer.id()),
-          Map.of("room", forPeer.view(), "invited_by", p.username())));
+      bus.publish(new ServerEvent.RoomInvited(peer.id(), forPeer.view(), p.username()));
       return room;
     } catch (UnableToExecuteStatementException e) {
       if (Sql.isUniqueViolation(e)) { // the peer opened it at the same moment
@@ -494,18 +492,12 @@ public final class RoomService {
 
   private void announceJoin(String roomId, String userId) {
     User u = db.jdbi().withHandle(h -> Users.byId(h, userId)).orElseThrow();
-    bus.publish(Event.toRoom(Event.USER_JOINED, roomId, Map.of("room_id", roomId, "user", u.summary())));
+    bus.publish(new ServerEvent.UserJoined(roomId, u.summary()));
   }
 
   private void announceLeave(String roomId, String userId, String kickedBy) {
     User u = db.jdbi().withHandle(h -> Users.byId(h, userId)).orElseThrow();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("room_id", roomId);
-    body.put("user", u.summary());
-    if (kickedBy != null) {
-      body.put("removed_by", kickedBy);
-    }
-    bus.publish(new Event(Event.USER_LEFT, roomId, 0, List.of(userId), body));
+    bus.publish(new ServerEvent.UserLeft(roomId, userId, u.summary(), kickedBy));
   }
 
   /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
@@ -520,7 +512,7 @@ public final class RoomService {
     }
     boolean moved = db.jdbi().inTransaction(h -> Rooms.markRead(h, roomId, p.userId(), seq));
     if (moved) {
-      bus.publish(Event.toRoom(Event.READ_RECEIPT, roomId, Map.of("room_id", roomId, "user", p.username(), "seq", seq)));
+      bus.publish(new ServerEvent.ReadReceipt(roomId, p.username(), seq));
     }
   }
 }

@@ -194,20 +194,10 @@ final class Rooms {
         .bind("room", roomId).mapTo(String.class).list();
   }
 
-  /** Everyone who shares at least one room with {@code userId} (themselves included). */
-  /**
-   * The users who share a room with {@code userId} (themselves included). Two index lookups — the user's
-   * rooms, then their members — rather than a self-join, whose plan PostgreSQL can turn into a scan of
-   * every membership when its statistics are missing or stale (50 ms per call at 76,000 members).
-   */
-  static List<String> coMembers(Handle h, String userId) {
-    List<String> rooms = h.createQuery("SELECT room_id FROM room_members WHERE user_id = :user")
+  /** The rooms {@code userId} is a member of. */
+  static List<String> roomIdsOf(Handle h, String userId) {
+    return h.createQuery("SELECT room_id FROM room_members WHERE user_id = :user")
         .bind("user", userId).mapTo(String.class).list();
-    if (rooms.isEmpty()) {
-      return List.of();
-    }
-    return h.createQuery("SELECT DISTINCT user_id FROM room_members WHERE room_id IN (<rooms>)")
-        .bindList("rooms", rooms).mapTo(String.class).list();
   }
 
   /** A member row with its user, for the members list. */

@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.banter.cluster.Event;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import dev.banter.events.ServerEvent;
 import dev.banter.http.Route;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class ApiDocsTest {
   /** SPEC §5's client frames: the parser must accept at least these. */
   private static final Set<String> SPEC_CLIENT_FRAMES = Set.of("auth", "join_room", "leave_room", "send_message",
       "edit_message", "delete_message", "react", "typing", "read", "ping");
-  /** SPEC §5's server frames besides the event types of {@link Event}. */
+  /** SPEC §5's server frames besides the event types of {@link ServerEvent}. */
   private static final Set<String> SPEC_REPLY_FRAMES = Set.of("ready", "joined", "left", "ack", "pong", "error");
   private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
       "trace");
@@ -211,11 +211,11 @@ class ApiDocsTest {
     assertThat(documented).as("client frames").containsAll(parsed);
 
     Set<String> events = new TreeSet<>();
-    for (Field f : Event.class.getFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
-        events.add((String) f.get(null));
-      }
+    for (JsonSubTypes.Type t : ServerEvent.class.getAnnotation(JsonSubTypes.class).value()) {
+      events.add(t.name());
     }
+    assertThat(events).as("every kind of event has its frame type").hasSize(ServerEvent.class.getPermittedSubclasses()
+        .length + ServerEvent.Change.class.getPermittedSubclasses().length - 1);
     assertThat(events).hasSizeGreaterThanOrEqualTo(12);
     assertThat(documented).as("event types").containsAll(events);
     assertThat(documented).as("reply frames").containsAll(SPEC_REPLY_FRAMES);

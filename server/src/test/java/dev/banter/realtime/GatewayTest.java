@@ -418,9 +418,9 @@ class GatewayTest {
 
   @Test
   void theHeartbeatCutsTheIntervalIntoTicksOfAtLeastTwentyMilliseconds() {
-    assertThat(Gateway.heartbeatSlices(25_000)).isEqualTo(250);
-    assertThat(Gateway.heartbeatSlices(300)).isEqualTo(15);
-    assertThat(Gateway.heartbeatSlices(10)).isEqualTo(1);
+    assertThat(Heartbeat.slices(25_000)).isEqualTo(250);
+    assertThat(Heartbeat.slices(300)).isEqualTo(15);
+    assertThat(Heartbeat.slices(10)).isEqualTo(1);
   }
 
   // ---- limits and abuse ----

@@ -4,7 +4,7 @@ import static dev.banter.support.Api.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.banter.cluster.Event;
+import dev.banter.support.Events.Seen;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
@@ -136,7 +136,7 @@ abstract class RoomsApiContract {
     Reply byAdmin = api.patch("/api/v1/rooms/" + room, Map.of("topic", "new topic"), admin.accessToken());
     assertThat(byAdmin.status()).isEqualTo(200);
     assertThat(byAdmin.json().get("topic").asText()).isEqualTo("new topic");
-    server.events().await(Event.ROOM_UPDATED, e -> room.equals(e.roomId()));
+    server.events().await("room_updated", e -> room.equals(e.roomId()));
     Reply byMember = api.patch("/api/v1/rooms/" + room, Map.of("topic", "hijack"), member.accessToken());
     assertThat(byMember.status()).isEqualTo(403);
     assertThat(api.get("/api/v1/rooms/" + room, member.accessToken()).json().get("topic").asText())
@@ -154,7 +154,7 @@ abstract class RoomsApiContract {
     api.invite(owner, room, member);
     assertThat(api.delete("/api/v1/rooms/" + room, member.accessToken()).status()).isEqualTo(403);
     assertThat(api.delete("/api/v1/rooms/" + room, owner.accessToken()).status()).isEqualTo(204);
-    Event deleted = server.events().await(Event.ROOM_DELETED, e -> room.equals(e.roomId()));
+    Seen deleted = server.events().await("room_deleted", e -> room.equals(e.roomId()));
     assertThat(deleted.users()).containsExactlyInAnyOrder(owner.id(), member.id());
     assertThat(api.get("/api/v1/rooms/" + room, owner.accessToken()).status()).isEqualTo(404);
   }
@@ -183,7 +183,7 @@ abstract class RoomsApiContract {
     assertThat(joined.status()).isEqualTo(200);
     assertThat(joined.json().get("my_role").asText()).isEqualTo("member");
     assertThat(joined.json().get("member_count").asLong()).isEqualTo(2);
-    server.events().await(Event.USER_JOINED, e -> pub.equals(e.roomId()));
+    server.events().await("user_joined", e -> pub.equals(e.roomId()));
     assertThat(api.post("/api/v1/rooms/" + pub + "/join", Map.of(), joiner.accessToken()).status()).isEqualTo(200);
     long members = server.count("room_members");
     Reply refused = api.post("/api/v1/rooms/" + priv + "/join", Map.of(), joiner.accessToken());
@@ -200,7 +200,7 @@ abstract class RoomsApiContract {
     Reply ownerLeaves = api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken());
     assertThat(ownerLeaves.status()).isEqualTo(409);
     assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), member.accessToken()).status()).isEqualTo(204);
-    server.events().await(Event.USER_LEFT, e -> room.equals(e.roomId()));
+    server.events().await("user_left", e -> room.equals(e.roomId()));
     assertThat(api.get("/api/v1/rooms/" + room + "/members", member.accessToken()).status()).isEqualTo(403);
     assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken()).status()).isEqualTo(204);
   }
@@ -249,7 +249,7 @@ abstract class RoomsApiContract {
         owner.accessToken());
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.json().at("/user/id").asText()).isEqualTo(invitee.id());
-    Event invited = server.events().await(Event.ROOM_INVITED, e -> e.users().contains(invitee.id()));
+    Seen invited = server.events().await("room_invited", e -> e.users().contains(invitee.id()));
     @SuppressWarnings("unchecked")
     Map<String, Object> roomView = (Map<String, Object>) invited.body().get("room");
     assertThat(roomView.get("id")).isEqualTo(room);
@@ -291,7 +291,7 @@ abstract class RoomsApiContract {
         .isEqualTo(403);
     assertThat(api.delete("/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken()).status())
         .isEqualTo(204);
-    Event left = server.events().await(Event.USER_LEFT, e -> room.equals(e.roomId()) && e.users().contains(member.id()));
+    Seen left = server.events().await("user_left", e -> room.equals(e.roomId()) && e.users().contains(member.id()));
     assertThat(left.body()).containsEntry("removed_by", admin.username());
     assertThat(api.get("/api/v1/rooms/" + room, member.accessToken()).status()).isEqualTo(403);
     assertThat(api.delete("/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken()).status())
@@ -365,7 +365,7 @@ abstract class RoomsApiContract {
     Reply fromB = api.post("/api/v1/dms", Map.of("username", a.username()), b.accessToken());
     assertThat(fromB.json().get("id").asText()).isEqualTo(first.json().get("id").asText());
     assertThat(fromB.json().get("name").asText()).isEqualTo(a.username());
-    server.events().await(Event.ROOM_INVITED, e -> e.users().contains(b.id()));
+    server.events().await("room_invited", e -> e.users().contains(b.id()));
     String dm = first.json().get("id").asText();
     assertThat(api.post("/api/v1/rooms/" + dm + "/members", Map.of("username", api.register("third").username()),
         a.accessToken()).status()).isEqualTo(409);

@@ -1,8 +1,8 @@
 package dev.banter.bench.jmh;
 
-import dev.banter.cluster.Event;
+import dev.banter.events.ServerEvent;
 import dev.banter.messages.Message;
-import dev.banter.realtime.RealtimeBridge;
+import dev.banter.realtime.Frames;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,7 @@ public class EventEncodeBenchmark {
   static final long SEQ = 4242;
 
   Message message;
-  Event event;
+  ServerEvent event;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -50,18 +50,18 @@ public class EventEncodeBenchmark {
   }
 
   /** The event MessageService publishes after commit. */
-  static Event newMessageEvent(Message m) {
-    return new Event(Event.NEW_MESSAGE, m.roomId(), m.seq(), List.of(), Map.of("message", m.view()), m.createdAt());
+  static ServerEvent newMessageEvent(Message m) {
+    return m.posted();
   }
 
   @Benchmark
   public int frameOfEvent() {
-    return sizeThenRelease(RealtimeBridge.encode(event));
+    return sizeThenRelease(Frames.of(event));
   }
 
   @Benchmark
   public int eventOfStoredMessage() {
-    return sizeThenRelease(RealtimeBridge.encode(newMessageEvent(message)));
+    return sizeThenRelease(Frames.of(newMessageEvent(message)));
   }
 
   private static int sizeThenRelease(ByteBuf bytes) {

@@ -1,17 +1,8 @@
 package dev.banter.bench.jmh;
 
-import dev.banter.core.UserLimits;
-
-import dev.banter.auth.UserService;
 import dev.banter.bench.InProcess;
-import dev.banter.cluster.LocalPresence;
-import dev.banter.config.Config;
-import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
-import dev.banter.messages.MessageService;
 import dev.banter.realtime.Gateway;
-import dev.banter.realtime.Protocol;
-import dev.banter.realtime.RealtimeBridge;
 import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,6 +17,7 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -33,6 +25,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,7 +75,6 @@ public class RoomFanoutBenchmark {
   public int connections;
 
   InProcess app;
-  MessageService messages;
   Gateway gateway;
   String roomId;
   final List<Channel> channels = new ArrayList<>();
@@ -98,18 +90,13 @@ public class RoomFanoutBenchmark {
   public void setUp() throws IOException {
     connectionLogLevel = CONNECTION_LOG.getLevel();
     CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // a thousand "ws closed" lines would bury JMH's output
-    app = new InProcess(null);
-    Principal member = app.register("fan");
+    // No pings during the measure: the heartbeat is not what is measured.
+    app = new InProcess(null, Map.of("BANTER_WS_PING_INTERVAL", NO_PINGS.toSeconds() + "s",
+        "BANTER_WS_IDLE_TIMEOUT", NO_PINGS.multipliedBy(2).toSeconds() + "s"));
+    String token = app.registerForToken("fan");
+    Principal member = app.tokens.authenticate(token);
     roomId = app.rooms.create(member, "fanout", null, "public").id();
-    Metrics metrics = new Metrics("bench");
-    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, MessageService.MAX_BATCH, metrics,
-        UserLimits.unlimited());
-    Config c = app.config;
-    gateway = new Gateway(app.rooms, messages, new UserService(app.db, u -> false, UserLimits.unlimited()), app.bus, new LocalPresence(),
-        app.clock, new Gateway.Limits(NO_PINGS, NO_PINGS.multipliedBy(2), c.wsAuthTimeout(), c.wsQueueBytes(),
-            c.wsReplayLimit(), c.wsPerIp()), metrics);
-    Protocol protocol = new Protocol(app.tokens, app.auth, app.rooms, messages, gateway,
-        UserLimits.of(c.messageRate(), c.messageBurst(), 1, null));
+    gateway = app.services.gateway();
     loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     LocalAddress address = new LocalAddress("bench-fanout-" + System.nanoTime());
     BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
@@ -142,7 +129,11 @@ public class RoomFanoutBenchmark {
       ch.pipeline().addLast("socket", socket)
           .addLast("wsencoder", new WebSocket13FrameEncoder(false))
           .addLast("arrivals", socket.arrivals);
-      RealtimeBridge.connectAndJoin(ch, gateway, protocol, member, roomId);
+      // As WsUpgrade does after the handshake: the gateway's connection, authenticated by the
+      // token, then the client's join_room frame through the connection's own path.
+      gateway.attach(ch, "127.0.0.1", token);
+      ch.pipeline().fireChannelRead(new TextWebSocketFrame(
+          "{\"type\":\"join_room\",\"ref\":\"j\",\"room_id\":\"" + roomId + "\"}"));
       channels.add(ch);
       sockets.add(socket);
     }
@@ -150,11 +141,14 @@ public class RoomFanoutBenchmark {
     sockets.forEach(FakeSocket::reset); // the joined replies are not part of the measure
   }
 
-  /** Each connection's {@code joined} reply is written on its loop; wait for all of them before counting from zero. */
+  /**
+   * Each connection's {@code ready} and {@code joined} replies are written on its loop; wait for
+   * all of them before counting from zero.
+   */
   private void awaitJoinedReplies() throws IOException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     for (FakeSocket s : sockets) {
-      while (s.frames() < 1) {
+      while (s.frames() < 2) {
         if (System.nanoTime() > deadline) {
           throw new IOException("a connection's joined reply was not written");
         }
@@ -167,9 +161,7 @@ public class RoomFanoutBenchmark {
   public void tearDown() {
     channels.forEach(c -> c.close().syncUninterruptibly());
     server.close().syncUninterruptibly();
-    gateway.close();
     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    messages.close();
     app.close();
     CONNECTION_LOG.setLevel(connectionLogLevel);
   }

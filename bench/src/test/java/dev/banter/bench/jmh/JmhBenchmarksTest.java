@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.core.Json;
 import dev.banter.messages.MessageService;
-import dev.banter.realtime.RealtimeBridge;
+import dev.banter.realtime.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class JmhBenchmarksTest {
   void eventEncodingWritesTheNewMessageFrame() throws Exception {
     var bench = new EventEncodeBenchmark();
     bench.setUp();
-    ByteBuf bytes = RealtimeBridge.encode(bench.event);
+    ByteBuf bytes = Frames.of(bench.event);
     try {
       // a whole unmasked text frame: FIN + text opcode, the length, then the JSON
       assertThat(bytes.getUnsignedByte(0)).isEqualTo((short) 0x81);
