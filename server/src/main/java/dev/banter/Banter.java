@@ -255,7 +255,8 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, uploads,
-          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()));
+          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
+          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol()));
       return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
           revocations, guests, routes.all());
     } catch (Exception e) {

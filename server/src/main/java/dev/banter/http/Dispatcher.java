@@ -99,7 +99,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
         && !path.startsWith("/api/")) {
       Request request = new Request(msg.method(), path, Map.of(), query, msg.headers(), new byte[0],
-          ClientAddress.of(channel), id);
+          ClientAddress.of(channel, msg.headers()), id);
       next(() -> serveStatic(channel, request, keepAlive));
       return;
     }
@@ -112,7 +112,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     Request request = new Request(msg.method(), path, lookup.match().params(), query,
-        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel), id);
+        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel, msg.headers()), id);
     Route route = lookup.match().route();
     context.inFlight().incrementAndGet();
     next(() -> {
@@ -193,7 +193,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       case NONE -> null;
     };
     if (limiter != null) {
-      limiter.check(request.clientIp());
+      limiter.check(request.clientKey());
     }
     if (route.authenticated) {
       String header = request.header("Authorization").orElse("");

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -99,8 +98,7 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw ApiError.unauthorized("missing bearer token");
       }
-      String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
-      context.apiLimiter().check(ip);
+      context.apiLimiter().check(ClientAddress.of(ctx.channel(), req.headers()).limitKey());
       Principal p = context.authenticator().authenticate(header.substring(7).strip());
       if (HttpUtil.getContentLength(req, -1L) > target.maxBytes() + UploadSession.MULTIPART_OVERHEAD) {
         throw ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes");

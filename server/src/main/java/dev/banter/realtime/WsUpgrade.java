@@ -62,7 +62,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
       refuse(ch, ApiError.badRequest("expected a WebSocket upgrade"), requestId);
       return;
     }
-    String ip = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+    String ip = dev.banter.http.ClientAddress.of(ch, req.headers()).limitKey();
     AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
     int limit = gateway.limits().perIp();
     if (count.incrementAndGet() > limit && limit > 0) {
