@@ -256,7 +256,7 @@ public final class Banter implements AutoCloseable {
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, uploads,
           new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
-          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol()));
+          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()));
       return new Banter(config, db, bus, presence, messages, gateway, http, blocking, metrics, draining, uploads,
           revocations, guests, routes.all());
     } catch (Exception e) {

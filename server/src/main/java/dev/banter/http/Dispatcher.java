@@ -95,6 +95,11 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Routes.Lookup lookup = context.routes().find(msg.method(), path);
     String id = requestId;
+    if (Cors.isPreflight(msg) && path.startsWith(Cors.API_PREFIX) && !lookup.allowed().isEmpty()) {
+      FullHttpResponse preflight = context.cors().preflight(msg, lookup.allowed(), id);
+      next(() -> answer(channel, preflight, keepAlive, false));
+      return;
+    }
     boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
         && !path.startsWith("/api/")) {

@@ -50,6 +50,7 @@ public final class HttpServer implements AutoCloseable {
   private static final String REQUEST_START = "request-start";
   private static final String REQUEST_PROGRESS = "request-progress";
   private static final String FLOW = "flow";
+  private static final String SECURITY_HEADERS = "security-headers";
   private static final String PROXY_PROTOCOL = "proxy-protocol";
 
   /**
@@ -60,18 +61,19 @@ public final class HttpServer implements AutoCloseable {
   public record Limits(int connectionsPerIp, Duration headerTimeout) {}
 
   /**
-   * How the server meets the outside: the proxies that may name clients (BANTER_TRUSTED_PROXIES)
-   * and whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL).
+   * How the server meets the outside: the proxies that may name clients (BANTER_TRUSTED_PROXIES),
+   * whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL), and the browser origins that
+   * may call the API (BANTER_ALLOWED_ORIGINS).
    */
-  public record Edge(List<AddressRange> trustedProxies, boolean proxyProtocol) {
-    /** Clients straight on the socket. */
-    public static final Edge DIRECT = new Edge(List.of(), false);
+  public record Edge(List<AddressRange> trustedProxies, boolean proxyProtocol, List<String> allowedOrigins) {
+    /** Clients straight on the socket; no cross-origin callers. */
+    public static final Edge DIRECT = new Edge(List.of(), false, List.of());
   }
 
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
       Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics,
-      AtomicInteger inFlight, UploadTarget uploads) {}
+      AtomicInteger inFlight, UploadTarget uploads, Cors cors) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -109,7 +111,7 @@ public final class HttpServer implements AutoCloseable {
       StaticFiles staticFiles, Metrics metrics, UploadTarget uploads, Limits limits, Edge edge)
       throws InterruptedException {
     Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
-        metrics, new AtomicInteger(), uploads);
+        metrics, new AtomicInteger(), uploads, new Cors(edge.allowedOrigins()));
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies());
     ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
     metrics.gauge("banter_http_connections", "open HTTP connections (WebSockets are counted apart)", connections::open);
@@ -173,6 +175,7 @@ public final class HttpServer implements AutoCloseable {
     p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
     p.addLast(REQUEST_START, deadlines.bytes());
     p.addLast("codec", new HttpServerCodec());
+    p.addLast(SECURITY_HEADERS, new SecurityHeaders(context.cors(), tls != null));
     p.addLast(REQUEST_PROGRESS, deadlines.messages());
     // Holds what the codec decoded while reading is paused (Backpressure), so a paused
     // connection hands the dispatcher nothing more than one read already brought in.
@@ -184,9 +187,9 @@ public final class HttpServer implements AutoCloseable {
     p.addLast("dispatcher", new Dispatcher(context, slot));
   }
 
-  /** A connection that became a WebSocket leaves HTTP's deadlines and read pausing behind. */
+  /** A connection that became a WebSocket leaves HTTP's deadlines, read pausing and answer headers behind. */
   static void removeHttpGuards(ChannelPipeline p) {
-    for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW}) {
+    for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW, SECURITY_HEADERS}) {
       if (p.get(name) != null) {
         p.remove(name);
       }
