@@ -173,9 +173,18 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void logged(Request request, String route, int status, long started) {
     long nanos = System.nanoTime() - started;
     context.metrics().httpRequest(request.method().name(), route, status, nanos);
-    access.info("{} {} {} {} {}", kv("method", request.method().name()), kv("route", route), kv("status", status),
-        kv("duration_ms", nanos / 1_000_000), kv("ip", request.clientIp()));
-    MDC.remove("request_id");
+    accessLog(request.method().name(), route, status, nanos, request.clientIp(), request.requestId());
+  }
+
+  /** The access-log line of one request (streamed uploads write theirs too); ends the request's MDC. */
+  static void accessLog(String method, String route, int status, long nanos, String ip, String requestId) {
+    MDC.put("request_id", requestId);
+    try {
+      access.info("{} {} {} {} {}", kv("method", method), kv("route", route), kv("status", status),
+          kv("duration_ms", nanos / 1_000_000), kv("ip", ip));
+    } finally {
+      MDC.remove("request_id");
+    }
   }
 
   private void serveStatic(Channel channel, Request request, boolean keepAlive) {

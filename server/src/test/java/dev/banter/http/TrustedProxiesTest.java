@@ -157,6 +157,10 @@ class TrustedProxiesTest {
     }
     assertThat(upload(alice, "203.0.113.60")).isEqualTo(429);
     assertThat(upload(alice, "203.0.113.61")).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(5)).until(() -> accessLines().stream()
+        .anyMatch(l -> l.contains("route=/api/v1/uploads status=201") && l.endsWith("ip=203.0.113.61")));
+    assertThat(accessLines()).as("uploads bypass the dispatcher but are logged as well")
+        .anyMatch(l -> l.contains("route=/api/v1/uploads status=429") && l.endsWith("ip=203.0.113.60"));
   }
 
   @Test
