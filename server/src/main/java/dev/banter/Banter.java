@@ -195,7 +195,8 @@ public final class Banter implements AutoCloseable {
           RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
               .onReject(() -> metrics.rateLimited("api_ip")),
           blocking, upgrade, web, metrics, s.uploads(),
-          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()));
+          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
+          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()));
       return new Banter(config, db, cluster, services, http, blocking, metrics, draining, routes.all());
     } catch (Exception e) {
       if (services != null) {

@@ -49,7 +49,7 @@ public final class AuthRoutes {
 
   Object login(Request req) {
     var body = req.body(Login.class);
-    return auth.login(body.username(), body.password(), req.clientIp()).view();
+    return auth.login(body.username(), body.password(), req.clientKey()).view();
   }
 
   Object guest(Request req) {

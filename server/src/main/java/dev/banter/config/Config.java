@@ -26,6 +26,8 @@ public record Config(
     int httpRatePerMinute,
     int httpConnectionsPerIp,
     Duration httpHeaderTimeout,
+    List<AddressRange> trustedProxies,
+    boolean proxyProtocol,
     int wsPerIp,
     long uploadMaxBytes,
     Duration uploadStallTimeout,
@@ -74,7 +76,7 @@ public record Config(
         + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
         + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute
         + ", httpConnectionsPerIp=" + httpConnectionsPerIp + ", httpHeaderTimeout=" + httpHeaderTimeout
-        + ", wsPerIp=" + wsPerIp
+        + ", trustedProxies=" + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", wsPerIp=" + wsPerIp
         + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadStallTimeout=" + uploadStallTimeout
         + ", uploadQuotaDaily=" + uploadQuotaDaily + ", uploadQuotaTotal=" + uploadQuotaTotal
         + ", guestUploadQuotaDaily=" + guestUploadQuotaDaily + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")

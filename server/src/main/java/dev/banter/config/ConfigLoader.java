@@ -77,6 +77,12 @@ public final class ConfigLoader {
     int httpRate = integer(Setting.HTTP_RATE, 1, 1_000_000_000);
     int httpConnectionsPerIp = integer(Setting.HTTP_CONNECTIONS_PER_IP, 0, 1_000_000_000);
     Duration httpHeaderTimeout = duration(Setting.HTTP_HEADER_TIMEOUT);
+    List<AddressRange> trustedProxies = addressRanges(Setting.TRUSTED_PROXIES);
+    boolean proxyProtocol = bool(Setting.PROXY_PROTOCOL);
+    if (proxyProtocol && trustedProxies.isEmpty()) {
+      throw new ConfigException(Setting.PROXY_PROTOCOL,
+          "needs BANTER_TRUSTED_PROXIES: the PROXY protocol is accepted only from trusted proxies");
+    }
     int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
     long uploadMax = longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
     Duration uploadStall = duration(Setting.UPLOAD_STALL_TIMEOUT);
@@ -106,7 +112,7 @@ public final class ConfigLoader {
     }
     return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
         guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, httpConnectionsPerIp,
-        httpHeaderTimeout, wsPerIp, uploadMax, uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
+        httpHeaderTimeout, trustedProxies, proxyProtocol, wsPerIp, uploadMax, uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
         optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
         logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
         longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
@@ -201,6 +207,16 @@ public final class ConfigLoader {
 
   private List<String> list(Setting s) {
     return Arrays.stream(text(s).split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  }
+
+  private List<AddressRange> addressRanges(Setting s) {
+    return list(s).stream().map(entry -> {
+      try {
+        return AddressRange.parse(entry);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s, e.getMessage());
+      }
+    }).toList();
   }
 
   private static void readable(Setting s, Path p) {

@@ -20,6 +20,8 @@ public enum Setting {
   HTTP_RATE("BANTER_HTTP_RATE", "1200", "other API requests per IP per minute"),
   HTTP_CONNECTIONS_PER_IP("BANTER_HTTP_CONNECTIONS_PER_IP", "64", "concurrent HTTP connections per client address; more → 503 (0 = unlimited; a WebSocket counts under BANTER_WS_PER_IP instead)"),
   HTTP_HEADER_TIMEOUT("BANTER_HTTP_HEADER_TIMEOUT", "10s", "time to send a request's head, from its first byte (or from connecting); a JSON body gets as long again plus 1 s per KiB"),
+  TRUSTED_PROXIES("BANTER_TRUSTED_PROXIES", "", "comma list of proxy addresses or CIDR blocks (IPv4, IPv6) whose Forwarded / X-Forwarded-For / X-Forwarded-Proto name the client; unset → none, every client is its TCP peer"),
+  PROXY_PROTOCOL("BANTER_PROXY_PROTOCOL", "false", "connections from BANTER_TRUSTED_PROXIES must start with a PROXY protocol v1/v2 header naming the client (TCP load balancers); others never may"),
   WS_PER_IP("BANTER_WS_PER_IP", "100", "concurrent WebSocket connections per IP (0 = unlimited)"),
   UPLOAD_MAX_BYTES("BANTER_UPLOAD_MAX_BYTES", "10485760", "upload size limit in bytes"),
   UPLOAD_STALL_TIMEOUT("BANTER_UPLOAD_STALL_TIMEOUT", "30s", "an upload whose body sends nothing this long is ended (408) and its part deleted"),

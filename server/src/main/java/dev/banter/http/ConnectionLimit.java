@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Open HTTP connections per client address, capped ({@code BANTER_HTTP_CONNECTIONS_PER_IP}):
  * without a cap one address could hold thousands of half-sent or never-read connections.
  * A connection that becomes a WebSocket gives its place back; {@code BANTER_WS_PER_IP} counts
- * it from then on.
+ * it from then on. A connection from a trusted proxy carries many clients and is not capped
+ * here: the proxy caps its clients' connections.
  */
 final class ConnectionLimit {
   private final int perAddress;
@@ -43,6 +44,12 @@ final class ConnectionLimit {
     return new Slot(address);
   }
 
+  /** A place for a connection from a trusted proxy: counted in the total, never refused. */
+  Slot forProxy() {
+    total.incrementAndGet();
+    return new Slot(null);
+  }
+
   /** Open HTTP connections, all addresses. */
   int open() {
     return total.get();
@@ -59,7 +66,9 @@ final class ConnectionLimit {
 
     void release() {
       if (released.compareAndSet(false, true)) {
-        open.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+        if (address != null) {
+          open.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
+        }
         total.decrementAndGet();
       }
     }

@@ -95,11 +95,16 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     Routes.Lookup lookup = context.routes().find(msg.method(), path);
     String id = requestId;
+    if (Cors.isPreflight(msg) && path.startsWith(Cors.API_PREFIX) && !lookup.allowed().isEmpty()) {
+      FullHttpResponse preflight = context.cors().preflight(msg, lookup.allowed(), id);
+      next(() -> answer(channel, preflight, keepAlive, false));
+      return;
+    }
     boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
     if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
         && !path.startsWith("/api/")) {
       Request request = new Request(msg.method(), path, Map.of(), query, msg.headers(), new byte[0],
-          ClientAddress.of(channel), id);
+          ClientAddress.of(channel, msg.headers()), id);
       next(() -> serveStatic(channel, request, keepAlive));
       return;
     }
@@ -112,7 +117,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     Request request = new Request(msg.method(), path, lookup.match().params(), query,
-        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel), id);
+        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel, msg.headers()), id);
     Route route = lookup.match().route();
     context.inFlight().incrementAndGet();
     next(() -> {
@@ -168,9 +173,18 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private void logged(Request request, String route, int status, long started) {
     long nanos = System.nanoTime() - started;
     context.metrics().httpRequest(request.method().name(), route, status, nanos);
-    access.info("{} {} {} {} {}", kv("method", request.method().name()), kv("route", route), kv("status", status),
-        kv("duration_ms", nanos / 1_000_000), kv("ip", request.clientIp()));
-    MDC.remove("request_id");
+    accessLog(request.method().name(), route, status, nanos, request.clientIp(), request.requestId());
+  }
+
+  /** The access-log line of one request (streamed uploads write theirs too); ends the request's MDC. */
+  static void accessLog(String method, String route, int status, long nanos, String ip, String requestId) {
+    MDC.put("request_id", requestId);
+    try {
+      access.info("{} {} {} {} {}", kv("method", method), kv("route", route), kv("status", status),
+          kv("duration_ms", nanos / 1_000_000), kv("ip", ip));
+    } finally {
+      MDC.remove("request_id");
+    }
   }
 
   private void serveStatic(Channel channel, Request request, boolean keepAlive) {
@@ -193,7 +207,7 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       case NONE -> null;
     };
     if (limiter != null) {
-      limiter.check(request.clientIp());
+      limiter.check(request.clientKey());
     }
     if (route.authenticated) {
       String header = request.header("Authorization").orElse("");

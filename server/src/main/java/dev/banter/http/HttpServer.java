@@ -1,5 +1,6 @@
 package dev.banter.http;
 
+import dev.banter.config.AddressRange;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
@@ -20,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpUtil;
@@ -31,6 +33,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +50,8 @@ public final class HttpServer implements AutoCloseable {
   private static final String REQUEST_START = "request-start";
   private static final String REQUEST_PROGRESS = "request-progress";
   private static final String FLOW = "flow";
+  private static final String SECURITY_HEADERS = "security-headers";
+  private static final String PROXY_PROTOCOL = "proxy-protocol";
 
   /**
    * Guards against hostile clients: at most {@code connectionsPerIp} open connections per client
@@ -55,10 +60,20 @@ public final class HttpServer implements AutoCloseable {
    */
   public record Limits(int connectionsPerIp, Duration headerTimeout) {}
 
+  /**
+   * How the server meets the outside: the proxies that may name clients (BANTER_TRUSTED_PROXIES),
+   * whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL), and the browser origins that
+   * may call the API (BANTER_ALLOWED_ORIGINS).
+   */
+  public record Edge(List<AddressRange> trustedProxies, boolean proxyProtocol, List<String> allowedOrigins) {
+    /** Clients straight on the socket; no cross-origin callers. */
+    public static final Edge DIRECT = new Edge(List.of(), false, List.of());
+  }
+
   /** What every request handler on this server shares. */
   record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
       Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics,
-      AtomicInteger inFlight, UploadTarget uploads) {}
+      AtomicInteger inFlight, UploadTarget uploads, Cors cors) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
@@ -93,9 +108,11 @@ public final class HttpServer implements AutoCloseable {
 
   public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
       RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
-      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads, Limits limits) throws InterruptedException {
+      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads, Limits limits, Edge edge)
+      throws InterruptedException {
     Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
-        metrics, new AtomicInteger(), uploads);
+        metrics, new AtomicInteger(), uploads, new Cors(edge.allowedOrigins()));
+    TrustedProxies proxies = new TrustedProxies(edge.trustedProxies());
     ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
     metrics.gauge("banter_http_connections", "open HTTP connections (WebSockets are counted apart)", connections::open);
     metrics.gauge("banter_http_requests_in_flight", "requests to routes being handled or answered (a download "
@@ -113,31 +130,14 @@ public final class HttpServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              ChannelPipeline p = c.pipeline();
-              if (tls != null) {
-                p.addLast("tls", tls.newHandler(c.alloc()));
+              ClientAddress.attach(c, proxies, null);
+              if (edge.proxyProtocol() && ClientAddress.fromTrustedProxy(c)) {
+                c.pipeline().addLast(PROXY_PROTOCOL, new HAProxyMessageDecoder());
+                c.pipeline().addLast("proxy-header", new ProxyProtocolHeader(proxies, limits.headerTimeout(),
+                    ch -> serve(ch, tls, connections, limits, context)));
+              } else {
+                serve(c, tls, connections, limits, context);
               }
-              ConnectionLimit.Slot slot = connections.tryAcquire(ClientAddress.of(c));
-              if (slot == null) {
-                metrics.httpRefused("connections_per_ip");
-                p.addLast("encoder", new HttpResponseEncoder());
-                p.addLast("refusal", new Refusal(connections.perAddress()));
-                return;
-              }
-              c.closeFuture().addListener(f -> slot.release());
-              RequestDeadlines deadlines = new RequestDeadlines(limits.headerTimeout(), uploads != null, metrics);
-              p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
-              p.addLast(REQUEST_START, deadlines.bytes());
-              p.addLast("codec", new HttpServerCodec());
-              p.addLast(REQUEST_PROGRESS, deadlines.messages());
-              // Holds what the codec decoded while reading is paused (Backpressure), so a paused
-              // connection hands the dispatcher nothing more than one read already brought in.
-              p.addLast(FLOW, new FlowControlHandler());
-              if (uploads != null) {
-                p.addLast("uploads", new UploadReceiver(context, uploads));
-              }
-              p.addLast("aggregator", new JsonBodyAggregator());
-              p.addLast("dispatcher", new Dispatcher(context, slot));
             }
           })
           .bind(new InetSocketAddress(host, port))
@@ -152,9 +152,44 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
-  /** A connection that became a WebSocket leaves HTTP's deadlines and read pausing behind. */
+  /**
+   * Sets up HTTP on a connection whose client is known: refused at once when its address has
+   * its share of connections (a trusted proxy's connection carries many clients and never is).
+   */
+  private static void serve(Channel c, SslContext tls, ConnectionLimit connections, Limits limits, Context context) {
+    ChannelPipeline p = c.pipeline();
+    if (tls != null) {
+      p.addLast("tls", tls.newHandler(c.alloc()));
+    }
+    ConnectionLimit.Slot slot = ClientAddress.fromTrustedProxy(c) ? connections.forProxy()
+        : connections.tryAcquire(ClientAddress.of(c).limitKey());
+    if (slot == null) {
+      context.metrics().httpRefused("connections_per_ip");
+      p.addLast("encoder", new HttpResponseEncoder());
+      p.addLast("refusal", new Refusal(connections.perAddress()));
+      return;
+    }
+    c.closeFuture().addListener(f -> slot.release());
+    UploadTarget uploads = context.uploads();
+    RequestDeadlines deadlines = new RequestDeadlines(limits.headerTimeout(), uploads != null, context.metrics());
+    p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
+    p.addLast(REQUEST_START, deadlines.bytes());
+    p.addLast("codec", new HttpServerCodec());
+    p.addLast(SECURITY_HEADERS, new SecurityHeaders(context.cors(), tls != null));
+    p.addLast(REQUEST_PROGRESS, deadlines.messages());
+    // Holds what the codec decoded while reading is paused (Backpressure), so a paused
+    // connection hands the dispatcher nothing more than one read already brought in.
+    p.addLast(FLOW, new FlowControlHandler());
+    if (uploads != null) {
+      p.addLast("uploads", new UploadReceiver(context, uploads));
+    }
+    p.addLast("aggregator", new JsonBodyAggregator());
+    p.addLast("dispatcher", new Dispatcher(context, slot));
+  }
+
+  /** A connection that became a WebSocket leaves HTTP's deadlines, read pausing and answer headers behind. */
   static void removeHttpGuards(ChannelPipeline p) {
-    for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW}) {
+    for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW, SECURITY_HEADERS}) {
       if (p.get(name) != null) {
         p.remove(name);
       }

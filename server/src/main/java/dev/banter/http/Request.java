@@ -17,19 +17,19 @@ public final class Request {
   private final Map<String, List<String>> query;
   private final HttpHeaders headers;
   private final byte[] body;
-  private final String clientIp;
+  private final ClientAddress client;
   private final String requestId;
   private Principal principal;
 
   Request(HttpMethod method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-      HttpHeaders headers, byte[] body, String clientIp, String requestId) {
+      HttpHeaders headers, byte[] body, ClientAddress client, String requestId) {
     this.method = method;
     this.path = path;
     this.pathParams = pathParams;
     this.query = query;
     this.headers = headers;
     this.body = body;
-    this.clientIp = clientIp;
+    this.client = client;
     this.requestId = requestId;
   }
 
@@ -104,8 +104,14 @@ public final class Request {
     return body;
   }
 
+  /** The client's address as logs show it (see {@link ClientAddress}: behind a trusted proxy, the proxy's client). */
   public String clientIp() {
-    return clientIp;
+    return client.ip();
+  }
+
+  /** What per-address budgets count this request by: its client's address, or the /64 of an IPv6 one. */
+  public String clientKey() {
+    return client.limitKey();
   }
 
   public String requestId() {

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,13 +93,13 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
 
   private void start(ChannelHandlerContext ctx, HttpRequest req) {
     String requestId = Ids.randomToken(9);
+    ClientAddress client = ClientAddress.of(ctx.channel(), req.headers());
     try {
       String header = req.headers().get("Authorization", "");
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw ApiError.unauthorized("missing bearer token");
       }
-      String ip = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?";
-      context.apiLimiter().check(ip);
+      context.apiLimiter().check(client.limitKey());
       Principal p = context.authenticator().authenticate(header.substring(7).strip());
       if (HttpUtil.getContentLength(req, -1L) > target.maxBytes() + UploadSession.MULTIPART_OVERHEAD) {
         throw ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes");
@@ -108,6 +107,7 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       session = new UploadSession(ctx, req, p, requestId, target, context.metrics(),
           (s, answer) -> finish(ctx, s, answer));
     } catch (ApiError e) {
+      Dispatcher.accessLog("POST", UploadTarget.PATH, e.status(), 0, client.ip(), requestId);
       // Refused before reading the body: the connection may serve the next request once the body is dropped.
       refuse(ctx, Dispatcher.error(e, requestId), HttpUtil.isKeepAlive(req));
     }

@@ -137,7 +137,10 @@ final class UploadSession {
       long started = System.nanoTime();
       FullHttpResponse response = receive();
       if (response != null) {
-        metrics.httpRequest("POST", UploadTarget.PATH, response.status().code(), System.nanoTime() - started);
+        long nanos = System.nanoTime() - started;
+        metrics.httpRequest("POST", UploadTarget.PATH, response.status().code(), nanos);
+        Dispatcher.accessLog("POST", UploadTarget.PATH, response.status().code(), nanos,
+            ClientAddress.of(ctx.channel(), request.headers()).ip(), requestId);
       }
       ctx.executor().execute(() -> done.accept(this, response));
     } catch (RejectedExecutionException e) {

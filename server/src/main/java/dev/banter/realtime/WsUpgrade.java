@@ -2,6 +2,7 @@ package dev.banter.realtime;
 
 import dev.banter.core.ApiError;
 import dev.banter.core.Json;
+import dev.banter.http.ClientAddress;
 import dev.banter.http.WebSocketUpgrader;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -20,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +50,11 @@ public final class WsUpgrade implements WebSocketUpgrader {
   @Override
   public void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, String requestId) {
     Channel ch = ctx.channel();
+    ClientAddress client = ClientAddress.of(ch, req.headers());
+    // Behind a TLS-terminating proxy that says so, the page's own origin is https.
+    boolean https = tls || client.forwardedHttps();
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (origin != null && !originAllowed(origin, req.headers().get(HttpHeaderNames.HOST))) {
+    if (origin != null && !originAllowed(origin, req.headers().get(HttpHeaderNames.HOST), https)) {
       refuse(ch, ApiError.forbidden("origin not allowed"), requestId);
       return;
     }
@@ -60,7 +63,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
       refuse(ch, ApiError.badRequest("expected a WebSocket upgrade"), requestId);
       return;
     }
-    String ip = ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
+    String ip = client.limitKey(); // IPv6 counted per /64
     AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
     int limit = gateway.limits().perIp();
     if (count.incrementAndGet() > limit && limit > 0) {
@@ -97,10 +100,10 @@ public final class WsUpgrade implements WebSocketUpgrader {
       p.remove("uploads");
     }
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
-    gateway.attach(ch, ip, token);
+    gateway.attach(ch, client.ip(), token);
   }
 
-  private boolean originAllowed(String origin, String host) {
+  private boolean originAllowed(String origin, String host, boolean https) {
     String o = origin.toLowerCase(Locale.ROOT);
     if (allowedOrigins.contains("*") || allowedOrigins.contains(o)) {
       return true;
@@ -111,7 +114,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
     try {
       URI uri = new URI(o); // the server's own origin: same host and port as the request
       return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host)
-          && (tls ? "https" : "http").equals(uri.getScheme());
+          && (https ? "https" : "http").equals(uri.getScheme());
     } catch (Exception e) {
       return false;
     }

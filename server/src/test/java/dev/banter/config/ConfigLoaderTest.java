@@ -46,6 +46,8 @@ class ConfigLoaderTest {
     assertThat(c.httpConnectionsPerIp()).isEqualTo(64);
     assertThat(c.httpHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.wsPerIp()).isEqualTo(100);
+    assertThat(c.trustedProxies()).isEmpty();
+    assertThat(c.proxyProtocol()).isFalse();
     assertThat(c.uploadMaxBytes()).isEqualTo(10_485_760L);
     assertThat(c.uploadStallTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.uploadQuotaDaily()).isEqualTo(500L << 20);
@@ -156,6 +158,40 @@ class ConfigLoaderTest {
     rejects("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "lots");
     rejects("BANTER_LOG_FORMAT", "xml");
     rejects("BANTER_SHUTDOWN_DRAIN", "soon");
+  }
+
+  @Test
+  void trustedProxiesAreAddressesOrCidrBlocksOfEitherFamily() {
+    Config c = load(Map.of("BANTER_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32, ::1",
+        "BANTER_PROXY_PROTOCOL", "true"));
+    assertThat(c.trustedProxies()).extracting(AddressRange::toString)
+        .containsExactly("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32", "::1/128");
+    assertThat(c.proxyProtocol()).isTrue();
+    AddressRange ten = c.trustedProxies().get(0);
+    assertThat(ten.contains(address("10.255.0.1"))).isTrue();
+    assertThat(ten.contains(address("11.0.0.1"))).isFalse();
+    assertThat(ten.contains(address("::ffff:10.0.0.1"))).isTrue(); // an IPv4-mapped address is IPv4
+    AddressRange v6 = c.trustedProxies().get(2);
+    assertThat(v6.contains(address("2001:db8:ffff::1"))).isTrue();
+    assertThat(v6.contains(address("2001:db9::1"))).isFalse();
+    assertThat(AddressRange.parse("192.0.2.128/25").contains(address("192.0.2.127"))).isFalse();
+    assertThat(AddressRange.parse("0.0.0.0/0").contains(address("2001:db8::1"))).isFalse();
+  }
+
+  @Test
+  void badProxySettingsNameTheVariable() {
+    rejects("BANTER_TRUSTED_PROXIES", "proxy.internal");
+    rejects("BANTER_TRUSTED_PROXIES", "10.0.0.0/33");
+    rejects("BANTER_TRUSTED_PROXIES", "2001:db8::/129");
+    rejects("BANTER_TRUSTED_PROXIES", "10.0.0.1, 300.1.1.1");
+    rejects("BANTER_TRUSTED_PROXIES", "fe80::1%eth0");
+    rejects("BANTER_TRUSTED_PROXIES", "10.0.0.0/x");
+    rejects("BANTER_PROXY_PROTOCOL", "yes please");
+    rejects("BANTER_PROXY_PROTOCOL", "true"); // without trusted proxies nobody could send it
+  }
+
+  private static java.net.InetAddress address(String literal) {
+    return io.netty.util.NetUtil.createInetAddressFromIpAddressString(literal);
   }
 
   @Test

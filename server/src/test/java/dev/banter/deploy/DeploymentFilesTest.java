@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.banter.config.AddressRange;
 import dev.banter.config.Setting;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
@@ -71,12 +72,16 @@ class DeploymentFilesTest {
       env.fieldNames().forEachRemaining(k -> assertThat(SETTINGS).as(node + " " + k).contains(k));
       assertThat(env.get("BANTER_DATABASE_URL").asText()).startsWith("postgresql://");
       assertThat(env.get("BANTER_REDIS_URL").asText()).startsWith("redis://");
+      // behind the proxy the nodes must believe it, or every client has the proxy's budgets
+      assertThat(Arrays.stream(env.path("BANTER_TRUSTED_PROXIES").asText().split(",")).map(String::strip)
+          .map(AddressRange::parse)).as(node + " trusts the proxy's network").isNotEmpty();
     }
     assertThat(compose.get("banter-1").at("/environment/BANTER_NODE_ID").asText())
         .isNotEqualTo(compose.get("banter-2").at("/environment/BANTER_NODE_ID").asText());
     String nginx = Files.readString(DEPLOY.resolve("nginx.conf"));
     assertThat(nginx).contains("banter-1:" + Setting.PORT.defaultValue).contains("banter-2:" + Setting.PORT.defaultValue)
-        .contains("proxy_set_header Upgrade $http_upgrade");
+        .contains("proxy_set_header Upgrade $http_upgrade")
+        .contains("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for"); // BehindNginxTest runs it
   }
 
   @Test

@@ -54,7 +54,8 @@ class HttpLayerTest {
     };
     server = HttpServer.start("127.0.0.1", 0, null, routes, refuseAll,
         RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
-        blocking, null, null, new dev.banter.core.Metrics("test"), null, new HttpServer.Limits(0, Duration.ofSeconds(10)));
+        blocking, null, null, new dev.banter.core.Metrics("test"), null, new HttpServer.Limits(0, Duration.ofSeconds(10)),
+        HttpServer.Edge.DIRECT);
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(logs);

@@ -41,7 +41,8 @@ class SlowlorisTest {
     routes.post("/echo", req -> Map.of("bytes", req.rawBody().length)).open();
     server = HttpServer.start("127.0.0.1", 0, null, routes, token -> null,
         RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)), RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
-        blocking, null, null, metrics, null, new HttpServer.Limits(connectionsPerIp, deadline));
+        blocking, null, null, metrics, null, new HttpServer.Limits(connectionsPerIp, deadline),
+        HttpServer.Edge.DIRECT);
   }
 
   @AfterEach

@@ -22,7 +22,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Readiness follows the database; TLS is served when a certificate is configured. */
+/** Readiness follows the database; TLS (with HSTS) is served when a certificate is configured. */
 class ServingTest {
   @TempDir
   Path tmp;
@@ -73,6 +73,8 @@ class ServingTest {
           URI.create("https://127.0.0.1:" + server.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("up");
+      assertThat(r.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(v -> assertThat(v)
+          .startsWith("max-age="));
     }
   }
 }

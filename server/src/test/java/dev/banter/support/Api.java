@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,9 +20,20 @@ public final class Api {
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   private final String base;
+  private final HttpClient client;
 
   Api(String base) {
+    this(base, CLIENT);
+  }
+
+  private Api(String base, HttpClient client) {
     this.base = base;
+    this.client = client;
+  }
+
+  /** The DSL for a client on the local address {@code from} (another loopback address is another client). */
+  public static Api from(String baseUrl, InetAddress from) {
+    return new Api(baseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(from).build());
   }
 
   /** A reply: status, parsed body (null when empty) and headers. */
@@ -120,7 +132,7 @@ public final class Api {
 
   public Reply send(HttpRequest.Builder b) {
     try {
-      HttpResponse<String> resp = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> resp = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       boolean isJson = resp.headers().firstValue("Content-Type").orElse("").contains("json");
       JsonNode json = resp.body().isEmpty() || !isJson ? null : JSON.readTree(resp.body());
       return new Reply(resp.statusCode(), json, resp);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -38,8 +39,17 @@ public final class WsClient implements AutoCloseable {
 
   /** Opens /ws; {@code query} is appended as is (e.g. "?token=…"); extra headers such as Origin. */
   public static WsClient open(String baseUrl, String query, Map<String, String> headers) {
+    return open(HTTP, baseUrl, query, headers);
+  }
+
+  /** Opens /ws from the local address {@code from} (another loopback address is another client). */
+  public static WsClient open(InetAddress from, String baseUrl, String query, Map<String, String> headers) {
+    return open(HttpClient.newBuilder().localAddress(from).build(), baseUrl, query, headers);
+  }
+
+  private static WsClient open(HttpClient http, String baseUrl, String query, Map<String, String> headers) {
     WsClient c = new WsClient();
-    WebSocket.Builder b = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
     String url = baseUrl.replace("http://", "ws://").replace("https://", "wss://") + "/ws" + query;
     try {
@@ -55,7 +65,15 @@ public final class WsClient implements AutoCloseable {
 
   /** Opens /ws and authenticates with the first frame; waits for ready. */
   public static WsClient connect(String baseUrl, String token) {
-    WsClient c = open(baseUrl, "", Map.of());
+    return authenticated(open(baseUrl, "", Map.of()), token);
+  }
+
+  /** {@link #connect(String, String)} from the local address {@code from}, with extra headers. */
+  public static WsClient connect(InetAddress from, String baseUrl, String token, Map<String, String> headers) {
+    return authenticated(open(from, baseUrl, "", headers), token);
+  }
+
+  private static WsClient authenticated(WsClient c, String token) {
     c.send(Map.of("type", "auth", "token", token));
     c.await("ready");
     return c;
