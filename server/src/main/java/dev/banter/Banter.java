@@ -189,14 +189,15 @@ public final class Banter implements AutoCloseable {
           () -> cluster.presence().connectionsPerNode(config.nodeId(), s.gateway().connections())).mount(routes);
       WsUpgrade upgrade = new WsUpgrade(s.gateway(), config.allowedOrigins(), config.tlsCert().isPresent());
 
-      HttpServer http = HttpServer.start(config.host(), config.port(), tls(config), routes, s.tokens(),
-          RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
-              .onReject(() -> metrics.rateLimited("auth_ip")),
-          RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
-              .onReject(() -> metrics.rateLimited("api_ip")),
-          blocking, upgrade, web, metrics, s.uploads(),
+      HttpServer http = HttpServer.start(new HttpServer.Listen(config.host(), config.port(), tls(config)),
+          new HttpServer.Handlers(routes, s.tokens(),
+              RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
+                  .onReject(() -> metrics.rateLimited("auth_ip")),
+              RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
+                  .onReject(() -> metrics.rateLimited("api_ip")),
+              blocking, upgrade, web, s.uploads()),
           new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
-          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()));
+          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()), metrics);
       return new Banter(config, db, cluster, services, http, blocking, metrics, draining, routes.all());
     } catch (Exception e) {
       if (services != null) {

@@ -60,6 +60,17 @@ public final class HttpServer implements AutoCloseable {
    */
   public record Limits(int connectionsPerIp, Duration headerTimeout) {}
 
+  /** Where the server listens, and its TLS context (null: plain HTTP). */
+  public record Listen(String host, int port, SslContext tls) {}
+
+  /**
+   * What answers requests: the routes, who the bearer is, the per-IP budgets of auth and of the
+   * rest of the API, the executor handlers block on, the WebSocket upgrade, the web client's files
+   * and the upload receiver (the last three may be null where a server does without them).
+   */
+  public record Handlers(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
+      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, UploadTarget uploads) {}
+
   /**
    * How the server meets the outside: the proxies that may name clients (BANTER_TRUSTED_PROXIES),
    * whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL), and the browser origins that
@@ -106,12 +117,14 @@ public final class HttpServer implements AutoCloseable {
     return inFlight.get() == 0;
   }
 
-  public static HttpServer start(String host, int port, SslContext tls, Routes routes, Authenticator authenticator,
-      RateLimiter authLimiter, RateLimiter apiLimiter, Executor blocking, WebSocketUpgrader upgrader,
-      StaticFiles staticFiles, Metrics metrics, UploadTarget uploads, Limits limits, Edge edge)
+  public static HttpServer start(Listen listen, Handlers handlers, Limits limits, Edge edge, Metrics metrics)
       throws InterruptedException {
-    Context context = new Context(routes, authenticator, authLimiter, apiLimiter, blocking, upgrader, staticFiles,
-        metrics, new AtomicInteger(), uploads, new Cors(edge.allowedOrigins()));
+    String host = listen.host();
+    int port = listen.port();
+    SslContext tls = listen.tls();
+    Context context = new Context(handlers.routes(), handlers.authenticator(), handlers.authLimiter(),
+        handlers.apiLimiter(), handlers.blocking(), handlers.upgrader(), handlers.staticFiles(), metrics,
+        new AtomicInteger(), handlers.uploads(), new Cors(edge.allowedOrigins()));
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies());
     ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
     metrics.gauge("banter_http_connections", "open HTTP connections (WebSockets are counted apart)", connections::open);

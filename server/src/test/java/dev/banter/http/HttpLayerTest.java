@@ -52,10 +52,10 @@ class HttpLayerTest {
     Authenticator refuseAll = token -> {
       throw ApiError.unauthorized("invalid access token");
     };
-    server = HttpServer.start("127.0.0.1", 0, null, routes, refuseAll,
+    server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null), new HttpServer.Handlers(routes, refuseAll,
         RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
-        blocking, null, null, new dev.banter.core.Metrics("test"), null, new HttpServer.Limits(0, Duration.ofSeconds(10)),
-        HttpServer.Edge.DIRECT);
+        blocking, null, null, null), new HttpServer.Limits(0, Duration.ofSeconds(10)), HttpServer.Edge.DIRECT,
+        new dev.banter.core.Metrics("test"));
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(logs);

@@ -39,10 +39,10 @@ class SlowlorisTest {
     Routes routes = new Routes();
     routes.get("/ok", req -> Map.of("ok", true)).open();
     routes.post("/echo", req -> Map.of("bytes", req.rawBody().length)).open();
-    server = HttpServer.start("127.0.0.1", 0, null, routes, token -> null,
-        RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)), RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
-        blocking, null, null, metrics, null, new HttpServer.Limits(connectionsPerIp, deadline),
-        HttpServer.Edge.DIRECT);
+    server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null), new HttpServer.Handlers(routes,
+        token -> null, RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
+        RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)), blocking, null, null, null),
+        new HttpServer.Limits(connectionsPerIp, deadline), HttpServer.Edge.DIRECT, metrics);
   }
 
   @AfterEach

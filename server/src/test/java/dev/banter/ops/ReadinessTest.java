@@ -34,10 +34,10 @@ class ReadinessTest {
          var blocking = Executors.newVirtualThreadPerTaskExecutor()) {
       Routes routes = new Routes();
       new HealthRoutes(db, new LocalBus(), draining::get).mount(routes);
-      HttpServer server = HttpServer.start("127.0.0.1", 0, null, routes, token -> null,
-          RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
-          blocking, null, null, new Metrics("test"), null, new HttpServer.Limits(0, Duration.ofSeconds(10)),
-        HttpServer.Edge.DIRECT);
+      HttpServer server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null),
+          new HttpServer.Handlers(routes, token -> null, RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
+              RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), blocking, null, null, null),
+          new HttpServer.Limits(0, Duration.ofSeconds(10)), HttpServer.Edge.DIRECT, new Metrics("test"));
       try {
         HttpClient http = HttpClient.newHttpClient();
         URI ready = URI.create("http://127.0.0.1:" + server.port() + "/ready");
