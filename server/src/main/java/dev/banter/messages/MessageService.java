@@ -6,6 +6,8 @@ import dev.banter.core.ApiError;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.core.UserLimits;
+import dev.banter.messages.PostOutcome.Posted;
+import dev.banter.messages.PostOutcome.Refused;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import dev.banter.store.Dialect;
@@ -17,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 
 /** Posting (through the group-commit writer), history, edits, tombstones and reactions (SPEC §4). */
@@ -57,24 +59,31 @@ public final class MessageService implements AutoCloseable {
     }
   }
 
-  /** The outcome of a post: the message, and whether it was new (false: a repeat of its client_id). */
-  public record Posted(Message message, boolean created) {}
-
+  /**
+   * {@link #postAsync}, waiting for the outcome: the stored message, or the refusal thrown (an
+   * {@code ApiError} when the author may not post there).
+   */
   public Posted post(Principal p, String roomId, String rawBody, String replyTo, String rawClientId,
       List<String> attachments) {
-    return await(postAsync(p, roomId, rawBody, replyTo, rawClientId, attachments, (posted, error) -> { }));
+    CompletableFuture<PostOutcome> committed = new CompletableFuture<>();
+    postAsync(p, roomId, rawBody, replyTo, rawClientId, attachments, committed::complete);
+    return switch (await(committed)) {
+      case Posted posted -> posted;
+      case Refused refused -> throw refused.error();
+    };
   }
 
   /**
    * Validates on the calling thread (throwing {@code ApiError}), then queues the post. Whether its
    * author may post in the room is checked by the writer, in the transaction that stores it (one
-   * statement for a whole batch); a refused post completes with its {@code ApiError}. {@code onStored}
-   * runs on the writer thread after commit and before the {@code new_message} event is published,
-   * so what it writes to a connection (an ack) arrives before the event does. Posts queued from
-   * one thread are stored in the order queued.
+   * statement for a whole batch); a post it refuses has the outcome {@link Refused}. {@code onCommit}
+   * runs on the writer thread once the post's transaction committed (or failed), before the
+   * {@code new_message} events of its batch are published, so what it writes to a connection (an
+   * ack) arrives before the event does; it must not block. Posts queued from one thread are stored
+   * in the order queued.
    */
-  public CompletableFuture<Posted> postAsync(Principal p, String roomId, String rawBody, String replyTo,
-      String rawClientId, List<String> attachments, BiConsumer<Posted, Throwable> onStored) {
+  public void postAsync(Principal p, String roomId, String rawBody, String replyTo, String rawClientId,
+      List<String> attachments, Consumer<PostOutcome> onCommit) {
     limits.check(UserLimits.Action.SEND, p.userId());
     String body = MessageFields.body(rawBody);
     String clientId = MessageFields.clientId(rawClientId);
@@ -100,24 +109,8 @@ public final class MessageService implements AutoCloseable {
         }
       });
     }
-    CompletableFuture<Posted> done = new CompletableFuture<>();
-    CompletableFuture<MessageWriter.Posted> stored = new CompletableFuture<>();
-    // Attached before the post is queued, so it runs on the writer thread when the post is stored.
-    stored.whenComplete((posted, error) -> {
-      Posted result = error == null ? new Posted(posted.message(), posted.created()) : null;
-      try {
-        onStored.accept(result, error);
-      } finally {
-        if (error != null) {
-          done.completeExceptionally(error);
-        } else {
-          done.complete(result);
-        }
-      }
-    });
     writer.submit(new MessageWriter.Post(roomId, p.userId(), body, replyTo, clientId, List.copyOf(attached),
-        clock.millis(), stored));
-    return done;
+        clock.millis(), onCommit));
   }
 
   private static <T> T await(CompletableFuture<T> f) {
@@ -127,10 +120,7 @@ public final class MessageService implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw ApiError.unavailable("interrupted", null);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
+      throw new IllegalStateException(e.getCause()); // never: the future is only ever completed normally
     }
   }
 

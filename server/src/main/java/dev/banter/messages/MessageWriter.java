@@ -4,6 +4,8 @@ import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
+import dev.banter.messages.PostOutcome.Posted;
+import dev.banter.messages.PostOutcome.Refused;
 import dev.banter.rooms.RoomService;
 import dev.banter.rooms.RoomService.RoomUser;
 import dev.banter.store.Database;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * post, so one failing post still does not fail its batch. The seq is assigned in the database
  * (room row updated and locked in the same transaction as the insert), so it is gapless across
  * nodes too; the same statement takes each post's rev (SPEC §5.1), so revs cost the batch no
- * statement.
+ * statement. Both paths end in {@link #commit}: acks first, then events.
  */
 final class MessageWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
@@ -42,19 +43,25 @@ final class MessageWriter implements AutoCloseable {
   private static final int QUEUE_CAPACITY = 10_000;
   private static final long ENQUEUE_WAIT_MS = 5_000;
 
+  /** Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock). */
+  private static final Comparator<Post> BY_ROOM = Comparator.comparing(Post::roomId);
+
   /**
-   * One message to store, by the user {@code authorId}; {@code done} completes after commit, or
-   * with the post's {@code ApiError} when its author may not post in the room.
+   * One message to store, by the user {@code authorId}; {@code onCommit} is handed its outcome on
+   * the writer thread, in {@link #commit}.
    */
   record Post(String roomId, String authorId, String body, String replyTo, String clientId,
-      List<Map<String, Object>> attachments, long now, CompletableFuture<Posted> done) {
+      List<Map<String, Object>> attachments, long now, Consumer<PostOutcome> onCommit) {
     RoomUser poster() {
       return new RoomUser(roomId, authorId);
     }
-  }
 
-  /** The stored message, and whether it is new (false: an earlier post with the same client_id). */
-  record Posted(Message message, boolean created) {}
+    /** The new message this post becomes, by {@code author} (its row as checked), at {@code seq} and {@code rev}. */
+    Message message(User author, long seq, long rev) {
+      return new Message(Ids.newId(), roomId, seq, rev, author.id(), author.username(), author.displayName(),
+          author.avatarUrl(), body, replyTo, clientId, now, null, false, Map.of(), attachments);
+    }
+  }
 
   private final Database db;
   private final Metrics metrics;
@@ -63,12 +70,13 @@ final class MessageWriter implements AutoCloseable {
   private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
   private volatile boolean running = true;
-  /** Posts submitted and not yet completed (queued or in the batch being written). */
+  /** Posts submitted and not yet committed (queued, or in the batch being written and published). */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
-   * @param afterCommit called on the writer thread with each committed batch, in commit order
-   *     (so events of one room are published in seq order)
+   * @param afterCommit called on the writer thread with each committed batch's new messages, in
+   *     commit order (so events of one room are published in seq order), after the batch's posts
+   *     were handed their outcomes
    */
   MessageWriter(Database db, int maxBatch, Consumer<List<Message>> afterCommit, Metrics metrics) {
     this.db = db;
@@ -78,9 +86,9 @@ final class MessageWriter implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("banter-writer").daemon().start(this::run);
   }
 
-  CompletableFuture<Posted> submit(Post post) {
+  /** Queues {@code post}; throws a 503 {@code ApiError} when the queue stays full or the writer is closed. */
+  void submit(Post post) {
     inFlight.incrementAndGet();
-    post.done().whenComplete((r, e) -> inFlight.decrementAndGet());
     try {
       if (!running || !queue.offer(post, ENQUEUE_WAIT_MS, TimeUnit.MILLISECONDS)) {
         inFlight.decrementAndGet();
@@ -88,9 +96,9 @@ final class MessageWriter implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      inFlight.decrementAndGet();
       throw ApiError.unavailable("interrupted", null);
     }
-    return post.done();
   }
 
   private void run() {
@@ -103,52 +111,75 @@ final class MessageWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
-        long started = System.nanoTime();
+        batch.sort(BY_ROOM); // stable: posts queued from one thread keep their order
         write(batch);
-        metrics.storeBatch.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        metrics.storeBatchSize.record(batch.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        log.error("message batch of {} failed", batch.size(), e);
-        batch.forEach(p -> p.done().completeExceptionally(e));
+        log.error("publishing a message batch of {} failed", batch.size(), e); // its posts have their outcomes
       } finally {
         batch.clear();
       }
     }
   }
 
+  /** Stores {@code batch} (sorted by room) the fast way, or else the careful way, then commits it. */
   private void write(List<Post> batch) {
-    // Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock).
-    List<Post> ordered = new ArrayList<>(batch);
-    ordered.sort(Comparator.comparing(Post::roomId));
-    List<Object> outcomes;
+    long started = System.nanoTime();
+    List<PostOutcome> outcomes;
     try {
-      outcomes = db.jdbi().inTransaction(h -> storeBatch(h, ordered));
+      outcomes = store(batch);
     } catch (RuntimeException e) {
-      writeOneByOne(ordered); // a repeated client_id, a vanished room, a failed insert: sort it out post by post
+      log.error("message batch of {} failed", batch.size(), e);
+      commit(batch, batch.stream().<PostOutcome>map(p -> new Refused(e)).toList());
       return;
     }
-    List<Message> stored = complete(ordered, outcomes);
-    if (!stored.isEmpty()) {
-      metrics.messagesAccepted.increment(stored.size());
-      afterCommit.accept(stored);
+    commit(batch, outcomes);
+    metrics.storeBatch.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    metrics.storeBatchSize.record(batch.size());
+  }
+
+  /** Each post's outcome, in batch order, once the transaction that stored them has committed. */
+  private List<PostOutcome> store(List<Post> batch) {
+    try {
+      return db.jdbi().inTransaction(h -> storeBatch(h, batch));
+    } catch (RuntimeException e) {
+      // a repeated client_id, a vanished room, a failed insert: sort it out post by post
+      return db.jdbi().inTransaction(h -> storeOneByOne(h, batch));
     }
   }
 
-  /** Completes each post with its outcome (acks are written here); returns the messages stored. */
-  private static List<Message> complete(List<Post> posts, List<Object> outcomes) {
-    List<Message> stored = new ArrayList<>(posts.size());
-    for (int i = 0; i < posts.size(); i++) {
-      if (outcomes.get(i) instanceof Posted posted) {
-        stored.add(posted.message());
-        posts.get(i).done().complete(posted);
-      } else {
-        posts.get(i).done().completeExceptionally((ApiError) outcomes.get(i));
+  /**
+   * Hands each post its outcome (this is where acks are written: the callbacks run here, on the
+   * writer thread), then publishes the new messages. This order is the guarantee that a sender
+   * gets its ack before its message's new_message event: the ack is queued on the connection
+   * before the event is published at all. Repeats of a client_id are not published again.
+   */
+  private void commit(List<Post> posts, List<PostOutcome> outcomes) {
+    try {
+      List<Message> created = new ArrayList<>(posts.size());
+      for (int i = 0; i < posts.size(); i++) {
+        hand(posts.get(i), outcomes.get(i));
+        if (outcomes.get(i) instanceof Posted(Message m, boolean isNew) && isNew) {
+          created.add(m);
+        }
       }
+      if (!created.isEmpty()) {
+        metrics.messagesAccepted.increment(created.size());
+        afterCommit.accept(created);
+      }
+    } finally {
+      inFlight.addAndGet(-posts.size());
     }
-    return stored;
+  }
+
+  private static void hand(Post post, PostOutcome outcome) {
+    try {
+      post.onCommit().accept(outcome);
+    } catch (RuntimeException e) {
+      log.error("a post's callback failed", e); // the batch's other posts still get theirs, and its events
+    }
   }
 
   /** The fast path found something only the careful path can settle; its transaction is rolled back. */
@@ -160,16 +191,15 @@ final class MessageWriter implements AutoCloseable {
 
   /**
    * The whole batch in a few statements: one check of every (room, author) pair, one seq update per
-   * room, one batched insert, one batched read-marker update. Returns, for each post, its
-   * {@link Posted} or the {@link ApiError} that refused it. Assumes no post repeats a client_id; if
-   * one does (the insert skips it), throws {@link Conflict} and the batch goes the careful way
-   * instead.
+   * room, one batched insert, one batched read-marker update. Returns each post's outcome: new, or
+   * refused with the {@link ApiError} of its check. Assumes no post repeats a client_id; if one does
+   * (the insert skips it), throws {@link Conflict} and the batch goes the careful way instead.
    *
    * <p>Each loop over the batch is a small method of its own. As one method with five loops over up
    * to 256 posts, this was compiled by C2 once per loop (on-stack replacement), each time inlining
    * every statement beneath it: 5–13 s of the one core's compiler time in the first minute.
    */
-  private static List<Object> storeBatch(Handle h, List<Post> all) {
+  private static List<PostOutcome> storeBatch(Handle h, List<Post> all) {
     Map<RoomUser, RoomService.Poster> byPair = RoomService.posters(h, pairs(all));
     List<RoomService.Poster> checked = all.stream().map(p -> byPair.get(p.poster())).toList();
     List<Post> posts = new ArrayList<>(all.size());
@@ -240,68 +270,52 @@ final class MessageWriter implements AutoCloseable {
   private static List<Message> messages(List<Post> posts, List<User> authors, long[] seqs, long[] revs) {
     List<Message> messages = new ArrayList<>(posts.size());
     for (int k = 0; k < posts.size(); k++) {
-      Post p = posts.get(k);
-      User a = authors.get(k);
-      messages.add(new Message(Ids.newId(), p.roomId(), seqs[k], revs[k], a.id(), a.username(), a.displayName(),
-          a.avatarUrl(), p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments()));
+      messages.add(posts.get(k).message(authors.get(k), seqs[k], revs[k]));
     }
     return messages;
   }
 
-  /** For each post in batch order: its stored message, or its refusal. */
-  private static List<Object> outcomes(List<RoomService.Poster> checked, List<Message> messages) {
-    List<Object> outcomes = new ArrayList<>(checked.size());
+  /** For each post in batch order: its new message, or its refusal. */
+  private static List<PostOutcome> outcomes(List<RoomService.Poster> checked, List<Message> messages) {
+    List<PostOutcome> outcomes = new ArrayList<>(checked.size());
     var next = messages.iterator();
     for (RoomService.Poster poster : checked) {
-      outcomes.add(poster.refusal() != null ? poster.refusal() : new Posted(next.next(), true));
+      outcomes.add(poster.refusal() != null ? new Refused(poster.refusal()) : new Posted(next.next(), true));
     }
     return outcomes;
   }
 
   /** The careful path: each post in its own savepoint, with its client_id looked up first. */
-  private void writeOneByOne(List<Post> ordered) {
-    List<Posted> results = new ArrayList<>(ordered.size());
-    List<RuntimeException> failures = new ArrayList<>(ordered.size());
-    db.jdbi().useTransaction(h -> {
-      for (Post p : ordered) {
-        h.savepoint("post");
-        try {
-          results.add(store(h, p));
-          failures.add(null);
-          h.releaseSavepoint("post");
-        } catch (RuntimeException e) {
-          h.rollbackToSavepoint("post");
-          Posted raced = Sql.isUniqueViolation(e) && p.clientId() != null
-              ? Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId())
-                  .map(m -> new Posted(m, false)).orElse(null)
-              : null;
-          results.add(raced);
-          failures.add(raced == null ? e : null);
-        }
-      }
-    });
-    List<Message> stored = new ArrayList<>(ordered.size());
-    for (int i = 0; i < ordered.size(); i++) {
-      Post p = ordered.get(i);
-      if (failures.get(i) != null) {
-        p.done().completeExceptionally(failures.get(i));
-      } else {
-        if (results.get(i).created()) {
-          stored.add(results.get(i).message());
-        }
-        p.done().complete(results.get(i));
-      }
+  private static List<PostOutcome> storeOneByOne(Handle h, List<Post> batch) {
+    List<PostOutcome> outcomes = new ArrayList<>(batch.size());
+    for (Post p : batch) {
+      outcomes.add(storeInSavepoint(h, p));
     }
-    if (!stored.isEmpty()) {
-      metrics.messagesAccepted.increment(stored.size());
-      afterCommit.accept(stored);
+    return outcomes;
+  }
+
+  private static PostOutcome storeInSavepoint(Handle h, Post p) {
+    h.savepoint("post");
+    try {
+      PostOutcome outcome = storeOne(h, p);
+      h.releaseSavepoint("post");
+      return outcome;
+    } catch (RuntimeException e) {
+      h.rollbackToSavepoint("post");
+      if (Sql.isUniqueViolation(e) && p.clientId() != null) { // the same client_id, committed meanwhile by another node
+        var raced = Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId());
+        if (raced.isPresent()) {
+          return new Posted(raced.get(), false);
+        }
+      }
+      return new Refused(e);
     }
   }
 
-  private static Posted store(Handle h, Post p) {
+  private static PostOutcome storeOne(Handle h, Post p) {
     RoomService.Poster poster = RoomService.posters(h, List.of(p.poster())).get(p.poster());
     if (poster.refusal() != null) {
-      throw poster.refusal();
+      return new Refused(poster.refusal());
     }
     if (p.clientId() != null) {
       var existing = Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId());
@@ -311,13 +325,9 @@ final class MessageWriter implements AutoCloseable {
     }
     Messages.Taken at = Messages.takeSeqs(h, p.roomId(), 1, p.now())
         .orElseThrow(() -> ApiError.notFound("no such room"));
-    long seq = at.lastSeq();
-    String id = Ids.newId();
-    Messages.insert(h, id, p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
-    Messages.markAuthorRead(h, p.roomId(), p.authorId(), seq);
-    User a = poster.user();
-    Message m = new Message(id, p.roomId(), seq, at.lastRev(), a.id(), a.username(), a.displayName(), a.avatarUrl(),
-        p.body(), p.replyTo(), p.clientId(), p.now(), null, false, Map.of(), p.attachments());
+    Message m = p.message(poster.user(), at.lastSeq(), at.lastRev());
+    Messages.insert(h, m.id(), p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
+    Messages.markAuthorRead(h, p.roomId(), p.authorId(), m.seq());
     Messages.insertAttachments(h, List.of(m));
     return new Posted(m, true);
   }

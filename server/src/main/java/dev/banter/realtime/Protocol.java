@@ -10,8 +10,8 @@ import dev.banter.core.Ids;
 import dev.banter.core.Principal;
 import dev.banter.core.UserLimits;
 import dev.banter.core.Times;
-import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
+import dev.banter.messages.PostOutcome;
 import dev.banter.rooms.RoomService;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -148,7 +148,7 @@ public final class Protocol {
     String ref = s.ref();
     try {
       // Queued now, in frame order; the ack is written on the writer thread right after commit,
-      // before the new_message event, so the sender sees ack then its own message.
+      // before the new_message event (MessageWriter.commit), so the sender sees ack then its own message.
       post(c, p, s, ref);
     } catch (ApiError e) {
       if (e.status() == 429 && strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet() >= ABUSE_STRIKES) {
@@ -161,17 +161,14 @@ public final class Protocol {
   }
 
   private void post(Connection c, Principal p, ClientFrame.SendMessage s, String ref) {
-    messages.postAsync(p, s.roomId(), s.body(), s.replyTo(), s.clientId(), s.attachments(),
-        (posted, error) -> {
-          if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-            c.reply(Frames.error(ref, cause instanceof ApiError api ? api
-                : new ApiError(500, "internal", "internal error", Map.of())));
-          } else {
-            Message m = posted.message();
-            c.reply(Frames.reply("ack", ref, Map.of("client_id", s.clientId(), "message", m.view())));
-          }
-        });
+    messages.postAsync(p, s.roomId(), s.body(), s.replyTo(), s.clientId(), s.attachments(), outcome -> {
+      switch (outcome) {
+        case PostOutcome.Posted posted ->
+            c.reply(Frames.reply("ack", ref, Map.of("client_id", s.clientId(), "message", posted.message().view())));
+        case PostOutcome.Refused refused -> c.reply(Frames.error(ref, refused.error() instanceof ApiError api ? api
+            : new ApiError(500, "internal", "internal error", Map.of())));
+      }
+    });
   }
 
   private static void ack(Connection c, String ref, Map<String, Object> fields) {

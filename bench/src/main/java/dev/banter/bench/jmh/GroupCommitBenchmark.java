@@ -6,6 +6,7 @@ import dev.banter.bench.InProcess;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
 import dev.banter.messages.MessageService;
+import dev.banter.messages.PostOutcome.Posted;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,17 +87,17 @@ public class GroupCommitBenchmark {
 
   @Benchmark
   @Threads(1)
-  public MessageService.Posted onePoster(Poster p) {
+  public Posted onePoster(Poster p) {
     return post(p);
   }
 
   @Benchmark
   @Threads(64)
-  public MessageService.Posted postersX64(Poster p) {
+  public Posted postersX64(Poster p) {
     return post(p);
   }
 
-  MessageService.Posted post(Poster p) {
+  Posted post(Poster p) {
     return messages.post(p.user, p.room, BODY, null, null, null);
   }
 }

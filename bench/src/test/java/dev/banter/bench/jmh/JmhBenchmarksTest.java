@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.core.Json;
 import dev.banter.messages.MessageService;
+import dev.banter.messages.PostOutcome.Posted;
 import dev.banter.realtime.Frames;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -85,7 +86,7 @@ class JmhBenchmarksTest {
     try {
       var alone = new GroupCommitBenchmark.Poster();
       alone.setUp(bench);
-      MessageService.Posted first = bench.onePoster(alone);
+      Posted first = bench.onePoster(alone);
       assertThat(first.created()).isTrue();
       assertThat(first.message().seq()).isEqualTo(1);
 
@@ -95,9 +96,9 @@ class JmhBenchmarksTest {
         p.setUp(bench);
         posters.add(p);
       }
-      List<MessageService.Posted> posted = new ArrayList<>();
+      List<Posted> posted = new ArrayList<>();
       try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-        List<Future<MessageService.Posted>> calls = new ArrayList<>();
+        List<Future<Posted>> calls = new ArrayList<>();
         for (var p : posters) {
           calls.add(pool.submit(() -> bench.postersX64(p)));
         }
