@@ -1,5 +1,6 @@
 package dev.banter;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.Revocations;
 import dev.banter.cluster.Cluster;
@@ -142,7 +143,7 @@ public final class Banter implements AutoCloseable {
       Signal.handle(new Signal(name), sig -> Thread.ofPlatform().name("banter-shutdown").start(() -> {
         log.info("SIG{}: draining (up to {})", name, config.shutdownDrain());
         banter.close();
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
           logs.stop(); // writes out what the log queue still holds
         }
         System.exit(0);
@@ -157,7 +158,7 @@ public final class Banter implements AutoCloseable {
   /** Starts a server with {@code config}; the caller closes it. */
   public static Banter start(Config config) throws Exception {
     Logger log = LoggerFactory.getLogger(Banter.class);
-    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
       logs.putProperty("node_id", config.nodeId()); // in every JSON line; %property{node_id} in text
     }
     log.info("starting with {}", config);

@@ -66,7 +66,7 @@ final class BaselineMember extends SimpleChannelInboundHandler<WebSocketFrame> {
     switch (frame) {
       case TextWebSocketFrame text -> rooms.relay(this, text.content());
       case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-      case PongWebSocketFrame pong -> { }
+      case PongWebSocketFrame ignored -> { }
       case CloseWebSocketFrame close -> {
         closing = true;
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);

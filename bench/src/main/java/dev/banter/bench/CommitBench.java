@@ -1,5 +1,6 @@
 package dev.banter.bench;
 
+import dev.banter.core.Metrics;
 import dev.banter.core.UserLimits;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,7 +108,7 @@ final class CommitBench implements Callable<Integer> {
   private Map<String, Object> run(Database db, RoomService roomService, EventBus bus, Clock clock,
       List<Principal> users, List<String> roomIds, int posters, int maxBatch) throws Exception {
     try (MessageService messages = new MessageService(db, roomService, bus, clock, maxBatch,
-        new dev.banter.core.Metrics("bench"), UserLimits.unlimited())) {
+        new Metrics("bench"), UserLimits.unlimited())) {
       phase(messages, users, roomIds, posters, warmup, null);
       Histogram latency = new Histogram(60_000_000_000L, 3);
       long posts = phase(messages, users, roomIds, posters, seconds, latency);

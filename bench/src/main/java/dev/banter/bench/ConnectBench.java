@@ -129,7 +129,6 @@ final class ConnectBench implements Callable<Integer> {
   Map<String, Object> run() throws Exception {
     int rooms = (connections + members - 1) / members;
     Population pop = Population.create(server, rooms, r -> Math.min(members, connections - r * members));
-    List<User> users = pop.users();
     Sessions.CloseCodes closes = new Sessions.CloseCodes();
     LongAdder probesSeen = new LongAdder();
     FrameListener listener = new FrameListener() {

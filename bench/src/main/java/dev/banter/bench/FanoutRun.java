@@ -1,5 +1,6 @@
 package dev.banter.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.banter.bench.BanterRest.User;
 import dev.banter.bench.ws.ByteScan;
 import dev.banter.bench.ws.FrameListener;
@@ -9,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +121,7 @@ final class FanoutRun {
   private Map<String, Object> runProcesses() throws Exception {
     List<Map<String, Object>> parts = ClientProcesses.run(server.processes, () -> {});
     Map<String, Object> out = new LinkedHashMap<>(parts.get(0));
-    Set<String> summed = new java.util.HashSet<>(SUMMED);
+    Set<String> summed = new HashSet<>(SUMMED);
     summed.addAll(extra.summed());
     for (String k : summed) {
       if (out.get(k) instanceof Long || out.get(k) instanceof Integer) {
@@ -388,7 +390,7 @@ final class FanoutRun {
   record Snapshot(long sent, long skipped, long deliveries, long acks, long errors) {}
 
   static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static String summary(Map<String, Object> r) {

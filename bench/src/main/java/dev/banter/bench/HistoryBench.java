@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,7 +87,7 @@ final class HistoryBench implements Callable<Integer> {
     public void finished(Map<String, Object> out) throws Exception {
       long measuredPages = pages.sum() - pagesAtStart;
       double seconds = (System.nanoTime() - measuredFrom) / 1e9;
-      org.HdrHistogram.Histogram h = latency.getIntervalHistogram();
+      Histogram h = latency.getIntervalHistogram();
       stop = true;
       for (Thread t : threads) {
         t.join();

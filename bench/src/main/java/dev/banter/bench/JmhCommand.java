@@ -3,6 +3,7 @@ package dev.banter.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
 
@@ -18,7 +19,7 @@ final class JmhCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    org.openjdk.jmh.Main.main(args.toArray(String[]::new)); // on a bad command line or a failed run it exits the JVM itself (status 1)
+    Main.main(args.toArray(String[]::new)); // on a bad command line or a failed run it exits the JVM itself (status 1)
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package dev.banter.bench;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class Latency {
     if (forMerge) {
       ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
       int n = h.encodeIntoCompressedByteBuffer(buf);
-      out.put(HISTOGRAM + prefix, Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n)));
+      out.put(HISTOGRAM + prefix, Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n)));
     }
   }
 

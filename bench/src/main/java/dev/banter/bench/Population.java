@@ -1,6 +1,8 @@
 package dev.banter.bench;
 
 import dev.banter.bench.BanterRest.User;
+import java.io.IOException;
+import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -8,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Users and rooms for a load scenario, made over REST. Registered users (the default) get private
@@ -37,7 +40,7 @@ final class Population {
    * The rooms of this client process: room {@code r} of {@code totalRooms} (r = 0, 1, …) is made
    * here when {@code opts.ownsRoom(r)}, with {@code membersOf(r)} members.
    */
-  static Population create(ServerOptions opts, int totalRooms, java.util.function.IntUnaryOperator membersOf)
+  static Population create(ServerOptions opts, int totalRooms, IntUnaryOperator membersOf)
       throws Exception {
     long t0 = System.nanoTime();
     List<Integer> mine = new ArrayList<>();
@@ -110,7 +113,7 @@ final class Population {
         left.add(pool.submit(() -> limited(slots, () -> {
           try {
             rest.leave(u, general);
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // not fatal: the default room may refuse a leave (e.g. its last owner); presence just reaches more
           }
           return null;
@@ -144,7 +147,7 @@ final class Population {
     for (int attempt = 0; ; attempt++) {
       try {
         return step.run(attempt);
-      } catch (java.net.http.HttpTimeoutException e) {
+      } catch (HttpTimeoutException e) {
         if (attempt == 2) {
           throw e;
         }

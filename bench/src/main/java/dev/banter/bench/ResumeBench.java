@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +68,7 @@ final class ResumeBench implements Callable<Integer> {
   }
 
   private final class Churn implements FanoutRun.Extra {
-    private final Map<Member, Seen> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Member, Seen> seen = new ConcurrentHashMap<>();
     private final Recorder resumeLatency = new Recorder(3);
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -108,7 +110,7 @@ final class ResumeBench implements Callable<Integer> {
         next += (long) (every * 1e9);
         long wait = next - System.nanoTime();
         if (wait > 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          LockSupport.parkNanos(wait);
         }
         if (stop) {
           break;

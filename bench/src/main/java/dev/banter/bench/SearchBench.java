@@ -11,6 +11,7 @@ import dev.banter.messages.MessageService;
 import dev.banter.messages.SearchTerms;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
+import dev.banter.store.Dialect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -155,7 +156,7 @@ final class SearchBench implements Callable<Integer> {
         insert.execute();
       });
     }
-    if (db.dialect() == dev.banter.store.Dialect.POSTGRESQL) {
+    if (db.dialect() == Dialect.POSTGRESQL) {
       db.jdbi().useHandle(h -> h.execute("ANALYZE")); // what autovacuum does after a bulk load
     }
     db.jdbi().useTransaction(h -> {

@@ -1,6 +1,9 @@
 package dev.banter.bench;
 
 import dev.banter.bench.ws.WsClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -47,10 +50,10 @@ final class ServerOptions {
     long ticks = 0;
     for (int pid : serverPids) {
       try {
-        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Integer.toString(pid), "stat"));
+        String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15 of stat)
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return -1;
       }
     }

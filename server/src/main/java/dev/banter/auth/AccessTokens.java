@@ -12,6 +12,7 @@ import dev.banter.http.Authenticator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Short-lived JWT access tokens, HS256 only: the verifier is pinned to that algorithm, so
@@ -57,7 +58,7 @@ public final class AccessTokens implements Authenticator {
         .withIssuedAt(now)
         // exp has whole seconds: rounded up, so a token never lives shorter than the TTL the
         // client was told (expires_in), and a client renewing at 80 % is always in time
-        .withExpiresAt(now.plus(ttl).plusNanos(999_999_999).truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+        .withExpiresAt(now.plus(ttl).plusNanos(999_999_999).truncatedTo(ChronoUnit.SECONDS))
         .sign(algorithm);
   }
 

@@ -8,6 +8,8 @@ import dev.banter.store.Sql;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -109,7 +111,7 @@ public final class AuthService {
 
   /** Signs in from {@code clientAddress} (the attempts are throttled per username and address). */
   public Session login(String rawUsername, String rawPassword, String clientAddress) {
-    String username = Fields.required(rawUsername, "username").strip().toLowerCase(java.util.Locale.ROOT);
+    String username = Fields.required(rawUsername, "username").strip().toLowerCase(Locale.ROOT);
     String password = Fields.required(rawPassword, "password");
     logins.check(username, clientAddress);
     User user = db.jdbi().withHandle(h -> Users.byUsername(h, username)).orElse(null);
@@ -179,7 +181,7 @@ public final class AuthService {
       case OK -> r.session();
       case REUSED -> {
         // a stolen token, or a client that lost the race: whoever holds that session is signed out now
-        revocations.sessionsRevoked(r.userId(), java.util.List.of(r.familyId()));
+        revocations.sessionsRevoked(r.userId(), List.of(r.familyId()));
         throw ApiError.unauthorized("refresh token reused; every session of this login is revoked");
       }
       case EXPIRED -> throw ApiError.unauthorized("refresh token expired");
@@ -200,7 +202,7 @@ public final class AuthService {
       stored.ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now));
       return stored;
     });
-    ended.ifPresent(s -> revocations.sessionsRevoked(s.userId(), java.util.List.of(s.familyId())));
+    ended.ifPresent(s -> revocations.sessionsRevoked(s.userId(), List.of(s.familyId())));
   }
 
   public User me(String userId) {
@@ -210,7 +212,7 @@ public final class AuthService {
 
   /** Disables or enables an account (global admins). Disabling revokes its sessions and closes its sockets. */
   public void setDisabled(Principal admin, String rawUsername, boolean disable) {
-    String username = rawUsername.strip().toLowerCase(java.util.Locale.ROOT);
+    String username = rawUsername.strip().toLowerCase(Locale.ROOT);
     User user = db.jdbi().withHandle(h -> Users.byUsername(h, username))
         .orElseThrow(() -> ApiError.notFound("no such user"));
     if (user.id().equals(admin.userId())) {
@@ -219,7 +221,7 @@ public final class AuthService {
     long now = clock.millis();
     var ended = db.jdbi().inTransaction(h -> {
       Users.setDisabled(h, user.id(), disable);
-      return disable ? RefreshTokens.revokeAllOf(h, user.id(), null, now) : java.util.List.<String>of();
+      return disable ? RefreshTokens.revokeAllOf(h, user.id(), null, now) : List.<String>of();
     });
     revocations.userDisabled(user.id(), disable);
     revocations.sessionsRevoked(user.id(), ended);

@@ -1,6 +1,7 @@
 package dev.banter.auth;
 
 import dev.banter.core.Ids;
+import dev.banter.store.Sql;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -51,7 +52,7 @@ final class RefreshTokens {
         """)
         .bind("hash", hash(token))
         .map((rs, ctx) -> new Stored(rs.getString("family_id"), rs.getString("user_id"), rs.getLong("expires_at"),
-            dev.banter.store.Sql.nullableLong(rs, "used_at"), dev.banter.store.Sql.nullableLong(rs, "revoked_at")))
+            Sql.nullableLong(rs, "used_at"), Sql.nullableLong(rs, "revoked_at")))
         .findOne();
   }
 

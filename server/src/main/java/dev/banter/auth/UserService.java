@@ -7,6 +7,7 @@ import dev.banter.store.Database;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -56,7 +57,7 @@ public final class UserService {
     db.jdbi().useTransaction(h -> Users.touchAll(h, lastSeen));
   }
 
-  public java.util.Optional<String> usernameOf(String userId) {
+  public Optional<String> usernameOf(String userId) {
     return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(User::username);
   }
 

@@ -2,6 +2,7 @@ package dev.banter.auth;
 
 import dev.banter.store.Sql;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -65,7 +66,7 @@ public final class Users {
   }
 
   static List<User> search(Handle h, String prefix, int limit) {
-    String escaped = prefix.toLowerCase(java.util.Locale.ROOT)
+    String escaped = prefix.toLowerCase(Locale.ROOT)
         .replace("!", "!!").replace("%", "!%").replace("_", "!_");
     return h.createQuery(SEARCH).bind("prefix", escaped + "%").bind("limit", limit).map(MAPPER).list();
   }

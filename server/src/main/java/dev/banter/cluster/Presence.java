@@ -1,5 +1,6 @@
 package dev.banter.cluster;
 
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -19,8 +20,8 @@ public interface Presence extends AutoCloseable {
   boolean isOnline(String userId);
 
   /** Open connections per live node; {@code local} is this node's own count. */
-  default java.util.Map<String, Long> connectionsPerNode(String nodeId, long local) {
-    return java.util.Map.of(nodeId, local);
+  default Map<String, Long> connectionsPerNode(String nodeId, long local) {
+    return Map.of(nodeId, local);
   }
 
   /** Called with each user who went offline because the node holding them died. */

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -172,8 +174,8 @@ public final class RedisPresence implements Presence {
   }
 
   @Override
-  public java.util.Map<String, Long> connectionsPerNode(String self, long local) {
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+  public Map<String, Long> connectionsPerNode(String self, long local) {
+    Map<String, Long> out = new TreeMap<>();
     try {
       for (String node : redis.zrangebyscore(NODES, Range.create((double) (clock.millis() - ttl.toMillis()),
           Double.MAX_VALUE))) {

@@ -2,6 +2,7 @@ package dev.banter.core;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -125,7 +126,7 @@ public final class Metrics {
   }
 
   public void gauge(String name, String description, Supplier<Number> value) {
-    io.micrometer.core.instrument.Gauge.builder(name, value).description(description).register(registry);
+    Gauge.builder(name, value).description(description).register(registry);
   }
 
   /** The Prometheus text exposition. */

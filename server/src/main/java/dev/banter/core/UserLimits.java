@@ -1,6 +1,7 @@
 package dev.banter.core;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,7 +41,7 @@ public final class UserLimits {
 
     /** The metrics label: {@code user_send}, {@code user_react}, … */
     String label() {
-      return "user_" + name().toLowerCase(java.util.Locale.ROOT);
+      return "user_" + name().toLowerCase(Locale.ROOT);
     }
   }
 

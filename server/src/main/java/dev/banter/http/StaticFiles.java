@@ -127,7 +127,7 @@ public final class StaticFiles {
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        String path = "/" + dir.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+        String path = "/" + dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
         if (SAFE_PATH.matcher(path).matches()) { // names no request could ask for are left out
           out.put(path, Files.readAllBytes(p));
         }

@@ -1,6 +1,7 @@
 package dev.banter.messages;
 
 import dev.banter.core.ApiError;
+import java.util.regex.Pattern;
 
 /** Validation of message fields (SPEC §4); each failure is a 422 naming the field. */
 public final class MessageFields {
@@ -8,7 +9,7 @@ public final class MessageFields {
   public static final int CLIENT_ID_MAX = 64;
   /** An emoji is a short symbol sequence (flags, skin tones, ZWJ families) or a :shortcode:. */
   private static final int EMOJI_MAX_CODE_POINTS = 16;
-  private static final java.util.regex.Pattern SHORTCODE = java.util.regex.Pattern.compile(":[a-z0-9_+-]{1,30}:");
+  private static final Pattern SHORTCODE = Pattern.compile(":[a-z0-9_+-]{1,30}:");
 
   private MessageFields() {}
 

@@ -4,6 +4,8 @@ import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ public final class MessageRoutes {
   }
 
   Object search(Request req) {
-    String q = req.query("q").orElseThrow(() -> dev.banter.core.ApiError.badRequest("query parameter 'q' is required", "q"));
+    String q = req.query("q").orElseThrow(() -> ApiError.badRequest("query parameter 'q' is required", "q"));
     long before = req.query("before").map(MessageRoutes::instant).orElse(Long.MAX_VALUE);
     int limit = req.queryInt("limit", 1, 100, 20);
     var hits = messages.search(req.user(), q, req.query("room_id").orElse(null), before, limit + 1);
@@ -54,9 +56,9 @@ public final class MessageRoutes {
   /** {@code before} is an ISO-8601 time: the created_at of the last result of the previous page. */
   private static long instant(String iso) {
     try {
-      return java.time.Instant.parse(iso).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
-      throw dev.banter.core.ApiError.badRequest("before must be an ISO-8601 time such as 2026-11-23T10:15:30.123Z",
+      return Instant.parse(iso).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw ApiError.badRequest("before must be an ISO-8601 time such as 2026-11-23T10:15:30.123Z",
           "before");
     }
   }

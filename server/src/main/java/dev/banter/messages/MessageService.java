@@ -12,6 +12,7 @@ import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import dev.banter.store.Dialect;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -326,7 +327,7 @@ public final class MessageService implements AutoCloseable {
   }
 
   /** Waits until every post submitted so far is stored and acknowledged (used at shutdown). */
-  public boolean awaitIdle(java.time.Duration budget) {
+  public boolean awaitIdle(Duration budget) {
     try {
       return writer.awaitIdle(budget.toMillis());
     } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.banter.messages;
 
 import dev.banter.store.Dialect;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -115,14 +117,14 @@ final class Search {
     }
     String text = (start > 0 ? "…" : "") + body.substring(start, end) + (end < body.length() ? "…" : "");
     int shift = (start > 0 ? 1 : 0) - start;
-    List<int[]> marks = new java.util.ArrayList<>();
+    List<int[]> marks = new ArrayList<>();
     if (sameLength) {
       for (String t : terms) {
         for (int at = lower.indexOf(t, start); at >= 0 && at + t.length() <= end; at = lower.indexOf(t, at + t.length())) {
           marks.add(new int[] {at + shift, at + t.length() + shift});
         }
       }
-      marks.sort(java.util.Comparator.comparingInt(m -> m[0]));
+      marks.sort(Comparator.comparingInt(m -> m[0]));
     }
     return new Snippet(text, marks);
   }

@@ -1,6 +1,7 @@
 package dev.banter.ops;
 
 import dev.banter.cluster.EventBus;
+import dev.banter.cluster.LocalBus;
 import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Routes;
@@ -40,7 +41,7 @@ public final class HealthRoutes {
     boolean database = db.isHealthy();
     checks.put("database", database ? "up" : "down");
     String busProblem = bus.problem();
-    if (!(bus instanceof dev.banter.cluster.LocalBus)) {
+    if (!(bus instanceof LocalBus)) {
       checks.put("redis", busProblem == null ? "up" : "down");
     }
     if (!database || busProblem != null) {

@@ -11,6 +11,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -201,13 +203,13 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
           sendNow(Frames.pong(ping.content()));
         }
       }
-      case PongWebSocketFrame pong -> { } // proof of life: lastReadAt is updated
+      case PongWebSocketFrame ignored -> { } // proof of life: lastReadAt is updated
       case CloseWebSocketFrame close -> {
         closing = true;
         closeCode = close.statusCode() < 0 ? 1005 : close.statusCode();
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
       }
-      case BinaryWebSocketFrame binary -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
+      case BinaryWebSocketFrame ignored -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
       default -> { }
     }
   }
@@ -425,8 +427,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof io.netty.handler.codec.CorruptedFrameException
-        || cause instanceof io.netty.handler.codec.TooLongFrameException) {
+    if (cause instanceof CorruptedFrameException
+        || cause instanceof TooLongFrameException) {
       close(CloseCode.TOO_BIG);
       return;
     }

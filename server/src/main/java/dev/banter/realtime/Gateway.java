@@ -172,7 +172,7 @@ public final class Gateway implements AutoCloseable {
     switch (m) {
       case ControlMessage.UserDisabled d when d.disabled() -> hub.connectionsOf(d.userId())
           .forEach(c -> c.close(CloseCode.UNAUTHORIZED));
-      case ControlMessage.UserDisabled d -> { }
+      case ControlMessage.UserDisabled ignored -> { } // enabled again: nothing to close
       case ControlMessage.SessionsRevoked r -> hub.connectionsOf(r.userId()).stream()
           .filter(c -> r.sessionIds().contains(c.principal().sessionId()))
           .forEach(c -> c.close(CloseCode.UNAUTHORIZED));

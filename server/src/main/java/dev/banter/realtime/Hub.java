@@ -6,6 +6,7 @@ import dev.banter.events.ServerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -154,7 +155,7 @@ final class Hub {
 
   /** Room → subscribed user ids (a snapshot, for the membership audit). */
   Map<String, Set<String>> subscribedUsers() {
-    Map<String, Set<String>> out = new java.util.HashMap<>();
+    Map<String, Set<String>> out = new HashMap<>();
     byRoom.forEach((room, subs) -> subs.forEach(s -> {
       Session session = s.connection.session();
       if (session != null) {

@@ -2,6 +2,8 @@ package dev.banter.realtime;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.banter.auth.AccessTokens;
 import dev.banter.auth.AuthService;
 import dev.banter.auth.User;
@@ -13,16 +15,19 @@ import dev.banter.core.Times;
 import dev.banter.messages.MessageService;
 import dev.banter.messages.PostOutcome;
 import dev.banter.rooms.RoomService;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What each client frame does (SPEC §5). Runs on the connection's virtual thread, one frame at
  * a time, so it is plain blocking code; errors thrown as {@code ApiError} become error frames.
  */
 public final class Protocol {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Protocol.class);
+  private static final Logger log = LoggerFactory.getLogger(Protocol.class);
   /** Rejected sends in a row after which a client is closed with 4029. */
   private static final int ABUSE_STRIKES = 50;
 
@@ -33,8 +38,8 @@ public final class Protocol {
   private final Gateway gateway;
   private final UserLimits limits;
   /** Rejected sends in a row per user; forgotten after a quiet minute so the map stays small. */
-  private final com.github.benmanes.caffeine.cache.Cache<String, AtomicInteger> strikes =
-      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterAccess(java.time.Duration.ofMinutes(1))
+  private final Cache<String, AtomicInteger> strikes =
+      Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1))
           .maximumSize(100_000).build();
 
   public Protocol(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages, Gateway gateway,

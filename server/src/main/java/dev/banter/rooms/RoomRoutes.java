@@ -1,5 +1,6 @@
 package dev.banter.rooms;
 
+import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
@@ -61,7 +62,7 @@ public final class RoomRoutes {
   Object create(Request req) {
     var body = req.body(CreateRoom.class);
     if (body.name() == null) {
-      throw dev.banter.core.ApiError.badRequest("field 'name' is required", "name");
+      throw ApiError.badRequest("field 'name' is required", "name");
     }
     return rooms.create(req.user(), body.name(), body.topic(), body.visibility()).view();
   }

@@ -3,6 +3,7 @@ package dev.banter.rooms;
 import dev.banter.auth.User;
 import dev.banter.auth.Users;
 import dev.banter.cluster.EventBus;
+import dev.banter.core.Times;
 import dev.banter.events.ServerEvent;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
@@ -200,7 +201,7 @@ public final class RoomService {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("user", User.summary(m.userId(), m.username(), m.displayName(), m.avatarUrl()));
     view.put("role", m.role());
-    view.put("joined_at", dev.banter.core.Times.iso(m.joinedAt()));
+    view.put("joined_at", Times.iso(m.joinedAt()));
     view.put("online", online.test(m.userId()));
     return view;
   }

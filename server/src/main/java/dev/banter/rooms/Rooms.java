@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -110,7 +111,7 @@ final class Rooms {
   }
 
   static List<Room> publicChannels(Handle h, String viewer, String query, int limit) {
-    String pattern = "%" + query.toLowerCase(java.util.Locale.ROOT)
+    String pattern = "%" + query.toLowerCase(Locale.ROOT)
         .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     return h.createQuery(SELECT + """
          WHERE r.kind = 'channel' AND r.visibility = 'public' AND r.name_key LIKE :pattern ESCAPE '!'

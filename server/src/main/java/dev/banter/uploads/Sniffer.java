@@ -1,5 +1,7 @@
 package dev.banter.uploads;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -74,9 +76,9 @@ final class Sniffer {
     // a multi-byte character cut at the end of the head is fine; anything else must decode
     var decoder = StandardCharsets.UTF_8.newDecoder();
     try {
-      decoder.decode(java.nio.ByteBuffer.wrap(h, 0, Math.max(0, h.length - 3)));
+      decoder.decode(ByteBuffer.wrap(h, 0, Math.max(0, h.length - 3)));
       return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return false;
     }
   }

@@ -9,6 +9,7 @@ import dev.banter.http.UploadTarget;
 import dev.banter.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
         headLength = in.readNBytes(head, 0, head.length);
-        in.transferTo(java.io.OutputStream.nullOutputStream());
+        in.transferTo(OutputStream.nullOutputStream());
       }
       String type = Sniffer.contentType(head, headLength);
       orphaned = true;

@@ -2,6 +2,8 @@ package dev.banter.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
@@ -9,6 +11,7 @@ import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -128,10 +131,10 @@ class SessionEndingTest {
   @Test
   void aTokenWithoutASessionIsRefused() {
     Account frank = api.register("sessionless");
-    String forged = com.auth0.jwt.JWT.create().withIssuer("banter").withSubject(frank.id())
-        .withClaim("usr", frank.username()).withIssuedAt(java.time.Instant.now())
-        .withExpiresAt(java.time.Instant.now().plusSeconds(600))
-        .sign(com.auth0.jwt.algorithms.Algorithm.HMAC256(TestServer.JWT_SECRET));
+    String forged = JWT.create().withIssuer("banter").withSubject(frank.id())
+        .withClaim("usr", frank.username()).withIssuedAt(Instant.now())
+        .withExpiresAt(Instant.now().plusSeconds(600))
+        .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     assertThat(api.get("/api/v1/auth/me", forged).status()).isEqualTo(401);
   }
 

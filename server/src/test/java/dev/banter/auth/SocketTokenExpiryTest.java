@@ -2,6 +2,7 @@ package dev.banter.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.JWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
@@ -48,7 +49,7 @@ class SocketTokenExpiryTest {
   @Test
   void aSocketGivenAFreshTokenBeforeExpiryLivesOnUntilThatOneExpires() {
     Account bob = api.register("renewing");
-    Instant firstExpiry = com.auth0.jwt.JWT.decode(bob.accessToken()).getExpiresAtAsInstant();
+    Instant firstExpiry = JWT.decode(bob.accessToken()).getExpiresAtAsInstant();
     try (WsClient ws = WsClient.connect(server.baseUrl(), bob.accessToken())) {
       // renew late, as the web client does (at 80% of the lifetime)
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(firstExpiry.minusMillis(600)));

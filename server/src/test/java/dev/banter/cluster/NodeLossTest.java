@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +93,7 @@ class NodeLossTest {
       rooms.forEach(r -> acked.put(r, ConcurrentHashMap.newKeySet()));
       AtomicBoolean stop = new AtomicBoolean();
       WsClient out = WsClient.connect(sender.baseUrl(), owner.accessToken());
-      List<Throwable> loadFailure = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<Throwable> loadFailure = new CopyOnWriteArrayList<>();
       Thread load = Thread.ofVirtual().start(() -> {
         int i = 0;
         while (!stop.get()) {
@@ -134,7 +136,7 @@ class NodeLossTest {
         List<Long> expected = acked.get(f.room).stream().sorted().toList();
         assertThat(f.seqs).as("follower of %s", f.room).isEqualTo(expected);
         // every seq of the room (acked or not) is gapless too: the database is the truth
-        assertThat(f.seqs).isEqualTo(java.util.stream.LongStream.rangeClosed(1, expected.size()).boxed().toList());
+        assertThat(f.seqs).isEqualTo(LongStream.rangeClosed(1, expected.size()).boxed().toList());
       }
       System.out.printf("node loss: %d messages acked through %s; %s killed with %d subscribers; "
           + "each of %d followers received all %s messages of its room exactly once, in order%n",

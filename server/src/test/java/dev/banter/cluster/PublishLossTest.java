@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
@@ -70,7 +71,7 @@ class PublishLossTest {
   /** Starts one node per env at once (each boot takes seconds of the box's two cores), named a, b, c… */
   private List<NodeProcess> startNodes(List<Map<String, String>> envs) throws Exception {
     List<Future<NodeProcess>> starting = new ArrayList<>();
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < envs.size(); i++) {
         String name = String.valueOf((char) ('a' + i));
         Map<String, String> env = envs.get(i);

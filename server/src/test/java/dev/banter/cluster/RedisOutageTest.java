@@ -14,6 +14,7 @@ import dev.banter.support.Redis;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class RedisOutageTest {
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
-  private static java.util.List<Long> inRoom(WsClient c, String room) {
+  private static List<Long> inRoom(WsClient c, String room) {
     return c.ofType("new_message").stream().filter(f -> room.equals(f.at("/message/room_id").asText()))
         .map(f -> f.at("/message/seq").asLong()).toList();
   }

@@ -11,15 +11,20 @@ import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,9 +183,9 @@ class ResumeAcrossNodesTest {
         f.get();
       }
     }
-    java.util.concurrent.atomic.AtomicBoolean editing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    AtomicBoolean editing = new AtomicBoolean(true);
     Thread editor = Thread.ofVirtual().start(() -> {
-      java.util.Random random = new java.util.Random(11);
+      Random random = new Random(11);
       for (int i = 0; editing.get(); i++) {
         String id = ids.get(random.nextInt(ids.size()));
         if (i % 3 == 0) {
@@ -194,7 +199,7 @@ class ResumeAcrossNodesTest {
       for (int round = 0; round < 3; round++) {
         try (WsClient c = WsClient.connect(second.baseUrl(), bob.accessToken())) {
           c.request(Map.of("type", "join_room", "room_id", room, "since_seq", (long) ids.size(), "since_rev", 0L));
-          org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+          Awaitility.await().atMost(Duration.ofSeconds(10))
               .until(() -> c.ofType("message_edited").size() >= 3);
           assertRevsIncreasePerMessage(c.frames());
         }
@@ -206,7 +211,7 @@ class ResumeAcrossNodesTest {
   }
 
   private static void assertRevsIncreasePerMessage(List<JsonNode> frames) {
-    Map<String, Long> last = new java.util.HashMap<>();
+    Map<String, Long> last = new HashMap<>();
     for (JsonNode f : frames) {
       String type = f.path("type").asText();
       String id = switch (type) {

@@ -3,6 +3,8 @@ package dev.banter.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -190,8 +192,8 @@ class ConfigLoaderTest {
     rejects("BANTER_PROXY_PROTOCOL", "true"); // without trusted proxies nobody could send it
   }
 
-  private static java.net.InetAddress address(String literal) {
-    return io.netty.util.NetUtil.createInetAddressFromIpAddressString(literal);
+  private static InetAddress address(String literal) {
+    return NetUtil.createInetAddressFromIpAddressString(literal);
   }
 
   @Test

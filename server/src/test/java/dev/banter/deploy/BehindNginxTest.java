@@ -15,6 +15,7 @@ import dev.banter.support.WsClient;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -221,7 +222,7 @@ class BehindNginxTest {
   private static InetAddress address(String literal) {
     try {
       return InetAddress.getByName(literal); // a literal: no lookup
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       throw new IllegalArgumentException(e);
     }
   }

@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.core.ApiError;
+import dev.banter.core.Metrics;
 import dev.banter.core.RateLimiter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -55,7 +56,7 @@ class HttpLayerTest {
     server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null), new HttpServer.Handlers(routes, refuseAll,
         RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
         blocking, null, null, null), new HttpServer.Limits(0, Duration.ofSeconds(10)), HttpServer.Edge.DIRECT,
-        new dev.banter.core.Metrics("test"));
+        new Metrics("test"));
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(logs);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -87,7 +88,7 @@ class SlowlorisTest {
       }
       // 3 KiB over 2 s: longer than the deadline alone, well within what 3 KiB earns at 1 KiB/s
       for (int at = 0; at < body.length; at += 300) {
-        steady.send(java.util.Arrays.copyOfRange(body, at, Math.min(body.length, at + 300)));
+        steady.send(Arrays.copyOfRange(body, at, Math.min(body.length, at + 300)));
         Thread.sleep(200); // the client's pace
       }
       RawHttp.Reply r = steady.read();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,7 +168,7 @@ abstract class ConcurrentPostingContract {
       outsiders.add(api.register("outsider"));
     }
     int each = EACH / 2;
-    Map<Integer, List<Integer>> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, List<Integer>> statuses = new ConcurrentHashMap<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(members.size() + outsiders.size() + 2)) {
       List<Future<?>> done = new ArrayList<>();
       List<String[]> sends = new ArrayList<>(); // {token, room}

@@ -11,9 +11,11 @@ import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,7 +156,7 @@ class PerUserLimitsTest {
       }
       assertThat(ws.request(Map.of("type", "ping")).path("type").asText()).isEqualTo("pong");
       assertThat(ws.ofType("error")).isEmpty();
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)) // scrapes are a second fresh
+      Awaitility.await().atMost(Duration.ofSeconds(5)) // scrapes are a second fresh
           .until(() -> api.get("/metrics", null).raw().body().contains("kind=\"user_typing\""));
     }
   }

@@ -9,6 +9,7 @@ import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ReactionCapsTest {
 
   private Reply react(Account who, String room, String id, String emoji) {
     return api.put("/api/v1/rooms/" + room + "/messages/" + id + "/reactions/"
-        + URLEncoder.encode(emoji, StandardCharsets.UTF_8), java.util.Map.of(), who.accessToken());
+        + URLEncoder.encode(emoji, StandardCharsets.UTF_8), Map.of(), who.accessToken());
   }
 
   private long stored(String id) {
@@ -68,7 +69,7 @@ class ReactionCapsTest {
     Account[] users = new Account[3];
     for (int u = 0; u < 3; u++) {
       users[u] = api.register("reactor");
-      Api.expect(api.post("/api/v1/rooms/" + room + "/join", java.util.Map.of(), users[u].accessToken()), 200);
+      Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), users[u].accessToken()), 200);
     }
     for (int i = 0; i < 50; i++) {
       assertThat(react(users[i / 20], room, id, emoji(i)).status()).isEqualTo(200);

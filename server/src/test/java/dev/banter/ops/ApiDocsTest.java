@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -155,7 +156,7 @@ class ApiDocsTest {
     String token = alice.accessToken();
     String room = api.createRoom(alice, "public");
     JsonNode message = api.say(alice, room, "hello");
-    Reply session = api.post("/api/v1/auth/login", java.util.Map.of("username", alice.username(),
+    Reply session = api.post("/api/v1/auth/login", Map.of("username", alice.username(),
         "password", alice.password()), null);
 
     assertFieldsMatch(session.json(), "Session");

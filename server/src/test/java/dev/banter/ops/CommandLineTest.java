@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class CommandLineTest {
     for (Setting s : Setting.values()) {
       assertThat(o.out()).contains(s.variable);
       if (!s.defaultValue.isEmpty()) {
-        assertThat(o.out()).containsPattern(s.variable + "\\s+default " + java.util.regex.Pattern.quote(s.defaultValue));
+        assertThat(o.out()).containsPattern(s.variable + "\\s+default " + Pattern.quote(s.defaultValue));
       }
     }
     assertThat(o.out()).contains("--config").contains("--print-config");

@@ -8,9 +8,14 @@ import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** /metrics after real traffic: the numbers moved as the traffic says, and labels stay bounded. */
@@ -71,15 +76,15 @@ class MetricsTest {
       // bounded labels: no ids of rooms or users anywhere
       assertThat(s).doesNotContain(secretRoomName).doesNotContain(alice.id()).doesNotContain(alice.username());
       // the closed sockets are counted by close code once the server saw them go
-      org.awaitility.Awaitility.await().until(() ->
+      Awaitility.await().until(() ->
           sum(api.get("/metrics", null).raw().body(), "banter_ws_disconnects_total", "code=") >= 2);
       // the shipped Grafana dashboard only queries series this server exposes
       String scrape = api.get("/metrics", null).raw().body();
       String dashboard;
       try {
-        dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("..", "deploy", "grafana", "banter.json"));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        dashboard = Files.readString(Path.of("..", "deploy", "grafana", "banter.json"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       Matcher names = Pattern.compile("\\b((?:banter|hikaricp|jvm)_[a-z_]+)").matcher(dashboard);
       int checked = 0;

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -89,7 +90,7 @@ class SoakTest {
 
       // the well-behaved: two messages a second each, every one with a client_id, all acked
       ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
-      List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+      List<String> failures = new CopyOnWriteArrayList<>();
       List<Thread> posters = new ArrayList<>();
       for (int i = 0; i < GOOD; i++) {
         WsClient c = sockets.get(i);

@@ -186,7 +186,7 @@ class FrameParserFuzzTest {
       case ClientFrame.React r -> List.of(r.roomId(), r.messageId(), r.emoji());
       case ClientFrame.Typing t -> List.of(t.roomId());
       case ClientFrame.Read r -> List.of(r.roomId(), r.seq());
-      case ClientFrame.Ping p -> List.of();
+      case ClientFrame.Ping ignored -> List.of();
     };
     assertThat(required).doesNotContainNull();
     List<String> texts = new ArrayList<>();

@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -303,7 +305,7 @@ class GatewayTest {
           + reader.ofType("error") + " poster errors=" + poster.ofType("error") + " acks=" + poster.ofType("ack").size(),
           e);
     }
-    assertThat(seqs(reader, room)).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+    assertThat(seqs(reader, room)).isEqualTo(LongStream.rangeClosed(1, 100).boxed().toList());
     List<JsonNode> frames = reader.frames();
     int joinedAt = frames.indexOf(joined);
     assertThat(frames.subList(0, joinedAt).stream().filter(f -> f.has("message"))
@@ -319,7 +321,7 @@ class GatewayTest {
     JsonNode joined = join(b, room, 0L);
     assertThat(joined.get("truncated").asBoolean()).isTrue();
     assertThat(joined.get("last_seq").asLong()).isEqualTo(80);
-    assertThat(seqs(b, room)).isEqualTo(java.util.stream.LongStream.rangeClosed(31, 80).boxed().toList());
+    assertThat(seqs(b, room)).isEqualTo(LongStream.rangeClosed(31, 80).boxed().toList());
   }
 
   // ---- presence ----
@@ -373,8 +375,8 @@ class GatewayTest {
           && !f.get("online").asBoolean());
       JsonNode profile = api.get("/api/v1/users/" + a.username(), alice.accessToken()).json();
       assertThat(profile.get("online").asBoolean()).isFalse();
-      assertThat(java.time.Instant.parse(profile.get("last_seen_at").asText())).as(a.username())
-          .isAfter(java.time.Instant.parse(seenBefore.get(a.username())));
+      assertThat(Instant.parse(profile.get("last_seen_at").asText())).as(a.username())
+          .isAfter(Instant.parse(seenBefore.get(a.username())));
     }
   }
 
@@ -441,7 +443,7 @@ class GatewayTest {
     WsClient a = ws(alice);
     a.sendText("{not json");
     assertThat(a.await("error").at("/error/code").asText()).isEqualTo("bad_request");
-    Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
     cases.put("unknown type", Map.of("type", "shout", "ref", "x1"));
     cases.put("missing field", Map.of("type", "send_message", "room_id", room, "client_id", "c", "ref", "x2"));
     cases.put("wrong type", Map.of("type", "send_message", "room_id", room, "body", 5, "client_id", "c", "ref", "x3"));

@@ -10,6 +10,7 @@ import dev.banter.support.Backend;
 import dev.banter.support.RawWs;
 import dev.banter.support.TestServer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class HostileFramesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The next frame of {@code type}, past events such as presence. */
-  private static JsonNode next(RawWs ws, String type) throws java.io.IOException {
+  private static JsonNode next(RawWs ws, String type) throws IOException {
     while (true) {
       JsonNode f = JSON.readTree(ws.read().text());
       if (type.equals(f.path("type").asText())) {

@@ -10,9 +10,14 @@ import dev.banter.support.Backend;
 import dev.banter.support.Postgres;
 import io.netty.channel.DefaultEventLoop;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -146,7 +151,7 @@ class DatabaseTest {
     d.jdbi().useTransaction(h -> h.execute("INSERT INTO users (id, username, display_name, role, guest, created_at, "
         + "last_seen_at) VALUES ('c1', 'checkpointed', 'checkpointed', 'user', false, 0, 0)"));
     long before = d.checkpoints();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> d.checkpoints() > before);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> d.checkpoints() > before);
   }
 
   @Test
@@ -170,8 +175,8 @@ class DatabaseTest {
   void concurrentSqliteWritersFromVirtualThreadsAllCommit() throws Exception {
     Database sqlite = open(Backend.SQLITE);
     int writers = 4 * Runtime.getRuntime().availableProcessors() + 8;
-    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    List<Future<?>> done = new ArrayList<>();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < writers; i++) {
         String name = "writer" + i;
         done.add(pool.submit(() -> {

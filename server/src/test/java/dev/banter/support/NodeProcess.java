@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /** A Banter node in a process of its own (so a test can kill -9 it), on a free port. */
@@ -111,7 +112,7 @@ public final class NodeProcess implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
     } catch (InterruptedException e) {

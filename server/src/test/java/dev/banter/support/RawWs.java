@@ -6,7 +6,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
@@ -37,7 +39,7 @@ public final class RawWs implements AutoCloseable {
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
     }
-    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     socket.setSoTimeout(15_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -119,7 +121,7 @@ public final class RawWs implements AutoCloseable {
           return f.closeCode();
         }
       }
-    } catch (EOFException | java.net.SocketException e) {
+    } catch (EOFException | SocketException e) {
       return -1;
     }
   }

@@ -11,6 +11,7 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,7 +139,7 @@ public final class WsClient implements AutoCloseable {
   /** Sends {@code frame} with a fresh ref and waits for the reply carrying it. */
   public JsonNode request(Map<String, Object> frame) {
     String ref = ref();
-    Map<String, Object> withRef = new java.util.HashMap<>(frame);
+    Map<String, Object> withRef = new HashMap<>(frame);
     withRef.put("ref", ref);
     send(withRef);
     return await(f -> ref.equals(f.path("ref").asText(null)));

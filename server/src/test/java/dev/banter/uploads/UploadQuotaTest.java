@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -197,7 +198,7 @@ class UploadQuotaTest {
 
   @Test
   void guestsHaveTheirOwnDailyQuotaWhenOneIsSet() {
-    Map<String, String> env = new java.util.HashMap<>(QUOTAS);
+    Map<String, String> env = new HashMap<>(QUOTAS);
     env.put("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "50000");
     try (TestServer on = TestServer.start(Backend.SQLITE, env)) {
       Reply g = on.api().post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("guest")), null);

@@ -11,6 +11,7 @@ import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -125,7 +126,7 @@ class UploadsApiTest {
     assertThat(d.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     HttpResponse<byte[]> thumb = download(alice, "/api/v1/uploads/" + id + "/thumbnail");
     assertThat(thumb.statusCode()).isEqualTo(200);
-    BufferedImage t = ImageIO.read(new java.io.ByteArrayInputStream(thumb.body()));
+    BufferedImage t = ImageIO.read(new ByteArrayInputStream(thumb.body()));
     assertThat(Math.max(t.getWidth(), t.getHeight())).isEqualTo(320);
   }
 

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.FileChooser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
 import dev.banter.support.Api.Account;
 import java.awt.Color;
@@ -17,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Base64;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +54,7 @@ class WebAttachmentsTest extends WebRoomTestBase {
   static void thumbnailLoaded(Page page, String text) {
     Locator img = message(page, text).locator("img.thumb");
     assertThat(img).hasCount(1);
-    assertThat(img).hasAttribute("src", java.util.regex.Pattern.compile("^blob:"));
+    assertThat(img).hasAttribute("src", Pattern.compile("^blob:"));
     page.waitForFunction("e => e.complete && e.naturalWidth > 0", img.elementHandle());
   }
 
@@ -72,8 +75,8 @@ class WebAttachmentsTest extends WebRoomTestBase {
     thumbnailLoaded(b, "look at this");
     assertThat(b.locator("#messages img[src*='token'], #messages img[src*='/api/']")).hasCount(0);
     // Clicking the thumbnail opens the full image (also fetched with the token).
-    message(b, "look at this").getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Locator.GetByRoleOptions().setName(java.util.regex.Pattern.compile("^Open image sky.png"))).click();
+    message(b, "look at this").getByRole(AriaRole.BUTTON,
+        new Locator.GetByRoleOptions().setName(Pattern.compile("^Open image sky.png"))).click();
     Locator full = b.locator("dialog[open] img.full-image");
     assertThat(full).isVisible();
     b.waitForFunction("e => e.complete && e.naturalWidth === 400", full.elementHandle());
@@ -119,7 +122,7 @@ class WebAttachmentsTest extends WebRoomTestBase {
     a.locator("#input").evaluate("(e, b64) => { const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));"
         + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'pasted.png', {type: 'image/png'}));"
         + " e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); }",
-        java.util.Base64.getEncoder().encodeToString(png(64, 64)));
+        Base64.getEncoder().encodeToString(png(64, 64)));
     assertThat(a.locator("#attachments .chip.ready .chip-name")).hasText("pasted.png");
     a.locator("#input").press("Enter");
     thumbnailLoaded(a, "pasted.png");

@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import java.util.Map;
@@ -23,7 +24,7 @@ class WebAuthTest extends WebTestBase {
     page.getByText("No account? Create one").click();
     page.getByLabel("Username").fill(name);
     page.getByLabel("Password").fill("a long enough password");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+    page.getByRole(AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Create account")).click();
     assertThat(page.locator("#room-name")).hasText("# general");
     assertThat(page.locator("#conn")).hasText("Connected");
@@ -37,11 +38,11 @@ class WebAuthTest extends WebTestBase {
     Page page = anonymousPage();
     page.getByLabel("Username").fill(alice.username());
     page.getByLabel("Password").fill("wrong password!");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+    page.getByRole(AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Sign in")).click();
     assertThat(page.locator(".auth-card .error").first()).hasText("wrong username or password");
     page.getByLabel("Password").fill(alice.password());
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+    page.getByRole(AriaRole.BUTTON,
         new Page.GetByRoleOptions().setName("Sign in")).click();
     assertThat(page.locator("#room-name")).hasText("# general");
     assertThat(page.locator("#conn")).hasText("Connected");

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.banter.support.Api.Account;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +19,7 @@ class WebConnectionTest extends WebTestBase {
 
   static Locator withBody(Page page, String body) {
     return page.locator("#messages li.msg .body").filter(
-        new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("^" + body + "$")));
+        new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
   }
 
   @Test
@@ -95,7 +97,7 @@ class WebConnectionTest extends WebTestBase {
     b.context().setOffline(true);
     assertThat(b.locator("#conn")).hasText("Offline");
     String messages = "/api/v1/rooms/" + room + "/messages/";
-    assertThat(api.patch(messages + typo, java.util.Map.of("body", "hello"), alice.accessToken()).status())
+    assertThat(api.patch(messages + typo, Map.of("body", "hello"), alice.accessToken()).status())
         .isEqualTo(200);
     assertThat(api.delete(messages + regret, alice.accessToken()).status()).isEqualTo(204);
     b.context().setOffline(false);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.banter.support.Api.Account;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +27,7 @@ class WebScrollTest extends WebTestBase {
 
   Page reader() {
     Account bob = api.register("reader");
-    api.post("/api/v1/rooms/" + room + "/join", java.util.Map.of(), bob.accessToken());
+    api.post("/api/v1/rooms/" + room + "/join", Map.of(), bob.accessToken());
     Page page = signedIn(bob);
     openRoom(page, room);
     assertThat(exact(page, "msg 120")).isVisible();
@@ -34,7 +36,7 @@ class WebScrollTest extends WebTestBase {
 
   static Locator exact(Page page, String body) {
     return page.locator("#messages li.msg .body").filter(
-        new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("^" + body + "$")));
+        new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import dev.banter.support.Api.Account;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class WebSearchTest extends WebTestBase {
     Locator target = messages(page).filter(new Locator.FilterOptions().setHasText("the zebracorn appears first"));
     assertThat(target).hasCount(1);
     assertThat(target).isInViewport();
-    assertThat(target).hasClass(java.util.regex.Pattern.compile("flash"));
+    assertThat(target).hasClass(Pattern.compile("flash"));
     // The newest page and the page around the hit are joined without a gap.
     assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("filler number 30"))).hasCount(1);
     assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("xsstoken"))).hasCount(1);
@@ -60,7 +61,7 @@ class WebSearchTest extends WebTestBase {
   void aQueryOfOnlyPunctuationShowsTheServersMessage() {
     Page page = signedIn(alice);
     search(page, "?!…");
-    assertThat(page.locator("#search-status")).hasClass(java.util.regex.Pattern.compile("error"));
+    assertThat(page.locator("#search-status")).hasClass(Pattern.compile("error"));
     assertThat(page.locator("#search-status")).containsText("Cannot search for that");
     assertThat(page.locator("#search-results .search-hit")).hasCount(0);
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
@@ -158,7 +159,7 @@ abstract class WebTestBase {
         .hasAttribute("aria-current", "page");
   }
 
-  static com.microsoft.playwright.Locator messages(Page page) {
+  static Locator messages(Page page) {
     return page.locator("#messages li.msg:not(.pending)");
   }
 }

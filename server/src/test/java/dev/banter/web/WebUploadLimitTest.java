@@ -7,6 +7,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.FilePayload;
 import dev.banter.support.Api.Account;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** A server with a 20 000-byte upload limit: a bigger file shows the 413 next to the composer and sends nothing. */
@@ -24,7 +25,7 @@ class WebUploadLimitTest extends WebTestBase {
     openRoom(page, room);
     long before = server.count("messages");
     byte[] big = new byte[60_000];
-    new java.util.Random(1).nextBytes(big);
+    new Random(1).nextBytes(big);
     WebAttachmentsTest.attach(page, new FilePayload("huge.bin", "application/octet-stream", big));
     assertThat(page.locator("#composer-error")).containsText("huge.bin");
     assertThat(page.locator("#composer-error")).containsText("too large");

@@ -1,5 +1,6 @@
 package dev.banter.bench.jmh;
 
+import ch.qos.logback.classic.Logger;
 import dev.banter.bench.InProcess;
 import dev.banter.core.Principal;
 import dev.banter.realtime.Gateway;
@@ -68,8 +69,8 @@ public class RoomFanoutBenchmark {
    * a ping is a frame the sockets would count as a delivery. What is measured is the fan-out alone.
    */
   private static final Duration NO_PINGS = Duration.ofDays(1);
-  private static final ch.qos.logback.classic.Logger CONNECTION_LOG =
-      (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("dev.banter.realtime.Connection");
+  private static final Logger CONNECTION_LOG =
+      (Logger) LoggerFactory.getLogger("dev.banter.realtime.Connection");
 
   @Param("1000")
   public int connections;
@@ -84,12 +85,12 @@ public class RoomFanoutBenchmark {
   final Deliveries deliveries = new Deliveries();
   /** The seq of the last event published: each event is the room's next message, as the fan-out expects. */
   long seq;
-  private ch.qos.logback.classic.Level connectionLogLevel;
+  private ch.qos.logback.classic.Level connectionLogLevel; // NOPMD - JMH's Level is imported
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     connectionLogLevel = CONNECTION_LOG.getLevel();
-    CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // a thousand "ws closed" lines would bury JMH's output
+    CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // NOPMD - JMH's Level is imported; a thousand "ws closed" lines would bury JMH's output
     // No pings during the measure: the heartbeat is not what is measured.
     app = new InProcess(null, Map.of("BANTER_WS_PING_INTERVAL", NO_PINGS.toSeconds() + "s",
         "BANTER_WS_IDLE_TIMEOUT", NO_PINGS.multipliedBy(2).toSeconds() + "s"));

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -95,7 +96,7 @@ public final class WsConnection {
         return;
       }
       if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
-        finishPending(new IllegalStateException("server replied " + utf8.toString(java.nio.charset.StandardCharsets.UTF_8)));
+        finishPending(new IllegalStateException("server replied " + utf8.toString(StandardCharsets.UTF_8)));
         return;
       }
     }

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,7 +110,7 @@ class JmhBenchmarksTest {
       var seqsByRoom = posted.stream().collect(Collectors.groupingBy(p -> p.message().roomId(),
           Collectors.mapping(p -> p.message().seq(), Collectors.toSet())));
       assertThat(seqsByRoom).hasSize(GroupCommitBenchmark.ROOMS);
-      assertThat(seqsByRoom.values().stream().mapToInt(java.util.Set::size).sum()).as("distinct seqs").isEqualTo(8);
+      assertThat(seqsByRoom.values().stream().mapToInt(Set::size).sum()).as("distinct seqs").isEqualTo(8);
     } finally {
       bench.tearDown();
     }
