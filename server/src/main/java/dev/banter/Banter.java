@@ -24,11 +24,11 @@ import dev.banter.ops.HealthRoutes;
 import dev.banter.ops.MetricsRoutes;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.WsUpgrade;
-import dev.banter.uploads.UploadRoutes;
-import dev.banter.uploads.UploadService;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.store.DataDir;
 import dev.banter.store.Database;
+import dev.banter.uploads.UploadRoutes;
+import dev.banter.uploads.UploadService;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
@@ -37,8 +37,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -48,10 +48,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** Banter's entry point: reads the configuration, opens storage, wires the features and serves HTTP. */
+/**
+ * Banter's entry point: reads the configuration, opens storage, wires the features and serves HTTP.
+ */
 public final class Banter implements AutoCloseable {
   /** Exit code when the configuration is unusable. */
   public static final int EXIT_CONFIG = 2;
+
   /** Exit code when start-up fails for another reason (storage unreachable, port taken…). */
   public static final int EXIT_STARTUP = 1;
 
@@ -66,8 +69,16 @@ public final class Banter implements AutoCloseable {
   private final List<Route> routes;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Banter(Config config, Database db, Cluster cluster, Services services, HttpServer http,
-      ExecutorService blocking, Metrics metrics, AtomicBoolean draining, List<Route> routes) {
+  private Banter(
+      Config config,
+      Database db,
+      Cluster cluster,
+      Services services,
+      HttpServer http,
+      ExecutorService blocking,
+      Metrics metrics,
+      AtomicBoolean draining,
+      List<Route> routes) {
     this.config = config;
     this.db = db;
     this.cluster = cluster;
@@ -80,25 +91,37 @@ public final class Banter implements AutoCloseable {
   }
 
   /** The command line: {@code --config FILE}, {@code --print-config}, {@code --help}. */
-  @Command(name = "banter", mixinStandardHelpOptions = true, version = "banter 0.1",
-      description = "A self-hosted real-time chat server. Configuration comes from BANTER_* environment "
-          + "variables and, optionally, a YAML file with the same keys (the environment wins).")
+  @Command(
+      name = "banter",
+      mixinStandardHelpOptions = true,
+      version = "banter 0.1",
+      description =
+          "A self-hosted real-time chat server. Configuration comes from BANTER_* environment "
+              + "variables and, optionally, a YAML file with the same keys (the environment wins).")
   static final class Cli implements Callable<Integer> {
     /** Returned when the server runs: main must not exit. */
     static final int RUNNING = -1;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of BANTER_* settings (or BANTER_CONFIG)")
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description = "YAML file of BANTER_* settings (or BANTER_CONFIG)")
     Path configFile;
 
-    @Option(names = "--print-config", description = "print the effective configuration, secrets masked, and exit")
+    @Option(
+        names = "--print-config",
+        description = "print the effective configuration, secrets masked, and exit")
     boolean printConfig;
 
     @Override
     public Integer call() {
       Map<String, String> env = System.getenv();
-      Path file = configFile != null ? configFile
-          : env.get("BANTER_CONFIG") != null && !env.get("BANTER_CONFIG").isBlank() ? Path.of(env.get("BANTER_CONFIG"))
-          : null;
+      Path file =
+          configFile != null
+              ? configFile
+              : env.get("BANTER_CONFIG") != null && !env.get("BANTER_CONFIG").isBlank()
+                  ? Path.of(env.get("BANTER_CONFIG"))
+                  : null;
       Config config;
       Map<String, String> vars;
       try {
@@ -126,7 +149,8 @@ public final class Banter implements AutoCloseable {
 
   private static int serve(Config config) {
     // Chosen before the first logger exists: logback reads this once.
-    System.setProperty("logback.configurationFile",
+    System.setProperty(
+        "logback.configurationFile",
         config.logFormat() == Config.LogFormat.JSON ? "logback-json.xml" : "logback-text.xml");
     Logger log = LoggerFactory.getLogger(Banter.class);
     long started = System.nanoTime();
@@ -140,18 +164,30 @@ public final class Banter implements AutoCloseable {
     }
     // SIGTERM / Ctrl-C: drain, then exit 0 (a plain shutdown hook would exit 143).
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), sig -> Thread.ofPlatform().name("banter-shutdown").start(() -> {
-        log.info("SIG{}: draining (up to {})", name, config.shutdownDrain());
-        banter.close();
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
-          logs.stop(); // writes out what the log queue still holds
-        }
-        System.exit(0);
-      }));
+      Signal.handle(
+          new Signal(name),
+          sig ->
+              Thread.ofPlatform()
+                  .name("banter-shutdown")
+                  .start(
+                      () -> {
+                        log.info("SIG{}: draining (up to {})", name, config.shutdownDrain());
+                        banter.close();
+                        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+                          logs.stop(); // writes out what the log queue still holds
+                        }
+                        System.exit(0);
+                      }));
     }
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("banter-exit").unstarted(banter::close));
-    log.info("Banter {} ready on {}://{}:{} in {} ms", config.nodeId(), config.tlsCert().isPresent() ? "https" : "http",
-        config.host(), banter.port(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+    Runtime.getRuntime()
+        .addShutdownHook(Thread.ofPlatform().name("banter-exit").unstarted(banter::close));
+    log.info(
+        "Banter {} ready on {}://{}:{} in {} ms",
+        config.nodeId(),
+        config.tlsCert().isPresent() ? "https" : "http",
+        config.host(),
+        banter.port(),
+        Duration.ofNanos(System.nanoTime() - started).toMillis());
     return Cli.RUNNING;
   }
 
@@ -159,19 +195,23 @@ public final class Banter implements AutoCloseable {
   public static Banter start(Config config) throws Exception {
     Logger log = LoggerFactory.getLogger(Banter.class);
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
-      logs.putProperty("node_id", config.nodeId()); // in every JSON line; %property{node_id} in text
+      logs.putProperty(
+          "node_id", config.nodeId()); // in every JSON line; %property{node_id} in text
     }
     log.info("starting with {}", config);
     if (config.allowedOrigins().contains("*")) {
-      log.warn("BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");
+      log.warn(
+          "BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");
     }
     Clock clock = Clock.systemUTC();
     Metrics metrics = new Metrics(config.nodeId());
     DataDir.prepare(config.dataDir());
     Database db = Database.open(config, metrics.registry());
     AtomicBoolean draining = new AtomicBoolean();
-    ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
-    Cluster cluster = Cluster.of(config.redisUrl(), config.nodeId(), config.presenceTtl(), clock, metrics);
+    ExecutorService blocking =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("banter-", 0).factory());
+    Cluster cluster =
+        Cluster.of(config.redisUrl(), config.nodeId(), config.presenceTtl(), clock, metrics);
     Services services = null;
     try {
       services = Services.start(config, db, cluster, clock, metrics);
@@ -186,20 +226,36 @@ public final class Banter implements AutoCloseable {
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
-      new AdminRoutes(db, s.auth(), s.messages(),
-          () -> cluster.presence().connectionsPerNode(config.nodeId(), s.gateway().connections())).mount(routes);
-      WsUpgrade upgrade = new WsUpgrade(s.gateway(), config.allowedOrigins(), config.tlsCert().isPresent());
+      new AdminRoutes(
+              db,
+              s.auth(),
+              s.messages(),
+              () ->
+                  cluster.presence().connectionsPerNode(config.nodeId(), s.gateway().connections()))
+          .mount(routes);
+      WsUpgrade upgrade =
+          new WsUpgrade(s.gateway(), config.allowedOrigins(), config.tlsCert().isPresent());
 
-      HttpServer http = HttpServer.start(new HttpServer.Listen(config.host(), config.port(), tls(config)),
-          new HttpServer.Handlers(routes, s.tokens(),
-              RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
-                  .onReject(() -> metrics.rateLimited("auth_ip")),
-              RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
-                  .onReject(() -> metrics.rateLimited("api_ip")),
-              blocking, upgrade, web, s.uploads()),
-          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
-          new HttpServer.Edge(config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()), metrics);
-      return new Banter(config, db, cluster, services, http, blocking, metrics, draining, routes.all());
+      HttpServer http =
+          HttpServer.start(
+              new HttpServer.Listen(config.host(), config.port(), tls(config)),
+              new HttpServer.Handlers(
+                  routes,
+                  s.tokens(),
+                  RateLimiter.perPeriod(config.authRatePerMinute(), Duration.ofMinutes(1))
+                      .onReject(() -> metrics.rateLimited("auth_ip")),
+                  RateLimiter.perPeriod(config.httpRatePerMinute(), Duration.ofMinutes(1))
+                      .onReject(() -> metrics.rateLimited("api_ip")),
+                  blocking,
+                  upgrade,
+                  web,
+                  s.uploads()),
+              new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
+              new HttpServer.Edge(
+                  config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()),
+              metrics);
+      return new Banter(
+          config, db, cluster, services, http, blocking, metrics, draining, routes.all());
     } catch (Exception e) {
       if (services != null) {
         services.close();
@@ -221,7 +277,9 @@ public final class Banter implements AutoCloseable {
     if (config.tlsCert().isEmpty()) {
       return null;
     }
-    return SslContextBuilder.forServer(config.tlsCert().get().toFile(), config.tlsKey().get().toFile()).build();
+    return SslContextBuilder.forServer(
+            config.tlsCert().get().toFile(), config.tlsKey().get().toFile())
+        .build();
   }
 
   public int port() {
@@ -263,8 +321,8 @@ public final class Banter implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: no new connections; in-flight frames finish (acks are sent); WebSockets
-   * get 1001 so clients reconnect elsewhere and resume; queued posts are stored; storage closes.
+   * Graceful stop: no new connections; in-flight frames finish (acks are sent); WebSockets get 1001
+   * so clients reconnect elsewhere and resume; queued posts are stored; storage closes.
    */
   @Override
   public void close() {

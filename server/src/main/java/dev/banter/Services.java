@@ -29,40 +29,113 @@ import org.slf4j.LoggerFactory;
  * WebSocket, and what the benchmarks run in-process — one assembly for both, so a benchmark
  * measures the server as it runs. Closes what it started, last started first.
  */
-public record Services(Config config, Database db, Cluster cluster, Clock clock, Metrics metrics, UserLimits limits,
-    RoomService rooms, MessageService messages, Revocations revocations, AccessTokens tokens, AuthService auth,
-    UserService users, GuestSweeper guests, UploadService uploads, Gateway gateway, List<AutoCloseable> started)
+public record Services(
+    Config config,
+    Database db,
+    Cluster cluster,
+    Clock clock,
+    Metrics metrics,
+    UserLimits limits,
+    RoomService rooms,
+    MessageService messages,
+    Revocations revocations,
+    AccessTokens tokens,
+    AuthService auth,
+    UserService users,
+    GuestSweeper guests,
+    UploadService uploads,
+    Gateway gateway,
+    List<AutoCloseable> started)
     implements AutoCloseable {
 
   /** Starts every feature on {@code db} and {@code cluster} (both stay the caller's to close). */
-  public static Services start(Config config, Database db, Cluster cluster, Clock clock, Metrics metrics)
-      throws Exception {
+  public static Services start(
+      Config config, Database db, Cluster cluster, Clock clock, Metrics metrics) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
     try {
       Predicate<String> online = cluster.presence()::isOnline;
-      UserLimits limits = UserLimits.of(config.messageRate(), config.messageBurst(), config.userRateScale(), metrics);
+      UserLimits limits =
+          UserLimits.of(
+              config.messageRate(), config.messageBurst(), config.userRateScale(), metrics);
       RoomService rooms = new RoomService(db, cluster.bus(), clock, online, limits);
       rooms.ensureDefaultRoom();
-      MessageService messages = started(started,
-          new MessageService(db, rooms, cluster.bus(), clock, MessageService.MAX_BATCH, metrics, limits));
-      Revocations revocations = started(started, new Revocations(db, cluster.bus(), clock, config.accessTokenTtl()));
-      AccessTokens tokens = new AccessTokens(JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
-          config.accessTokenTtl(), clock, revocations);
-      LoginThrottle logins = LoginThrottle.perMinute(config.authRatePerMinute(),
-          () -> metrics.rateLimited("login_username"));
-      AuthService auth = new AuthService(db, tokens, config.refreshTokenTtl(), config.admins(), config.guestAccess(),
-          logins, clock, rooms::joinDefaultRoom, revocations);
+      MessageService messages =
+          started(
+              started,
+              new MessageService(
+                  db, rooms, cluster.bus(), clock, MessageService.MAX_BATCH, metrics, limits));
+      Revocations revocations =
+          started(started, new Revocations(db, cluster.bus(), clock, config.accessTokenTtl()));
+      AccessTokens tokens =
+          new AccessTokens(
+              JwtSecret.resolve(config.jwtSecret(), config.dataDir()),
+              config.accessTokenTtl(),
+              clock,
+              revocations);
+      LoginThrottle logins =
+          LoginThrottle.perMinute(
+              config.authRatePerMinute(), () -> metrics.rateLimited("login_username"));
+      AuthService auth =
+          new AuthService(
+              db,
+              tokens,
+              config.refreshTokenTtl(),
+              config.admins(),
+              config.guestAccess(),
+              logins,
+              clock,
+              rooms::joinDefaultRoom,
+              revocations);
       UserService users = new UserService(db, online, limits);
-      GuestSweeper guests = started(started, new GuestSweeper(db, clock, config.guestExpiry(), online));
-      UploadService uploads = started(started, new UploadService(db, config.uploadDir(), config.s3().orElse(null),
-          UploadLimits.of(config), limits, clock));
-      metrics.gauge("banter_uploads_receiving", "uploads whose body is being received", uploads.receiving()::get);
-      Gateway gateway = started(started, new Gateway(
-          new Gateway.Services(tokens, auth, rooms, messages, users, limits), cluster.bus(), cluster.presence(), clock,
-          new Gateway.Limits(config.wsPingInterval(), config.wsIdleTimeout(), config.wsAuthTimeout(),
-              config.wsQueueBytes(), config.wsReplayLimit(), config.wsPerIp()), metrics));
-      return new Services(config, db, cluster, clock, metrics, limits, rooms, messages, revocations, tokens, auth,
-          users, guests, uploads, gateway, List.copyOf(started));
+      GuestSweeper guests =
+          started(started, new GuestSweeper(db, clock, config.guestExpiry(), online));
+      UploadService uploads =
+          started(
+              started,
+              new UploadService(
+                  db,
+                  config.uploadDir(),
+                  config.s3().orElse(null),
+                  UploadLimits.of(config),
+                  limits,
+                  clock));
+      metrics.gauge(
+          "banter_uploads_receiving",
+          "uploads whose body is being received",
+          uploads.receiving()::get);
+      Gateway gateway =
+          started(
+              started,
+              new Gateway(
+                  new Gateway.Services(tokens, auth, rooms, messages, users, limits),
+                  cluster.bus(),
+                  cluster.presence(),
+                  clock,
+                  new Gateway.Limits(
+                      config.wsPingInterval(),
+                      config.wsIdleTimeout(),
+                      config.wsAuthTimeout(),
+                      config.wsQueueBytes(),
+                      config.wsReplayLimit(),
+                      config.wsPerIp()),
+                  metrics));
+      return new Services(
+          config,
+          db,
+          cluster,
+          clock,
+          metrics,
+          limits,
+          rooms,
+          messages,
+          revocations,
+          tokens,
+          auth,
+          users,
+          guests,
+          uploads,
+          gateway,
+          List.copyOf(started));
     } catch (Exception e) {
       closeAll(started);
       throw e;
@@ -81,13 +154,15 @@ public record Services(Config config, Database db, Cluster cluster, Clock clock,
       try {
         c.close();
       } catch (Exception e) {
-        LoggerFactory.getLogger(Services.class).warn("closing {} failed: {}",
-            c.getClass().getSimpleName(), e.toString());
+        LoggerFactory.getLogger(Services.class)
+            .warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
       }
     }
   }
 
-  /** Closes the gateway, uploads, sweepers and the message writer (queued posts are stored first). */
+  /**
+   * Closes the gateway, uploads, sweepers and the message writer (queued posts are stored first).
+   */
   @Override
   public void close() {
     closeAll(started);

@@ -10,7 +10,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** The few REST calls a load scenario needs to set itself up: register, create rooms, invite, leave. */
+/**
+ * The few REST calls a load scenario needs to set itself up: register, create rooms, invite, leave.
+ */
 final class BanterRest implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,9 +20,12 @@ final class BanterRest implements AutoCloseable {
   record User(String id, String username, String token) {}
 
   private final String base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** @param baseUrl http://host:port */
+  /**
+   * @param baseUrl http://host:port
+   */
   BanterRest(String baseUrl) {
     this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
   }
@@ -28,11 +33,23 @@ final class BanterRest implements AutoCloseable {
   /** ws://host:port/ws for the server at {@code baseUrl} (http://host:port). */
   static URI webSocketUri(String baseUrl) {
     URI u = URI.create(baseUrl);
-    return URI.create((u.getScheme().equals("https") ? "wss" : "ws") + "://" + u.getHost() + ":" + u.getPort() + "/ws");
+    return URI.create(
+        (u.getScheme().equals("https") ? "wss" : "ws")
+            + "://"
+            + u.getHost()
+            + ":"
+            + u.getPort()
+            + "/ws");
   }
 
   User register(String username, String password) throws IOException, InterruptedException {
-    JsonNode r = call("POST", "/api/v1/auth/register", null, Map.of("username", username, "password", password), 201);
+    JsonNode r =
+        call(
+            "POST",
+            "/api/v1/auth/register",
+            null,
+            Map.of("username", username, "password", password),
+            201);
     return new User(r.path("user").path("id").asText(), username, r.path("access_token").asText());
   }
 
@@ -43,9 +60,16 @@ final class BanterRest implements AutoCloseable {
   }
 
   /** Creates a room owned by {@code owner}, {@code public} or {@code private}; returns its id. */
-  String createRoom(User owner, String name, String visibility) throws IOException, InterruptedException {
-    return call("POST", "/api/v1/rooms", owner.token(), Map.of("name", name, "visibility", visibility), 201)
-        .path("id").asText();
+  String createRoom(User owner, String name, String visibility)
+      throws IOException, InterruptedException {
+    return call(
+            "POST",
+            "/api/v1/rooms",
+            owner.token(),
+            Map.of("name", name, "visibility", visibility),
+            201)
+        .path("id")
+        .asText();
   }
 
   void join(User who, String roomId) throws IOException, InterruptedException {
@@ -54,12 +78,19 @@ final class BanterRest implements AutoCloseable {
 
   /** One page of a room's history, newest first; returns how many messages it held. */
   int history(User as, String roomId, int limit) throws IOException, InterruptedException {
-    return call("GET", "/api/v1/rooms/" + roomId + "/messages?limit=" + limit, as.token(), null, 200)
-        .path("messages").size();
+    return call(
+            "GET", "/api/v1/rooms/" + roomId + "/messages?limit=" + limit, as.token(), null, 200)
+        .path("messages")
+        .size();
   }
 
   void invite(User by, String roomId, String username) throws IOException, InterruptedException {
-    call("POST", "/api/v1/rooms/" + roomId + "/members", by.token(), Map.of("username", username), -1);
+    call(
+        "POST",
+        "/api/v1/rooms/" + roomId + "/members",
+        by.token(),
+        Map.of("username", username),
+        -1);
   }
 
   String defaultRoomId(User as) throws IOException, InterruptedException {
@@ -76,10 +107,13 @@ final class BanterRest implements AutoCloseable {
     http.close();
   }
 
-  /** @param expect the expected status, or -1 for any 2xx */
+  /**
+   * @param expect the expected status, or -1 for any 2xx
+   */
   private JsonNode call(String method, String path, String token, Object body, int expect)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -92,7 +126,8 @@ final class BanterRest implements AutoCloseable {
     HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     boolean ok = expect < 0 ? r.statusCode() / 100 == 2 : r.statusCode() == expect;
     if (!ok) {
-      throw new IOException(method + " " + path + " → " + r.statusCode() + " " + new String(r.body()));
+      throw new IOException(
+          method + " " + path + " → " + r.statusCode() + " " + new String(r.body()));
     }
     return r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
   }

@@ -23,17 +23,24 @@ import java.util.concurrent.TimeUnit;
 final class BaselineMember extends SimpleChannelInboundHandler<WebSocketFrame> {
   /** Banter's close codes for the two cases the bare server shares with it. */
   static final int TOO_BIG = 1009;
+
   static final int SLOW_CONSUMER = 4008;
-  /** As Banter: a close frame the client does not acknowledge within this time ends the socket anyway. */
+
+  /**
+   * As Banter: a close frame the client does not acknowledge within this time ends the socket
+   * anyway.
+   */
   private static final long CLOSE_GRACE_MS = 2_000;
 
   final String room;
   private final Channel channel;
   private final BaselineServer.Rooms rooms;
   private final long queueBytes;
+
   // Event-loop only from here on.
   /** False until the handshake response is written: frames for this member wait in the backlog. */
   private boolean open;
+
   private boolean closing;
   private ArrayDeque<ByteBuf> backlog;
   private long backlogBytes;
@@ -47,7 +54,8 @@ final class BaselineMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (channel.isActive()) { // else channelInactive already passed: joining now would never be undone
+    if (channel
+        .isActive()) { // else channelInactive already passed: joining now would never be undone
       rooms.join(this);
     }
   }
@@ -65,13 +73,14 @@ final class BaselineMember extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
     switch (frame) {
       case TextWebSocketFrame text -> rooms.relay(this, text.content());
-      case PingWebSocketFrame ping -> ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-      case PongWebSocketFrame ignored -> { }
+      case PingWebSocketFrame ping ->
+          ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+      case PongWebSocketFrame ignored -> {}
       case CloseWebSocketFrame close -> {
         closing = true;
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
       }
-      default -> { } // binary: Banter answers with an error frame; the bare server ignores it
+      default -> {} // binary: Banter answers with an error frame; the bare server ignores it
     }
   }
 
@@ -135,14 +144,19 @@ final class BaselineMember extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
   }
 
-  /** Sends a close frame and ends the socket once it is written (or after a grace period); event loop only. */
+  /**
+   * Sends a close frame and ends the socket once it is written (or after a grace period); event
+   * loop only.
+   */
   private void close(int code, String reason) {
     if (closing) {
       return;
     }
     closing = true;
     releaseBacklog();
-    channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(ChannelFutureListener.CLOSE);
     channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
   }
 

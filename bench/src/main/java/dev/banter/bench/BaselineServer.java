@@ -49,34 +49,56 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The floor Banter is measured against (BENCHMARKS.md): Banter's Netty stack — transport, event-loop
- * count, channel options, HTTP and WebSocket codecs and limits, bounded outbound path — with nothing
- * on top. {@code /ws?room=NAME} joins a room; each text frame goes, bytes shared, to the room's other members.
+ * The floor Banter is measured against (BENCHMARKS.md): Banter's Netty stack — transport,
+ * event-loop count, channel options, HTTP and WebSocket codecs and limits, bounded outbound path —
+ * with nothing on top. {@code /ws?room=NAME} joins a room; each text frame goes, bytes shared, to
+ * the room's other members.
  */
-@Command(name = "baseline", mixinStandardHelpOptions = true,
-    description = "The bare broadcast server on Banter's stack (no auth, JSON or storage); runs until killed.")
+@Command(
+    name = "baseline",
+    mixinStandardHelpOptions = true,
+    description =
+        "The bare broadcast server on Banter's stack (no auth, JSON or storage); runs until killed.")
 final class BaselineServer implements Callable<Integer>, AutoCloseable {
   static final String PATH = "/ws";
+
   /** As Banter's WsUpgrade: larger frames are refused with close 1009. */
   static final int MAX_FRAME_BYTES = 64 * 1024;
+
   /** As Banter's HttpServer.MAX_JSON_BODY: the HTTP aggregator's limit before the upgrade. */
   private static final int MAX_HTTP_BODY = 1024 * 1024;
-  /** As Banter's HttpServer: keep-alive HTTP connections silent this long are closed (removed on upgrade). */
+
+  /**
+   * As Banter's HttpServer: keep-alive HTTP connections silent this long are closed (removed on
+   * upgrade).
+   */
   private static final int HTTP_IDLE_SECONDS = 120;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "address to listen on (default: ${DEFAULT-VALUE})")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", defaultValue = "18600", description = "port, 0 for any free one (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--port",
+      defaultValue = "18600",
+      description = "port, 0 for any free one (default: ${DEFAULT-VALUE})")
   int port = 18600;
 
-  @Option(names = "--threads", defaultValue = "0",
-      description = "event-loop threads; 0 = one per available processor, as Banter (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "event-loop threads; 0 = one per available processor, as Banter (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--queue-bytes", defaultValue = "1048576",
-      description = "outbound bytes a connection may have waiting before it is closed 4008, "
-          + "as Banter's BANTER_WS_QUEUE_BYTES (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--queue-bytes",
+      defaultValue = "1048576",
+      description =
+          "outbound bytes a connection may have waiting before it is closed 4008, "
+              + "as Banter's BANTER_WS_QUEUE_BYTES (default: ${DEFAULT-VALUE})")
   long queueBytes = 1024 * 1024;
 
   final Rooms rooms = new Rooms();
@@ -88,43 +110,56 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
   @Override
   public Integer call() throws InterruptedException {
     start();
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("baseline-exit").unstarted(() -> {
-      close();
-      System.out.println(rooms.summary());
-    }));
-    System.out.printf("baseline listening on %s:%d (%s, %d threads)%n", host, port(), transport, eventLoops);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .name("baseline-exit")
+                .unstarted(
+                    () -> {
+                      close();
+                      System.out.println(rooms.summary());
+                    }));
+    System.out.printf(
+        "baseline listening on %s:%d (%s, %d threads)%n", host, port(), transport, eventLoops);
     System.out.flush();
     channel.closeFuture().sync(); // until the process is stopped
     return 0;
   }
 
-  /** Binds as Banter's HttpServer does: epoll when available, one event loop per processor, same options. */
+  /**
+   * Binds as Banter's HttpServer does: epoll when available, one event loop per processor, same
+   * options.
+   */
   void start() throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     transport = epoll ? "epoll" : "nio";
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> type =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     eventLoops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     group = new MultiThreadIoEventLoopGroup(eventLoops, io);
     try {
-      channel = new ServerBootstrap()
-          .group(group)
-          .channel(type)
-          .option(ChannelOption.SO_BACKLOG, 4096)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel c) {
-              ChannelPipeline p = c.pipeline();
-              p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
-              p.addLast("codec", new HttpServerCodec());
-              p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
-              p.addLast("http", new Http());
-            }
-          })
-          .bind(new InetSocketAddress(host, port))
-          .sync()
-          .channel();
+      channel =
+          new ServerBootstrap()
+              .group(group)
+              .channel(type)
+              .option(ChannelOption.SO_BACKLOG, 4096)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                      ChannelPipeline p = c.pipeline();
+                      p.addLast(
+                          "idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
+                      p.addLast("codec", new HttpServerCodec());
+                      p.addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+                      p.addLast("http", new Http());
+                    }
+                  })
+              .bind(new InetSocketAddress(host, port))
+              .sync()
+              .channel();
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
@@ -160,19 +195,29 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
       }
     }
 
-    /** The same handshake and pipeline swap as Banter's WsUpgrade, minus origin, per-IP and auth checks. */
+    /**
+     * The same handshake and pipeline swap as Banter's WsUpgrade, minus origin, per-IP and auth
+     * checks.
+     */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, List<String> room) {
       Channel ch = ctx.channel();
-      if (room.isEmpty() || !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
-        respond(ch, HttpResponseStatus.BAD_REQUEST, "expected a WebSocket upgrade to /ws?room=NAME", false);
+      if (room.isEmpty()
+          || !"websocket".equalsIgnoreCase(req.headers().get(HttpHeaderNames.UPGRADE))) {
+        respond(
+            ch,
+            HttpResponseStatus.BAD_REQUEST,
+            "expected a WebSocket upgrade to /ws?room=NAME",
+            false);
         return;
       }
-      WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-          .maxFramePayloadLength(MAX_FRAME_BYTES)
-          .closeOnProtocolViolation(true)
-          .build();
+      WebSocketDecoderConfig decoder =
+          WebSocketDecoderConfig.newBuilder()
+              .maxFramePayloadLength(MAX_FRAME_BYTES)
+              .closeOnProtocolViolation(true)
+              .build();
       String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
-      WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder).newHandshaker(req);
+      WebSocketServerHandshaker handshaker =
+          new WebSocketServerHandshakerFactory(url, null, decoder).newHandshaker(req);
       if (handshaker == null) {
         WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
         return;
@@ -184,18 +229,21 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
       p.remove("http");
       p.addLast("ws-aggregator", new WebSocketFrameAggregator(MAX_FRAME_BYTES));
       p.addLast("ws", member);
-      handshake.addListener(f -> {
-        if (f.isSuccess()) {
-          member.opened();
-        } else {
-          ch.close();
-        }
-      });
+      handshake.addListener(
+          f -> {
+            if (f.isSuccess()) {
+              member.opened();
+            } else {
+              ch.close();
+            }
+          });
     }
 
-    private static void respond(Channel ch, HttpResponseStatus status, String text, boolean keepAlive) {
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-          Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    private static void respond(
+        Channel ch, HttpResponseStatus status, String text, boolean keepAlive) {
+      FullHttpResponse r =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, status, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
       r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
       if (keepAlive) {
@@ -208,7 +256,9 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
     }
   }
 
-  /** Who is in which room, and the relay: one incoming frame's bytes shared by every other member. */
+  /**
+   * Who is in which room, and the relay: one incoming frame's bytes shared by every other member.
+   */
   static final class Rooms {
     private final Map<String, Set<BaselineMember>> byRoom = new ConcurrentHashMap<>();
     private final LongAdder frames = new LongAdder();
@@ -216,18 +266,23 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
     private final LongAdder slowConsumerCloses = new LongAdder();
 
     void join(BaselineMember m) {
-      byRoom.compute(m.room, (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
-        Set<BaselineMember> s = set == null ? ConcurrentHashMap.newKeySet() : set;
-        s.add(m);
-        return s;
-      });
+      byRoom.compute(
+          m.room,
+          (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
+            Set<BaselineMember> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(m);
+            return s;
+          });
     }
 
     void leave(BaselineMember m) {
       byRoom.computeIfPresent(m.room, (k, set) -> set.remove(m) && set.isEmpty() ? null : set);
     }
 
-    /** Writes {@code bytes} (owned by the caller) to every member of {@code from}'s room but {@code from}. */
+    /**
+     * Writes {@code bytes} (owned by the caller) to every member of {@code from}'s room but {@code
+     * from}.
+     */
     void relay(BaselineMember from, ByteBuf bytes) {
       frames.increment();
       Set<BaselineMember> members = byRoom.get(from.room);
@@ -261,7 +316,8 @@ final class BaselineServer implements Callable<Integer>, AutoCloseable {
     }
 
     String summary() {
-      return String.format("baseline stopped: %,d frames relayed to %,d members, %,d slow-consumer closes",
+      return String.format(
+          "baseline stopped: %,d frames relayed to %,d members, %,d slow-consumer closes",
           frames.sum(), deliveries.sum(), slowConsumerCloses.sum());
     }
   }

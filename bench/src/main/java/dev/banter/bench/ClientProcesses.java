@@ -15,22 +15,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one scenario in several client processes (one process holds at most ~19,500 sockets here)
- * and collects their JSON records. The children are this same program with {@code --part i/k};
- * each stops at a barrier once its connections are open, and the parent lets them all go on
- * together, after doing what must be done while everything is connected (reading the server's
- * memory), so their measured windows overlap.
+ * and collects their JSON records. The children are this same program with {@code --part i/k}; each
+ * stops at a barrier once its connections are open, and the parent lets them all go on together,
+ * after doing what must be done while everything is connected (reading the server's memory), so
+ * their measured windows overlap.
  */
 final class ClientProcesses {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AT_BARRIER = "@barrier";
-  private static final BufferedReader STDIN = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  private static final BufferedReader STDIN =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
   /** The command line the program was started with (set by main; children repeat it). */
   static volatile String[] commandLine = new String[0];
 
   private ClientProcesses() {}
 
-  /** In a child: says it reached the barrier and waits for the parent's go. Alone: runs {@code action}. */
+  /**
+   * In a child: says it reached the barrier and waits for the parent's go. Alone: runs {@code
+   * action}.
+   */
   static void barrier(ServerOptions opts, Action action) throws Exception {
     if (opts.part == null) {
       action.run();
@@ -63,7 +67,10 @@ final class ClientProcesses {
     List<Thread> readers = new ArrayList<>();
     try {
       for (int i = 0; i < k; i++) {
-        Process p = new ProcessBuilder(childCommand(i, k)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p =
+            new ProcessBuilder(childCommand(i, k))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         children.add(p);
         int index = i;
         readers.add(Thread.ofPlatform().daemon().start(() -> read(index, p, barriers, records)));
@@ -72,7 +79,8 @@ final class ClientProcesses {
         while (!barriers.get(b).await(1, TimeUnit.SECONDS)) {
           for (Process p : children) {
             if (!p.isAlive()) {
-              throw new IllegalStateException("a client process failed before barrier " + b + " (exit " + p.exitValue() + ")");
+              throw new IllegalStateException(
+                  "a client process failed before barrier " + b + " (exit " + p.exitValue() + ")");
             }
           }
         }
@@ -94,12 +102,14 @@ final class ClientProcesses {
       children.forEach(Process::destroy);
     }
     if (records.size() != k) {
-      throw new IllegalStateException("expected " + k + " records from the client processes, got " + records.size());
+      throw new IllegalStateException(
+          "expected " + k + " records from the client processes, got " + records.size());
     }
     return records;
   }
 
-  private static void read(int index, Process p, List<CountDownLatch> barriers, List<Map<String, Object>> records) {
+  private static void read(
+      int index, Process p, List<CountDownLatch> barriers, List<Map<String, Object>> records) {
     int reached = 0;
     try (BufferedReader out = p.inputReader(StandardCharsets.UTF_8)) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
@@ -140,12 +150,16 @@ final class ClientProcesses {
 
   /** Sum of a numeric field over the records. */
   static double sum(List<Map<String, Object>> records, String key) {
-    return records.stream().mapToDouble(r -> r.get(key) instanceof Number n ? n.doubleValue() : 0).sum();
+    return records.stream()
+        .mapToDouble(r -> r.get(key) instanceof Number n ? n.doubleValue() : 0)
+        .sum();
   }
 
   /** Sum of a whole-number field over the records. */
   static long sumLong(List<Map<String, Object>> records, String key) {
-    return records.stream().mapToLong(r -> r.get(key) instanceof Number n ? n.longValue() : 0).sum();
+    return records.stream()
+        .mapToLong(r -> r.get(key) instanceof Number n ? n.longValue() : 0)
+        .sum();
   }
 
   /** The maps of a field (e.g. close codes → counts) added up. */

@@ -1,11 +1,10 @@
 package dev.banter.bench;
 
-import dev.banter.core.Metrics;
-import dev.banter.core.UserLimits;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.cluster.EventBus;
+import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
 import dev.banter.rooms.RoomService;
@@ -27,31 +26,53 @@ import picocli.CommandLine.Option;
 
 /**
  * Durable posts per second through Banter's one writer path (MessageService → group commit),
- * in-process, at several numbers of concurrent posters. The baseline of the same run is the
- * same path with batches of one (a transaction and an fsync per post).
+ * in-process, at several numbers of concurrent posters. The baseline of the same run is the same
+ * path with batches of one (a transaction and an fsync per post).
  */
-@Command(name = "commit", mixinStandardHelpOptions = true,
-    description = "Posts/s and ack latency of the message store at 1, 8 and 64 concurrent posters, "
-        + "group commit vs one transaction per post.")
+@Command(
+    name = "commit",
+    mixinStandardHelpOptions = true,
+    description =
+        "Posts/s and ack latency of the message store at 1, 8 and 64 concurrent posters, "
+            + "group commit vs one transaction per post.")
 final class CommitBench implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--database-url", description = "PostgreSQL URL (postgresql://… or jdbc:postgresql:…); default: SQLite in a temp dir")
+  @Option(
+      names = "--database-url",
+      description =
+          "PostgreSQL URL (postgresql://… or jdbc:postgresql:…); default: SQLite in a temp dir")
   String databaseUrl;
 
-  @Option(names = "--posters", split = ",", defaultValue = "1,8,64", description = "concurrent posters per run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--posters",
+      split = ",",
+      defaultValue = "1,8,64",
+      description = "concurrent posters per run (default: ${DEFAULT-VALUE})")
   List<Integer> posters;
 
-  @Option(names = "--rooms", defaultValue = "8", description = "rooms the posters spread over (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rooms",
+      defaultValue = "8",
+      description = "rooms the posters spread over (default: ${DEFAULT-VALUE})")
   int rooms;
 
-  @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "10",
+      description = "measured seconds per run (default: ${DEFAULT-VALUE})")
   int seconds;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds per run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "warm-up seconds per run (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--batch", defaultValue = "256", description = "group-commit batch bound under test (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "256",
+      description = "group-commit batch bound under test (default: ${DEFAULT-VALUE})")
   int batch;
 
   @Override
@@ -97,18 +118,33 @@ final class CommitBench implements Callable<Integer> {
         Map<String, Object> g = (Map<String, Object>) r.get("group_commit");
         @SuppressWarnings("unchecked")
         Map<String, Object> b = (Map<String, Object>) r.get("baseline_batch_1");
-        System.out.printf("commit %s posters=%d: %.0f posts/s (p99 %.1f ms) vs batch-1 %.0f posts/s (p99 %.1f ms): x%.2f%n",
-            store, (int) r.get("posters"), g.get("posts_per_s"), g.get("p99_ms"), b.get("posts_per_s"),
-            b.get("p99_ms"), r.get("ratio"));
+        System.out.printf(
+            "commit %s posters=%d: %.0f posts/s (p99 %.1f ms) vs batch-1 %.0f posts/s (p99 %.1f ms): x%.2f%n",
+            store,
+            (int) r.get("posters"),
+            g.get("posts_per_s"),
+            g.get("p99_ms"),
+            b.get("posts_per_s"),
+            b.get("p99_ms"),
+            r.get("ratio"));
       }
     }
     return 0;
   }
 
-  private Map<String, Object> run(Database db, RoomService roomService, EventBus bus, Clock clock,
-      List<Principal> users, List<String> roomIds, int posters, int maxBatch) throws Exception {
-    try (MessageService messages = new MessageService(db, roomService, bus, clock, maxBatch,
-        new Metrics("bench"), UserLimits.unlimited())) {
+  private Map<String, Object> run(
+      Database db,
+      RoomService roomService,
+      EventBus bus,
+      Clock clock,
+      List<Principal> users,
+      List<String> roomIds,
+      int posters,
+      int maxBatch)
+      throws Exception {
+    try (MessageService messages =
+        new MessageService(
+            db, roomService, bus, clock, maxBatch, new Metrics("bench"), UserLimits.unlimited())) {
       phase(messages, users, roomIds, posters, warmup, null);
       Histogram latency = new Histogram(60_000_000_000L, 3);
       long posts = phase(messages, users, roomIds, posters, seconds, latency);
@@ -123,9 +159,17 @@ final class CommitBench implements Callable<Integer> {
     }
   }
 
-  /** Posts from {@code posters} virtual threads for {@code secs}; returns the count of acked posts. */
-  private static long phase(MessageService messages, List<Principal> users, List<String> roomIds, int posters,
-      int secs, Histogram latency) throws Exception {
+  /**
+   * Posts from {@code posters} virtual threads for {@code secs}; returns the count of acked posts.
+   */
+  private static long phase(
+      MessageService messages,
+      List<Principal> users,
+      List<String> roomIds,
+      int posters,
+      int secs,
+      Histogram latency)
+      throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder count = new LongAdder();
     List<Histogram> perPoster = new ArrayList<>();
@@ -136,15 +180,17 @@ final class CommitBench implements Callable<Integer> {
         String room = roomIds.get(i % roomIds.size());
         Histogram h = new Histogram(60_000_000_000L, 3);
         perPoster.add(h);
-        done.add(pool.submit(() -> {
-          while (!stop.get()) {
-            long t0 = System.nanoTime();
-            messages.post(who, room, "benchmark message body", null, null, null);
-            h.recordValue(System.nanoTime() - t0);
-            count.increment();
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  while (!stop.get()) {
+                    long t0 = System.nanoTime();
+                    messages.post(who, room, "benchmark message body", null, null, null);
+                    h.recordValue(System.nanoTime() - t0);
+                    count.increment();
+                  }
+                  return null;
+                }));
       }
       Thread.sleep(secs * 1000L);
       stop.set(true);

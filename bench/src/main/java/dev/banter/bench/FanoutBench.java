@@ -7,20 +7,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * R rooms × M members over WebSocket; S senders post at a total target rate; every member
- * receives its room's messages. Measures send→deliver latency (the send time rides in the
- * client_id, same process clock), deliveries/s, acks/s, errors and closes.
+ * R rooms × M members over WebSocket; S senders post at a total target rate; every member receives
+ * its room's messages. Measures send→deliver latency (the send time rides in the client_id, same
+ * process clock), deliveries/s, acks/s, errors and closes.
  */
-@Command(name = "fanout", mixinStandardHelpOptions = true,
-    description = "Fan-out through a running Banter (or the bare baseline): deliveries/s and send→deliver latency.")
+@Command(
+    name = "fanout",
+    mixinStandardHelpOptions = true,
+    description =
+        "Fan-out through a running Banter (or the bare baseline): deliveries/s and send→deliver latency.")
 final class FanoutBench implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @Mixin
-  ServerOptions server = new ServerOptions();
+  @Mixin ServerOptions server = new ServerOptions();
 
-  @Mixin
-  FanoutOptions load = new FanoutOptions();
+  @Mixin FanoutOptions load = new FanoutOptions();
 
   @Override
   public Integer call() throws Exception {

@@ -26,19 +26,29 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * The fan-out load every WebSocket scenario runs: sets the rooms up, connects every member,
- * posts from the senders at the target rate through a warm-up and a measured window, and counts
- * what arrives. An {@link Extra} adds a scenario's own work (history readers, reconnecting
- * clients) around the same load. With {@code --processes k} the run is split by rooms over k
- * client processes whose records are merged.
+ * The fan-out load every WebSocket scenario runs: sets the rooms up, connects every member, posts
+ * from the senders at the target rate through a warm-up and a measured window, and counts what
+ * arrives. An {@link Extra} adds a scenario's own work (history readers, reconnecting clients)
+ * around the same load. With {@code --processes k} the run is split by rooms over k client
+ * processes whose records are merged.
  */
 final class FanoutRun {
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"b-");
 
   /** Fields added up over client processes (the others are the same in every process's record). */
-  private static final Set<String> SUMMED = Set.of("connections", "connect_failures", "senders", "sent_per_s",
-      "skipped_sends", "acks_per_s", "deliveries", "deliveries_per_s", "expected_deliveries_per_s", "errors",
-      "process_cpu_pct_of_one_core");
+  private static final Set<String> SUMMED =
+      Set.of(
+          "connections",
+          "connect_failures",
+          "senders",
+          "sent_per_s",
+          "skipped_sends",
+          "acks_per_s",
+          "deliveries",
+          "deliveries_per_s",
+          "expected_deliveries_per_s",
+          "errors",
+          "process_cpu_pct_of_one_core");
 
   /** A scenario's own work around the fan-out load; every hook is optional. */
   interface Extra {
@@ -61,8 +71,8 @@ final class FanoutRun {
   }
 
   /**
-   * One member's session. A scenario that reconnects it bumps the generation first, so frames
-   * still arriving on the dropped connection are not taken for the member's.
+   * One member's session. A scenario that reconnects it bumps the generation first, so frames still
+   * arriving on the dropped connection are not taken for the member's.
    */
   static final class Member {
     final User user;
@@ -88,21 +98,22 @@ final class FanoutRun {
   final List<Member> members = new ArrayList<>();
   Population population;
   WsClient client;
-  final FrameListener listener = new FrameListener() {
-    @Override
-    public void onText(WsConnection c, ByteBuf utf8) {
-      if (counters.onFrame(utf8) && c.attachment() instanceof Ticket t && t.current()) {
-        extra.delivered(t.member(), utf8);
-      }
-    }
+  final FrameListener listener =
+      new FrameListener() {
+        @Override
+        public void onText(WsConnection c, ByteBuf utf8) {
+          if (counters.onFrame(utf8) && c.attachment() instanceof Ticket t && t.current()) {
+            extra.delivered(t.member(), utf8);
+          }
+        }
 
-    @Override
-    public void onClose(WsConnection c, int code) {
-      if (!(c.attachment() instanceof Ticket t) || t.current()) {
-        closes.record(code); // a connection the scenario dropped itself is not counted
-      }
-    }
-  };
+        @Override
+        public void onClose(WsConnection c, int code) {
+          if (!(c.attachment() instanceof Ticket t) || t.current()) {
+            closes.record(code); // a connection the scenario dropped itself is not counted
+          }
+        }
+      };
 
   FanoutRun(ServerOptions server, FanoutOptions load, Extra extra) {
     this.server = server;
@@ -147,8 +158,10 @@ final class FanoutRun {
       long c0 = System.nanoTime();
       long connectFailures = connectAll();
       long connectMillis = (System.nanoTime() - c0) / 1_000_000;
-      ClientProcesses.barrier(server, () -> {}); // every client process is connected: start together
-      List<Member> senders = members.stream().filter(m -> m.sender && m.connection != null).toList();
+      ClientProcesses.barrier(
+          server, () -> {}); // every client process is connected: start together
+      List<Member> senders =
+          members.stream().filter(m -> m.sender && m.connection != null).toList();
       double rateHere = load.rate * (senders.size() / (double) Math.max(1, load.senders));
       Sender sender = new Sender(senders, rateHere);
       extra.connected(this);
@@ -167,14 +180,16 @@ final class FanoutRun {
       Snapshot after = counters.snapshot();
       extra.finished(out);
       closes.tearDown();
-      members.forEach(m -> {
-        if (m.connection != null) {
-          m.connection.close();
-        }
-      });
+      members.forEach(
+          m -> {
+            if (m.connection != null) {
+              m.connection.close();
+            }
+          });
 
       long deliveries = after.deliveries - before.deliveries;
-      int perMessage = server.bare ? load.members - 1 : load.members; // the bare server skips the sender
+      int perMessage =
+          server.bare ? load.members - 1 : load.members; // the bare server skips the sender
       Map<String, Object> head = new LinkedHashMap<>();
       head.put("scenario", "fanout");
       head.put("urls", server.urls);
@@ -203,14 +218,20 @@ final class FanoutRun {
       head.put("connect_ms", connectMillis);
       head.put("client_transport", c.transport());
       head.put("client_threads", server.threads);
-      head.put("process_cpu_pct_of_one_core", FanoutBench.round(100.0 * cpuNanos / (load.seconds * 1e9)));
-      head.put("server_cpu_pct_of_one_core", serverTicks0 < 0 ? null : FanoutBench.round(serverTicks / (double) load.seconds));
+      head.put(
+          "process_cpu_pct_of_one_core",
+          FanoutBench.round(100.0 * cpuNanos / (load.seconds * 1e9)));
+      head.put(
+          "server_cpu_pct_of_one_core",
+          serverTicks0 < 0 ? null : FanoutBench.round(serverTicks / (double) load.seconds));
       head.putAll(out);
       return head;
     }
   }
 
-  /** Opens every member's session, at most 256 at a time; marks the senders. Returns the failures. */
+  /**
+   * Opens every member's session, at most 256 at a time; marks the senders. Returns the failures.
+   */
   private long connectAll() throws InterruptedException {
     Semaphore inFlight = new Semaphore(256);
     List<CompletableFuture<WsConnection>> opened = new ArrayList<>();
@@ -247,10 +268,20 @@ final class FanoutRun {
     return open(member, -1);
   }
 
-  /** Connects {@code member} to its node and room, resuming after {@code sinceSeq} unless it is negative. */
+  /**
+   * Connects {@code member} to its node and room, resuming after {@code sinceSeq} unless it is
+   * negative.
+   */
   CompletableFuture<WsConnection> open(Member member, long sinceSeq) {
-    return Sessions.open(client, server, member.node, listener, member.user, member.room.id(),
-        new Ticket(member, member.generation), sinceSeq);
+    return Sessions.open(
+        client,
+        server,
+        member.node,
+        listener,
+        member.user,
+        member.room.id(),
+        new Ticket(member, member.generation),
+        sinceSeq);
   }
 
   /** Posts round-robin over the sender connections at a total rate, from one pacing thread. */
@@ -264,10 +295,17 @@ final class FanoutRun {
       this.senders = senders;
       this.rate = rate;
       prefixes = new String[senders.size()];
-      String type = server.bare ? "new_message" : "send_message"; // the bare server forwards frames as they are
+      String type =
+          server.bare
+              ? "new_message"
+              : "send_message"; // the bare server forwards frames as they are
       for (int i = 0; i < prefixes.length; i++) {
-        prefixes[i] = "{\"type\":\"" + type + "\",\"room_id\":\"" + senders.get(i).room.id()
-            + "\",\"body\":\"fanout bench message\",\"client_id\":\"b-";
+        prefixes[i] =
+            "{\"type\":\""
+                + type
+                + "\",\"room_id\":\""
+                + senders.get(i).room.id()
+                + "\",\"body\":\"fanout bench message\",\"client_id\":\"b-";
       }
     }
 
@@ -285,7 +323,16 @@ final class FanoutRun {
           int i = (int) (sequence % senders.size());
           WsConnection c = senders.get(i).connection;
           if (c.isOpen() && c.isWritable()) {
-            c.send(prefixes[i] + System.nanoTime() + "-" + server.partIndex() + "-" + i + "-" + sequence + "\"}");
+            c.send(
+                prefixes[i]
+                    + System.nanoTime()
+                    + "-"
+                    + server.partIndex()
+                    + "-"
+                    + i
+                    + "-"
+                    + sequence
+                    + "\"}");
             counters.sent.increment();
           } else {
             counters.skipped.increment();
@@ -299,8 +346,8 @@ final class FanoutRun {
   }
 
   /**
-   * The slowest delivery of each second of the measured window, by the second it was sent in: where in
-   * the window a tail comes from (one stall, or spread out), to set beside the server's logs.
+   * The slowest delivery of each second of the measured window, by the second it was sent in: where
+   * in the window a tail comes from (one stall, or spread out), to set beside the server's logs.
    */
   static final String WORST_BY_SECOND = "max_ms_by_second";
 
@@ -326,6 +373,7 @@ final class FanoutRun {
   static final class Counters {
     /** Seconds a timeline can hold (a longer window keeps its first hour). */
     private static final int TIMELINE_SECONDS = 3600;
+
     final LongAdder sent = new LongAdder();
     final LongAdder skipped = new LongAdder();
     final LongAdder deliveries = new LongAdder();
@@ -336,12 +384,17 @@ final class FanoutRun {
     private final AtomicLongArray worstBySecond = new AtomicLongArray(TIMELINE_SECONDS);
     private volatile long timelineFrom = Long.MAX_VALUE;
 
-    /** From {@code nanoTime} on, each delivery's latency counts toward the second it was sent in. */
+    /**
+     * From {@code nanoTime} on, each delivery's latency counts toward the second it was sent in.
+     */
     void startTimeline(long nanoTime) {
       timelineFrom = nanoTime;
     }
 
-    /** The slowest delivery of each of the first {@code seconds} seconds (ms), 0 for a second without any. */
+    /**
+     * The slowest delivery of each of the first {@code seconds} seconds (ms), 0 for a second
+     * without any.
+     */
     List<Double> timeline(int seconds) {
       List<Double> out = new ArrayList<>(seconds);
       for (int i = 0; i < Math.min(seconds, TIMELINE_SECONDS); i++) {
@@ -356,7 +409,9 @@ final class FanoutRun {
       long second = (sentAt - timelineFrom) / 1_000_000_000L;
       // read first: most deliveries are not their second's slowest, and a write per delivery would
       // bounce the slot's cache line between the client's event loops
-      if (sentAt >= timelineFrom && second < TIMELINE_SECONDS && nanos > worstBySecond.get((int) second)) {
+      if (sentAt >= timelineFrom
+          && second < TIMELINE_SECONDS
+          && nanos > worstBySecond.get((int) second)) {
         worstBySecond.accumulateAndGet((int) second, nanos, Math::max);
       }
     }
@@ -390,7 +445,8 @@ final class FanoutRun {
   record Snapshot(long sent, long skipped, long deliveries, long acks, long errors) {}
 
   static long processCpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static String summary(Map<String, Object> r) {
@@ -398,11 +454,24 @@ final class FanoutRun {
         "%s%s %sx%s, %s senders at %s msg/s: %,.0f deliveries/s (expected %,d), %,.0f acks/s, "
             + "send→deliver p50 %.2f ms p99 %.2f ms p99.9 %.2f ms max %.2f ms, errors %s, closes %s, "
             + "connect failures %s, skipped sends %s, client CPU %.0f%% of a core, server CPU %s%% of a core",
-        r.get("scenario"), Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "", r.get("rooms"), r.get("members"),
-        r.get("senders"), r.get("target_rate"), ((Number) r.get("deliveries_per_s")).doubleValue(),
-        ((Number) r.get("expected_deliveries_per_s")).longValue(), ((Number) r.get("acks_per_s")).doubleValue(),
-        r.get("p50_ms"), r.get("p99_ms"), r.get("p999_ms"), r.get("max_ms"), r.get("errors"), r.get("closes"),
-        r.get("connect_failures"), r.get("skipped_sends"), ((Number) r.get("process_cpu_pct_of_one_core")).doubleValue(),
+        r.get("scenario"),
+        Boolean.TRUE.equals(r.get("bare")) ? " (bare baseline)" : "",
+        r.get("rooms"),
+        r.get("members"),
+        r.get("senders"),
+        r.get("target_rate"),
+        ((Number) r.get("deliveries_per_s")).doubleValue(),
+        ((Number) r.get("expected_deliveries_per_s")).longValue(),
+        ((Number) r.get("acks_per_s")).doubleValue(),
+        r.get("p50_ms"),
+        r.get("p99_ms"),
+        r.get("p999_ms"),
+        r.get("max_ms"),
+        r.get("errors"),
+        r.get("closes"),
+        r.get("connect_failures"),
+        r.get("skipped_sends"),
+        ((Number) r.get("process_cpu_pct_of_one_core")).doubleValue(),
         r.get("server_cpu_pct_of_one_core"));
   }
 }

@@ -18,19 +18,25 @@ import picocli.CommandLine.Option;
  * REST history pages while the fan-out load runs: {@code --readers} clients each fetch the newest
  * page of a random member's room, one request after the other, as that member.
  */
-@Command(name = "history", mixinStandardHelpOptions = true,
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
     description = "History pages per second and their latency while fan-out runs.")
 final class HistoryBench implements Callable<Integer> {
-  @Mixin
-  ServerOptions server = new ServerOptions();
+  @Mixin ServerOptions server = new ServerOptions();
 
-  @Mixin
-  FanoutOptions load = new FanoutOptions();
+  @Mixin FanoutOptions load = new FanoutOptions();
 
-  @Option(names = "--readers", defaultValue = "8", description = "concurrent history readers (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--readers",
+      defaultValue = "8",
+      description = "concurrent history readers (default: ${DEFAULT-VALUE})")
   int readers = 8;
 
-  @Option(names = "--page", defaultValue = "50", description = "messages per page (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--page",
+      defaultValue = "50",
+      description = "messages per page (default: ${DEFAULT-VALUE})")
   int page = 50;
 
   @Override
@@ -60,19 +66,22 @@ final class HistoryBench implements Callable<Integer> {
       for (int i = 0; i < readers; i++) {
         BanterRest rest = new BanterRest(server.urls.get(i % server.urls.size()));
         SplittableRandom random = new SplittableRandom(i);
-        threads.add(Thread.ofVirtual().start(() -> {
-          while (!stop) {
-            Member m = members.get(random.nextInt(members.size()));
-            long t0 = System.nanoTime();
-            try {
-              rest.history(m.user, m.room.id(), page);
-              latency.recordValue(System.nanoTime() - t0);
-              pages.increment();
-            } catch (Exception e) {
-              failures.increment();
-            }
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      while (!stop) {
+                        Member m = members.get(random.nextInt(members.size()));
+                        long t0 = System.nanoTime();
+                        try {
+                          rest.history(m.user, m.room.id(), page);
+                          latency.recordValue(System.nanoTime() - t0);
+                          pages.increment();
+                        } catch (Exception e) {
+                          failures.increment();
+                        }
+                      }
+                    }));
       }
     }
 

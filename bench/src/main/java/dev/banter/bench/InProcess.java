@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Banter's storage and services in this process — SQLite in a temp dir, or a given PostgreSQL —
- * for in-process scenarios: the server's own assembly ({@link Services}) on one node, with the
- * per-user and per-IP budgets out of the way (a benchmark is one very busy user).
+ * Banter's storage and services in this process — SQLite in a temp dir, or a given PostgreSQL — for
+ * in-process scenarios: the server's own assembly ({@link Services}) on one node, with the per-user
+ * and per-IP budgets out of the way (a benchmark is one very busy user).
  */
 public final class InProcess implements AutoCloseable {
   public final Clock clock = Clock.systemUTC();
@@ -38,15 +38,20 @@ public final class InProcess implements AutoCloseable {
   public final RoomService rooms;
   public final AccessTokens tokens;
   public final AuthService auth;
+
   /** The temporary data directory, removed on close. */
   private final Path dataDir;
 
-  /** @param databaseUrl a PostgreSQL URL, or null for SQLite in a temporary data directory */
+  /**
+   * @param databaseUrl a PostgreSQL URL, or null for SQLite in a temporary data directory
+   */
   public InProcess(String databaseUrl) throws IOException {
     this(databaseUrl, Map.of());
   }
 
-  /** @param settings BANTER_* settings on top of the bench's own */
+  /**
+   * @param settings BANTER_* settings on top of the bench's own
+   */
   public InProcess(String databaseUrl, Map<String, String> settings) throws IOException {
     dataDir = Files.createTempDirectory("banter-bench-");
     Map<String, String> env = new HashMap<>();

@@ -9,9 +9,9 @@ import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latency histograms (nanoseconds) in a scenario's JSON record: percentiles in milliseconds
- * under a prefix, and, in a client process's record, the histogram itself (compressed, base64)
- * so the runner can merge the processes' histograms before taking percentiles.
+ * Latency histograms (nanoseconds) in a scenario's JSON record: percentiles in milliseconds under a
+ * prefix, and, in a client process's record, the histogram itself (compressed, base64) so the
+ * runner can merge the processes' histograms before taking percentiles.
  */
 final class Latency {
   private static final String HISTOGRAM = "hdr_";
@@ -28,12 +28,17 @@ final class Latency {
     if (forMerge) {
       ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
       int n = h.encodeIntoCompressedByteBuffer(buf);
-      out.put(HISTOGRAM + prefix, Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n)));
+      out.put(
+          HISTOGRAM + prefix, Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n)));
     }
   }
 
-  /** Merges every {@code hdr_<prefix>} of the records into {@code out}'s percentiles; drops the encoded ones. */
-  static void merge(List<Map<String, Object>> records, Map<String, Object> out) throws DataFormatException {
+  /**
+   * Merges every {@code hdr_<prefix>} of the records into {@code out}'s percentiles; drops the
+   * encoded ones.
+   */
+  static void merge(List<Map<String, Object>> records, Map<String, Object> out)
+      throws DataFormatException {
     for (String key : List.copyOf(out.keySet())) {
       if (!key.startsWith(HISTOGRAM)) {
         continue;
@@ -41,7 +46,9 @@ final class Latency {
       Histogram sum = new Histogram(3);
       for (Map<String, Object> r : records) {
         if (r.get(key) instanceof String b64) {
-          sum.add(Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(b64)), 0));
+          sum.add(
+              Histogram.decodeFromCompressedByteBuffer(
+                  ByteBuffer.wrap(Base64.getDecoder().decode(b64)), 0));
         }
       }
       out.remove(key);

@@ -60,9 +60,11 @@ final class Population {
       }
       return new Population(out, (System.nanoTime() - t0) / 1_000_000);
     }
-    // each client process sets up through its own node: the set-up load is spread like the connections
+    // each client process sets up through its own node: the set-up load is spread like the
+    // connections
     BanterRest rest = new BanterRest(opts.urls.get(opts.partIndex() % opts.urls.size()));
-    String stem = "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36) + "p" + opts.partIndex();
+    String stem =
+        "b" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36) + "p" + opts.partIndex();
     Semaphore slots = new Semaphore(opts.parallel);
     List<RoomOf> out = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -71,37 +73,59 @@ final class Population {
       for (int r : mine) {
         int members = membersOf.applyAsInt(r);
         String roomName = stem + "-room-" + r;
-        made.add(pool.submit(() -> {
-          List<Future<User>> joined = new ArrayList<>();
-          if (opts.guests) {
-            String id = limited(slots, () -> rest.createRoom(guestOwner, roomName, "public"));
-            for (int m = 0; m < members; m++) {
-              String name = stem + "_" + r + "_" + m;
-              joined.add(pool.submit(() -> limited(slots, () -> retried(attempt -> {
-                // a retry after a lost answer signs up under a new name: the first may exist already
-                User u = rest.guest(attempt == 0 ? name : name + "_r" + attempt);
-                rest.join(u, id);
-                return u;
-              }))));
-            }
-            return new RoomOf(r, id, collect(joined));
-          }
-          for (int m = 0; m < members; m++) {
-            String name = stem + "_" + r + "_" + m;
-            joined.add(pool.submit(() -> limited(slots, () -> rest.register(name, "bench-password-1"))));
-          }
-          List<User> ms = collect(joined);
-          String id = limited(slots, () -> rest.createRoom(ms.get(0), roomName, "private"));
-          List<Future<User>> invited = new ArrayList<>();
-          for (User u : ms.subList(1, ms.size())) {
-            invited.add(pool.submit(() -> limited(slots, () -> {
-              rest.invite(ms.get(0), id, u.username());
-              return u;
-            })));
-          }
-          collect(invited);
-          return new RoomOf(r, id, ms);
-        }));
+        made.add(
+            pool.submit(
+                () -> {
+                  List<Future<User>> joined = new ArrayList<>();
+                  if (opts.guests) {
+                    String id =
+                        limited(slots, () -> rest.createRoom(guestOwner, roomName, "public"));
+                    for (int m = 0; m < members; m++) {
+                      String name = stem + "_" + r + "_" + m;
+                      joined.add(
+                          pool.submit(
+                              () ->
+                                  limited(
+                                      slots,
+                                      () ->
+                                          retried(
+                                              attempt -> {
+                                                // a retry after a lost answer signs up under a new
+                                                // name: the first may exist already
+                                                User u =
+                                                    rest.guest(
+                                                        attempt == 0
+                                                            ? name
+                                                            : name + "_r" + attempt);
+                                                rest.join(u, id);
+                                                return u;
+                                              }))));
+                    }
+                    return new RoomOf(r, id, collect(joined));
+                  }
+                  for (int m = 0; m < members; m++) {
+                    String name = stem + "_" + r + "_" + m;
+                    joined.add(
+                        pool.submit(
+                            () -> limited(slots, () -> rest.register(name, "bench-password-1"))));
+                  }
+                  List<User> ms = collect(joined);
+                  String id = limited(slots, () -> rest.createRoom(ms.get(0), roomName, "private"));
+                  List<Future<User>> invited = new ArrayList<>();
+                  for (User u : ms.subList(1, ms.size())) {
+                    invited.add(
+                        pool.submit(
+                            () ->
+                                limited(
+                                    slots,
+                                    () -> {
+                                      rest.invite(ms.get(0), id, u.username());
+                                      return u;
+                                    })));
+                  }
+                  collect(invited);
+                  return new RoomOf(r, id, ms);
+                }));
       }
       for (Future<RoomOf> f : made) {
         out.add(f.get());
@@ -110,18 +134,25 @@ final class Population {
       String general = all.isEmpty() ? null : rest.defaultRoomId(all.get(0));
       List<Future<Object>> left = new ArrayList<>();
       for (User u : all) {
-        left.add(pool.submit(() -> limited(slots, () -> {
-          try {
-            rest.leave(u, general);
-          } catch (IOException e) {
-            // not fatal: the default room may refuse a leave (e.g. its last owner); presence just reaches more
-          }
-          return null;
-        })));
+        left.add(
+            pool.submit(
+                () ->
+                    limited(
+                        slots,
+                        () -> {
+                          try {
+                            rest.leave(u, general);
+                          } catch (IOException e) {
+                            // not fatal: the default room may refuse a leave (e.g. its last owner);
+                            // presence just reaches more
+                          }
+                          return null;
+                        })));
       }
       collect(left);
     } finally {
-      rest.close(); // the server's memory per connection is measured from here: no set-up connections left open
+      rest.close(); // the server's memory per connection is measured from here: no set-up
+      // connections left open
     }
     return new Population(out, (System.nanoTime() - t0) / 1_000_000);
   }
@@ -140,8 +171,8 @@ final class Population {
   }
 
   /**
-   * Runs {@code step}, again (up to three times) when the HTTP client gave up on an answer:
-   * over tens of thousands of set-up calls a rare lost response must not end the run.
+   * Runs {@code step}, again (up to three times) when the HTTP client gave up on an answer: over
+   * tens of thousands of set-up calls a rare lost response must not end the run.
    */
   private static <T> T retried(Attempt<T> step) throws Exception {
     for (int attempt = 0; ; attempt++) {

@@ -23,29 +23,40 @@ import picocli.CommandLine.Option;
 
 /**
  * Under the fan-out load, drops a fraction of the receiving members every few seconds and
- * reconnects them with {@code since_seq} = the last seq they saw. Every member checks that the
- * seqs it receives follow each other: a jump is a gap, a repeat a duplicate (both must be 0).
- * At the end every member must have reached its room's last seq. Resume latency is from the
- * start of the reconnect to {@code joined} (connect, upgrade, auth, replay).
+ * reconnects them with {@code since_seq} = the last seq they saw. Every member checks that the seqs
+ * it receives follow each other: a jump is a gap, a repeat a duplicate (both must be 0). At the end
+ * every member must have reached its room's last seq. Resume latency is from the start of the
+ * reconnect to {@code joined} (connect, upgrade, auth, replay).
  */
-@Command(name = "resume", mixinStandardHelpOptions = true,
-    description = "Reconnects under fan-out: gaps and duplicates seen by clients, and resume latency.")
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description =
+        "Reconnects under fan-out: gaps and duplicates seen by clients, and resume latency.")
 final class ResumeBench implements Callable<Integer> {
   private static final byte[] SEQ = ByteScan.bytes("\"seq\":");
 
-  @Mixin
-  ServerOptions server = new ServerOptions();
+  @Mixin ServerOptions server = new ServerOptions();
 
-  @Mixin
-  FanoutOptions load = new FanoutOptions();
+  @Mixin FanoutOptions load = new FanoutOptions();
 
-  @Option(names = "--churn", defaultValue = "0.1", description = "fraction of the receiving members dropped each round (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--churn",
+      defaultValue = "0.1",
+      description =
+          "fraction of the receiving members dropped each round (default: ${DEFAULT-VALUE})")
   double churn = 0.1;
 
-  @Option(names = "--every", defaultValue = "2", description = "seconds between rounds (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--every",
+      defaultValue = "2",
+      description = "seconds between rounds (default: ${DEFAULT-VALUE})")
   double every = 2;
 
-  @Option(names = "--down-ms", defaultValue = "300", description = "how long a dropped member stays away (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--down-ms",
+      defaultValue = "300",
+      description = "how long a dropped member stays away (default: ${DEFAULT-VALUE})")
   int downMillis = 300;
 
   @Override
@@ -104,7 +115,8 @@ final class ResumeBench implements Callable<Integer> {
 
     private void churn(FanoutRun run) {
       SplittableRandom random = new SplittableRandom(7);
-      List<Member> receivers = run.members.stream().filter(m -> !m.sender && m.connection != null).toList();
+      List<Member> receivers =
+          run.members.stream().filter(m -> !m.sender && m.connection != null).toList();
       long next = System.nanoTime();
       while (!stop) {
         next += (long) (every * 1e9);
@@ -129,25 +141,29 @@ final class ResumeBench implements Callable<Integer> {
       m.connection = null;
       m.generation++;
       old.close();
-      CompletableFuture<WsConnection> back = CompletableFuture
-          .supplyAsync(() -> null, CompletableFuture.delayedExecutor(downMillis, TimeUnit.MILLISECONDS))
-          .thenCompose(x -> {
-            long t0 = System.nanoTime();
-            Seen s = seen.get(m);
-            long since;
-            synchronized (s) {
-              since = s.last;
-            }
-            return run.open(m, since).whenComplete((c, e) -> {
-              if (e == null) {
-                resumeLatency.recordValue(System.nanoTime() - t0);
-                reconnects.increment();
-                m.connection = c;
-              } else {
-                failed.increment();
-              }
-            });
-          });
+      CompletableFuture<WsConnection> back =
+          CompletableFuture.supplyAsync(
+                  () -> null, CompletableFuture.delayedExecutor(downMillis, TimeUnit.MILLISECONDS))
+              .thenCompose(
+                  x -> {
+                    long t0 = System.nanoTime();
+                    Seen s = seen.get(m);
+                    long since;
+                    synchronized (s) {
+                      since = s.last;
+                    }
+                    return run.open(m, since)
+                        .whenComplete(
+                            (c, e) -> {
+                              if (e == null) {
+                                resumeLatency.recordValue(System.nanoTime() - t0);
+                                reconnects.increment();
+                                m.connection = c;
+                              } else {
+                                failed.increment();
+                              }
+                            });
+                  });
       synchronized (inFlight) {
         inFlight.add(back);
       }
@@ -189,21 +205,28 @@ final class ResumeBench implements Callable<Integer> {
       Latency.put(out, "resume_", resumeLatency.getIntervalHistogram(), server.part != null);
     }
 
-    /** Waits until every member reached the highest seq seen in its room; returns how many did not. */
+    /**
+     * Waits until every member reached the highest seq seen in its room; returns how many did not.
+     */
     private long awaitCaughtUp(int seconds) throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       while (true) {
         Map<String, Long> end = new HashMap<>();
-        seen.forEach((m, s) -> {
-          synchronized (s) {
-            end.merge(m.room.id(), s.last, Math::max);
-          }
-        });
-        long behind = seen.entrySet().stream().filter(e -> {
-          synchronized (e.getValue()) {
-            return e.getValue().last < end.get(e.getKey().room.id());
-          }
-        }).count();
+        seen.forEach(
+            (m, s) -> {
+              synchronized (s) {
+                end.merge(m.room.id(), s.last, Math::max);
+              }
+            });
+        long behind =
+            seen.entrySet().stream()
+                .filter(
+                    e -> {
+                      synchronized (e.getValue()) {
+                        return e.getValue().last < end.get(e.getKey().room.id());
+                      }
+                    })
+                .count();
         if (behind == 0 || System.nanoTime() > deadline) {
           return behind;
         }
@@ -213,7 +236,8 @@ final class ResumeBench implements Callable<Integer> {
 
     @Override
     public Set<String> summed() {
-      return Set.of("reconnects", "reconnect_failures", "gaps", "duplicates", "members_behind_at_end");
+      return Set.of(
+          "reconnects", "reconnect_failures", "gaps", "duplicates", "members_behind_at_end");
     }
   }
 }

@@ -1,12 +1,11 @@
 package dev.banter.bench;
 
-import dev.banter.core.UserLimits;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.cluster.EventBus;
 import dev.banter.core.Ids;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
 import dev.banter.messages.SearchTerms;
 import dev.banter.rooms.RoomService;
@@ -28,13 +27,17 @@ import picocli.CommandLine.Option;
  * CJK text over many rooms), then runs searches in process and records their latency. Baseline of
  * the same run: the same queries as an unindexed {@code LIKE} scan over a sample.
  */
-@Command(name = "search", mixinStandardHelpOptions = true,
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
     description = "Search latency (p50/p99) over N stored messages, in process.")
 final class SearchBench implements Callable<Integer> {
-  private static final String[] WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "
-      + "november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu report meeting "
-      + "deploy release incident review budget design launch customer invoice ticket server client database "
-      + "network backup monitor alert metric latency throughput quarterly weekly daily sprint roadmap").split(" ");
+  private static final String[] WORDS =
+      ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike "
+              + "november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu report meeting "
+              + "deploy release incident review budget design launch customer invoice ticket server client database "
+              + "network backup monitor alert metric latency throughput quarterly weekly daily sprint roadmap")
+          .split(" ");
   private static final String[] CJK = {"北京", "上海", "会议", "报告", "東京", "大阪", "会議", "서울", "회의", "보고서"};
 
   /** Distinct rare words: each lands in about messages / 100 / RARE messages. */
@@ -43,13 +46,22 @@ final class SearchBench implements Callable<Integer> {
   @Option(names = "--database-url", description = "PostgreSQL URL; default: SQLite in a temp dir")
   String databaseUrl;
 
-  @Option(names = "--messages", defaultValue = "1000000", description = "messages to store (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--messages",
+      defaultValue = "1000000",
+      description = "messages to store (default: ${DEFAULT-VALUE})")
   int messages;
 
-  @Option(names = "--rooms", defaultValue = "200", description = "rooms they spread over (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rooms",
+      defaultValue = "200",
+      description = "rooms they spread over (default: ${DEFAULT-VALUE})")
   int rooms;
 
-  @Option(names = "--queries", defaultValue = "500", description = "searches to time (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--queries",
+      defaultValue = "500",
+      description = "searches to time (default: ${DEFAULT-VALUE})")
   int queries;
 
   @Override
@@ -62,10 +74,14 @@ final class SearchBench implements Callable<Integer> {
       Principal me = app.register("searcher" + Long.toString(System.nanoTime() % 1_000_000, 36));
       List<String> roomIds = new ArrayList<>();
       for (int r = 0; r < rooms; r++) {
-        roomIds.add(roomService.create(me, "search-room-" + Ids.randomToken(4) + "-" + r, null, "public").id());
+        roomIds.add(
+            roomService
+                .create(me, "search-room-" + Ids.randomToken(4) + "-" + r, null, "public")
+                .id());
       }
-      try (MessageService messageService = new MessageService(db, roomService, bus, clock, 256, new Metrics("bench"),
-          UserLimits.unlimited())) {
+      try (MessageService messageService =
+          new MessageService(
+              db, roomService, bus, clock, 256, new Metrics("bench"), UserLimits.unlimited())) {
         long t0 = System.nanoTime();
         fill(db, me.userId(), roomIds);
         messageService.catchUpSearchIndex(); // SQLite indexes after commit: the fill includes it
@@ -73,13 +89,15 @@ final class SearchBench implements Callable<Integer> {
         Random random = new Random(7);
         List<String> qs = new ArrayList<>();
         for (int i = 0; i < queries; i++) {
-          qs.add(switch (i % 5) {
-            case 0 -> WORDS[random.nextInt(WORDS.length)];
-            case 1 -> WORDS[random.nextInt(WORDS.length)].substring(0, 3);
-            case 2 -> WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
-            case 3 -> CJK[random.nextInt(CJK.length)];
-            default -> "zq" + random.nextInt(RARE); // in about ten messages of the million
-          });
+          qs.add(
+              switch (i % 5) {
+                case 0 -> WORDS[random.nextInt(WORDS.length)];
+                case 1 -> WORDS[random.nextInt(WORDS.length)].substring(0, 3);
+                case 2 ->
+                    WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
+                case 3 -> CJK[random.nextInt(CJK.length)];
+                default -> "zq" + random.nextInt(RARE); // in about ten messages of the million
+              });
         }
         for (String q : qs.subList(0, Math.min(50, qs.size()))) {
           messageService.search(me, q, null, Long.MAX_VALUE, 21); // warm-up
@@ -90,15 +108,25 @@ final class SearchBench implements Callable<Integer> {
           messageService.search(me, q, null, Long.MAX_VALUE, 21);
           h.recordValue(System.nanoTime() - start);
         }
-        // Baseline of the same run: the same kind of query as an unindexed LIKE scan (a sample: it is slow).
+        // Baseline of the same run: the same kind of query as an unindexed LIKE scan (a sample: it
+        // is slow).
         Histogram scan = new Histogram(600_000_000_000L, 3);
         for (String q : qs.subList(0, Math.min(25, qs.size()))) {
           String word = q.split(" ")[0];
           long start = System.nanoTime();
-          db.jdbi().useHandle(hd -> hd.createQuery("""
+          db.jdbi()
+              .useHandle(
+                  hd ->
+                      hd.createQuery(
+                              """
               SELECT m.id FROM messages m JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :u
                WHERE m.body LIKE :p AND m.deleted = :no ORDER BY m.created_at DESC LIMIT 21
-              """).bind("u", me.userId()).bind("p", "%" + word + "%").bind("no", false).mapTo(String.class).list());
+              """)
+                          .bind("u", me.userId())
+                          .bind("p", "%" + word + "%")
+                          .bind("no", false)
+                          .mapTo(String.class)
+                          .list());
           scan.recordValue(System.nanoTime() - start);
         }
         Map<String, Object> record = new LinkedHashMap<>();
@@ -114,16 +142,25 @@ final class SearchBench implements Callable<Integer> {
         record.put("baseline_like_scan_p50_ms", scan.getValueAtPercentile(50) / 1e6);
         record.put("baseline_like_scan_p99_ms", scan.getValueAtPercentile(99) / 1e6);
         System.out.println(new ObjectMapper().writeValueAsString(record));
-        System.out.printf("search %s over %,d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d queries); "
-                + "LIKE scan baseline p50 %.1f ms, p99 %.1f ms%n", record.get("store"), messages, record.get("p50_ms"),
-            record.get("p99_ms"), record.get("max_ms"), queries, record.get("baseline_like_scan_p50_ms"),
+        System.out.printf(
+            "search %s over %,d messages: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d queries); "
+                + "LIKE scan baseline p50 %.1f ms, p99 %.1f ms%n",
+            record.get("store"),
+            messages,
+            record.get("p50_ms"),
+            record.get("p99_ms"),
+            record.get("max_ms"),
+            queries,
+            record.get("baseline_like_scan_p50_ms"),
             record.get("baseline_like_scan_p99_ms"));
       }
     }
     return 0;
   }
 
-  /** Inserts the messages in large transactions, with seqs per room, as the writer would store them. */
+  /**
+   * Inserts the messages in large transactions, with seqs per room, as the writer would store them.
+   */
   private void fill(Database db, String authorId, List<String> roomIds) {
     Random random = new Random(42);
     long[] seqs = new long[roomIds.size()];
@@ -132,38 +169,56 @@ final class SearchBench implements Callable<Integer> {
     for (int done = 0; done < messages; done += batch) {
       int n = Math.min(batch, messages - done);
       int offset = done;
-      db.jdbi().useTransaction(h -> {
-        var insert = h.prepareBatch("""
+      db.jdbi()
+          .useTransaction(
+              h -> {
+                var insert =
+                    h.prepareBatch(
+                        """
             INSERT INTO messages (id, room_id, seq, author_id, body, created_at, deleted, search_terms)
             VALUES (:id, :room, :seq, :author, :body, :at, :deleted, :terms)
             """);
-        for (int i = 0; i < n; i++) {
-          int r = random.nextInt(roomIds.size());
-          StringBuilder body = new StringBuilder();
-          int words = 4 + random.nextInt(12);
-          for (int w = 0; w < words; w++) {
-            body.append(random.nextInt(10) == 0 ? CJK[random.nextInt(CJK.length)] : WORDS[random.nextInt(WORDS.length)])
-                .append(' ');
-          }
-          if (random.nextInt(100) == 0) {
-            body.append("zq").append(random.nextInt(RARE));
-          }
-          String text = body.toString().strip();
-          insert.bind("id", Ids.newId()).bind("room", roomIds.get(r)).bind("seq", ++seqs[r]).bind("author", authorId)
-              .bind("body", text).bind("at", now + (offset + i) * 10L).bind("deleted", false)
-              .bind("terms", SearchTerms.index(text)).add();
-        }
-        insert.execute();
-      });
+                for (int i = 0; i < n; i++) {
+                  int r = random.nextInt(roomIds.size());
+                  StringBuilder body = new StringBuilder();
+                  int words = 4 + random.nextInt(12);
+                  for (int w = 0; w < words; w++) {
+                    body.append(
+                            random.nextInt(10) == 0
+                                ? CJK[random.nextInt(CJK.length)]
+                                : WORDS[random.nextInt(WORDS.length)])
+                        .append(' ');
+                  }
+                  if (random.nextInt(100) == 0) {
+                    body.append("zq").append(random.nextInt(RARE));
+                  }
+                  String text = body.toString().strip();
+                  insert
+                      .bind("id", Ids.newId())
+                      .bind("room", roomIds.get(r))
+                      .bind("seq", ++seqs[r])
+                      .bind("author", authorId)
+                      .bind("body", text)
+                      .bind("at", now + (offset + i) * 10L)
+                      .bind("deleted", false)
+                      .bind("terms", SearchTerms.index(text))
+                      .add();
+                }
+                insert.execute();
+              });
     }
     if (db.dialect() == Dialect.POSTGRESQL) {
       db.jdbi().useHandle(h -> h.execute("ANALYZE")); // what autovacuum does after a bulk load
     }
-    db.jdbi().useTransaction(h -> {
-      for (int r = 0; r < roomIds.size(); r++) {
-        h.createUpdate("UPDATE rooms SET last_seq = :s WHERE id = :id").bind("s", seqs[r]).bind("id", roomIds.get(r))
-            .execute();
-      }
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              for (int r = 0; r < roomIds.size(); r++) {
+                h.createUpdate("UPDATE rooms SET last_seq = :s WHERE id = :id")
+                    .bind("s", seqs[r])
+                    .bind("id", roomIds.get(r))
+                    .execute();
+              }
+            });
   }
 }

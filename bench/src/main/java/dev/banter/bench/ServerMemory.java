@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
  */
 final class ServerMemory {
   /**
-   * A heap line of GC.heap_info: G1 has one ("garbage-first heap   total reserved …, committed …,
-   * used 71329K ["), Serial and Parallel one per generation ("def new generation   total 78656K,
-   * used 1400K [", "Tenured …", "PSYoungGen …", "ParOldGen …"). Metaspace lines have no "total".
+   * A heap line of GC.heap_info: G1 has one ("garbage-first heap total reserved …, committed …,
+   * used 71329K ["), Serial and Parallel one per generation ("def new generation total 78656K, used
+   * 1400K [", "Tenured …", "PSYoungGen …", "ParOldGen …"). Metaspace lines have no "total".
    */
   private static final Pattern USED = Pattern.compile("\\btotal\\b.*?\\bused (\\d+)K");
 
@@ -30,7 +30,8 @@ final class ServerMemory {
   /** Reads {@code pid}'s memory (the pid must be a JVM of the same user). */
   static Reading read(int pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
-    jcmd(pid, "GC.run"); // a second full GC: what the first left for finalization and reference processing
+    jcmd(pid, "GC.run"); // a second full GC: what the first left for finalization and reference
+    // processing
     return new Reading(liveHeapKib(jcmd(pid, "GC.heap_info")), rssKib(pid));
   }
 

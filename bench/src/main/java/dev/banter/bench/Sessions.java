@@ -16,18 +16,29 @@ final class Sessions {
   private Sessions() {}
 
   /**
-   * Opens the session of connection number {@code n}: on the node {@code n} picks round-robin
-   * (so a room's members are spread over the nodes), authenticated as {@code user}, joined to
-   * {@code roomId}; completes when joined. Against the bare baseline: connected to its room.
+   * Opens the session of connection number {@code n}: on the node {@code n} picks round-robin (so a
+   * room's members are spread over the nodes), authenticated as {@code user}, joined to {@code
+   * roomId}; completes when joined. Against the bare baseline: connected to its room.
    */
-  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
-      User user, String roomId) {
+  static CompletableFuture<WsConnection> open(
+      WsClient client,
+      ServerOptions opts,
+      int n,
+      FrameListener listener,
+      User user,
+      String roomId) {
     return open(client, opts, n, listener, user, roomId, null, -1);
   }
 
   /** Same, with {@code attachment} on the connection. */
-  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
-      User user, String roomId, Object attachment) {
+  static CompletableFuture<WsConnection> open(
+      WsClient client,
+      ServerOptions opts,
+      int n,
+      FrameListener listener,
+      User user,
+      String roomId,
+      Object attachment) {
     return open(client, opts, n, listener, user, roomId, attachment, -1);
   }
 
@@ -35,22 +46,33 @@ final class Sessions {
    * Same, resuming after {@code sinceSeq} when it is not negative (the replay reaches the listener
    * before the returned future completes).
    */
-  static CompletableFuture<WsConnection> open(WsClient client, ServerOptions opts, int n, FrameListener listener,
-      User user, String roomId, Object attachment, long sinceSeq) {
+  static CompletableFuture<WsConnection> open(
+      WsClient client,
+      ServerOptions opts,
+      int n,
+      FrameListener listener,
+      User user,
+      String roomId,
+      Object attachment,
+      long sinceSeq) {
     String url = opts.urls.get(Math.floorMod(n, opts.urls.size()));
     URI uri = BanterRest.webSocketUri(url);
     if (opts.bare) {
       return client.connect(URI.create(uri + "?room=" + roomId), listener, attachment);
     }
-    return client.connect(uri, listener, attachment)
-        .thenCompose(c -> c.authenticate(user.token())
-            .thenCompose(v -> sinceSeq < 0 ? c.join(roomId) : c.resume(roomId, sinceSeq))
-            .whenComplete((v, e) -> {
-              if (e != null) {
-                c.close();
-              }
-            })
-            .thenApply(v -> c));
+    return client
+        .connect(uri, listener, attachment)
+        .thenCompose(
+            c ->
+                c.authenticate(user.token())
+                    .thenCompose(v -> sinceSeq < 0 ? c.join(roomId) : c.resume(roomId, sinceSeq))
+                    .whenComplete(
+                        (v, e) -> {
+                          if (e != null) {
+                            c.close();
+                          }
+                        })
+                    .thenApply(v -> c));
   }
 
   /** Close codes seen while a scenario was running (-1: closed without a close frame). */

@@ -29,27 +29,43 @@ import picocli.CommandLine.Option;
  * message is committed). Reports acks/s and send→ack latency. Whether SQLite or PostgreSQL is
  * measured is the server's choice ({@code BANTER_DATABASE_URL}).
  */
-@Command(name = "store", mixinStandardHelpOptions = true,
+@Command(
+    name = "store",
+    mixinStandardHelpOptions = true,
     description = "Durable acked messages per second through the WebSocket, and ack latency.")
 final class StoreBench implements Callable<Integer> {
   private static final byte[] CLIENT_ID = ByteScan.bytes("\"client_id\":\"s-");
 
-  @Mixin
-  ServerOptions server = new ServerOptions();
+  @Mixin ServerOptions server = new ServerOptions();
 
-  @Option(names = "--connections", defaultValue = "64", description = "sending connections (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--connections",
+      defaultValue = "64",
+      description = "sending connections (default: ${DEFAULT-VALUE})")
   int connections = 64;
 
-  @Option(names = "--rooms", defaultValue = "8", description = "rooms the connections are spread over (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rooms",
+      defaultValue = "8",
+      description = "rooms the connections are spread over (default: ${DEFAULT-VALUE})")
   int rooms = 8;
 
-  @Option(names = "--window", defaultValue = "4", description = "sends in flight per connection (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--window",
+      defaultValue = "4",
+      description = "sends in flight per connection (default: ${DEFAULT-VALUE})")
   int window = 4;
 
-  @Option(names = "--seconds", defaultValue = "20", description = "measured seconds (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "20",
+      description = "measured seconds (default: ${DEFAULT-VALUE})")
   int seconds = 20;
 
-  @Option(names = "--warmup", defaultValue = "10", description = "warm-up seconds (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "10",
+      description = "warm-up seconds (default: ${DEFAULT-VALUE})")
   int warmup = 10;
 
   private final Recorder latency = new Recorder(3);
@@ -66,41 +82,53 @@ final class StoreBench implements Callable<Integer> {
     }
     Map<String, Object> r = run();
     System.out.println(FanoutBench.JSON.writeValueAsString(r));
-    System.out.printf("store %d connections × %d in flight over %d rooms: %,.0f acked messages/s, send→ack p50 %.2f ms "
-            + "p99 %.2f ms max %.2f ms, errors %d%n", connections, window, rooms, (double) r.get("acks_per_s"),
-        r.get("ack_p50_ms"), r.get("ack_p99_ms"), r.get("ack_max_ms"), (long) r.get("errors"));
+    System.out.printf(
+        "store %d connections × %d in flight over %d rooms: %,.0f acked messages/s, send→ack p50 %.2f ms "
+            + "p99 %.2f ms max %.2f ms, errors %d%n",
+        connections,
+        window,
+        rooms,
+        (double) r.get("acks_per_s"),
+        r.get("ack_p50_ms"),
+        r.get("ack_p99_ms"),
+        r.get("ack_max_ms"),
+        (long) r.get("errors"));
     return 0;
   }
 
   Map<String, Object> run() throws Exception {
     int perRoom = (connections + rooms - 1) / rooms;
-    Population pop = Population.create(server, rooms, r -> Math.min(perRoom, connections - r * perRoom));
-    FrameListener listener = new FrameListener() {
-      @Override
-      public void onText(WsConnection c, ByteBuf utf8) {
-        if (ByteScan.hasType(utf8, ByteScan.ACK)) {
-          int at = ByteScan.indexOf(utf8, CLIENT_ID, utf8.readerIndex());
-          if (at >= 0) {
-            latency.recordValue(Math.max(0, System.nanoTime() - ByteScan.parseLong(utf8, at + CLIENT_ID.length)));
+    Population pop =
+        Population.create(server, rooms, r -> Math.min(perRoom, connections - r * perRoom));
+    FrameListener listener =
+        new FrameListener() {
+          @Override
+          public void onText(WsConnection c, ByteBuf utf8) {
+            if (ByteScan.hasType(utf8, ByteScan.ACK)) {
+              int at = ByteScan.indexOf(utf8, CLIENT_ID, utf8.readerIndex());
+              if (at >= 0) {
+                latency.recordValue(
+                    Math.max(
+                        0, System.nanoTime() - ByteScan.parseLong(utf8, at + CLIENT_ID.length)));
+              }
+              acks.increment();
+              if (!stopping) {
+                send(c, (String) c.attachment());
+              }
+            } else if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
+              errors.increment();
+              errorSample.compareAndSet(null, utf8.toString(StandardCharsets.UTF_8));
+            }
           }
-          acks.increment();
-          if (!stopping) {
-            send(c, (String) c.attachment());
-          }
-        } else if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
-          errors.increment();
-          errorSample.compareAndSet(null, utf8.toString(StandardCharsets.UTF_8));
-        }
-      }
 
-      @Override
-      public void onClose(WsConnection c, int code) {
-        if (!stopping) {
-          errors.increment();
-          errorSample.compareAndSet(null, "closed with " + code);
-        }
-      }
-    };
+          @Override
+          public void onClose(WsConnection c, int code) {
+            if (!stopping) {
+              errors.increment();
+              errorSample.compareAndSet(null, "closed with " + code);
+            }
+          }
+        };
     Map<String, Object> out = new LinkedHashMap<>();
     try (WsClient client = new WsClient(server.threads, server.sources)) {
       List<CompletableFuture<WsConnection>> opened = new ArrayList<>();
@@ -146,7 +174,13 @@ final class StoreBench implements Callable<Integer> {
   }
 
   private void send(WsConnection c, String roomId) {
-    c.send("{\"type\":\"send_message\",\"room_id\":\"" + roomId + "\",\"body\":\"store bench message\",\"client_id\":\"s-"
-        + System.nanoTime() + "-" + sequence.incrementAndGet() + "\"}");
+    c.send(
+        "{\"type\":\"send_message\",\"room_id\":\""
+            + roomId
+            + "\",\"body\":\"store bench message\",\"client_id\":\"s-"
+            + System.nanoTime()
+            + "-"
+            + sequence.incrementAndGet()
+            + "\"}");
   }
 }

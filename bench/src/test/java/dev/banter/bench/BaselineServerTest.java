@@ -27,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The bare baseline server over real sockets: rooms, relay of the exact bytes, leaving, health, pings, close. */
+/**
+ * The bare baseline server over real sockets: rooms, relay of the exact bytes, leaving, health,
+ * pings, close.
+ */
 class BaselineServerTest {
   private static final long WAIT_S = 10;
 
@@ -102,13 +105,17 @@ class BaselineServerTest {
     try (Socket stalled = new Socket()) {
       stalled.setReceiveBufferSize(4096);
       stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
-      stalled.getOutputStream().write(("GET /ws?room=s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      stalled
+          .getOutputStream()
+          .write(
+              ("GET /ws?room=s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                      + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> server.rooms.members("s") == 3);
       String big = "x".repeat(32 * 1024);
       int sent = 0;
-      // Never reads: its socket buffers, Netty's and then the 64 KiB backlog fill up (a few MiB at most).
+      // Never reads: its socket buffers, Netty's and then the 64 KiB backlog fill up (a few MiB at
+      // most).
       while (server.rooms.slowConsumerCloses() == 0 && sent < 2_000) {
         sender.send(big);
         sent++;
@@ -126,8 +133,10 @@ class BaselineServerTest {
   @Test
   void healthAnswersOk() throws Exception {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base("http") + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base("http") + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("ok");
     }
@@ -137,23 +146,26 @@ class BaselineServerTest {
   void pingsAreAnsweredAndTheCloseHandshakeIsEchoed() throws Exception {
     CompletableFuture<String> pong = new CompletableFuture<>();
     CompletableFuture<Integer> closed = new CompletableFuture<>();
-    WebSocket.Listener listener = new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
-        pong.complete(StandardCharsets.UTF_8.decode(message).toString());
-        ws.request(1);
-        return null;
-      }
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            pong.complete(StandardCharsets.UTF_8.decode(message).toString());
+            ws.request(1);
+            return null;
+          }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-        closed.complete(statusCode);
-        return null;
-      }
-    };
+          @Override
+          public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+          }
+        };
     try (HttpClient http = HttpClient.newHttpClient()) {
-      WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base("ws") + "/ws?room=p"), listener)
-          .get(WAIT_S, TimeUnit.SECONDS);
+      WebSocket ws =
+          http.newWebSocketBuilder()
+              .buildAsync(URI.create(base("ws") + "/ws?room=p"), listener)
+              .get(WAIT_S, TimeUnit.SECONDS);
       ws.sendPing(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8)));
       assertThat(pong.get(WAIT_S, TimeUnit.SECONDS)).isEqualTo("are you there");
 
@@ -170,9 +182,14 @@ class BaselineServerTest {
   private Member join(String room) throws Exception {
     Member m = new Member();
     int before = server.rooms.members(room);
-    m.connection = client.connect(URI.create(base("ws") + "/ws?room=" + room), m).get(WAIT_S, TimeUnit.SECONDS);
+    m.connection =
+        client
+            .connect(URI.create(base("ws") + "/ws?room=" + room), m)
+            .get(WAIT_S, TimeUnit.SECONDS);
     // The server adds the member once its 101 answer is written, which the client may see first.
-    await().atMost(Duration.ofSeconds(WAIT_S)).until(() -> server.rooms.members(room) == before + 1);
+    await()
+        .atMost(Duration.ofSeconds(WAIT_S))
+        .until(() -> server.rooms.members(room) == before + 1);
     return m;
   }
 

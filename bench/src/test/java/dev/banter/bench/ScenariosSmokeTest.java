@@ -77,7 +77,8 @@ class ScenariosSmokeTest {
 
   @Test
   void fanoutWithRegisteredUsersDeliversWithoutErrors() throws Exception {
-    Map<String, Object> r = new FanoutRun(banterOptions(false), load(10, 10, 100), new FanoutRun.Extra() {}).run();
+    Map<String, Object> r =
+        new FanoutRun(banterOptions(false), load(10, 10, 100), new FanoutRun.Extra() {}).run();
     System.out.println(FanoutRun.summary(r));
 
     assertThat(r.get("connections")).isEqualTo(100L);
@@ -88,18 +89,22 @@ class ScenariosSmokeTest {
     // one slowest delivery per measured second, none above the window's maximum
     @SuppressWarnings("unchecked")
     List<Double> bySecond = (List<Double>) r.get("max_ms_by_second");
-    assertThat(bySecond).hasSize(3).allSatisfy(ms -> assertThat(ms).isBetween(0.0, (double) r.get("max_ms") + 0.1));
+    assertThat(bySecond)
+        .hasSize(3)
+        .allSatisfy(ms -> assertThat(ms).isBetween(0.0, (double) r.get("max_ms") + 0.1));
     assertThat(bySecond).anySatisfy(ms -> assertThat(ms).isPositive());
   }
 
   @Test
   void fanoutAgainstTheBareBaselineReachesTheOtherMembers() throws Exception {
-    Map<String, Object> r = new FanoutRun(baselineOptions(), load(10, 10, 100), new FanoutRun.Extra() {}).run();
+    Map<String, Object> r =
+        new FanoutRun(baselineOptions(), load(10, 10, 100), new FanoutRun.Extra() {}).run();
     System.out.println(FanoutRun.summary(r));
 
     assertThat(r.get("connections")).isEqualTo(100L);
     assertThat((long) r.get("deliveries")).isPositive();
-    assertThat(r.get("expected_deliveries_per_s")).isEqualTo(900L); // 100 msg/s × the 9 other members
+    assertThat(r.get("expected_deliveries_per_s"))
+        .isEqualTo(900L); // 100 msg/s × the 9 other members
     assertThat(r.get("acks_per_s")).isEqualTo(0.0);
   }
 
@@ -118,10 +123,12 @@ class ScenariosSmokeTest {
 
     assertThat(r.get("held")).isEqualTo(120L);
     assertThat(r.get("failures")).isEqualTo(0L);
-    assertThat(r.get("probe_deliveries")).isEqualTo(120L); // three rooms of 40, each member got its room's probe
+    assertThat(r.get("probe_deliveries"))
+        .isEqualTo(120L); // three rooms of 40, each member got its room's probe
     assertThat(r.get("probe_expected")).isEqualTo(120L);
     assertThat((long) r.get("live_heap_after_kib")).isPositive();
-    assertThat(r.get("held_at_middle")).isEqualTo(60L); // the middle reading came with half of them open
+    assertThat(r.get("held_at_middle"))
+        .isEqualTo(60L); // the middle reading came with half of them open
     assertThat(r.get("live_heap_kib_per_connection")).isNotNull();
     assertThat((long) r.get("rss_after_kib")).isPositive();
   }
@@ -174,8 +181,26 @@ class ScenariosSmokeTest {
   @Test
   void twoClientProcessesShareAConnectRunAndTheirRecordsAreMerged() throws Exception {
     String url = "http://127.0.0.1:" + baseline.port();
-    ClientProcesses.commandLine = new String[] {"connect", "--bare", "--url", url, "--connections", "60", "--members",
-        "10", "--ramp", "1000", "--hold", "1", "--probe", "--threads", "1", "--processes", "2"};
+    ClientProcesses.commandLine =
+        new String[] {
+          "connect",
+          "--bare",
+          "--url",
+          url,
+          "--connections",
+          "60",
+          "--members",
+          "10",
+          "--ramp",
+          "1000",
+          "--hold",
+          "1",
+          "--probe",
+          "--threads",
+          "1",
+          "--processes",
+          "2"
+        };
     ConnectBench connect = new ConnectBench();
     connect.server = baselineOptions();
     connect.server.processes = 2;
@@ -185,7 +210,8 @@ class ScenariosSmokeTest {
 
     assertThat(r.get("processes")).isEqualTo(2);
     assertThat(r.get("held")).isEqualTo(60L); // 30 in each process
-    assertThat(r.get("probe_deliveries")).isEqualTo(54L); // six rooms × the nine members besides the sender
+    assertThat(r.get("probe_deliveries"))
+        .isEqualTo(54L); // six rooms × the nine members besides the sender
     assertThat(r.get("live_heap_after_kib")).isNotNull();
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ServerMemoryTest {
   @Test
   void g1ReportsOneHeapLine() {
-    String g1 = """
+    String g1 =
+        """
         12345:
          garbage-first heap   total reserved 6291456K, committed 262144K, used 71329K [0x0000000680000000, 0x0000000800000000)
           region size 4096K, 5 young (20480K), 0 survivors (0K)
@@ -21,7 +22,8 @@ class ServerMemoryTest {
 
   @Test
   void serialAndParallelAreAddedUpOverTheirGenerations() {
-    String serial = """
+    String serial =
+        """
         def new generation   total 78656K, used 1400K [0x0000000600000000, 0x0000000605550000, 0x0000000655550000)
           eden space 69952K,   2% used [0x0000000600000000, 0x000000060015e1e8, 0x0000000604450000)
          Tenured generation   total 258048K, used 42846K [0x0000000704d50000, 0x0000000714950000, 0x0000000800000000)
@@ -29,7 +31,8 @@ class ServerMemoryTest {
          Metaspace       used 52340K, committed 52864K, reserved 1114112K
         """;
     assertThat(ServerMemory.liveHeapKib(serial)).isEqualTo(1400 + 42846);
-    String parallel = """
+    String parallel =
+        """
          PSYoungGen      total 76288K, used 2621K [0x000000076ab00000, 0x0000000770000000, 0x00000007c0000000)
          ParOldGen       total 175104K, used 30000K [0x00000006c0000000, 0x00000006cab00000, 0x000000076ab00000)
         """;

@@ -15,9 +15,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Short-lived JWT access tokens, HS256 only: the verifier is pinned to that algorithm, so
- * {@code alg: none} or an RS/HS confusion is refused, and exp, iat, sub and sid (the signed-in
- * session) must be present. A token of an ended session or a disabled account is refused at once.
+ * Short-lived JWT access tokens, HS256 only: the verifier is pinned to that algorithm, so {@code
+ * alg: none} or an RS/HS confusion is refused, and exp, iat, sub and sid (the signed-in session)
+ * must be present. A token of an ended session or a disabled account is refused at once.
  */
 public final class AccessTokens implements Authenticator {
   private static final String ISSUER = "banter";
@@ -28,24 +28,29 @@ public final class AccessTokens implements Authenticator {
   private final Clock clock;
   private final Revocations revocations;
 
-  /** @param revocations ended sessions and disabled accounts, whose tokens stop working at once */
+  /**
+   * @param revocations ended sessions and disabled accounts, whose tokens stop working at once
+   */
   public AccessTokens(byte[] secret, Duration ttl, Clock clock, Revocations revocations) {
     this.revocations = revocations;
     this.algorithm = Algorithm.HMAC256(secret);
     this.ttl = ttl;
     this.clock = clock;
-    this.verifier = JWT.require(algorithm)
-        .withIssuer(ISSUER)
-        .withClaimPresence("sub")
-        .withClaimPresence("exp")
-        .withClaimPresence("iat")
-        .withClaimPresence("usr")
-        .withClaimPresence("sid")
-        .acceptLeeway(Revocations.LEEWAY_SECONDS)
-        .build();
+    this.verifier =
+        JWT.require(algorithm)
+            .withIssuer(ISSUER)
+            .withClaimPresence("sub")
+            .withClaimPresence("exp")
+            .withClaimPresence("iat")
+            .withClaimPresence("usr")
+            .withClaimPresence("sid")
+            .acceptLeeway(Revocations.LEEWAY_SECONDS)
+            .build();
   }
 
-  /** A token for {@code user} in the signed-in session {@code sessionId} (its refresh-token family). */
+  /**
+   * A token for {@code user} in the signed-in session {@code sessionId} (its refresh-token family).
+   */
   public String issue(User user, String sessionId) {
     Instant now = clock.instant();
     return JWT.create()
@@ -85,9 +90,15 @@ public final class AccessTokens implements Authenticator {
     }
     String role = jwt.getClaim("role").asString();
     Boolean guest = jwt.getClaim("guest").asBoolean();
-    // the role as a shared constant, not the claim's own copy: a principal is held by every connection
-    return new Principal(jwt.getSubject(), jwt.getClaim("usr").asString(), "admin".equals(role) ? "admin" : "user",
-        guest != null && guest, sessionId, jwt.getExpiresAtAsInstant().toEpochMilli());
+    // the role as a shared constant, not the claim's own copy: a principal is held by every
+    // connection
+    return new Principal(
+        jwt.getSubject(),
+        jwt.getClaim("usr").asString(),
+        "admin".equals(role) ? "admin" : "user",
+        guest != null && guest,
+        sessionId,
+        jwt.getExpiresAtAsInstant().toEpochMilli());
   }
 
   /**
@@ -95,7 +106,8 @@ public final class AccessTokens implements Authenticator {
    * renews its socket's token before expiry), its session not ended, its account enabled.
    */
   public boolean stillValid(Principal p, long now) {
-    return p.expiresAt() > now && !revocations.userDisabled(p.userId())
+    return p.expiresAt() > now
+        && !revocations.userDisabled(p.userId())
         && !revocations.sessionRevoked(p.sessionId());
   }
 }

@@ -83,7 +83,8 @@ public final class AuthRoutes {
 
   Object updateProfile(Request req) {
     var body = req.body(ProfilePatch.class);
-    User u = users.update(req.user().userId(), body.displayName(), body.avatarUrl(), body.statusText());
+    User u =
+        users.update(req.user().userId(), body.displayName(), body.avatarUrl(), body.statusText());
     return users.profileFor(req.user(), u);
   }
 

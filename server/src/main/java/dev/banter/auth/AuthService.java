@@ -16,7 +16,10 @@ import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Accounts and sessions: register, login, guest, refresh rotation with reuse detection, logout, password change. */
+/**
+ * Accounts and sessions: register, login, guest, refresh rotation with reuse detection, logout,
+ * password change.
+ */
 public final class AuthService {
   private static final String WRONG_CREDENTIALS = "wrong username or password";
   private static final long FIRST_USER_LOCK = 0x62616e746572L; // "banter"
@@ -32,11 +35,18 @@ public final class AuthService {
   private final Revocations revocations;
 
   /**
-   * @param onCreated runs inside the transaction that creates a user (e.g. joining the default room),
-   *     so a user never exists half set up
+   * @param onCreated runs inside the transaction that creates a user (e.g. joining the default
+   *     room), so a user never exists half set up
    */
-  public AuthService(Database db, AccessTokens accessTokens, Duration refreshTtl, Set<String> admins,
-      boolean guestAccess, LoginThrottle logins, Clock clock, BiConsumer<Handle, User> onCreated,
+  public AuthService(
+      Database db,
+      AccessTokens accessTokens,
+      Duration refreshTtl,
+      Set<String> admins,
+      boolean guestAccess,
+      LoginThrottle logins,
+      Clock clock,
+      BiConsumer<Handle, User> onCreated,
       Revocations revocations) {
     this.revocations = revocations;
     this.db = db;
@@ -66,7 +76,8 @@ public final class AuthService {
     String username = Fields.username(rawUsername);
     String password = Fields.newPassword(rawPassword, "password");
     String displayName = rawDisplayName == null ? username : Fields.displayName(rawDisplayName);
-    String hash = Passwords.hash(password); // before the transaction: hashing is slow, the write lock is not
+    String hash =
+        Passwords.hash(password); // before the transaction: hashing is slow, the write lock is not
     return createUser(username, displayName, hash, false);
   }
 
@@ -84,23 +95,38 @@ public final class AuthService {
   private Session createUser(String username, String displayName, String hash, boolean guest) {
     long now = clock.millis();
     try {
-      return db.jdbi().inTransaction(h -> {
-        // Only a registered user can be the first (the admin): registrations take turns to decide
-        // it; guests, who never are, do not wait for each other (the unique index settles names).
-        String lock = guest ? null : db.dialect().serializeOn(FIRST_USER_LOCK);
-        if (lock != null) {
-          h.execute(lock);
-        }
-        if (Users.byUsername(h, username).isPresent()) {
-          throw ApiError.conflict("username is taken");
-        }
-        boolean first = !guest && !Users.anyRegistered(h);
-        String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
-        User user = new User(Ids.newId(), username, displayName, hash, null, null, role, guest, now, now);
-        Users.insert(h, user);
-        onCreated.accept(h, user);
-        return openSession(h, user, now);
-      });
+      return db.jdbi()
+          .inTransaction(
+              h -> {
+                // Only a registered user can be the first (the admin): registrations take turns to
+                // decide
+                // it; guests, who never are, do not wait for each other (the unique index settles
+                // names).
+                String lock = guest ? null : db.dialect().serializeOn(FIRST_USER_LOCK);
+                if (lock != null) {
+                  h.execute(lock);
+                }
+                if (Users.byUsername(h, username).isPresent()) {
+                  throw ApiError.conflict("username is taken");
+                }
+                boolean first = !guest && !Users.anyRegistered(h);
+                String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
+                User user =
+                    new User(
+                        Ids.newId(),
+                        username,
+                        displayName,
+                        hash,
+                        null,
+                        null,
+                        role,
+                        guest,
+                        now,
+                        now);
+                Users.insert(h, user);
+                onCreated.accept(h, user);
+                return openSession(h, user, now);
+              });
     } catch (UnableToExecuteStatementException e) {
       if (Sql.isUniqueViolation(e)) {
         throw ApiError.conflict("username is taken");
@@ -123,16 +149,22 @@ public final class AuthService {
       throw ApiError.forbidden("this account is disabled");
     }
     long now = clock.millis();
-    return db.jdbi().inTransaction(h -> {
-      Users.touch(h, user.id(), now);
-      return openSession(h, user, now);
-    });
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              Users.touch(h, user.id(), now);
+              return openSession(h, user, now);
+            });
   }
 
   private Session openSession(Handle h, User user, long now) {
     User effective = effectiveRole(user);
-    RefreshTokens.Family family = RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
-    return new Session(effective, accessTokens.issue(effective, family.id()), family.firstToken(),
+    RefreshTokens.Family family =
+        RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
+    return new Session(
+        effective,
+        accessTokens.issue(effective, family.id()),
+        family.firstToken(),
         accessTokens.ttlSeconds());
   }
 
@@ -141,7 +173,13 @@ public final class AuthService {
     return !user.guest() && admins.contains(user.username()) ? user.withRole("admin") : user;
   }
 
-  private enum Outcome { OK, UNKNOWN, REUSED, EXPIRED, REVOKED }
+  private enum Outcome {
+    OK,
+    UNKNOWN,
+    REUSED,
+    EXPIRED,
+    REVOKED
+  }
 
   private record Rotation(Outcome outcome, Session session, String userId, String familyId) {
     Rotation(Outcome outcome, Session session) {
@@ -149,38 +187,52 @@ public final class AuthService {
     }
   }
 
-  /** Spends {@code token} and returns the next pair; a second use of a spent token revokes its family. */
+  /**
+   * Spends {@code token} and returns the next pair; a second use of a spent token revokes its
+   * family.
+   */
   public Session refresh(String rawToken) {
     String token = Fields.required(rawToken, "refresh_token");
     long now = clock.millis();
-    Rotation r = db.jdbi().inTransaction(h -> {
-      var stored = RefreshTokens.find(h, token).orElse(null);
-      if (stored == null) {
-        return new Rotation(Outcome.UNKNOWN, null);
-      }
-      if (stored.revokedAt() != null) {
-        return new Rotation(Outcome.REVOKED, null);
-      }
-      if (stored.usedAt() != null || !RefreshTokens.spend(h, token, now)) {
-        RefreshTokens.revokeFamily(h, stored.familyId(), now); // committed before we answer 401
-        return new Rotation(Outcome.REUSED, null, stored.userId(), stored.familyId());
-      }
-      if (stored.expiresAt() <= now) {
-        return new Rotation(Outcome.EXPIRED, null);
-      }
-      if (revocations.userDisabled(stored.userId())) {
-        return new Rotation(Outcome.REVOKED, null);
-      }
-      User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
-      Users.touch(h, user.id(), now);
-      String next = RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
-      return new Rotation(Outcome.OK, new Session(user, accessTokens.issue(user, stored.familyId()), next,
-          accessTokens.ttlSeconds()));
-    });
+    Rotation r =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  var stored = RefreshTokens.find(h, token).orElse(null);
+                  if (stored == null) {
+                    return new Rotation(Outcome.UNKNOWN, null);
+                  }
+                  if (stored.revokedAt() != null) {
+                    return new Rotation(Outcome.REVOKED, null);
+                  }
+                  if (stored.usedAt() != null || !RefreshTokens.spend(h, token, now)) {
+                    RefreshTokens.revokeFamily(
+                        h, stored.familyId(), now); // committed before we answer 401
+                    return new Rotation(Outcome.REUSED, null, stored.userId(), stored.familyId());
+                  }
+                  if (stored.expiresAt() <= now) {
+                    return new Rotation(Outcome.EXPIRED, null);
+                  }
+                  if (revocations.userDisabled(stored.userId())) {
+                    return new Rotation(Outcome.REVOKED, null);
+                  }
+                  User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
+                  Users.touch(h, user.id(), now);
+                  String next =
+                      RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
+                  return new Rotation(
+                      Outcome.OK,
+                      new Session(
+                          user,
+                          accessTokens.issue(user, stored.familyId()),
+                          next,
+                          accessTokens.ttlSeconds()));
+                });
     return switch (r.outcome()) {
       case OK -> r.session();
       case REUSED -> {
-        // a stolen token, or a client that lost the race: whoever holds that session is signed out now
+        // a stolen token, or a client that lost the race: whoever holds that session is signed out
+        // now
         revocations.sessionsRevoked(r.userId(), List.of(r.familyId()));
         throw ApiError.unauthorized("refresh token reused; every session of this login is revoked");
       }
@@ -197,32 +249,47 @@ public final class AuthService {
   public void logout(String rawToken) {
     String token = Fields.required(rawToken, "refresh_token");
     long now = clock.millis();
-    var ended = db.jdbi().inTransaction(h -> {
-      var stored = RefreshTokens.find(h, token);
-      stored.ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now));
-      return stored;
-    });
+    var ended =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  var stored = RefreshTokens.find(h, token);
+                  stored.ifPresent(s -> RefreshTokens.revokeFamily(h, s.familyId(), now));
+                  return stored;
+                });
     ended.ifPresent(s -> revocations.sessionsRevoked(s.userId(), List.of(s.familyId())));
   }
 
   public User me(String userId) {
-    return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(this::effectiveRole)
+    return db.jdbi()
+        .withHandle(h -> Users.byId(h, userId))
+        .map(this::effectiveRole)
         .orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
   }
 
-  /** Disables or enables an account (global admins). Disabling revokes its sessions and closes its sockets. */
+  /**
+   * Disables or enables an account (global admins). Disabling revokes its sessions and closes its
+   * sockets.
+   */
   public void setDisabled(Principal admin, String rawUsername, boolean disable) {
     String username = rawUsername.strip().toLowerCase(Locale.ROOT);
-    User user = db.jdbi().withHandle(h -> Users.byUsername(h, username))
-        .orElseThrow(() -> ApiError.notFound("no such user"));
+    User user =
+        db.jdbi()
+            .withHandle(h -> Users.byUsername(h, username))
+            .orElseThrow(() -> ApiError.notFound("no such user"));
     if (user.id().equals(admin.userId())) {
       throw ApiError.validation("username", "you cannot disable yourself");
     }
     long now = clock.millis();
-    var ended = db.jdbi().inTransaction(h -> {
-      Users.setDisabled(h, user.id(), disable);
-      return disable ? RefreshTokens.revokeAllOf(h, user.id(), null, now) : List.<String>of();
-    });
+    var ended =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Users.setDisabled(h, user.id(), disable);
+                  return disable
+                      ? RefreshTokens.revokeAllOf(h, user.id(), null, now)
+                      : List.<String>of();
+                });
     revocations.userDisabled(user.id(), disable);
     revocations.sessionsRevoked(user.id(), ended);
   }
@@ -242,10 +309,13 @@ public final class AuthService {
     }
     String hash = Passwords.hash(next);
     long now = clock.millis();
-    var ended = db.jdbi().inTransaction(h -> {
-      Users.updatePassword(h, userId, hash);
-      return RefreshTokens.revokeAllOf(h, userId, caller.sessionId(), now);
-    });
+    var ended =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Users.updatePassword(h, userId, hash);
+                  return RefreshTokens.revokeAllOf(h, userId, caller.sessionId(), now);
+                });
     revocations.sessionsRevoked(userId, ended);
   }
 }

@@ -5,9 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Which avatar URLs a profile may carry: an upload of this server, nothing else. An avatar on
- * another host would be fetched by every viewer's browser, telling that host who looks at whom
- * and when (and a name may resolve to a private address); the page's {@code img-src} allows only
- * this server. Avatars stored on other hosts before this rule were cleared (a migration).
+ * another host would be fetched by every viewer's browser, telling that host who looks at whom and
+ * when (and a name may resolve to a private address); the page's {@code img-src} allows only this
+ * server. Avatars stored on other hosts before this rule were cleared (a migration).
  */
 final class AvatarUrls {
   private static final int MAX_LENGTH = 2048;
@@ -26,7 +26,8 @@ final class AvatarUrls {
       throw ApiError.validation(FIELD, "avatar_url must be at most " + MAX_LENGTH + " characters");
     }
     if (!OWN_UPLOAD.matcher(url).matches()) {
-      throw ApiError.validation(FIELD, "avatar_url must be an upload of this server (/api/v1/uploads/{id})");
+      throw ApiError.validation(
+          FIELD, "avatar_url must be an upload of this server (/api/v1/uploads/{id})");
     }
     return url;
   }

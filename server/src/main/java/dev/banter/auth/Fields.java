@@ -26,7 +26,8 @@ final class Fields {
   static String username(String raw) {
     String u = required(raw, "username").strip().toLowerCase(Locale.ROOT);
     if (!USERNAME.matcher(u).matches()) {
-      throw ApiError.validation("username", "username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
+      throw ApiError.validation(
+          "username", "username must be 3-32 characters of a-z, 0-9, '_', '.', '-'");
     }
     return u;
   }
@@ -35,7 +36,8 @@ final class Fields {
     String p = required(raw, field);
     int length = p.codePointCount(0, p.length());
     if (length < PASSWORD_MIN || length > PASSWORD_MAX) {
-      throw ApiError.validation(field, field + " must be " + PASSWORD_MIN + "-" + PASSWORD_MAX + " characters");
+      throw ApiError.validation(
+          field, field + " must be " + PASSWORD_MIN + "-" + PASSWORD_MAX + " characters");
     }
     return p;
   }

@@ -10,7 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Optional;
 
-/** The HMAC key for access tokens: configured, or generated once and kept in the data dir (mode 600). */
+/**
+ * The HMAC key for access tokens: configured, or generated once and kept in the data dir (mode
+ * 600).
+ */
 public final class JwtSecret {
   static final String FILE = "jwt-secret";
   private static final int GENERATED_BYTES = 64;
@@ -29,7 +32,9 @@ public final class JwtSecret {
       Files.createDirectories(file.toAbsolutePath().getParent());
       String encoded = Base64.getEncoder().encodeToString(Ids.randomBytes(GENERATED_BYTES));
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException e) {
         Files.createFile(file);
       } catch (FileAlreadyExistsException e) {

@@ -4,9 +4,9 @@ import dev.banter.core.RateLimiter;
 import java.time.Duration;
 
 /**
- * Password attempts per account. Keyed on (username, client address), so someone guessing a
- * user's password from their own address cannot lock the owner out of theirs; plus a ceiling per
- * username far above it, across all addresses, against guessing spread over many of them.
+ * Password attempts per account. Keyed on (username, client address), so someone guessing a user's
+ * password from their own address cannot lock the owner out of theirs; plus a ceiling per username
+ * far above it, across all addresses, against guessing spread over many of them.
  */
 public final class LoginThrottle {
   /** How many times the per-address budget the per-username ceiling is. */
@@ -22,13 +22,18 @@ public final class LoginThrottle {
 
   /** {@code perMinute} attempts per username and address; {@code onReject} counts each refusal. */
   public static LoginThrottle perMinute(int perMinute, Runnable onReject) {
-    return new LoginThrottle(RateLimiter.perPeriod(perMinute, Duration.ofMinutes(1)).onReject(onReject),
-        RateLimiter.perPeriod((long) perMinute * CEILING_FACTOR, Duration.ofMinutes(1)).onReject(onReject));
+    return new LoginThrottle(
+        RateLimiter.perPeriod(perMinute, Duration.ofMinutes(1)).onReject(onReject),
+        RateLimiter.perPeriod((long) perMinute * CEILING_FACTOR, Duration.ofMinutes(1))
+            .onReject(onReject));
   }
 
-  /** Takes an attempt for {@code username} from {@code address}; 429 when either budget is spent. */
+  /**
+   * Takes an attempt for {@code username} from {@code address}; 429 when either budget is spent.
+   */
   void check(String username, String address) {
-    perAddress.check(username + "\n" + address); // first: one address's guesses do not spend the ceiling
+    perAddress.check(
+        username + "\n" + address); // first: one address's guesses do not spend the ceiling
     perUsername.check(username);
   }
 }

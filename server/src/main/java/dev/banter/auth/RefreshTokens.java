@@ -11,8 +11,8 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Opaque refresh tokens in families: a login starts a family, each refresh spends its token
- * and issues the next of the same family. Only SHA-256 hashes are stored.
+ * Opaque refresh tokens in families: a login starts a family, each refresh spends its token and
+ * issues the next of the same family. Only SHA-256 hashes are stored.
  */
 final class RefreshTokens {
   private static final int TOKEN_BYTES = 32;
@@ -29,48 +29,75 @@ final class RefreshTokens {
   static Family startFamily(Handle h, String userId, long now, long ttlMillis) {
     String family = Ids.newId();
     h.createUpdate("INSERT INTO token_families (id, user_id, created_at) VALUES (:id, :user, :now)")
-        .bind("id", family).bind("user", userId).bind("now", now).execute();
+        .bind("id", family)
+        .bind("user", userId)
+        .bind("now", now)
+        .execute();
     return new Family(family, issue(h, family, now, ttlMillis));
   }
 
   static String issue(Handle h, String familyId, long now, long ttlMillis) {
     String token = Ids.randomToken(TOKEN_BYTES);
-    h.createUpdate("""
+    h.createUpdate(
+            """
         INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at)
         VALUES (:hash, :family, :now, :expires)
         """)
-        .bind("hash", hash(token)).bind("family", familyId).bind("now", now).bind("expires", now + ttlMillis)
+        .bind("hash", hash(token))
+        .bind("family", familyId)
+        .bind("now", now)
+        .bind("expires", now + ttlMillis)
         .execute();
     return token;
   }
 
   static Optional<Stored> find(Handle h, String token) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
         SELECT t.family_id, f.user_id, t.expires_at, t.used_at, f.revoked_at
           FROM refresh_tokens t JOIN token_families f ON f.id = t.family_id
          WHERE t.token_hash = :hash
         """)
         .bind("hash", hash(token))
-        .map((rs, ctx) -> new Stored(rs.getString("family_id"), rs.getString("user_id"), rs.getLong("expires_at"),
-            Sql.nullableLong(rs, "used_at"), Sql.nullableLong(rs, "revoked_at")))
+        .map(
+            (rs, ctx) ->
+                new Stored(
+                    rs.getString("family_id"),
+                    rs.getString("user_id"),
+                    rs.getLong("expires_at"),
+                    Sql.nullableLong(rs, "used_at"),
+                    Sql.nullableLong(rs, "revoked_at")))
         .findOne();
   }
 
   /** Marks the token spent; false when it already was (a concurrent or repeated use). */
   static boolean spend(Handle h, String token, long now) {
-    return h.createUpdate("UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
-        .bind("now", now).bind("hash", hash(token)).execute() == 1;
+    return h.createUpdate(
+                "UPDATE refresh_tokens SET used_at = :now WHERE token_hash = :hash AND used_at IS NULL")
+            .bind("now", now)
+            .bind("hash", hash(token))
+            .execute()
+        == 1;
   }
 
   static void revokeFamily(Handle h, String familyId, long now) {
-    h.createUpdate("UPDATE token_families SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
-        .bind("now", now).bind("id", familyId).execute();
+    h.createUpdate(
+            "UPDATE token_families SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
+        .bind("now", now)
+        .bind("id", familyId)
+        .execute();
   }
 
-  /** Revokes every live family of {@code userId} but {@code keep} (may be null); returns the revoked ids. */
+  /**
+   * Revokes every live family of {@code userId} but {@code keep} (may be null); returns the revoked
+   * ids.
+   */
   static List<String> revokeAllOf(Handle h, String userId, String keep, long now) {
-    List<String> live = h.createQuery("SELECT id FROM token_families WHERE user_id = :user AND revoked_at IS NULL")
-        .bind("user", userId).mapTo(String.class).list();
+    List<String> live =
+        h.createQuery("SELECT id FROM token_families WHERE user_id = :user AND revoked_at IS NULL")
+            .bind("user", userId)
+            .mapTo(String.class)
+            .list();
     List<String> revoked = live.stream().filter(id -> !id.equals(keep)).toList();
     for (String id : revoked) {
       revokeFamily(h, id, now);
@@ -80,7 +107,8 @@ final class RefreshTokens {
 
   static String hash(String token) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -22,13 +22,14 @@ import org.slf4j.LoggerFactory;
  * by bus events; since Redis may drop an event, each node also reads the recent changes from the
  * database every {@link #POLL}, so a missed event costs at most that long.
  *
- * <p>A revoked session is remembered only while one of its access tokens could still be valid
- * (the token lifetime plus the verifier's leeway): after that its tokens are expired anyway. So the
- * set is bounded by the sessions ended in one token lifetime, which the auth rate limit bounds.
+ * <p>A revoked session is remembered only while one of its access tokens could still be valid (the
+ * token lifetime plus the verifier's leeway): after that its tokens are expired anyway. So the set
+ * is bounded by the sessions ended in one token lifetime, which the auth rate limit bounds.
  */
 public final class Revocations implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Revocations.class);
   static final Duration POLL = Duration.ofSeconds(10);
+
   /** The access-token verifier's leeway, in seconds (see AccessTokens). */
   static final long LEEWAY_SECONDS = 5;
 
@@ -37,13 +38,18 @@ public final class Revocations implements AutoCloseable {
   private final Clock clock;
   private final long keepMillis;
   private final Set<String> disabledUsers = ConcurrentHashMap.newKeySet();
+
   /** Session id → when it was revoked. */
   private final Map<String, Long> revokedSessions = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService poller =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-revocations").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("banter-revocations").daemon().factory());
   private volatile long polledUpTo;
 
-  /** @param accessTtl the access-token lifetime: how long a revoked session must be remembered */
+  /**
+   * @param accessTtl the access-token lifetime: how long a revoked session must be remembered
+   */
   public Revocations(Database db, EventBus bus, Clock clock, Duration accessTtl) {
     this.db = db;
     this.bus = bus;
@@ -53,7 +59,8 @@ public final class Revocations implements AutoCloseable {
     load(now - keepMillis);
     polledUpTo = now;
     bus.onControl(this::apply);
-    poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    poller.scheduleWithFixedDelay(
+        this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public boolean userDisabled(String userId) {
@@ -108,15 +115,26 @@ public final class Revocations implements AutoCloseable {
   }
 
   private void load(long since) {
-    Set<String> disabled = Set.copyOf(db.jdbi().withHandle(h -> h.createQuery(
-        "SELECT id FROM users WHERE disabled = :yes").bind("yes", true).mapTo(String.class).list()));
+    Set<String> disabled =
+        Set.copyOf(
+            db.jdbi()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT id FROM users WHERE disabled = :yes")
+                            .bind("yes", true)
+                            .mapTo(String.class)
+                            .list()));
     disabledUsers.retainAll(disabled);
     disabledUsers.addAll(disabled);
-    db.jdbi().useHandle(h -> h.createQuery(
-            "SELECT id, revoked_at FROM token_families WHERE revoked_at IS NOT NULL AND revoked_at >= :since")
-        .bind("since", since)
-        .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("revoked_at")))
-        .forEach(entry -> revokedSessions.putIfAbsent(entry.getKey(), entry.getValue())));
+    db.jdbi()
+        .useHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, revoked_at FROM token_families WHERE revoked_at IS NOT NULL AND revoked_at >= :since")
+                    .bind("since", since)
+                    .map((rs, ctx) -> Map.entry(rs.getString("id"), rs.getLong("revoked_at")))
+                    .forEach(
+                        entry -> revokedSessions.putIfAbsent(entry.getKey(), entry.getValue())));
   }
 
   /** For tests: reads the recent changes now instead of waiting for the next poll. */

@@ -4,9 +4,21 @@ import dev.banter.core.Times;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A user as stored. {@link #view()} is the SPEC §2 user object; {@link #profile(boolean)} the profile. */
-public record User(String id, String username, String displayName, String passwordHash, String avatarUrl,
-    String statusText, String role, boolean guest, long createdAt, Long lastSeenAt) {
+/**
+ * A user as stored. {@link #view()} is the SPEC §2 user object; {@link #profile(boolean)} the
+ * profile.
+ */
+public record User(
+    String id,
+    String username,
+    String displayName,
+    String passwordHash,
+    String avatarUrl,
+    String statusText,
+    String role,
+    boolean guest,
+    long createdAt,
+    Long lastSeenAt) {
 
   public Map<String, Object> view() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -21,12 +33,16 @@ public record User(String id, String username, String displayName, String passwo
     return m;
   }
 
-  /** The short form embedded in messages, members and events: {id, username, display_name, avatar_url}. */
+  /**
+   * The short form embedded in messages, members and events: {id, username, display_name,
+   * avatar_url}.
+   */
   public Map<String, Object> summary() {
     return summary(id, username, displayName, avatarUrl);
   }
 
-  public static Map<String, Object> summary(String id, String username, String displayName, String avatarUrl) {
+  public static Map<String, Object> summary(
+      String id, String username, String displayName, String avatarUrl) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);
     m.put("username", username);
@@ -53,7 +69,16 @@ public record User(String id, String username, String displayName, String passwo
   }
 
   public User withRole(String newRole) {
-    return new User(id, username, displayName, passwordHash, avatarUrl, statusText, newRole, guest, createdAt,
+    return new User(
+        id,
+        username,
+        displayName,
+        passwordHash,
+        avatarUrl,
+        statusText,
+        newRole,
+        guest,
+        createdAt,
         lastSeenAt);
   }
 }

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 /** User directory and profiles (SPEC §2). */
 public final class UserService {
   private final Database db;
+
   /** Whether a user has a live connection; always false until the real-time gateway answers it. */
   private final Predicate<String> online;
 
@@ -26,17 +27,23 @@ public final class UserService {
   }
 
   /**
-   * Profiles as {@code viewer} may see them: whether and when someone was online only to users
-   * who share a room with them (as presence events go) and never to guests; yourself always.
+   * Profiles as {@code viewer} may see them: whether and when someone was online only to users who
+   * share a room with them (as presence events go) and never to guests; yourself always.
    */
   public List<Map<String, Object>> profilesFor(Principal viewer, List<User> users) {
-    List<String> others = users.stream().map(User::id).filter(id -> !id.equals(viewer.userId())).toList();
-    Set<String> sharing = viewer.guest() || others.isEmpty() ? Set.of()
-        : db.jdbi().withHandle(h -> Users.sharingARoomWith(h, viewer.userId(), others));
-    return users.stream().map(u -> {
-      boolean visible = u.id().equals(viewer.userId()) || sharing.contains(u.id());
-      return u.profile(visible && online.test(u.id()), visible);
-    }).toList();
+    List<String> others =
+        users.stream().map(User::id).filter(id -> !id.equals(viewer.userId())).toList();
+    Set<String> sharing =
+        viewer.guest() || others.isEmpty()
+            ? Set.of()
+            : db.jdbi().withHandle(h -> Users.sharingARoomWith(h, viewer.userId(), others));
+    return users.stream()
+        .map(
+            u -> {
+              boolean visible = u.id().equals(viewer.userId()) || sharing.contains(u.id());
+              return u.profile(visible && online.test(u.id()), visible);
+            })
+        .toList();
   }
 
   public Map<String, Object> profileFor(Principal viewer, User user) {
@@ -48,11 +55,14 @@ public final class UserService {
   }
 
   public User byUsername(String username) {
-    return db.jdbi().withHandle(h -> Users.byUsername(h, username.toLowerCase(Locale.ROOT)))
+    return db.jdbi()
+        .withHandle(h -> Users.byUsername(h, username.toLowerCase(Locale.ROOT)))
         .orElseThrow(() -> ApiError.notFound("no such user"));
   }
 
-  /** Records when each user was last seen (their last connection closed then): one batched update. */
+  /**
+   * Records when each user was last seen (their last connection closed then): one batched update.
+   */
   public void seen(Map<String, Long> lastSeen) {
     db.jdbi().useTransaction(h -> Users.touchAll(h, lastSeen));
   }
@@ -67,13 +77,19 @@ public final class UserService {
     String newDisplay = displayName == null ? null : Fields.displayName(displayName);
     String newAvatar = avatarUrl == null ? null : AvatarUrls.check(avatarUrl);
     String newStatus = statusText == null ? null : Fields.statusText(statusText);
-    return db.jdbi().inTransaction(h -> {
-      User u = Users.byId(h, userId).orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
-      Users.updateProfile(h, userId,
-          newDisplay != null ? newDisplay : u.displayName(),
-          avatarUrl != null ? newAvatar : u.avatarUrl(),
-          statusText != null ? (newStatus.isEmpty() ? null : newStatus) : u.statusText());
-      return Users.byId(h, userId).orElseThrow();
-    });
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              User u =
+                  Users.byId(h, userId)
+                      .orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+              Users.updateProfile(
+                  h,
+                  userId,
+                  newDisplay != null ? newDisplay : u.displayName(),
+                  avatarUrl != null ? newAvatar : u.avatarUrl(),
+                  statusText != null ? (newStatus.isEmpty() ? null : newStatus) : u.statusText());
+              return Users.byId(h, userId).orElseThrow();
+            });
   }
 }

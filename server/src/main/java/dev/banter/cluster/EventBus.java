@@ -5,12 +5,15 @@ import dev.banter.events.ServerEvent;
 import java.util.function.Consumer;
 
 /**
- * Where committed changes are announced. One implementation per deployment shape: in-process
- * for one node ({@link LocalBus}), Redis pub/sub for many ({@link RedisBus}). Client events and
- * control messages travel apart: a listener of one never sees the other.
+ * Where committed changes are announced. One implementation per deployment shape: in-process for
+ * one node ({@link LocalBus}), Redis pub/sub for many ({@link RedisBus}). Client events and control
+ * messages travel apart: a listener of one never sees the other.
  */
 public interface EventBus extends AutoCloseable {
-  /** Announces {@code event} to every subscriber (on every node). Call only after the change is committed. */
+  /**
+   * Announces {@code event} to every subscriber (on every node). Call only after the change is
+   * committed.
+   */
   void publish(ServerEvent event);
 
   /** Tells every node, this one first and at once, {@code message}. */
@@ -30,7 +33,10 @@ public interface EventBus extends AutoCloseable {
 
   default void unwatchRoom(String roomId) {}
 
-  /** Runs {@code action} each time the bus reconnects after losing events (events may have been missed). */
+  /**
+   * Runs {@code action} each time the bus reconnects after losing events (events may have been
+   * missed).
+   */
   default void onResync(Runnable action) {}
 
   /** Null when healthy, else what is wrong (for readiness). */

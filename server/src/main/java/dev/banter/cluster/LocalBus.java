@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-node event bus: delivers each event to every listener on the publishing thread,
- * so events of one publisher arrive in the order published.
+ * The single-node event bus: delivers each event to every listener on the publishing thread, so
+ * events of one publisher arrive in the order published.
  */
 public final class LocalBus implements EventBus {
   private static final Logger log = LoggerFactory.getLogger(LocalBus.class);

@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
- * Who is online across the deployment. The gateway tells it when a user's first connection on
- * this node opens and when the last one closes; it answers whether that changed the user's
- * presence anywhere. Calls may block briefly (network): never call from an event loop.
+ * Who is online across the deployment. The gateway tells it when a user's first connection on this
+ * node opens and when the last one closes; it answers whether that changed the user's presence
+ * anywhere. Calls may block briefly (network): never call from an event loop.
  */
 public interface Presence extends AutoCloseable {
   /** The user's first connection on this node opened; true when they were offline everywhere. */
@@ -28,8 +28,8 @@ public interface Presence extends AutoCloseable {
   default void onLost(Consumer<String> userWentOffline) {}
 
   /**
-   * Called once another node is found dead, after its users: what it committed but never
-   * published must be read from the store.
+   * Called once another node is found dead, after its users: what it committed but never published
+   * must be read from the store.
    */
   default void onNodeLost(Runnable action) {}
 

@@ -10,11 +10,11 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The event bus of a cluster: every event is delivered to this node's listeners at once, then
  * published on Redis for the other nodes. Channels: one per room ({@code banter:r:<room id>}),
- * subscribed only while this node has a subscriber in the room; and one for events addressed
- * to users ({@code banter:u}: invites, presence, deletions), which every node receives and
- * filters by its own connections; and one for control messages ({@code banter:c}). Redis pub/sub
- * is at-most-once: what a node misses while disconnected is read back from the database by seq
- * and rev ({@link #onResync}).
+ * subscribed only while this node has a subscriber in the room; and one for events addressed to
+ * users ({@code banter:u}: invites, presence, deletions), which every node receives and filters by
+ * its own connections; and one for control messages ({@code banter:c}). Redis pub/sub is
+ * at-most-once: what a node misses while disconnected is read back from the database by seq and rev
+ * ({@link #onResync}).
  *
  * <p>What arrives is decoded and handed to the listeners on Lettuce's thread, in arrival order:
  * listeners only queue it (the gateway's fan-out queues are bounded and never wait), so nothing
@@ -56,9 +56,15 @@ public final class RedisBus implements EventBus {
   private final List<Consumer<ControlMessage>> controls = new CopyOnWriteArrayList<>();
   private final List<Runnable> resync = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> watched = new ConcurrentHashMap<>();
-  private final Outage publishOutage = new Outage(log, "publishing to redis",
-      "other nodes miss this node's events until it answers, then read the messages back from the database");
-  /** A client event on Redis, with the node that published it (which delivered it itself already). */
+  private final Outage publishOutage =
+      new Outage(
+          log,
+          "publishing to redis",
+          "other nodes miss this node's events until it answers, then read the messages back from the database");
+
+  /**
+   * A client event on Redis, with the node that published it (which delivered it itself already).
+   */
   record Envelope(String origin, ServerEvent event) {}
 
   /** A control message on Redis, with the node that told it. */
@@ -70,37 +76,50 @@ public final class RedisBus implements EventBus {
     RedisURI uri = RedisURI.create(redisUrl);
     uri.setTimeout(COMMAND_TIMEOUT);
     // Reconnect quickly (100 ms doubling up to 5 s) rather than Lettuce's default of up to 30 s.
-    this.resources = DefaultClientResources.builder()
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(100), Duration.ofSeconds(5), 2, TimeUnit.MILLISECONDS))
+            .build();
     this.client = RedisClient.create(resources, uri);
     // While Redis is away, fail commands at once instead of queueing stale events for later.
-    client.setOptions(ClientOptions.builder()
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .autoReconnect(true)
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .autoReconnect(true)
+            .build());
     this.pub = client.connect();
     this.sub = client.connectPubSub();
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String channel, String message) {
-        receive(channel, message);
-      }
-    });
+    sub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String channel, String message) {
+            receive(channel, message);
+          }
+        });
     sub.sync().subscribe(USERS_CHANNEL, CONTROL_CHANNEL);
-    // Any (re)activation may follow a gap: re-read the live rooms (harmless when nothing was missed).
-    client.getResources().eventBus().get().subscribe(e -> {
-      if (e instanceof ConnectionActivatedEvent) {
-        log.info("redis connection active; re-reading live rooms from the database");
-        resync.forEach(Runnable::run);
-      }
-    }, error -> log.debug("redis event stream ended: {}", error.toString()));
+    // Any (re)activation may follow a gap: re-read the live rooms (harmless when nothing was
+    // missed).
+    client
+        .getResources()
+        .eventBus()
+        .get()
+        .subscribe(
+            e -> {
+              if (e instanceof ConnectionActivatedEvent) {
+                log.info("redis connection active; re-reading live rooms from the database");
+                resync.forEach(Runnable::run);
+              }
+            },
+            error -> log.debug("redis event stream ended: {}", error.toString()));
   }
 
   @Override
   public void publish(ServerEvent e) {
     LocalBus.deliver(listeners, e);
-    String channel = e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
+    String channel =
+        e.users().isEmpty() && e.roomId() != null ? ROOM_PREFIX + e.roomId() : USERS_CHANNEL;
     send(channel, new Envelope(nodeId, e));
   }
 
@@ -113,15 +132,18 @@ public final class RedisBus implements EventBus {
   private void send(String channel, Object envelope) {
     String payload = new String(Json.write(envelope), StandardCharsets.UTF_8);
     long started = System.nanoTime();
-    pub.async().publish(channel, payload).whenComplete((n, err) -> {
-      if (err != null) {
-        metrics.redisPublishFailures.increment();
-        publishOutage.failed(err);
-      } else {
-        metrics.redisPublish.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        publishOutage.succeeded();
-      }
-    });
+    pub.async()
+        .publish(channel, payload)
+        .whenComplete(
+            (n, err) -> {
+              if (err != null) {
+                metrics.redisPublishFailures.increment();
+                publishOutage.failed(err);
+              } else {
+                metrics.redisPublish.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                publishOutage.succeeded();
+              }
+            });
   }
 
   private void receive(String channel, String payload) {
@@ -134,7 +156,8 @@ public final class RedisBus implements EventBus {
         return;
       }
       Envelope env = Json.MAPPER.readValue(payload, Envelope.class);
-      if (!nodeId.equals(env.origin()) && env.event() != null) { // our own were delivered when published
+      if (!nodeId.equals(env.origin())
+          && env.event() != null) { // our own were delivered when published
         LocalBus.deliver(listeners, env.event());
       }
     } catch (Exception ex) {
@@ -156,9 +179,12 @@ public final class RedisBus implements EventBus {
   public void watchRoom(String roomId) {
     if (watched.merge(roomId, 1, Integer::sum) == 1) {
       try {
-        sub.async().subscribe(ROOM_PREFIX + roomId).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        sub.async()
+            .subscribe(ROOM_PREFIX + roomId)
+            .get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
-        // Redis is away: Lettuce subscribes again when it reconnects, and the resync reads what was missed.
+        // Redis is away: Lettuce subscribes again when it reconnects, and the resync reads what was
+        // missed.
         log.warn("subscribing to room {} failed: {}", roomId, e.toString());
       }
     }

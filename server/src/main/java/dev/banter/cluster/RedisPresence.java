@@ -27,21 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence across nodes in Redis. Keys:
- * {@code banter:online:<user>} — sorted set of node ids, scored by when that node's claim expires;
- * {@code banter:node:<node>:users} — the users a node holds;
- * {@code banter:nodes} — node ids scored by their last heartbeat.
- * Every {@code ttl/3} a node renews its claims and heartbeat; a claim not renewed lapses after
- * {@code ttl}, so a dead node's users read as offline within {@code ttl}, and the first live
- * node to notice the dead one announces them offline. While Redis is away, only this node's
- * own connections count.
+ * Presence across nodes in Redis. Keys: {@code banter:online:<user>} — sorted set of node ids,
+ * scored by when that node's claim expires; {@code banter:node:<node>:users} — the users a node
+ * holds; {@code banter:nodes} — node ids scored by their last heartbeat. Every {@code ttl/3} a node
+ * renews its claims and heartbeat; a claim not renewed lapses after {@code ttl}, so a dead node's
+ * users read as offline within {@code ttl}, and the first live node to notice the dead one
+ * announces them offline. While Redis is away, only this node's own connections count.
  *
- * <p>The commands of one change (an arrival, a departure, a heartbeat's renewals) are pipelined:
- * a heartbeat of 19,000 users waits for a few dozen round trips, not 57,000 in a row.
+ * <p>The commands of one change (an arrival, a departure, a heartbeat's renewals) are pipelined: a
+ * heartbeat of 19,000 users waits for a few dozen round trips, not 57,000 in a row.
  */
 public final class RedisPresence implements Presence {
   private static final Logger log = LoggerFactory.getLogger(RedisPresence.class);
   private static final String NODES = "banter:nodes";
+
   /** Users renewed per pipelined batch of the heartbeat. */
   private static final int RENEW_BATCH = 512;
 
@@ -51,19 +50,35 @@ public final class RedisPresence implements Presence {
   private final String nodeId;
   private final Duration ttl;
   private final Clock clock;
-  /** The users with a connection on this node: arrived here and not departed (renewed each heartbeat). */
+
+  /**
+   * The users with a connection on this node: arrived here and not departed (renewed each
+   * heartbeat).
+   */
   private final Set<String> localUsers = ConcurrentHashMap.newKeySet();
-  /** This node's open connections (published each heartbeat for the admin stats); none until counted. */
+
+  /**
+   * This node's open connections (published each heartbeat for the admin stats); none until
+   * counted.
+   */
   private volatile LongSupplier localConnections = () -> 0;
+
   private final CopyOnWriteArrayList<Consumer<String>> lost = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Runnable> nodeLost = new CopyOnWriteArrayList<>();
-  private final Outage heartbeatOutage = new Outage(log, "presence heartbeat",
-      "claims lapse after their time to live until it works again");
+  private final Outage heartbeatOutage =
+      new Outage(
+          log, "presence heartbeat", "claims lapse after their time to live until it works again");
+
   /** Arrivals and departures that cannot reach Redis are counted on this node only. */
-  private final Outage callsOutage = new Outage(log, "presence: calling redis",
-      "counting this node's own connections only until it answers");
+  private final Outage callsOutage =
+      new Outage(
+          log,
+          "presence: calling redis",
+          "counting this node's own connections only until it answers");
+
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-presence").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("banter-presence").daemon().factory());
 
   public RedisPresence(RedisBus bus, Duration ttl, Clock clock) {
     this.redis = bus.commands().sync();
@@ -91,14 +106,15 @@ public final class RedisPresence implements Presence {
       long now = clock.millis();
       List<RedisFuture<?>> sent = new ArrayList<>(4);
       // Read before claiming: the commands of one connection run in the order sent.
-      RedisFuture<List<String>> holders = pipeline.zrangebyscore(online(userId),
-          Range.create((double) now, Double.MAX_VALUE));
+      RedisFuture<List<String>> holders =
+          pipeline.zrangebyscore(online(userId), Range.create((double) now, Double.MAX_VALUE));
       sent.add(holders);
       claim(userId, now, sent);
       sent.add(pipeline.sadd(users(nodeId), userId));
       await(sent);
       callsOutage.succeeded();
-      return holders.toCompletableFuture().join().stream().allMatch(nodeId::equals); // done: awaited
+      return holders.toCompletableFuture().join().stream()
+          .allMatch(nodeId::equals); // done: awaited
     } catch (RuntimeException e) {
       callsOutage.failed(e);
       return true;
@@ -145,8 +161,8 @@ public final class RedisPresence implements Presence {
       List<RedisFuture<?>> sent = new ArrayList<>(3);
       sent.add(pipeline.zrem(online(userId), nodeId));
       sent.add(pipeline.srem(users(nodeId), userId));
-      RedisFuture<Long> holders = pipeline.zcount(online(userId), Range.create((double) clock.millis(),
-          Double.MAX_VALUE));
+      RedisFuture<Long> holders =
+          pipeline.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE));
       sent.add(holders);
       await(sent);
       callsOutage.succeeded();
@@ -163,7 +179,8 @@ public final class RedisPresence implements Presence {
       return true;
     }
     try {
-      return redis.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE)) > 0;
+      return redis.zcount(online(userId), Range.create((double) clock.millis(), Double.MAX_VALUE))
+          > 0;
     } catch (RuntimeException e) {
       return false;
     }
@@ -177,8 +194,9 @@ public final class RedisPresence implements Presence {
   public Map<String, Long> connectionsPerNode(String self, long local) {
     Map<String, Long> out = new TreeMap<>();
     try {
-      for (String node : redis.zrangebyscore(NODES, Range.create((double) (clock.millis() - ttl.toMillis()),
-          Double.MAX_VALUE))) {
+      for (String node :
+          redis.zrangebyscore(
+              NODES, Range.create((double) (clock.millis() - ttl.toMillis()), Double.MAX_VALUE))) {
         String n = redis.get(connections(node));
         out.put(node, n == null ? 0 : Long.parseLong(n));
       }
@@ -209,12 +227,18 @@ public final class RedisPresence implements Presence {
     try {
       long now = clock.millis();
       redis.zadd(NODES, (double) now, nodeId);
-      redis.set(connections(nodeId), String.valueOf(localConnections.getAsLong()),
+      redis.set(
+          connections(nodeId),
+          String.valueOf(localConnections.getAsLong()),
           SetArgs.Builder.px(ttl.toMillis() * 2));
       renew(List.copyOf(localUsers), now);
-      for (String dead : redis.zrangebyscore(NODES, Range.create(0d, (double) (now - ttl.toMillis())))) {
-        if (!dead.equals(nodeId) && "OK".equals(redis.set("banter:reap:" + dead, nodeId,
-            SetArgs.Builder.nx().px(ttl.toMillis())))) {
+      for (String dead :
+          redis.zrangebyscore(NODES, Range.create(0d, (double) (now - ttl.toMillis())))) {
+        if (!dead.equals(nodeId)
+            && "OK"
+                .equals(
+                    redis.set(
+                        "banter:reap:" + dead, nodeId, SetArgs.Builder.nx().px(ttl.toMillis())))) {
           reap(dead, now);
         }
       }

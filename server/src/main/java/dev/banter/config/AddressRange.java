@@ -12,10 +12,13 @@ import java.util.regex.Pattern;
 public record AddressRange(InetAddress network, int prefixLength, String literal) {
   private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
   private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+
   /** With a colon, {@link InetAddress#getByName} parses an IPv6 literal and never asks DNS. */
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
-  /** Parses {@code 192.0.2.7}, {@code 192.0.2.0/24}, {@code 2001:db8::1} or {@code 2001:db8::/32}. */
+  /**
+   * Parses {@code 192.0.2.7}, {@code 192.0.2.0/24}, {@code 2001:db8::1} or {@code 2001:db8::/32}.
+   */
   public static AddressRange parse(String text) {
     int slash = text.indexOf('/');
     String literal = slash < 0 ? text : text.substring(0, slash);
@@ -32,7 +35,8 @@ public record AddressRange(InetAddress network, int prefixLength, String literal
         prefix = -1;
       }
       if (prefix < 0 || prefix > bits) {
-        throw new IllegalArgumentException("the prefix of " + text + " must be between 0 and " + bits);
+        throw new IllegalArgumentException(
+            "the prefix of " + text + " must be between 0 and " + bits);
       }
     }
     return new AddressRange(address, prefix, literal);

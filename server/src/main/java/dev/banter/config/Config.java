@@ -50,15 +50,25 @@ public record Config(
     Duration guestExpiry) {
 
   /** An S3-compatible bucket for uploads; {@link #toString()} hides the keys. */
-  public record S3(String endpoint, String region, String bucket, String accessKey, String secretKey) {
+  public record S3(
+      String endpoint, String region, String bucket, String accessKey, String secretKey) {
     @Override
     public String toString() {
-      return "S3[" + (endpoint.isEmpty() ? "aws" : endpoint) + ", " + region + ", " + bucket + ", keys ****]";
+      return "S3["
+          + (endpoint.isEmpty() ? "aws" : endpoint)
+          + ", "
+          + region
+          + ", "
+          + bucket
+          + ", keys ****]";
     }
   }
 
   /** How log lines are written. */
-  public enum LogFormat { TEXT, JSON }
+  public enum LogFormat {
+    TEXT,
+    JSON
+  }
 
   public boolean usesPostgres() {
     return database.isPresent();
@@ -66,23 +76,80 @@ public record Config(
 
   @Override
   public String toString() {
-    return "Config[host=" + host + ", port=" + port + ", dataDir=" + dataDir
-        + ", database=" + database.map(DatabaseUrl::redacted).orElse("sqlite")
-        + ", redis=" + redisUrl.map(u -> "set").orElse("unset")
-        + ", nodeId=" + nodeId
-        + ", jwtSecret=" + (jwtSecret.isPresent() ? "****" : "generated")
-        + ", accessTokenTtl=" + accessTokenTtl + ", refreshTokenTtl=" + refreshTokenTtl
-        + ", allowedOrigins=" + allowedOrigins + ", guestAccess=" + guestAccess + ", admins=" + admins
-        + ", messageRate=" + messageRate + ", messageBurst=" + messageBurst
-        + ", authRate=" + authRatePerMinute + ", httpRate=" + httpRatePerMinute
-        + ", httpConnectionsPerIp=" + httpConnectionsPerIp + ", httpHeaderTimeout=" + httpHeaderTimeout
-        + ", trustedProxies=" + trustedProxies + ", proxyProtocol=" + proxyProtocol + ", wsPerIp=" + wsPerIp
-        + ", uploadMaxBytes=" + uploadMaxBytes + ", uploadStallTimeout=" + uploadStallTimeout
-        + ", uploadQuotaDaily=" + uploadQuotaDaily + ", uploadQuotaTotal=" + uploadQuotaTotal
-        + ", guestUploadQuotaDaily=" + guestUploadQuotaDaily + ", uploadDir=" + uploadDir + ", s3=" + s3.map(S3::toString).orElse("unset")
-        + ", logFormat=" + logFormat
-        + ", shutdownDrain=" + shutdownDrain + ", tls=" + tlsCert.isPresent()
-        + ", wsPingInterval=" + wsPingInterval + ", wsIdleTimeout=" + wsIdleTimeout + ", wsAuthTimeout=" + wsAuthTimeout
-        + ", wsQueueBytes=" + wsQueueBytes + ", wsReplayLimit=" + wsReplayLimit + ", presenceTtl=" + presenceTtl + "]";
+    return "Config[host="
+        + host
+        + ", port="
+        + port
+        + ", dataDir="
+        + dataDir
+        + ", database="
+        + database.map(DatabaseUrl::redacted).orElse("sqlite")
+        + ", redis="
+        + redisUrl.map(u -> "set").orElse("unset")
+        + ", nodeId="
+        + nodeId
+        + ", jwtSecret="
+        + (jwtSecret.isPresent() ? "****" : "generated")
+        + ", accessTokenTtl="
+        + accessTokenTtl
+        + ", refreshTokenTtl="
+        + refreshTokenTtl
+        + ", allowedOrigins="
+        + allowedOrigins
+        + ", guestAccess="
+        + guestAccess
+        + ", admins="
+        + admins
+        + ", messageRate="
+        + messageRate
+        + ", messageBurst="
+        + messageBurst
+        + ", authRate="
+        + authRatePerMinute
+        + ", httpRate="
+        + httpRatePerMinute
+        + ", httpConnectionsPerIp="
+        + httpConnectionsPerIp
+        + ", httpHeaderTimeout="
+        + httpHeaderTimeout
+        + ", trustedProxies="
+        + trustedProxies
+        + ", proxyProtocol="
+        + proxyProtocol
+        + ", wsPerIp="
+        + wsPerIp
+        + ", uploadMaxBytes="
+        + uploadMaxBytes
+        + ", uploadStallTimeout="
+        + uploadStallTimeout
+        + ", uploadQuotaDaily="
+        + uploadQuotaDaily
+        + ", uploadQuotaTotal="
+        + uploadQuotaTotal
+        + ", guestUploadQuotaDaily="
+        + guestUploadQuotaDaily
+        + ", uploadDir="
+        + uploadDir
+        + ", s3="
+        + s3.map(S3::toString).orElse("unset")
+        + ", logFormat="
+        + logFormat
+        + ", shutdownDrain="
+        + shutdownDrain
+        + ", tls="
+        + tlsCert.isPresent()
+        + ", wsPingInterval="
+        + wsPingInterval
+        + ", wsIdleTimeout="
+        + wsIdleTimeout
+        + ", wsAuthTimeout="
+        + wsAuthTimeout
+        + ", wsQueueBytes="
+        + wsQueueBytes
+        + ", wsReplayLimit="
+        + wsReplayLimit
+        + ", presenceTtl="
+        + presenceTtl
+        + "]";
   }
 }

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * An optional YAML file with the same keys as the environment ({@code BANTER_PORT: 9000}).
- * The environment wins over the file; an unknown key or an unreadable file is a configuration error.
+ * An optional YAML file with the same keys as the environment ({@code BANTER_PORT: 9000}). The
+ * environment wins over the file; an unknown key or an unreadable file is a configuration error.
  */
 public final class ConfigFile {
   private static final Set<String> KNOWN =
@@ -35,7 +35,11 @@ public final class ConfigFile {
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
     } catch (IOException e) {
-      throw new ConfigException("BANTER_CONFIG: cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+      throw new ConfigException(
+          "BANTER_CONFIG: cannot read "
+              + file
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""));
     }
     Map<String, String> out = new HashMap<>();
     if (root == null || root.isNull() || root.isMissingNode()) {

@@ -36,36 +36,48 @@ public final class ConfigLoader {
     String host = text(Setting.HOST);
     int port = integer(Setting.PORT, 0, 65535);
     Path dataDir = Path.of(text(Setting.DATA_DIR));
-    Optional<DatabaseUrl> database = optional(Setting.DATABASE_URL).map(raw -> {
-      try {
-        return DatabaseUrl.parse(raw);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(Setting.DATABASE_URL, "cannot parse the database URL: " + e.getMessage());
-      }
-    });
+    Optional<DatabaseUrl> database =
+        optional(Setting.DATABASE_URL)
+            .map(
+                raw -> {
+                  try {
+                    return DatabaseUrl.parse(raw);
+                  } catch (IllegalArgumentException e) {
+                    throw new ConfigException(
+                        Setting.DATABASE_URL, "cannot parse the database URL: " + e.getMessage());
+                  }
+                });
     Optional<String> redis = optional(Setting.REDIS_URL);
-    redis.ifPresent(url -> {
-      if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-        throw new ConfigException(Setting.REDIS_URL, "expected redis://host:port");
-      }
-    });
+    redis.ifPresent(
+        url -> {
+          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+            throw new ConfigException(Setting.REDIS_URL, "expected redis://host:port");
+          }
+        });
     if (redis.isPresent() && database.isEmpty()) {
-      throw new ConfigException(Setting.REDIS_URL,
+      throw new ConfigException(
+          Setting.REDIS_URL,
           "cluster mode needs PostgreSQL: set BANTER_DATABASE_URL too (nodes must share one database; SQLite is one node's file)");
     }
-    String nodeId = optional(Setting.NODE_ID).orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
-    Optional<byte[]> secret = optional(Setting.JWT_SECRET).map(s -> s.getBytes(StandardCharsets.UTF_8));
-    secret.ifPresent(s -> {
-      if (s.length < MIN_SECRET_BYTES) {
-        throw new ConfigException(Setting.JWT_SECRET, "must be at least " + MIN_SECRET_BYTES + " bytes");
-      }
-    });
+    String nodeId =
+        optional(Setting.NODE_ID)
+            .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
+    Optional<byte[]> secret =
+        optional(Setting.JWT_SECRET).map(s -> s.getBytes(StandardCharsets.UTF_8));
+    secret.ifPresent(
+        s -> {
+          if (s.length < MIN_SECRET_BYTES) {
+            throw new ConfigException(
+                Setting.JWT_SECRET, "must be at least " + MIN_SECRET_BYTES + " bytes");
+          }
+        });
     Duration accessTtl = duration(Setting.ACCESS_TOKEN_TTL);
     Duration refreshTtl = duration(Setting.REFRESH_TOKEN_TTL);
     List<String> origins = list(Setting.ALLOWED_ORIGINS);
     for (String origin : origins) {
       if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-        throw new ConfigException(Setting.ALLOWED_ORIGINS, "not an origin (scheme://host[:port]): " + origin);
+        throw new ConfigException(
+            Setting.ALLOWED_ORIGINS, "not an origin (scheme://host[:port]): " + origin);
       }
     }
     boolean guests = bool(Setting.GUEST_ACCESS);
@@ -80,7 +92,8 @@ public final class ConfigLoader {
     List<AddressRange> trustedProxies = addressRanges(Setting.TRUSTED_PROXIES);
     boolean proxyProtocol = bool(Setting.PROXY_PROTOCOL);
     if (proxyProtocol && trustedProxies.isEmpty()) {
-      throw new ConfigException(Setting.PROXY_PROTOCOL,
+      throw new ConfigException(
+          Setting.PROXY_PROTOCOL,
           "needs BANTER_TRUSTED_PROXIES: the PROXY protocol is accepted only from trusted proxies");
     }
     int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
@@ -89,18 +102,24 @@ public final class ConfigLoader {
     long quotaDaily = longValue(Setting.UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
     long quotaTotal = longValue(Setting.UPLOAD_QUOTA_TOTAL, 0, Long.MAX_VALUE);
     long guestQuotaDaily = longValue(Setting.GUEST_UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
-    Config.LogFormat logFormat = optional(Setting.LOG_FORMAT)
-        .map(f -> switch (f.toLowerCase(Locale.ROOT)) {
-          case "text" -> Config.LogFormat.TEXT;
-          case "json" -> Config.LogFormat.JSON;
-          default -> throw new ConfigException(Setting.LOG_FORMAT, "expected text or json, got '" + f + "'");
-        })
-        .orElse(terminal ? Config.LogFormat.TEXT : Config.LogFormat.JSON);
+    Config.LogFormat logFormat =
+        optional(Setting.LOG_FORMAT)
+            .map(
+                f ->
+                    switch (f.toLowerCase(Locale.ROOT)) {
+                      case "text" -> Config.LogFormat.TEXT;
+                      case "json" -> Config.LogFormat.JSON;
+                      default ->
+                          throw new ConfigException(
+                              Setting.LOG_FORMAT, "expected text or json, got '" + f + "'");
+                    })
+            .orElse(terminal ? Config.LogFormat.TEXT : Config.LogFormat.JSON);
     Duration drain = duration(Setting.SHUTDOWN_DRAIN);
     Optional<Path> cert = optional(Setting.TLS_CERT).map(Path::of);
     Optional<Path> key = optional(Setting.TLS_KEY).map(Path::of);
     if (cert.isPresent() != key.isPresent()) {
-      throw new ConfigException((cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT),
+      throw new ConfigException(
+          (cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT),
           "BANTER_TLS_CERT and BANTER_TLS_KEY must be set together");
     }
     cert.ifPresent(p -> readable(Setting.TLS_CERT, p));
@@ -108,15 +127,50 @@ public final class ConfigLoader {
     Duration ping = duration(Setting.WS_PING_INTERVAL);
     Duration idle = duration(Setting.WS_IDLE_TIMEOUT);
     if (idle.compareTo(ping) <= 0) {
-      throw new ConfigException(Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
+      throw new ConfigException(
+          Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
     }
-    return new Config(host, port, dataDir, database, redis, nodeId, secret, accessTtl, refreshTtl, origins,
-        guests, Set.copyOf(admins), messageRate, messageBurst, authRate, httpRate, httpConnectionsPerIp,
-        httpHeaderTimeout, trustedProxies, proxyProtocol, wsPerIp, uploadMax, uploadStall, quotaDaily, quotaTotal, guestQuotaDaily,
-        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")), s3(),
-        logFormat, drain, cert, key, ping, idle, duration(Setting.WS_AUTH_TIMEOUT),
-        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30), integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
-        duration(Setting.PRESENCE_TTL), decimal(Setting.USER_RATE_SCALE), duration(Setting.GUEST_EXPIRY));
+    return new Config(
+        host,
+        port,
+        dataDir,
+        database,
+        redis,
+        nodeId,
+        secret,
+        accessTtl,
+        refreshTtl,
+        origins,
+        guests,
+        Set.copyOf(admins),
+        messageRate,
+        messageBurst,
+        authRate,
+        httpRate,
+        httpConnectionsPerIp,
+        httpHeaderTimeout,
+        trustedProxies,
+        proxyProtocol,
+        wsPerIp,
+        uploadMax,
+        uploadStall,
+        quotaDaily,
+        quotaTotal,
+        guestQuotaDaily,
+        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")),
+        s3(),
+        logFormat,
+        drain,
+        cert,
+        key,
+        ping,
+        idle,
+        duration(Setting.WS_AUTH_TIMEOUT),
+        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30),
+        integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
+        duration(Setting.PRESENCE_TTL),
+        decimal(Setting.USER_RATE_SCALE),
+        duration(Setting.GUEST_EXPIRY));
   }
 
   private Optional<Config.S3> s3() {
@@ -128,11 +182,16 @@ public final class ConfigLoader {
     if (!endpoint.isEmpty() && !endpoint.matches("https?://\\S+")) {
       throw new ConfigException(Setting.S3_ENDPOINT, "expected an http(s) URL");
     }
-    String access = optional(Setting.S3_ACCESS_KEY)
-        .orElseThrow(() -> new ConfigException(Setting.S3_ACCESS_KEY, "required with BANTER_S3_BUCKET"));
-    String secret = optional(Setting.S3_SECRET_KEY)
-        .orElseThrow(() -> new ConfigException(Setting.S3_SECRET_KEY, "required with BANTER_S3_BUCKET"));
-    return Optional.of(new Config.S3(endpoint, text(Setting.S3_REGION), bucket.get(), access, secret));
+    String access =
+        optional(Setting.S3_ACCESS_KEY)
+            .orElseThrow(
+                () -> new ConfigException(Setting.S3_ACCESS_KEY, "required with BANTER_S3_BUCKET"));
+    String secret =
+        optional(Setting.S3_SECRET_KEY)
+            .orElseThrow(
+                () -> new ConfigException(Setting.S3_SECRET_KEY, "required with BANTER_S3_BUCKET"));
+    return Optional.of(
+        new Config.S3(endpoint, text(Setting.S3_REGION), bucket.get(), access, secret));
   }
 
   private String text(Setting s) {
@@ -189,16 +248,18 @@ public final class ConfigLoader {
     String v = text(s).toLowerCase(Locale.ROOT);
     Matcher m = DURATION.matcher(v);
     if (!m.matches()) {
-      throw new ConfigException(s, "expected a duration such as 500ms, 10s, 15m, 12h or 30d, got '" + v + "'");
+      throw new ConfigException(
+          s, "expected a duration such as 500ms, 10s, 15m, 12h or 30d, got '" + v + "'");
     }
     long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    Duration d =
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
     if (d.isZero()) {
       throw new ConfigException(s, "must be longer than zero");
     }
@@ -210,13 +271,16 @@ public final class ConfigLoader {
   }
 
   private List<AddressRange> addressRanges(Setting s) {
-    return list(s).stream().map(entry -> {
-      try {
-        return AddressRange.parse(entry);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(s, e.getMessage());
-      }
-    }).toList();
+    return list(s).stream()
+        .map(
+            entry -> {
+              try {
+                return AddressRange.parse(entry);
+              } catch (IllegalArgumentException e) {
+                throw new ConfigException(s, e.getMessage());
+              }
+            })
+        .toList();
   }
 
   private static void readable(Setting s, Path p) {

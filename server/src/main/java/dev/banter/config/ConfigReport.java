@@ -12,10 +12,14 @@ public final class ConfigReport {
 
   /** Every setting with its default and meaning. */
   public static String settings() {
-    StringBuilder b = new StringBuilder("Settings (environment variables, or keys of the --config file; the environment wins):\n");
+    StringBuilder b =
+        new StringBuilder(
+            "Settings (environment variables, or keys of the --config file; the environment wins):\n");
     for (Setting s : Setting.values()) {
-      b.append(String.format("  %-26s default %-12s %s%n", s.variable,
-          s.defaultValue.isEmpty() ? "(unset)" : s.defaultValue, s.meaning));
+      b.append(
+          String.format(
+              "  %-26s default %-12s %s%n",
+              s.variable, s.defaultValue.isEmpty() ? "(unset)" : s.defaultValue, s.meaning));
     }
     return b.toString();
   }
@@ -39,7 +43,9 @@ public final class ConfigReport {
       return "****";
     }
     if (s.secret) {
-      return QUERY_PASSWORD.matcher(URL_PASSWORD.matcher(value).replaceAll("$1****@")).replaceAll("$1****");
+      return QUERY_PASSWORD
+          .matcher(URL_PASSWORD.matcher(value).replaceAll("$1****@"))
+          .replaceAll("$1****");
     }
     return value;
   }

@@ -6,9 +6,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A PostgreSQL location given as {@code postgresql://user:pass@host:port/db} or as a
- * {@code jdbc:postgresql:} URL, turned into what JDBC needs. The password never leaves it
- * in {@link #redacted()} or {@link #toString()}.
+ * A PostgreSQL location given as {@code postgresql://user:pass@host:port/db} or as a {@code
+ * jdbc:postgresql:} URL, turned into what JDBC needs. The password never leaves it in {@link
+ * #redacted()} or {@link #toString()}.
  */
 public record DatabaseUrl(String jdbcUrl, String user, String password) {
 
@@ -22,7 +22,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       return new DatabaseUrl(text, null, null);
     }
     if (!text.startsWith("postgresql://") && !text.startsWith("postgres://")) {
-      throw new IllegalArgumentException("expected postgresql://user:pass@host:port/db or a jdbc:postgresql: URL");
+      throw new IllegalArgumentException(
+          "expected postgresql://user:pass@host:port/db or a jdbc:postgresql: URL");
     }
     URI uri = uri(text);
     if (uri.getHost() == null) {
@@ -40,8 +41,13 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
       password = parts.length > 1 ? decode(parts[1]) : null;
     }
     int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + port + path
-        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    String jdbc =
+        "jdbc:postgresql://"
+            + uri.getHost()
+            + ":"
+            + port
+            + path
+            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     return new DatabaseUrl(jdbc, user, password);
   }
 
@@ -59,7 +65,8 @@ public record DatabaseUrl(String jdbcUrl, String user, String password) {
 
   /** The URL with any password replaced, for logs. */
   public String redacted() {
-    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****") + (user == null ? "" : " as " + user);
+    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1****")
+        + (user == null ? "" : " as " + user);
   }
 
   @Override

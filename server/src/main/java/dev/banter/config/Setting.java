@@ -5,47 +5,104 @@ public enum Setting {
   HOST("BANTER_HOST", "0.0.0.0", "listen address"),
   PORT("BANTER_PORT", "8080", "listen port (0 picks a free one)"),
   DATA_DIR("BANTER_DATA_DIR", "./data", "SQLite file, uploads, generated secret"),
-  DATABASE_URL("BANTER_DATABASE_URL", "", "postgresql://user:pass@host:port/db or jdbc:postgresql:…; unset → SQLite in the data dir", true),
+  DATABASE_URL(
+      "BANTER_DATABASE_URL",
+      "",
+      "postgresql://user:pass@host:port/db or jdbc:postgresql:…; unset → SQLite in the data dir",
+      true),
   REDIS_URL("BANTER_REDIS_URL", "", "redis://host:port; unset → single node", true),
   NODE_ID("BANTER_NODE_ID", "", "name of this node in logs and metrics; unset → generated"),
-  JWT_SECRET("BANTER_JWT_SECRET", "", "HMAC key, at least 32 bytes; unset → generated once, kept in the data dir", true),
+  JWT_SECRET(
+      "BANTER_JWT_SECRET",
+      "",
+      "HMAC key, at least 32 bytes; unset → generated once, kept in the data dir",
+      true),
   ACCESS_TOKEN_TTL("BANTER_ACCESS_TOKEN_TTL", "15m", "access token lifetime"),
   REFRESH_TOKEN_TTL("BANTER_REFRESH_TOKEN_TTL", "30d", "refresh token lifetime"),
-  ALLOWED_ORIGINS("BANTER_ALLOWED_ORIGINS", "", "comma list of browser origins; unset → the server's own origin; * allowed with a warning"),
+  ALLOWED_ORIGINS(
+      "BANTER_ALLOWED_ORIGINS",
+      "",
+      "comma list of browser origins; unset → the server's own origin; * allowed with a warning"),
   GUEST_ACCESS("BANTER_GUEST_ACCESS", "false", "enables POST /api/v1/auth/guest"),
   ADMINS("BANTER_ADMINS", "", "comma list of usernames that are global admins"),
   MESSAGE_RATE("BANTER_MESSAGE_RATE", "10", "per-user sends per second"),
   MESSAGE_BURST("BANTER_MESSAGE_BURST", "20", "per-user send burst"),
   AUTH_RATE("BANTER_AUTH_RATE", "30", "register/login/refresh/guest attempts per IP per minute"),
   HTTP_RATE("BANTER_HTTP_RATE", "1200", "other API requests per IP per minute"),
-  HTTP_CONNECTIONS_PER_IP("BANTER_HTTP_CONNECTIONS_PER_IP", "64", "concurrent HTTP connections per client address; more → 503 (0 = unlimited; a WebSocket counts under BANTER_WS_PER_IP instead)"),
-  HTTP_HEADER_TIMEOUT("BANTER_HTTP_HEADER_TIMEOUT", "10s", "time to send a request's head, from its first byte (or from connecting); a JSON body gets as long again plus 1 s per KiB"),
-  TRUSTED_PROXIES("BANTER_TRUSTED_PROXIES", "", "comma list of proxy addresses or CIDR blocks (IPv4, IPv6) whose Forwarded / X-Forwarded-For / X-Forwarded-Proto name the client; unset → none, every client is its TCP peer"),
-  PROXY_PROTOCOL("BANTER_PROXY_PROTOCOL", "false", "connections from BANTER_TRUSTED_PROXIES must start with a PROXY protocol v1/v2 header naming the client (TCP load balancers); others never may"),
+  HTTP_CONNECTIONS_PER_IP(
+      "BANTER_HTTP_CONNECTIONS_PER_IP",
+      "64",
+      "concurrent HTTP connections per client address; more → 503 (0 = unlimited; a WebSocket counts under BANTER_WS_PER_IP instead)"),
+  HTTP_HEADER_TIMEOUT(
+      "BANTER_HTTP_HEADER_TIMEOUT",
+      "10s",
+      "time to send a request's head, from its first byte (or from connecting); a JSON body gets as long again plus 1 s per KiB"),
+  TRUSTED_PROXIES(
+      "BANTER_TRUSTED_PROXIES",
+      "",
+      "comma list of proxy addresses or CIDR blocks (IPv4, IPv6) whose Forwarded / X-Forwarded-For / X-Forwarded-Proto name the client; unset → none, every client is its TCP peer"),
+  PROXY_PROTOCOL(
+      "BANTER_PROXY_PROTOCOL",
+      "false",
+      "connections from BANTER_TRUSTED_PROXIES must start with a PROXY protocol v1/v2 header naming the client (TCP load balancers); others never may"),
   WS_PER_IP("BANTER_WS_PER_IP", "100", "concurrent WebSocket connections per IP (0 = unlimited)"),
   UPLOAD_MAX_BYTES("BANTER_UPLOAD_MAX_BYTES", "10485760", "upload size limit in bytes"),
-  UPLOAD_STALL_TIMEOUT("BANTER_UPLOAD_STALL_TIMEOUT", "30s", "an upload whose body sends nothing this long is ended (408) and its part deleted"),
-  UPLOAD_QUOTA_DAILY("BANTER_UPLOAD_QUOTA_DAILY", "524288000", "bytes one user may upload in any 24 hours (past it → 429; 0 = no uploads)"),
-  UPLOAD_QUOTA_TOTAL("BANTER_UPLOAD_QUOTA_TOTAL", "5368709120", "bytes one user may have stored at once (past it → 413; 0 = no uploads)"),
-  GUEST_UPLOAD_QUOTA_DAILY("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "0", "bytes one guest may upload in any 24 hours (0 = guests cannot upload)"),
-  UPLOAD_DIR("BANTER_UPLOAD_DIR", "", "where uploads are kept; unset → <data dir>/uploads (a cluster needs a folder every node shares)"),
-  S3_BUCKET("BANTER_S3_BUCKET", "", "keep uploads in this S3-compatible bucket instead of a folder"),
+  UPLOAD_STALL_TIMEOUT(
+      "BANTER_UPLOAD_STALL_TIMEOUT",
+      "30s",
+      "an upload whose body sends nothing this long is ended (408) and its part deleted"),
+  UPLOAD_QUOTA_DAILY(
+      "BANTER_UPLOAD_QUOTA_DAILY",
+      "524288000",
+      "bytes one user may upload in any 24 hours (past it → 429; 0 = no uploads)"),
+  UPLOAD_QUOTA_TOTAL(
+      "BANTER_UPLOAD_QUOTA_TOTAL",
+      "5368709120",
+      "bytes one user may have stored at once (past it → 413; 0 = no uploads)"),
+  GUEST_UPLOAD_QUOTA_DAILY(
+      "BANTER_GUEST_UPLOAD_QUOTA_DAILY",
+      "0",
+      "bytes one guest may upload in any 24 hours (0 = guests cannot upload)"),
+  UPLOAD_DIR(
+      "BANTER_UPLOAD_DIR",
+      "",
+      "where uploads are kept; unset → <data dir>/uploads (a cluster needs a folder every node shares)"),
+  S3_BUCKET(
+      "BANTER_S3_BUCKET", "", "keep uploads in this S3-compatible bucket instead of a folder"),
   S3_ENDPOINT("BANTER_S3_ENDPOINT", "", "S3-compatible endpoint URL (unset → AWS for the region)"),
   S3_REGION("BANTER_S3_REGION", "us-east-1", "S3 region"),
   S3_ACCESS_KEY("BANTER_S3_ACCESS_KEY", "", "S3 access key id", true),
   S3_SECRET_KEY("BANTER_S3_SECRET_KEY", "", "S3 secret access key", true),
   LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
   SHUTDOWN_DRAIN("BANTER_SHUTDOWN_DRAIN", "10s", "graceful shutdown budget"),
-  TLS_CERT("BANTER_TLS_CERT", "", "PEM certificate chain; with BANTER_TLS_KEY the server speaks HTTPS/WSS"),
+  TLS_CERT(
+      "BANTER_TLS_CERT",
+      "",
+      "PEM certificate chain; with BANTER_TLS_KEY the server speaks HTTPS/WSS"),
   TLS_KEY("BANTER_TLS_KEY", "", "PEM private key (PKCS#8)"),
-  WS_PING_INTERVAL("BANTER_WS_PING_INTERVAL", "25s", "WebSocket ping interval (heartbeat_ms in ready)"),
+  WS_PING_INTERVAL(
+      "BANTER_WS_PING_INTERVAL", "25s", "WebSocket ping interval (heartbeat_ms in ready)"),
   WS_IDLE_TIMEOUT("BANTER_WS_IDLE_TIMEOUT", "60s", "a WebSocket silent this long is closed"),
-  WS_AUTH_TIMEOUT("BANTER_WS_AUTH_TIMEOUT", "10s", "time a new WebSocket has to send its auth frame"),
-  WS_QUEUE_BYTES("BANTER_WS_QUEUE_BYTES", "1048576", "outbound bytes a WebSocket may have waiting before it is closed 4008"),
-  WS_REPLAY_LIMIT("BANTER_WS_REPLAY_LIMIT", "1000", "messages a join_room replays at most (more → truncated: true)"),
-  PRESENCE_TTL("BANTER_PRESENCE_TTL", "30s", "cluster: a dead node's users go offline within this time"),
-  USER_RATE_SCALE("BANTER_USER_RATE_SCALE", "1", "multiplies every per-user action budget (reactions, edits, joins, rooms, invites …; sends have their own)"),
-  GUEST_EXPIRY("BANTER_GUEST_EXPIRY", "30d", "guest accounts unused this long are removed and their names freed");
+  WS_AUTH_TIMEOUT(
+      "BANTER_WS_AUTH_TIMEOUT", "10s", "time a new WebSocket has to send its auth frame"),
+  WS_QUEUE_BYTES(
+      "BANTER_WS_QUEUE_BYTES",
+      "1048576",
+      "outbound bytes a WebSocket may have waiting before it is closed 4008"),
+  WS_REPLAY_LIMIT(
+      "BANTER_WS_REPLAY_LIMIT",
+      "1000",
+      "messages a join_room replays at most (more → truncated: true)"),
+  PRESENCE_TTL(
+      "BANTER_PRESENCE_TTL", "30s", "cluster: a dead node's users go offline within this time"),
+  USER_RATE_SCALE(
+      "BANTER_USER_RATE_SCALE",
+      "1",
+      "multiplies every per-user action budget (reactions, edits, joins, rooms, invites …; sends have their own)"),
+  GUEST_EXPIRY(
+      "BANTER_GUEST_EXPIRY",
+      "30d",
+      "guest accounts unused this long are removed and their names freed");
 
   public final String variable;
   public final String defaultValue;

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one error type of Banter's API: REST and WebSocket turn it into
- * {@code {"error": {"code", "message", "details"}}} (SPEC §1) in exactly one place each.
+ * The one error type of Banter's API: REST and WebSocket turn it into {@code {"error": {"code",
+ * "message", "details"}}} (SPEC §1) in exactly one place each.
  */
 public final class ApiError extends RuntimeException {
   private final int status;
@@ -30,7 +30,9 @@ public final class ApiError extends RuntimeException {
     StringBuilder b = new StringBuilder(message.length());
     for (int i = 0; i < message.length(); i++) {
       char c = message.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < message.length() && Character.isLowSurrogate(message.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < message.length()
+          && Character.isLowSurrogate(message.charAt(i + 1))) {
         b.append(c).append(message.charAt(++i));
       } else {
         b.append(Character.isSurrogate(c) ? '\uFFFD' : c);
@@ -72,7 +74,10 @@ public final class ApiError extends RuntimeException {
   }
 
   public static ApiError rateLimited(long retryAfterMs) {
-    return new ApiError(429, "rate_limited", "too many requests; retry later",
+    return new ApiError(
+        429,
+        "rate_limited",
+        "too many requests; retry later",
         Map.of("retry_after_ms", retryAfterMs));
   }
 

@@ -12,9 +12,9 @@ public final class Ids {
   private Ids() {}
 
   /**
-   * A new id: a ULID (26 characters of Crockford base32: the creation time in milliseconds, then
-   * 80 random bits). Ids that sort by creation time keep inserts at the end of the primary-key
-   * index instead of on a random page of it, which is what a busy message table pays for most
+   * A new id: a ULID (26 characters of Crockford base32: the creation time in milliseconds, then 80
+   * random bits). Ids that sort by creation time keep inserts at the end of the primary-key index
+   * instead of on a random page of it, which is what a busy message table pays for most
    * (docs/decisions.md). They reveal when the row was made, which every object shows anyway.
    */
   public static String newId() {

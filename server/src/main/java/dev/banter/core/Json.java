@@ -24,50 +24,80 @@ import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
 
 /**
- * The one JSON mapper: snake_case fields, strict types (a number is not a string, a string
- * is not a boolean), unknown fields ignored so clients may be newer than the server, and input
- * that readers disagree on refused (a key given twice). Request bodies are read stricter still:
- * their text must be storable as it is ({@link #isStorable}).
+ * The one JSON mapper: snake_case fields, strict types (a number is not a string, a string is not a
+ * boolean), unknown fields ignored so clients may be newer than the server, and input that readers
+ * disagree on refused (a key given twice). Request bodies are read stricter still: their text must
+ * be storable as it is ({@link #isStorable}).
  */
 public final class Json {
   public static final ObjectMapper MAPPER = build();
-  private static final ObjectMapper REQUESTS = build()
-      .registerModule(new SimpleModule("storable-text").addDeserializer(String.class, new StorableText()));
+  private static final ObjectMapper REQUESTS =
+      build()
+          .registerModule(
+              new SimpleModule("storable-text").addDeserializer(String.class, new StorableText()));
 
   private Json() {}
 
   private static ObjectMapper build() {
-    JsonMapper mapper = JsonMapper.builder()
-        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .serializationInclusion(JsonInclude.Include.ALWAYS)
-        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as UTF-8 bytes, not escaped surrogate pairs
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"type":"a","type":"b"} means what each reader likes
-        .build();
-    // Deliberate limits (requests are at most 1 MiB, frames 64 KiB, so strings need none of their own):
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .serializationInclusion(JsonInclude.Include.ALWAYS)
+            .enable(
+                JsonWriteFeature
+                    .COMBINE_UNICODE_SURROGATES_IN_UTF8) // emoji as UTF-8 bytes, not escaped
+            // surrogate pairs
+            .enable(
+                StreamReadFeature
+                    .STRICT_DUPLICATE_DETECTION) // {"type":"a","type":"b"} means what each reader
+            // likes
+            .build();
+    // Deliberate limits (requests are at most 1 MiB, frames 64 KiB, so strings need none of their
+    // own):
     // no API value nests deeper than a few levels, no number has more digits than a long.
-    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-        .maxNestingDepth(64)
-        .maxNumberLength(100)
-        .maxNameLength(1000)
-        .build());
-    for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
-        LogicalType.Float}) {
-      mapper.coercionConfigFor(type)
-          .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer || type == LogicalType.Float
-              ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, type == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.String, type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.EmptyString, type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(64)
+                .maxNumberLength(100)
+                .maxNameLength(1000)
+                .build());
+    for (LogicalType type :
+        new LogicalType[] {
+          LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer, LogicalType.Float
+        }) {
+      mapper
+          .coercionConfigFor(type)
+          .setCoercion(
+              CoercionInputShape.Integer,
+              type == LogicalType.Integer || type == LogicalType.Float
+                  ? CoercionAction.TryConvert
+                  : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.Float,
+              type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.Boolean,
+              type == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.String,
+              type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.EmptyString,
+              type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
     }
     return mapper;
   }
 
-  /** Parses {@code bytes} as a {@code type}; a malformed or wrongly typed body is a 400 naming the field. */
+  /**
+   * Parses {@code bytes} as a {@code type}; a malformed or wrongly typed body is a 400 naming the
+   * field.
+   */
   public static <T> T read(byte[] bytes, Class<T> type) {
     if (bytes == null || bytes.length == 0) {
       throw ApiError.badRequest("a JSON body is required");
@@ -88,7 +118,8 @@ public final class Json {
       String field = fieldOf(e);
       throw field.isEmpty()
           ? ApiError.badRequest("malformed JSON: " + e.getOriginalMessage())
-          : ApiError.badRequest("field '" + field + "' is invalid: " + e.getOriginalMessage(), field);
+          : ApiError.badRequest(
+              "field '" + field + "' is invalid: " + e.getOriginalMessage(), field);
     } catch (JsonProcessingException e) {
       throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
@@ -112,7 +143,9 @@ public final class Json {
   public static boolean isStorable(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c) || c == 0) {
         return false;
@@ -121,7 +154,10 @@ public final class Json {
     return true;
   }
 
-  /** Strings as Jackson reads them, refusing what is not {@link #isStorable} (a \\u0000 or \\ud800 escape). */
+  /**
+   * Strings as Jackson reads them, refusing what is not {@link #isStorable} (a \\u0000 or \\ud800
+   * escape).
+   */
   private static final class StorableText extends StringDeserializer {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {

@@ -19,13 +19,21 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Banter's metrics, named once here (docs/operations.md lists them). Labels stay bounded:
- * route templates, status codes, close codes and fixed kinds — never room or user ids.
+ * Banter's metrics, named once here (docs/operations.md lists them). Labels stay bounded: route
+ * templates, status codes, close codes and fixed kinds — never room or user ids.
  */
 public final class Metrics {
-  private static final Duration[] HTTP_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
-      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-      Duration.ofSeconds(1), Duration.ofMillis(2500)};
+  private static final Duration[] HTTP_BUCKETS = {
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
+    Duration.ofMillis(25),
+    Duration.ofMillis(50),
+    Duration.ofMillis(100),
+    Duration.ofMillis(250),
+    Duration.ofMillis(500),
+    Duration.ofSeconds(1),
+    Duration.ofMillis(2500)
+  };
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -51,30 +59,58 @@ public final class Metrics {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    connects = Counter.builder("banter_ws_connects").description("WebSocket connections opened").register(registry);
-    messagesAccepted = Counter.builder("banter_messages_accepted").description("messages stored (new, not repeats)")
-        .register(registry);
-    deliveries = Counter.builder("banter_deliveries").description("event frames handed to connections")
-        .register(registry);
-    deliveryLatency = Timer.builder("banter_delivery_latency").description("message accepted → handed to a connection")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry);
-    slowConsumerCloses = Counter.builder("banter_ws_slow_consumer_closes").description("connections closed 4008")
-        .register(registry);
-    storeBatch = Timer.builder("banter_store_batch").description("group-commit transaction time")
-        .publishPercentileHistogram().register(registry);
-    storeBatchSize = DistributionSummary.builder("banter_store_batch_size").description("posts per group commit")
-        .register(registry);
-    busLag = Timer.builder("banter_bus_lag").description("event published → fanned out on this node")
-        .publishPercentileHistogram().register(registry);
-    redisPublish = Timer.builder("banter_redis_publish").description("Redis PUBLISH round trip")
-        .publishPercentileHistogram().register(registry);
-    redisPublishFailures = Counter.builder("banter_redis_publish_failures")
-        .description("events Redis did not take (other nodes read the messages back from the database)")
-        .register(registry);
-    fanoutDropped = Counter.builder("banter_fanout_dropped")
-        .description("events a full fan-out queue dropped (their rooms are read back from the database)")
-        .register(registry);
+    connects =
+        Counter.builder("banter_ws_connects")
+            .description("WebSocket connections opened")
+            .register(registry);
+    messagesAccepted =
+        Counter.builder("banter_messages_accepted")
+            .description("messages stored (new, not repeats)")
+            .register(registry);
+    deliveries =
+        Counter.builder("banter_deliveries")
+            .description("event frames handed to connections")
+            .register(registry);
+    deliveryLatency =
+        Timer.builder("banter_delivery_latency")
+            .description("message accepted → handed to a connection")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
+    slowConsumerCloses =
+        Counter.builder("banter_ws_slow_consumer_closes")
+            .description("connections closed 4008")
+            .register(registry);
+    storeBatch =
+        Timer.builder("banter_store_batch")
+            .description("group-commit transaction time")
+            .publishPercentileHistogram()
+            .register(registry);
+    storeBatchSize =
+        DistributionSummary.builder("banter_store_batch_size")
+            .description("posts per group commit")
+            .register(registry);
+    busLag =
+        Timer.builder("banter_bus_lag")
+            .description("event published → fanned out on this node")
+            .publishPercentileHistogram()
+            .register(registry);
+    redisPublish =
+        Timer.builder("banter_redis_publish")
+            .description("Redis PUBLISH round trip")
+            .publishPercentileHistogram()
+            .register(registry);
+    redisPublishFailures =
+        Counter.builder("banter_redis_publish_failures")
+            .description(
+                "events Redis did not take (other nodes read the messages back from the database)")
+            .register(registry);
+    fanoutDropped =
+        Counter.builder("banter_fanout_dropped")
+            .description(
+                "events a full fan-out queue dropped (their rooms are read back from the database)")
+            .register(registry);
   }
 
   public MeterRegistry registry() {
@@ -83,22 +119,32 @@ public final class Metrics {
 
   /** Closes by WebSocket close code (a small fixed set). */
   /**
-   * Close codes that get a label of their own; any other (a client may send any number from 1000
-   * to 4999) is counted as {@code other}, so one client cannot create new series at will.
+   * Close codes that get a label of their own; any other (a client may send any number from 1000 to
+   * 4999) is counted as {@code other}, so one client cannot create new series at will.
    */
   private static final Set<Integer> CLOSE_CODES =
-      Set.of(1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1013, 4000, 4001, 4003, 4008, 4029);
+      Set.of(
+          1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1013, 4000, 4001, 4003, 4008,
+          4029);
 
   public void disconnect(int closeCode) {
     String code = CLOSE_CODES.contains(closeCode) ? String.valueOf(closeCode) : "other";
-    Counter.builder("banter_ws_disconnects").tag("code", code)
-        .description("WebSocket connections closed, by close code").register(registry).increment();
+    Counter.builder("banter_ws_disconnects")
+        .tag("code", code)
+        .description("WebSocket connections closed, by close code")
+        .register(registry)
+        .increment();
   }
 
-  /** A request refused by a rate limit of {@code kind} (auth_ip, api_ip, login_username, ws_send). */
+  /**
+   * A request refused by a rate limit of {@code kind} (auth_ip, api_ip, login_username, ws_send).
+   */
   public void rateLimited(String kind) {
-    Counter.builder("banter_rate_limited").tag("kind", kind).description("requests refused by a rate limit")
-        .register(registry).increment();
+    Counter.builder("banter_rate_limited")
+        .tag("kind", kind)
+        .description("requests refused by a rate limit")
+        .register(registry)
+        .increment();
   }
 
   /**
@@ -106,21 +152,33 @@ public final class Metrics {
    * header_timeout, body_timeout).
    */
   public void httpRefused(String reason) {
-    Counter.builder("banter_http_refused").tag("reason", reason)
-        .description("HTTP connections refused or closed by a guard against hostile clients").register(registry)
+    Counter.builder("banter_http_refused")
+        .tag("reason", reason)
+        .description("HTTP connections refused or closed by a guard against hostile clients")
+        .register(registry)
         .increment();
   }
 
-  /** A connection whose answers backed up (its client reads slowly or not at all) stopped being read. */
+  /**
+   * A connection whose answers backed up (its client reads slowly or not at all) stopped being
+   * read.
+   */
   public void httpReadPaused() {
-    Counter.builder("banter_http_read_pauses").description("times an HTTP connection stopped being read "
-        + "because its answers were not taken").register(registry).increment();
+    Counter.builder("banter_http_read_pauses")
+        .description(
+            "times an HTTP connection stopped being read " + "because its answers were not taken")
+        .register(registry)
+        .increment();
   }
 
   public void httpRequest(String method, String route, int status, long nanos) {
-    Timer.builder("banter_http_requests").tag("method", method).tag("route", route).tag("status", String.valueOf(status))
+    Timer.builder("banter_http_requests")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", String.valueOf(status))
         .description("HTTP requests by route template and status")
-        .serviceLevelObjectives(HTTP_BUCKETS) // a few buckets, not the default ~70: routes × statuses add up
+        .serviceLevelObjectives(
+            HTTP_BUCKETS) // a few buckets, not the default ~70: routes × statuses add up
         .register(registry)
         .record(Duration.ofNanos(nanos));
   }

@@ -4,9 +4,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 
 /**
- * Something that fails over and over while what it needs is down (Redis, the database): logged
- * once when the failures start and once when it works again, not once per attempt — a node's
- * thousands of users and events go through the same outage.
+ * Something that fails over and over while what it needs is down (Redis, the database): logged once
+ * when the failures start and once when it works again, not once per attempt — a node's thousands
+ * of users and events go through the same outage.
  */
 public final class Outage {
   private final Logger log;

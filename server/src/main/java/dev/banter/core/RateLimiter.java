@@ -8,16 +8,19 @@ import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 
 /**
- * Token buckets keyed by a string (an IP, a username, a user id). Idle keys are forgotten
- * after the bucket would have refilled, so the map stays bounded by recent activity.
+ * Token buckets keyed by a string (an IP, a username, a user id). Idle keys are forgotten after the
+ * bucket would have refilled, so the map stays bounded by recent activity.
  */
 public final class RateLimiter {
-  /** Upper bound of tracked keys; beyond it the least recently used are evicted (and start full again). */
+  /**
+   * Upper bound of tracked keys; beyond it the least recently used are evicted (and start full
+   * again).
+   */
   private static final int MAX_KEYS = 200_000;
 
   private final Bandwidth bandwidth;
   private final Cache<String, Bucket> buckets;
-  private volatile Runnable onReject = () -> { };
+  private volatile Runnable onReject = () -> {};
 
   /** {@code capacity} tokens, refilled smoothly at {@code capacity} per {@code period}. */
   public static RateLimiter perPeriod(long capacity, Duration period) {
@@ -31,9 +34,11 @@ public final class RateLimiter {
   }
 
   private RateLimiter(long capacity, long refillTokens, Duration refillPeriod) {
-    this.bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(refillTokens, refillPeriod).build();
+    this.bandwidth =
+        Bandwidth.builder().capacity(capacity).refillGreedy(refillTokens, refillPeriod).build();
     Duration fullRefill = refillPeriod.multipliedBy(Math.max(1, capacity / refillTokens));
-    this.buckets = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(fullRefill).build();
+    this.buckets =
+        Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(fullRefill).build();
   }
 
   /** Runs {@code action} on every refusal (to count it). Returns this limiter. */
@@ -42,7 +47,9 @@ public final class RateLimiter {
     return this;
   }
 
-  /** Takes one token for {@code key}; 0 when allowed, else the milliseconds until one is available. */
+  /**
+   * Takes one token for {@code key}; 0 when allowed, else the milliseconds until one is available.
+   */
   public long tryAcquire(String key) {
     Bucket bucket = buckets.get(key, k -> Bucket.builder().addLimit(bandwidth).build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);

@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * Per-user budgets for everything that changes state or makes the server work, one bucket per
- * action and user, shared by REST and WebSocket: a user who spends their reactions over the
- * socket has none left over REST. Over a budget the action is refused with 429
- * {@code rate_limited} (and {@code retry_after_ms}) and nothing changes.
+ * action and user, shared by REST and WebSocket: a user who spends their reactions over the socket
+ * has none left over REST. Over a budget the action is refused with 429 {@code rate_limited} (and
+ * {@code retry_after_ms}) and nothing changes.
  */
 public final class UserLimits {
   /** What a user does, each with its own budget: a burst, then a steady rate per second. */
@@ -21,12 +21,17 @@ public final class UserLimits {
     READ(10, 60),
     /** Dropped quietly when over: typing is a hint, not worth an error frame. */
     TYPING(2, 10),
-    /** join_room (each replays from storage) and joining a room over REST; a client rejoins all its rooms on reconnect. */
+    /**
+     * join_room (each replays from storage) and joining a room over REST; a client rejoins all its
+     * rooms on reconnect.
+     */
     JOIN(10, 300),
     ROOM_CREATE(0.1, 10),
     DM_CREATE(1, 20),
     INVITE(2, 30),
-    /** Changing a room: its name, topic, visibility, members' roles, kicks, leaving, deleting it. */
+    /**
+     * Changing a room: its name, topic, visibility, members' roles, kicks, leaving, deleting it.
+     */
     ROOM_CHANGE(2, 30),
     PROFILE(1, 10),
     UPLOAD(1, 10);

@@ -14,10 +14,15 @@ import java.util.List;
   @JsonSubTypes.Type(value = ControlMessage.SessionsRevoked.class, name = "sessions_revoked"),
 })
 public sealed interface ControlMessage {
-  /** An admin disabled {@code userId} (or enabled them again): a disabled user's sockets close 4001. */
+  /**
+   * An admin disabled {@code userId} (or enabled them again): a disabled user's sockets close 4001.
+   */
   record UserDisabled(String userId, boolean disabled) implements ControlMessage {}
 
-  /** Sessions of {@code userId} ended (logout, password change, reused refresh token): their sockets close 4001. */
+  /**
+   * Sessions of {@code userId} ended (logout, password change, reused refresh token): their sockets
+   * close 4001.
+   */
   record SessionsRevoked(String userId, List<String> sessionIds) implements ControlMessage {
     public SessionsRevoked {
       sessionIds = List.copyOf(sessionIds);

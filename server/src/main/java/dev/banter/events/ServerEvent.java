@@ -11,8 +11,8 @@ import java.util.Map;
  * {@link #roomId} routes it to the room's subscribers, {@link #users} to those users' connections
  * as well (an invitee, the members of a deleted room). {@code Frames} turns each kind into its
  * frame with one {@code switch}; on Redis it travels as JSON tagged with its frame type. Views of
- * rooms, users and messages ride as the maps the REST API returns, so a frame says exactly what
- * the API would.
+ * rooms, users and messages ride as the maps the REST API returns, so a frame says exactly what the
+ * API would.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -40,7 +40,10 @@ public sealed interface ServerEvent {
     return List.of();
   }
 
-  /** A room's event that changes one message at {@code rev} (SPEC §5.1): what a resume may already show. */
+  /**
+   * A room's event that changes one message at {@code rev} (SPEC §5.1): what a resume may already
+   * show.
+   */
   sealed interface Change extends ServerEvent {
     String messageId();
 
@@ -59,13 +62,19 @@ public sealed interface ServerEvent {
   record Reaction(String roomId, String messageId, String emoji, String user, boolean on, long rev)
       implements Change {}
 
-  /** A message's whole state at {@code rev}: sent on resume for a change the client missed, never published. */
+  /**
+   * A message's whole state at {@code rev}: sent on resume for a change the client missed, never
+   * published.
+   */
   record MessageUpdated(String roomId, String messageId, long rev, Map<String, Object> message)
       implements Change {}
 
   record UserJoined(String roomId, Map<String, Object> user) implements ServerEvent {}
 
-  /** {@code userId} is no longer a member (left, removed by {@code removedBy}, or a guest of a room made private). */
+  /**
+   * {@code userId} is no longer a member (left, removed by {@code removedBy}, or a guest of a room
+   * made private).
+   */
   record UserLeft(String roomId, String userId, Map<String, Object> user, String removedBy)
       implements ServerEvent {
     @Override
@@ -74,8 +83,12 @@ public sealed interface ServerEvent {
     }
   }
 
-  /** {@code userId} was added to a room (or a direct conversation was opened with them); only they are told. */
-  record RoomInvited(String invitee, Map<String, Object> room, String invitedBy) implements ServerEvent {
+  /**
+   * {@code userId} was added to a room (or a direct conversation was opened with them); only they
+   * are told.
+   */
+  record RoomInvited(String invitee, Map<String, Object> room, String invitedBy)
+      implements ServerEvent {
     @Override
     public String roomId() {
       return null;

@@ -9,19 +9,20 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps one HTTP connection from making the server hold what its client does not take. Reading
- * stops while the connection's outbound buffer is over its high-water mark or
- * {@link #MAX_PENDING} requests wait for their answers, and resumes when both clear; TCP then
- * pushes back on the client. The thread that answers the next request, and the one sending a
- * download, park in {@link #awaitWritable()} first, so pipelined answers and chunks wait too.
+ * stops while the connection's outbound buffer is over its high-water mark or {@link #MAX_PENDING}
+ * requests wait for their answers, and resumes when both clear; TCP then pushes back on the client.
+ * The thread that answers the next request, and the one sending a download, park in {@link
+ * #awaitWritable()} first, so pipelined answers and chunks wait too.
  */
 final class Backpressure {
   /**
-   * Requests read and not yet answered on one connection. At this many the connection is not
-   * read; further pipelined requests wait in the kernel, unread (what one read already brought
-   * in waits decoded in the pipeline's FlowControlHandler; Netty's codec closes a connection
-   * that gets 128 requests ahead).
+   * Requests read and not yet answered on one connection. At this many the connection is not read;
+   * further pipelined requests wait in the kernel, unread (what one read already brought in waits
+   * decoded in the pipeline's FlowControlHandler; Netty's codec closes a connection that gets 128
+   * requests ahead).
    */
   static final int MAX_PENDING = 16;
+
   /** A parked thread looks again this often even if a wake-up was missed. */
   private static final long RECHECK_MS = 1000;
 

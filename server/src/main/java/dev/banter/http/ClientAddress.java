@@ -11,14 +11,19 @@ import java.util.Arrays;
 
 /**
  * Who a request comes from: the one answer every per-address limit (rate limits, connection caps,
- * the WebSocket cap, uploads), the access log and session records use. It is the TCP peer,
- * unless that peer is a trusted proxy ({@link TrustedProxies}), which may name the client in a
- * PROXY protocol header for the whole connection and in {@code Forwarded} / {@code X-Forwarded-*}
- * headers per request.
+ * the WebSocket cap, uploads), the access log and session records use. It is the TCP peer, unless
+ * that peer is a trusted proxy ({@link TrustedProxies}), which may name the client in a PROXY
+ * protocol header for the whole connection and in {@code Forwarded} / {@code X-Forwarded-*} headers
+ * per request.
  */
 public final class ClientAddress {
-  private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf("banter.connection-address");
-  /** IPv6 clients get a /64 each (a typical subscriber's share), so budgets are per /64, not per address. */
+  private static final AttributeKey<Connection> CONNECTION =
+      AttributeKey.valueOf("banter.connection-address");
+
+  /**
+   * IPv6 clients get a /64 each (a typical subscriber's share), so budgets are per /64, not per
+   * address.
+   */
   private static final int IPV6_LIMIT_PREFIX_BYTES = 8;
 
   /** Where a connection comes from (its socket, or its PROXY header) and whom it may believe. */
@@ -32,7 +37,10 @@ public final class ClientAddress {
     this.https = https;
   }
 
-  /** The address as logs show it ({@code 192.0.2.7}, {@code 2001:db8::7}); {@code unknown} without one. */
+  /**
+   * The address as logs show it ({@code 192.0.2.7}, {@code 2001:db8::7}); {@code unknown} without
+   * one.
+   */
   public String ip() {
     return address == null ? "unknown" : NetUtil.toAddressString(address);
   }
@@ -60,20 +68,29 @@ public final class ClientAddress {
     return https;
   }
 
-  /** Sets where {@code ch} comes from: its socket peer, or {@code address} when a PROXY header named one. */
+  /**
+   * Sets where {@code ch} comes from: its socket peer, or {@code address} when a PROXY header named
+   * one.
+   */
   static void attach(Channel ch, TrustedProxies proxies, InetAddress address) {
-    InetAddress peer = address != null ? address
-        : ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    InetAddress peer =
+        address != null
+            ? address
+            : ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     ch.attr(CONNECTION).set(new Connection(normalized(peer), proxies));
   }
 
-  /** The connection's own client: its socket peer or what its PROXY header said, before any request. */
+  /**
+   * The connection's own client: its socket peer or what its PROXY header said, before any request.
+   */
   static ClientAddress of(Channel ch) {
     Connection c = connection(ch);
     return new ClientAddress(c.address(), false);
   }
 
-  /** The client of one request on {@code ch}: a trusted proxy's headers count, anyone else's do not. */
+  /**
+   * The client of one request on {@code ch}: a trusted proxy's headers count, anyone else's do not.
+   */
   public static ClientAddress of(Channel ch, HttpHeaders headers) {
     Connection c = connection(ch);
     return c.proxies().resolve(c.address(), headers);
@@ -94,7 +111,9 @@ public final class ClientAddress {
     return c;
   }
 
-  /** An IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4 peer) is that IPv4 address. */
+  /**
+   * An IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4 peer) is that IPv4 address.
+   */
   private static InetAddress normalized(InetAddress a) {
     try {
       return a == null ? null : InetAddress.getByAddress(a.getAddress());

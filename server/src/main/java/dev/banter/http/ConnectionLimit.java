@@ -7,17 +7,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Open HTTP connections per client address, capped ({@code BANTER_HTTP_CONNECTIONS_PER_IP}):
- * without a cap one address could hold thousands of half-sent or never-read connections.
- * A connection that becomes a WebSocket gives its place back; {@code BANTER_WS_PER_IP} counts
- * it from then on. A connection from a trusted proxy carries many clients and is not capped
- * here: the proxy caps its clients' connections.
+ * without a cap one address could hold thousands of half-sent or never-read connections. A
+ * connection that becomes a WebSocket gives its place back; {@code BANTER_WS_PER_IP} counts it from
+ * then on. A connection from a trusted proxy carries many clients and is not capped here: the proxy
+ * caps its clients' connections.
  */
 final class ConnectionLimit {
   private final int perAddress;
   private final Map<String, Integer> open = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
 
-  /** @param perAddress the cap; 0 is no cap */
+  /**
+   * @param perAddress the cap; 0 is no cap
+   */
   ConnectionLimit(int perAddress) {
     this.perAddress = perAddress;
   }
@@ -29,14 +31,16 @@ final class ConnectionLimit {
   /** A place for one more connection of {@code address}, or null when it has its share. */
   Slot tryAcquire(String address) {
     boolean[] admitted = {false};
-    open.compute(address, (k, n) -> {
-      int now = n == null ? 0 : n;
-      if (perAddress > 0 && now >= perAddress) {
-        return n;
-      }
-      admitted[0] = true;
-      return now + 1;
-    });
+    open.compute(
+        address,
+        (k, n) -> {
+          int now = n == null ? 0 : n;
+          if (perAddress > 0 && now >= perAddress) {
+            return n;
+          }
+          admitted[0] = true;
+          return now + 1;
+        });
     if (!admitted[0]) {
       return null;
     }

@@ -13,19 +13,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Cross-origin calls to the REST API ({@code /api/…}) from the browser origins in
- * {@code BANTER_ALLOWED_ORIGINS}. An allowed origin gets itself back in
- * {@code Access-Control-Allow-Origin} (never {@code *}, even when {@code *} is configured, so
- * caches keyed by {@code Vary: Origin} stay right); any other origin gets no CORS header at all.
- * Credentials are never allowed: the API takes bearer tokens, not cookies. Unset, only the
- * server's own pages call it, which needs no CORS.
+ * Cross-origin calls to the REST API ({@code /api/…}) from the browser origins in {@code
+ * BANTER_ALLOWED_ORIGINS}. An allowed origin gets itself back in {@code
+ * Access-Control-Allow-Origin} (never {@code *}, even when {@code *} is configured, so caches keyed
+ * by {@code Vary: Origin} stay right); any other origin gets no CORS header at all. Credentials are
+ * never allowed: the API takes bearer tokens, not cookies. Unset, only the server's own pages call
+ * it, which needs no CORS.
  */
 final class Cors {
   static final String API_PREFIX = "/api/";
+
   /** What a browser may send: the token, JSON, and a request id to find the call in the logs. */
   static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-Request-Id";
+
   /** What a page may read of an answer besides the CORS-safelisted headers. */
   static final String EXPOSED_HEADERS = "X-Request-Id, Retry-After, Content-Disposition";
+
   /** How long a browser may reuse a preflight; short, so a changed setting takes effect soon. */
   static final String MAX_AGE_SECONDS = "600";
 
@@ -46,11 +49,14 @@ final class Cors {
     if (origin == null || !applies(request)) {
       return null;
     }
-    return origins.contains("*") || origins.contains(origin.toLowerCase(Locale.ROOT)) ? origin : null;
+    return origins.contains("*") || origins.contains(origin.toLowerCase(Locale.ROOT))
+        ? origin
+        : null;
   }
 
   static boolean isPreflight(HttpRequest request) {
-    return request.method().equals(HttpMethod.OPTIONS) && request.headers().contains(HttpHeaderNames.ORIGIN)
+    return request.method().equals(HttpMethod.OPTIONS)
+        && request.headers().contains(HttpHeaderNames.ORIGIN)
         && request.headers().contains(HttpHeaderNames.ACCESS_CONTROL_REQUEST_METHOD);
   }
 
@@ -62,7 +68,8 @@ final class Cors {
     if (allowedOrigin(request) == null) {
       return Dispatcher.error(ApiError.forbidden("origin not allowed"), requestId);
     }
-    FullHttpResponse r = Dispatcher.response(HttpResponseStatus.NO_CONTENT, new byte[0], null, Map.of(), requestId);
+    FullHttpResponse r =
+        Dispatcher.response(HttpResponseStatus.NO_CONTENT, new byte[0], null, Map.of(), requestId);
     r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, String.join(", ", methods));
     r.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS);
     r.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, MAX_AGE_SECONDS);

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The end of the HTTP pipeline: finds the route, then runs, on a virtual thread, the fixed
- * chain request id → rate limit → authentication → handler → JSON response / error mapping.
- * Requests of one connection are answered in the order they arrived.
+ * The end of the HTTP pipeline: finds the route, then runs, on a virtual thread, the fixed chain
+ * request id → rate limit → authentication → handler → JSON response / error mapping. Requests of
+ * one connection are answered in the order they arrived.
  */
 final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -48,10 +48,14 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final HttpServer.Context context;
   private final ConnectionLimit.Slot slot;
   private Backpressure flow;
+
   /** The last request of this connection in flight; the next one runs after it (HTTP/1.1 order). */
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
-  /** @param slot this connection's place under the per-address limit, given back when it becomes a WebSocket */
+  /**
+   * @param slot this connection's place under the per-address limit, given back when it becomes a
+   *     WebSocket
+   */
   Dispatcher(HttpServer.Context context, ConnectionLimit.Slot slot) {
     this.context = context;
     this.slot = slot;
@@ -81,13 +85,15 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       path = uri.path();
       query = uri.parameters();
     } catch (IllegalArgumentException e) { // a stray '%' or a broken escape: Netty's decoder throws
-      FullHttpResponse refusal = error(ApiError.badRequest("malformed URI: " + e.getMessage()), requestId);
+      FullHttpResponse refusal =
+          error(ApiError.badRequest("malformed URI: " + e.getMessage()), requestId);
       next(() -> answer(channel, refusal, keepAlive, false));
       return;
     }
     if (path.equals(WebSocketUpgrader.PATH) && context.upgrader() != null) {
       context.upgrader().upgrade(ctx, msg, requestId);
-      if (ctx.isRemoved()) { // now a WebSocket: BANTER_WS_PER_IP counts it, HTTP's guards step aside
+      if (ctx
+          .isRemoved()) { // now a WebSocket: BANTER_WS_PER_IP counts it, HTTP's guards step aside
         slot.release();
         HttpServer.removeHttpGuards(ctx.pipeline());
       }
@@ -101,44 +107,68 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     boolean read = msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD);
-    if (lookup.match() == null && lookup.allowed().isEmpty() && read && context.staticFiles() != null
+    if (lookup.match() == null
+        && lookup.allowed().isEmpty()
+        && read
+        && context.staticFiles() != null
         && !path.startsWith("/api/")) {
-      Request request = new Request(msg.method(), path, Map.of(), query, msg.headers(), new byte[0],
-          ClientAddress.of(channel, msg.headers()), id);
+      Request request =
+          new Request(
+              msg.method(),
+              path,
+              Map.of(),
+              query,
+              msg.headers(),
+              new byte[0],
+              ClientAddress.of(channel, msg.headers()),
+              id);
       next(() -> serveStatic(channel, request, keepAlive));
       return;
     }
     if (lookup.match() == null) {
-      FullHttpResponse response = lookup.allowed().isEmpty()
-          ? error(ApiError.notFound("no route for " + msg.method() + " " + path), id)
-          : methodNotAllowed(lookup.allowed(), id);
+      FullHttpResponse response =
+          lookup.allowed().isEmpty()
+              ? error(ApiError.notFound("no route for " + msg.method() + " " + path), id)
+              : methodNotAllowed(lookup.allowed(), id);
       boolean head = msg.method().equals(HttpMethod.HEAD);
       next(() -> answer(channel, response, keepAlive, head));
       return;
     }
-    Request request = new Request(msg.method(), path, lookup.match().params(), query,
-        msg.headers(), ByteBufUtil.getBytes(msg.content()), ClientAddress.of(channel, msg.headers()), id);
+    Request request =
+        new Request(
+            msg.method(),
+            path,
+            lookup.match().params(),
+            query,
+            msg.headers(),
+            ByteBufUtil.getBytes(msg.content()),
+            ClientAddress.of(channel, msg.headers()),
+            id);
     Route route = lookup.match().route();
     context.inFlight().incrementAndGet();
-    next(() -> {
-      try {
-        serve(channel, route, request, keepAlive);
-      } finally {
-        context.inFlight().decrementAndGet();
-      }
-    });
+    next(
+        () -> {
+          try {
+            serve(channel, route, request, keepAlive);
+          } finally {
+            context.inFlight().decrementAndGet();
+          }
+        });
   }
 
   /**
-   * Queues a request's answer behind the ones before it, on a virtual thread that first waits
-   * until the connection takes output (pipelining pauses while the client does not read).
+   * Queues a request's answer behind the ones before it, on a virtual thread that first waits until
+   * the connection takes output (pipelining pauses while the client does not read).
    */
   private void next(Runnable answer) {
     flow.requestRead();
-    tail = tail.thenRunAsync(() -> {
-      flow.awaitWritable();
-      answer.run();
-    }, context.blocking());
+    tail =
+        tail.thenRunAsync(
+            () -> {
+              flow.awaitWritable();
+              answer.run();
+            },
+            context.blocking());
   }
 
   /** Writes a whole answer; the connection counts it as answered once it is out. */
@@ -155,9 +185,17 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     } catch (ApiError e) {
       response = error(e, request.requestId());
     } catch (Exception | StackOverflowError e) {
-      log.error("unexpected failure in {} {} (request id {})", request.method(), route.template, request.requestId(), e);
-      response = error(new ApiError(500, "internal", "internal error",
-          Map.of("request_id", request.requestId())), request.requestId());
+      log.error(
+          "unexpected failure in {} {} (request id {})",
+          request.method(),
+          route.template,
+          request.requestId(),
+          e);
+      response =
+          error(
+              new ApiError(
+                  500, "internal", "internal error", Map.of("request_id", request.requestId())),
+              request.requestId());
     }
     int status = response.status().code();
     boolean head = request.method().equals(HttpMethod.HEAD);
@@ -169,19 +207,31 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     logged(request, route.template, status, started);
   }
 
-  /** One access-log line and one timer sample per request; the route is the template, never the raw path. */
+  /**
+   * One access-log line and one timer sample per request; the route is the template, never the raw
+   * path.
+   */
   private void logged(Request request, String route, int status, long started) {
     long nanos = System.nanoTime() - started;
     context.metrics().httpRequest(request.method().name(), route, status, nanos);
-    accessLog(request.method().name(), route, status, nanos, request.clientIp(), request.requestId());
+    accessLog(
+        request.method().name(), route, status, nanos, request.clientIp(), request.requestId());
   }
 
-  /** The access-log line of one request (streamed uploads write theirs too); ends the request's MDC. */
-  static void accessLog(String method, String route, int status, long nanos, String ip, String requestId) {
+  /**
+   * The access-log line of one request (streamed uploads write theirs too); ends the request's MDC.
+   */
+  static void accessLog(
+      String method, String route, int status, long nanos, String ip, String requestId) {
     MDC.put("request_id", requestId);
     try {
-      access.info("{} {} {} {} {}", kv("method", method), kv("route", route), kv("status", status),
-          kv("duration_ms", nanos / 1_000_000), kv("ip", ip));
+      access.info(
+          "{} {} {} {} {}",
+          kv("method", method),
+          kv("route", route),
+          kv("status", status),
+          kv("duration_ms", nanos / 1_000_000),
+          kv("ip", ip));
     } finally {
       MDC.remove("request_id");
     }
@@ -191,21 +241,27 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     long started = System.nanoTime();
     MDC.put("request_id", request.requestId());
     Response r = context.staticFiles().respond(request, request.path());
-    FullHttpResponse response = r == null
-        ? error(ApiError.notFound("no route for GET " + request.path()), request.requestId())
-        : response(HttpResponseStatus.valueOf(r.status()), (byte[]) r.body(), r.contentType(), r.headers(),
-            request.requestId());
+    FullHttpResponse response =
+        r == null
+            ? error(ApiError.notFound("no route for GET " + request.path()), request.requestId())
+            : response(
+                HttpResponseStatus.valueOf(r.status()),
+                (byte[]) r.body(),
+                r.contentType(),
+                r.headers(),
+                request.requestId());
     answer(channel, response, keepAlive, request.method().equals(HttpMethod.HEAD));
     logged(request, r == null ? "unmatched" : "static", response.status().code(), started);
   }
 
   /** The handler's answer: whole, or a {@link StreamedResponse} that is sent as it is read. */
   private HttpResponse handle(Route route, Request request) throws Exception {
-    RateLimiter limiter = switch (route.budget) {
-      case AUTH -> context.authLimiter();
-      case API -> context.apiLimiter();
-      case NONE -> null;
-    };
+    RateLimiter limiter =
+        switch (route.budget) {
+          case AUTH -> context.authLimiter();
+          case API -> context.apiLimiter();
+          case NONE -> null;
+        };
     if (limiter != null) {
       limiter.check(request.clientKey());
     }
@@ -222,22 +278,44 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
         return streamed(r, stream, request.requestId());
       }
       if (r.body() instanceof byte[] bytes) {
-        return response(HttpResponseStatus.valueOf(r.status()), bytes, r.contentType(), r.headers(), request.requestId());
+        return response(
+            HttpResponseStatus.valueOf(r.status()),
+            bytes,
+            r.contentType(),
+            r.headers(),
+            request.requestId());
       }
-      return response(HttpResponseStatus.valueOf(r.status()), r.body() == null ? new byte[0] : Json.write(r.body()),
-          JSON_TYPE, r.headers(), request.requestId());
+      return response(
+          HttpResponseStatus.valueOf(r.status()),
+          r.body() == null ? new byte[0] : Json.write(r.body()),
+          JSON_TYPE,
+          r.headers(),
+          request.requestId());
     }
     if (route.status == 204 || result == null) {
-      return response(HttpResponseStatus.valueOf(route.status == 200 ? 204 : route.status), new byte[0], null,
-          Map.of(), request.requestId());
+      return response(
+          HttpResponseStatus.valueOf(route.status == 200 ? 204 : route.status),
+          new byte[0],
+          null,
+          Map.of(),
+          request.requestId());
     }
-    return response(HttpResponseStatus.valueOf(route.status), Json.write(result), JSON_TYPE, Map.of(),
+    return response(
+        HttpResponseStatus.valueOf(route.status),
+        Json.write(result),
+        JSON_TYPE,
+        Map.of(),
         request.requestId());
   }
 
   static FullHttpResponse error(ApiError e, String requestId) {
-    FullHttpResponse r = response(HttpResponseStatus.valueOf(e.status()), Json.write(e.body()), JSON_TYPE,
-        Map.of(), requestId);
+    FullHttpResponse r =
+        response(
+            HttpResponseStatus.valueOf(e.status()),
+            Json.write(e.body()),
+            JSON_TYPE,
+            Map.of(),
+            requestId);
     Object retry = e.details().get("retry_after_ms");
     if (retry instanceof Long ms) {
       r.headers().set(HttpHeaderNames.RETRY_AFTER, String.valueOf(Math.max(1, (ms + 999) / 1000)));
@@ -246,14 +324,21 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static FullHttpResponse methodNotAllowed(Set<String> allowed, String requestId) {
-    FullHttpResponse r = error(new ApiError(405, "method_not_allowed", "method not allowed here",
-        Map.of("allowed", String.join(", ", allowed))), requestId);
+    FullHttpResponse r =
+        error(
+            new ApiError(
+                405,
+                "method_not_allowed",
+                "method not allowed here",
+                Map.of("allowed", String.join(", ", allowed))),
+            requestId);
     r.headers().set(HttpHeaderNames.ALLOW, String.join(", ", allowed));
     return r;
   }
 
   private static StreamedResponse streamed(Response r, Response.Stream stream, String requestId) {
-    StreamedResponse s = new StreamedResponse(HttpResponseStatus.valueOf(r.status()), stream.in(), stream.length());
+    StreamedResponse s =
+        new StreamedResponse(HttpResponseStatus.valueOf(r.status()), stream.in(), stream.length());
     try {
       headers(s, r.contentType(), r.headers(), requestId);
     } catch (RuntimeException e) { // an unsendable header: the file must not stay open
@@ -263,16 +348,22 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     return s;
   }
 
-  static FullHttpResponse response(HttpResponseStatus status, byte[] body, String contentType,
-      Map<String, String> headers, String requestId) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+  static FullHttpResponse response(
+      HttpResponseStatus status,
+      byte[] body,
+      String contentType,
+      Map<String, String> headers,
+      String requestId) {
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     headers(r, contentType, headers, requestId);
     return r;
   }
 
   /** The headers every answer carries, then the handler's own. */
-  private static void headers(HttpResponse r, String contentType, Map<String, String> headers, String requestId) {
+  private static void headers(
+      HttpResponse r, String contentType, Map<String, String> headers, String requestId) {
     if (contentType != null) {
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }
@@ -285,7 +376,8 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   /** Writes and flushes a whole answer; the future completes when it is out (or failed). */
-  static ChannelFuture write(Channel channel, FullHttpResponse response, boolean keepAlive, boolean head) {
+  static ChannelFuture write(
+      Channel channel, FullHttpResponse response, boolean keepAlive, boolean head) {
     if (head) {
       response.content().clear();
     }

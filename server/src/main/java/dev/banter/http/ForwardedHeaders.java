@@ -24,9 +24,9 @@ final class ForwardedHeaders {
   private ForwardedHeaders() {}
 
   /**
-   * The chain of hops. When both headers are present they must name the same addresses, or
-   * neither counts: a proxy that maintains one of them passes the other through from the client
-   * unchanged, and nothing tells which one the proxy wrote.
+   * The chain of hops. When both headers are present they must name the same addresses, or neither
+   * counts: a proxy that maintains one of them passes the other through from the client unchanged,
+   * and nothing tells which one the proxy wrote.
    */
   static List<Hop> hops(HttpHeaders headers) {
     List<Hop> forwarded = forwarded(joined(headers, "Forwarded"));
@@ -34,8 +34,12 @@ final class ForwardedHeaders {
     if (forwarded.isEmpty() || xff.isEmpty()) {
       return forwarded.isEmpty() ? xff : forwarded;
     }
-    return forwarded.stream().map(Hop::address).toList().equals(xff.stream().map(Hop::address).toList())
-        ? forwarded : List.of();
+    return forwarded.stream()
+            .map(Hop::address)
+            .toList()
+            .equals(xff.stream().map(Hop::address).toList())
+        ? forwarded
+        : List.of();
   }
 
   /** {@code X-Forwarded-Proto}: its first value, lower-cased; null when absent. */
@@ -64,7 +68,10 @@ final class ForwardedHeaders {
     return hops;
   }
 
-  /** {@code for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711"}; an element without for= is an unknown hop. */
+  /**
+   * {@code for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711"}; an element without for= is
+   * an unknown hop.
+   */
   private static List<Hop> forwarded(String value) {
     List<Hop> hops = new ArrayList<>();
     if (value == null) {
@@ -88,7 +95,10 @@ final class ForwardedHeaders {
     return hops;
   }
 
-  /** An IPv4 or IPv6 literal, with or without a port ({@code 192.0.2.1:80}, {@code [2001:db8::1]:80}); else null. */
+  /**
+   * An IPv4 or IPv6 literal, with or without a port ({@code 192.0.2.1:80}, {@code
+   * [2001:db8::1]:80}); else null.
+   */
   static InetAddress address(String node) {
     String s = unquoted(node.strip());
     if (s.startsWith("[")) {
@@ -119,6 +129,8 @@ final class ForwardedHeaders {
   }
 
   private static String unquoted(String s) {
-    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+    return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")
+        ? s.substring(1, s.length() - 1)
+        : s;
   }
 }

@@ -24,10 +24,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -40,13 +40,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Netty's HTTP/1.1 server under Banter's router: event loops decode and write, handlers run on virtual threads. */
+/**
+ * Netty's HTTP/1.1 server under Banter's router: event loops decode and write, handlers run on
+ * virtual threads.
+ */
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
   /** A JSON request body above this is refused with 413 before it is read whole. */
   public static final int MAX_JSON_BODY = 1024 * 1024;
-  /** Keep-alive HTTP connections silent this long are closed (WebSockets have their own heartbeat). */
+
+  /**
+   * Keep-alive HTTP connections silent this long are closed (WebSockets have their own heartbeat).
+   */
   private static final int HTTP_IDLE_SECONDS = 120;
+
   private static final String REQUEST_START = "request-start";
   private static final String REQUEST_PROGRESS = "request-progress";
   private static final String FLOW = "flow";
@@ -55,8 +63,8 @@ public final class HttpServer implements AutoCloseable {
 
   /**
    * Guards against hostile clients: at most {@code connectionsPerIp} open connections per client
-   * address (0 = no cap; BANTER_HTTP_CONNECTIONS_PER_IP) and the slowloris deadlines of
-   * {@link RequestDeadlines} (BANTER_HTTP_HEADER_TIMEOUT).
+   * address (0 = no cap; BANTER_HTTP_CONNECTIONS_PER_IP) and the slowloris deadlines of {@link
+   * RequestDeadlines} (BANTER_HTTP_HEADER_TIMEOUT).
    */
   public record Limits(int connectionsPerIp, Duration headerTimeout) {}
 
@@ -68,30 +76,48 @@ public final class HttpServer implements AutoCloseable {
    * rest of the API, the executor handlers block on, the WebSocket upgrade, the web client's files
    * and the upload receiver (the last three may be null where a server does without them).
    */
-  public record Handlers(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, UploadTarget uploads) {}
+  public record Handlers(
+      Routes routes,
+      Authenticator authenticator,
+      RateLimiter authLimiter,
+      RateLimiter apiLimiter,
+      Executor blocking,
+      WebSocketUpgrader upgrader,
+      StaticFiles staticFiles,
+      UploadTarget uploads) {}
 
   /**
    * How the server meets the outside: the proxies that may name clients (BANTER_TRUSTED_PROXIES),
-   * whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL), and the browser origins that
-   * may call the API (BANTER_ALLOWED_ORIGINS).
+   * whether they speak the PROXY protocol (BANTER_PROXY_PROTOCOL), and the browser origins that may
+   * call the API (BANTER_ALLOWED_ORIGINS).
    */
-  public record Edge(List<AddressRange> trustedProxies, boolean proxyProtocol, List<String> allowedOrigins) {
+  public record Edge(
+      List<AddressRange> trustedProxies, boolean proxyProtocol, List<String> allowedOrigins) {
     /** Clients straight on the socket; no cross-origin callers. */
     public static final Edge DIRECT = new Edge(List.of(), false, List.of());
   }
 
   /** What every request handler on this server shares. */
-  record Context(Routes routes, Authenticator authenticator, RateLimiter authLimiter, RateLimiter apiLimiter,
-      Executor blocking, WebSocketUpgrader upgrader, StaticFiles staticFiles, Metrics metrics,
-      AtomicInteger inFlight, UploadTarget uploads, Cors cors) {}
+  record Context(
+      Routes routes,
+      Authenticator authenticator,
+      RateLimiter authLimiter,
+      RateLimiter apiLimiter,
+      Executor blocking,
+      WebSocketUpgrader upgrader,
+      StaticFiles staticFiles,
+      Metrics metrics,
+      AtomicInteger inFlight,
+      UploadTarget uploads,
+      Cors cors) {}
 
   private final EventLoopGroup group;
   private final Channel channel;
   private final AtomicInteger inFlight;
   private final ConnectionLimit connections;
 
-  private HttpServer(EventLoopGroup group, Channel channel, AtomicInteger inFlight, ConnectionLimit connections) {
+  private HttpServer(
+      EventLoopGroup group, Channel channel, AtomicInteger inFlight, ConnectionLimit connections) {
     this.group = group;
     this.channel = channel;
     this.inFlight = inFlight;
@@ -117,47 +143,76 @@ public final class HttpServer implements AutoCloseable {
     return inFlight.get() == 0;
   }
 
-  public static HttpServer start(Listen listen, Handlers handlers, Limits limits, Edge edge, Metrics metrics)
+  public static HttpServer start(
+      Listen listen, Handlers handlers, Limits limits, Edge edge, Metrics metrics)
       throws InterruptedException {
     String host = listen.host();
     int port = listen.port();
     SslContext tls = listen.tls();
-    Context context = new Context(handlers.routes(), handlers.authenticator(), handlers.authLimiter(),
-        handlers.apiLimiter(), handlers.blocking(), handlers.upgrader(), handlers.staticFiles(), metrics,
-        new AtomicInteger(), handlers.uploads(), new Cors(edge.allowedOrigins()));
+    Context context =
+        new Context(
+            handlers.routes(),
+            handlers.authenticator(),
+            handlers.authLimiter(),
+            handlers.apiLimiter(),
+            handlers.blocking(),
+            handlers.upgrader(),
+            handlers.staticFiles(),
+            metrics,
+            new AtomicInteger(),
+            handlers.uploads(),
+            new Cors(edge.allowedOrigins()));
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies());
     ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
-    metrics.gauge("banter_http_connections", "open HTTP connections (WebSockets are counted apart)", connections::open);
-    metrics.gauge("banter_http_requests_in_flight", "requests to routes being handled or answered (a download "
-        + "until it is sent)", context.inFlight()::get);
+    metrics.gauge(
+        "banter_http_connections",
+        "open HTTP connections (WebSockets are counted apart)",
+        connections::open);
+    metrics.gauge(
+        "banter_http_requests_in_flight",
+        "requests to routes being handled or answered (a download " + "until it is sent)",
+        context.inFlight()::get);
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+    Class<? extends ServerChannel> type =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
     try {
-      Channel ch = new ServerBootstrap()
-          .group(group)
-          .channel(type)
-          .option(ChannelOption.SO_BACKLOG, 4096)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel c) {
-              ClientAddress.attach(c, proxies, null);
-              if (edge.proxyProtocol() && ClientAddress.fromTrustedProxy(c)) {
-                c.pipeline().addLast(PROXY_PROTOCOL, new HAProxyMessageDecoder());
-                c.pipeline().addLast("proxy-header", new ProxyProtocolHeader(proxies, limits.headerTimeout(),
-                    ch -> serve(ch, tls, connections, limits, context)));
-              } else {
-                serve(c, tls, connections, limits, context);
-              }
-            }
-          })
-          .bind(new InetSocketAddress(host, port))
-          .sync()
-          .channel();
-      log.info("listening on {}:{} ({}, {})", host, ((InetSocketAddress) ch.localAddress()).getPort(),
-          epoll ? "epoll" : "nio", tls != null ? "https" : "http");
+      Channel ch =
+          new ServerBootstrap()
+              .group(group)
+              .channel(type)
+              .option(ChannelOption.SO_BACKLOG, 4096)
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                      ClientAddress.attach(c, proxies, null);
+                      if (edge.proxyProtocol() && ClientAddress.fromTrustedProxy(c)) {
+                        c.pipeline().addLast(PROXY_PROTOCOL, new HAProxyMessageDecoder());
+                        c.pipeline()
+                            .addLast(
+                                "proxy-header",
+                                new ProxyProtocolHeader(
+                                    proxies,
+                                    limits.headerTimeout(),
+                                    ch -> serve(ch, tls, connections, limits, context)));
+                      } else {
+                        serve(c, tls, connections, limits, context);
+                      }
+                    }
+                  })
+              .bind(new InetSocketAddress(host, port))
+              .sync()
+              .channel();
+      log.info(
+          "listening on {}:{} ({}, {})",
+          host,
+          ((InetSocketAddress) ch.localAddress()).getPort(),
+          epoll ? "epoll" : "nio",
+          tls != null ? "https" : "http");
       return new HttpServer(group, ch, context.inFlight(), connections);
     } catch (RuntimeException | InterruptedException e) {
       group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -166,16 +221,19 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /**
-   * Sets up HTTP on a connection whose client is known: refused at once when its address has
-   * its share of connections (a trusted proxy's connection carries many clients and never is).
+   * Sets up HTTP on a connection whose client is known: refused at once when its address has its
+   * share of connections (a trusted proxy's connection carries many clients and never is).
    */
-  private static void serve(Channel c, SslContext tls, ConnectionLimit connections, Limits limits, Context context) {
+  private static void serve(
+      Channel c, SslContext tls, ConnectionLimit connections, Limits limits, Context context) {
     ChannelPipeline p = c.pipeline();
     if (tls != null) {
       p.addLast("tls", tls.newHandler(c.alloc()));
     }
-    ConnectionLimit.Slot slot = ClientAddress.fromTrustedProxy(c) ? connections.forProxy()
-        : connections.tryAcquire(ClientAddress.of(c).limitKey());
+    ConnectionLimit.Slot slot =
+        ClientAddress.fromTrustedProxy(c)
+            ? connections.forProxy()
+            : connections.tryAcquire(ClientAddress.of(c).limitKey());
     if (slot == null) {
       context.metrics().httpRefused("connections_per_ip");
       p.addLast("encoder", new HttpResponseEncoder());
@@ -184,7 +242,8 @@ public final class HttpServer implements AutoCloseable {
     }
     c.closeFuture().addListener(f -> slot.release());
     UploadTarget uploads = context.uploads();
-    RequestDeadlines deadlines = new RequestDeadlines(limits.headerTimeout(), uploads != null, context.metrics());
+    RequestDeadlines deadlines =
+        new RequestDeadlines(limits.headerTimeout(), uploads != null, context.metrics());
     p.addLast("idle", new IdleStateHandler(0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
     p.addLast(REQUEST_START, deadlines.bytes());
     p.addLast("codec", new HttpServerCodec());
@@ -200,7 +259,10 @@ public final class HttpServer implements AutoCloseable {
     p.addLast("dispatcher", new Dispatcher(context, slot));
   }
 
-  /** A connection that became a WebSocket leaves HTTP's deadlines, read pausing and answer headers behind. */
+  /**
+   * A connection that became a WebSocket leaves HTTP's deadlines, read pausing and answer headers
+   * behind.
+   */
   static void removeHttpGuards(ChannelPipeline p) {
     for (String name : new String[] {REQUEST_START, REQUEST_PROGRESS, FLOW, SECURITY_HEADERS}) {
       if (p.get(name) != null) {
@@ -236,7 +298,8 @@ public final class HttpServer implements AutoCloseable {
       ApiError e = ApiError.payloadTooLarge("request body over " + MAX_JSON_BODY + " bytes");
       // Like Netty's own answer: on a keep-alive request the rest of the body is read and dropped
       // before the next request, so the client (still sending) sees the 413 instead of a reset.
-      boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+      boolean keepAlive =
+          !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
       Dispatcher.write(ctx.channel(), Dispatcher.error(e, Ids.randomToken(9)), keepAlive, false);
     }
   }

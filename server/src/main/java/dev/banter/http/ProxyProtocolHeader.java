@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code BANTER_PROXY_PROTOCOL}: follows Netty's {@code HAProxyMessageDecoder} on a connection
- * from a trusted proxy. The header (v1 text or v2 binary) must come first and within the header
- * timeout; the spec forbids guessing, so a connection without one is closed. Its source address
- * becomes the connection's client, then the HTTP handlers are set up behind it and see the
- * connection become active, as if it had just been accepted from that client. A {@code LOCAL}
- * header (the proxy's own health check) leaves the proxy as the client.
+ * {@code BANTER_PROXY_PROTOCOL}: follows Netty's {@code HAProxyMessageDecoder} on a connection from
+ * a trusted proxy. The header (v1 text or v2 binary) must come first and within the header timeout;
+ * the spec forbids guessing, so a connection without one is closed. Its source address becomes the
+ * connection's client, then the HTTP handlers are set up behind it and see the connection become
+ * active, as if it had just been accepted from that client. A {@code LOCAL} header (the proxy's own
+ * health check) leaves the proxy as the client.
  */
 final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ProxyProtocolHeader.class);
@@ -31,7 +31,9 @@ final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
   private final Consumer<Channel> serve;
   private ScheduledFuture<?> timer;
 
-  /** @param serve adds the HTTP handlers once the client is known */
+  /**
+   * @param serve adds the HTTP handlers once the client is known
+   */
   ProxyProtocolHeader(TrustedProxies proxies, Duration timeout, Consumer<Channel> serve) {
     this.proxies = proxies;
     this.timeout = timeout;
@@ -41,22 +43,30 @@ final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     // Not passed on: the HTTP handlers do not exist yet; they see it once the header is read.
-    timer = ctx.executor().schedule(() -> {
-      log.debug("no PROXY protocol header within {}", timeout);
-      ctx.close();
-    }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  log.debug("no PROXY protocol header within {}", timeout);
+                  ctx.close();
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof HAProxyMessage header)) {
-      ReferenceCountUtil.release(msg); // nothing else can come before the header: the decoder closes first
+      ReferenceCountUtil.release(
+          msg); // nothing else can come before the header: the decoder closes first
       return;
     }
     InetAddress source;
     try {
-      source = header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
-          ? NetUtil.createInetAddressFromIpAddressString(header.sourceAddress()) : null;
+      source =
+          header.command() == HAProxyCommand.PROXY && header.sourceAddress() != null
+              ? NetUtil.createInetAddressFromIpAddressString(header.sourceAddress())
+              : null;
     } finally {
       header.release();
     }
@@ -64,7 +74,8 @@ final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
     ClientAddress.attach(ctx.channel(), proxies, source);
     serve.accept(ctx.channel());
     ctx.fireChannelActive();
-    ctx.pipeline().remove(this); // the bytes after the header reach the HTTP handlers when the decoder goes
+    ctx.pipeline()
+        .remove(this); // the bytes after the header reach the HTTP handlers when the decoder goes
   }
 
   @Override

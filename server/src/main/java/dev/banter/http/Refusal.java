@@ -15,13 +15,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole pipeline of a connection over its address's limit: a 503 {@code unavailable} as soon
- * as it is accepted, then the socket closes (within {@link #LINGER_MS} whatever the client does). What the client sends meanwhile is read and dropped,
- * so the close is a clean FIN that lets the client read the answer, not a reset.
+ * The whole pipeline of a connection over its address's limit: a 503 {@code unavailable} as soon as
+ * it is accepted, then the socket closes (within {@link #LINGER_MS} whatever the client does). What
+ * the client sends meanwhile is read and dropped, so the close is a clean FIN that lets the client
+ * read the answer, not a reset.
  */
 final class Refusal extends ChannelInboundHandlerAdapter {
-  /** How long a refused client may keep the socket to read the answer; it is closed then at the latest. */
+  /**
+   * How long a refused client may keep the socket to read the answer; it is closed then at the
+   * latest.
+   */
   private static final long LINGER_MS = 1000;
+
   private final int limit;
 
   Refusal(int limit) {
@@ -30,18 +35,24 @@ final class Refusal extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    FullHttpResponse r = Dispatcher.error(ApiError.unavailable("too many connections from your address",
-        Map.of("limit", limit)), Ids.randomToken(9));
+    FullHttpResponse r =
+        Dispatcher.error(
+            ApiError.unavailable("too many connections from your address", Map.of("limit", limit)),
+            Ids.randomToken(9));
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
     ctx.executor().schedule(() -> ctx.close(), LINGER_MS, TimeUnit.MILLISECONDS);
-    ctx.writeAndFlush(r).addListener((ChannelFutureListener) f -> {
-      if (ctx.pipeline().get(SslHandler.class) == null && ctx.channel() instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput(); // the client sees the end of the answer at once
-      } else {
-        ctx.close(); // TLS ends with its close_notify, after the answer
-      }
-    });
+    ctx.writeAndFlush(r)
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (ctx.pipeline().get(SslHandler.class) == null
+                      && ctx.channel() instanceof DuplexChannel duplex) {
+                    duplex.shutdownOutput(); // the client sees the end of the answer at once
+                  } else {
+                    ctx.close(); // TLS ends with its close_notify, after the answer
+                  }
+                });
   }
 
   @Override

@@ -21,8 +21,15 @@ public final class Request {
   private final String requestId;
   private Principal principal;
 
-  Request(HttpMethod method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
-      HttpHeaders headers, byte[] body, ClientAddress client, String requestId) {
+  Request(
+      HttpMethod method,
+      String path,
+      Map<String, String> pathParams,
+      Map<String, List<String>> query,
+      HttpHeaders headers,
+      byte[] body,
+      ClientAddress client,
+      String requestId) {
     this.method = method;
     this.path = path;
     this.pathParams = pathParams;
@@ -41,7 +48,10 @@ public final class Request {
     return path;
   }
 
-  /** The value of a {@code {name}} segment of the route's template; a %00 in it is a 422 ({@link Json#isStorable}). */
+  /**
+   * The value of a {@code {name}} segment of the route's template; a %00 in it is a 422 ({@link
+   * Json#isStorable}).
+   */
   public String param(String name) {
     String v = pathParams.get(name);
     if (v == null) {
@@ -73,7 +83,9 @@ public final class Request {
     return queryLong(name, min, max).map(Long::intValue).orElse(fallback);
   }
 
-  /** A whole-number query parameter within [min, max]: 400 when not a number, 422 when out of range. */
+  /**
+   * A whole-number query parameter within [min, max]: 400 when not a number, 422 when out of range.
+   */
   public Optional<Long> queryLong(String name, long min, long max) {
     Optional<String> raw = query(name);
     if (raw.isEmpty()) {
@@ -104,12 +116,18 @@ public final class Request {
     return body;
   }
 
-  /** The client's address as logs show it (see {@link ClientAddress}: behind a trusted proxy, the proxy's client). */
+  /**
+   * The client's address as logs show it (see {@link ClientAddress}: behind a trusted proxy, the
+   * proxy's client).
+   */
   public String clientIp() {
     return client.ip();
   }
 
-  /** What per-address budgets count this request by: its client's address, or the /64 of an IPv6 one. */
+  /**
+   * What per-address budgets count this request by: its client's address, or the /64 of an IPv6
+   * one.
+   */
   public String clientKey() {
     return client.limitKey();
   }

@@ -19,23 +19,29 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Deadlines against clients that send slowly on purpose (slowloris), independent of the idle
- * timer that any byte resets. A request's head must be complete within the header timeout of
- * its first byte (of connecting, for the first request); a JSON body must keep coming: the
- * same time again from the end of the head, plus one second per {@link #BODY_BYTES_PER_SECOND}
- * bytes received. A connection that misses one gets a 408 and is closed. Streamed uploads are
- * paced by their receiver instead; between requests the idle timer alone applies. While the
- * server itself has stopped reading (back-pressure) a deadline waits, since the client cannot
- * progress then.
+ * Deadlines against clients that send slowly on purpose (slowloris), independent of the idle timer
+ * that any byte resets. A request's head must be complete within the header timeout of its first
+ * byte (of connecting, for the first request); a JSON body must keep coming: the same time again
+ * from the end of the head, plus one second per {@link #BODY_BYTES_PER_SECOND} bytes received. A
+ * connection that misses one gets a 408 and is closed. Streamed uploads are paced by their receiver
+ * instead; between requests the idle timer alone applies. While the server itself has stopped
+ * reading (back-pressure) a deadline waits, since the client cannot progress then.
  *
  * <p>Two handlers share one connection's state: {@link #bytes()} before the HTTP codec sees a
  * request begin, {@link #messages()} after it sees the head and the body arrive.
  */
 final class RequestDeadlines {
-  /** The slowest body accepted: a JSON body is at most 1 MiB, so at this rate within ~17 minutes. */
+  /**
+   * The slowest body accepted: a JSON body is at most 1 MiB, so at this rate within ~17 minutes.
+   */
   static final int BODY_BYTES_PER_SECOND = 1024;
 
-  private enum Phase { BETWEEN, HEAD, BODY, UPLOAD }
+  private enum Phase {
+    BETWEEN,
+    HEAD,
+    BODY,
+    UPLOAD
+  }
 
   private final long timeoutNanos;
   private final boolean streamsUploads;
@@ -44,7 +50,9 @@ final class RequestDeadlines {
   private long deadline;
   private ScheduledFuture<?> timer;
 
-  /** @param streamsUploads true when {@code POST /api/v1/uploads} bypasses the JSON aggregator */
+  /**
+   * @param streamsUploads true when {@code POST /api/v1/uploads} bypasses the JSON aggregator
+   */
   RequestDeadlines(Duration headerTimeout, boolean streamsUploads, Metrics metrics) {
     this.timeoutNanos = headerTimeout.toNanos();
     this.streamsUploads = streamsUploads;
@@ -76,7 +84,9 @@ final class RequestDeadlines {
     };
   }
 
-  /** Goes after the codec: a head ends the head's clock, body bytes buy time, the last one stops it. */
+  /**
+   * Goes after the codec: a head ends the head's clock, body bytes buy time, the last one stops it.
+   */
   ChannelHandler messages() {
     return new ChannelInboundHandlerAdapter() {
       @Override
@@ -98,7 +108,8 @@ final class RequestDeadlines {
 
   private static boolean isUpload(HttpRequest req) {
     try {
-      return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+      return req.method().equals(HttpMethod.POST)
+          && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
     } catch (IllegalArgumentException e) {
       return false; // a malformed path escape: the dispatcher answers 400
     }
@@ -114,7 +125,10 @@ final class RequestDeadlines {
   }
 
   private void arm(ChannelHandlerContext ctx) {
-    timer = ctx.executor().schedule(() -> check(ctx), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> check(ctx), Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void stop() {
@@ -138,8 +152,14 @@ final class RequestDeadlines {
     }
     boolean head = phase == Phase.HEAD;
     metrics.httpRefused(head ? "header_timeout" : "body_timeout");
-    FullHttpResponse r = Dispatcher.error(new ApiError(408, "request_timeout",
-        head ? "the request head took too long" : "the request body took too long", Map.of()), Ids.randomToken(9));
+    FullHttpResponse r =
+        Dispatcher.error(
+            new ApiError(
+                408,
+                "request_timeout",
+                head ? "the request head took too long" : "the request body took too long",
+                Map.of()),
+            Ids.randomToken(9));
     phase = Phase.BETWEEN;
     Dispatcher.write(ctx.channel(), r, false, false);
   }

@@ -6,7 +6,11 @@ import java.util.List;
 /** One method + path template and how it is served. Built fluently by {@link Routes}. */
 public final class Route {
   /** Which per-IP budget a request to this route spends. */
-  public enum Budget { AUTH, API, NONE }
+  public enum Budget {
+    AUTH,
+    API,
+    NONE
+  }
 
   final HttpMethod method;
   final String template;

@@ -51,7 +51,10 @@ public final class Routes {
   /** A route that matched a path, with the values of its {@code {params}}. */
   record Match(Route route, Map<String, String> params) {}
 
-  /** The outcome of looking a request up: a match, or the methods the path allows (empty = unknown path). */
+  /**
+   * The outcome of looking a request up: a match, or the methods the path allows (empty = unknown
+   * path).
+   */
   record Lookup(Match match, Set<String> allowed) {}
 
   Lookup find(HttpMethod method, String path) {
@@ -64,7 +67,9 @@ public final class Routes {
         continue;
       }
       allowed.add(r.method.name());
-      boolean sameMethod = r.method.equals(method) || (method.equals(HttpMethod.HEAD) && r.method.equals(HttpMethod.GET));
+      boolean sameMethod =
+          r.method.equals(method)
+              || (method.equals(HttpMethod.HEAD) && r.method.equals(HttpMethod.GET));
       if (sameMethod && (literalFirst == null || params.size() < literalFirst.params().size())) {
         literalFirst = new Match(r, params);
       }

@@ -25,9 +25,10 @@ final class SecurityHeaders extends ChannelDuplexHandler {
 
   private final Cors cors;
   private final boolean tls;
+
   /**
-   * Requests read and not yet answered; event loop only. Bounded by pipelining: reading pauses
-   * at {@link Backpressure}'s limit of unanswered requests.
+   * Requests read and not yet answered; event loop only. Bounded by pipelining: reading pauses at
+   * {@link Backpressure}'s limit of unanswered requests.
    */
   private final Queue<Pending> pending = new ArrayDeque<>();
 

@@ -25,37 +25,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web client, served from the jar ({@code /web} on the classpath): every file is read once
- * at start into a fixed index with an ETag, so a request for anything else is a plain miss that
- * costs nothing and is remembered nowhere. {@code index.html} carries the Content-Security-Policy
- * that forbids inline scripts; every file is revalidated (the client has no build step, so no
- * hashed names).
+ * The web client, served from the jar ({@code /web} on the classpath): every file is read once at
+ * start into a fixed index with an ETag, so a request for anything else is a plain miss that costs
+ * nothing and is remembered nowhere. {@code index.html} carries the Content-Security-Policy that
+ * forbids inline scripts; every file is revalidated (the client has no build step, so no hashed
+ * names).
  */
 public final class StaticFiles {
   private static final Logger log = LoggerFactory.getLogger(StaticFiles.class);
-  /** What the web client may load and where it may connect: its own origin only, no inline script. */
-  public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-      + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  /**
+   * What the web client may load and where it may connect: its own origin only, no inline script.
+   */
+  public static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self'; "
+          + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+          + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
   private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "mjs", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "ico", "image/x-icon",
-      "json", "application/json; charset=utf-8",
-      "webmanifest", "application/manifest+json",
-      "woff2", "font/woff2");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "mjs", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "json", "application/json; charset=utf-8",
+          "webmanifest", "application/manifest+json",
+          "woff2", "font/woff2");
 
   /** A file ready to send. */
   public record File(byte[] bytes, String contentType, String etag) {}
 
   private final Map<String, File> index;
 
-  /** Every file under {@code classpathRoot} (e.g. {@code /web}), in whichever folder or jar of the classpath holds it. */
+  /**
+   * Every file under {@code classpathRoot} (e.g. {@code /web}), in whichever folder or jar of the
+   * classpath holds it.
+   */
   public StaticFiles(String classpathRoot) {
     this(classpathRoot, listed(classpathRoot));
   }
@@ -84,11 +93,13 @@ public final class StaticFiles {
         return filesInFolder(Path.of(url.toURI()));
       }
       if (url != null && url.getProtocol().equals("jar")) {
-        return filesInJar(Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI()),
+        return filesInJar(
+            Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI()),
             classpathRoot.substring(1));
       }
       // A jar without entries for its folders: the folder can only be found in our own jar.
-      return filesUnder(Path.of(StaticFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+      return filesUnder(
+          Path.of(StaticFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
           classpathRoot.substring(1));
     } catch (IOException | URISyntaxException | RuntimeException e) {
       log.warn("cannot list the files under {}: {}", classpathRoot, e.toString());
@@ -116,7 +127,8 @@ public final class StaticFiles {
    * ({@code /js/api.js}).
    */
   static Map<String, byte[]> filesUnder(Path classpathEntry, String folder) throws IOException {
-    return Files.isDirectory(classpathEntry) ? filesInFolder(classpathEntry.resolve(folder))
+    return Files.isDirectory(classpathEntry)
+        ? filesInFolder(classpathEntry.resolve(folder))
         : filesInJar(classpathEntry, folder);
   }
 
@@ -127,7 +139,8 @@ public final class StaticFiles {
     }
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isRegularFile).toList()) {
-        String path = "/" + dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+        String path =
+            "/" + dir.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
         if (SAFE_PATH.matcher(path).matches()) { // names no request could ask for are left out
           out.put(path, Files.readAllBytes(p));
         }
@@ -141,7 +154,8 @@ public final class StaticFiles {
     String prefix = folder + "/";
     try (JarFile jar = new JarFile(jarFile.toFile())) {
       for (JarEntry e : Collections.list(jar.entries())) {
-        String path = e.getName().startsWith(prefix) ? "/" + e.getName().substring(prefix.length()) : null;
+        String path =
+            e.getName().startsWith(prefix) ? "/" + e.getName().substring(prefix.length()) : null;
         if (!e.isDirectory() && path != null && SAFE_PATH.matcher(path).matches()) {
           try (InputStream in = jar.getInputStream(e)) {
             out.put(path, in.readAllBytes());
@@ -156,7 +170,10 @@ public final class StaticFiles {
     String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
     String type = TYPES.getOrDefault(ext, "application/octet-stream");
     try {
-      String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12) + "\"";
+      String etag =
+          "\""
+              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12)
+              + "\"";
       return new File(bytes, type, etag);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -182,7 +199,9 @@ public final class StaticFiles {
     return respond(req, req.path());
   }
 
-  /** A 200 with the file, a 304 when the client's ETag matches, or null when there is no such file. */
+  /**
+   * A 200 with the file, a 304 when the client's ETag matches, or null when there is no such file.
+   */
   Response respond(Request req, String path) {
     Optional<File> file = find(path);
     if (file.isEmpty()) {

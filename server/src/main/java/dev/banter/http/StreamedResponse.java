@@ -18,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An answer whose body is sent as it is read (a download): the head with its Content-Length,
- * then chunks of {@link #CHUNK} bytes, each only when the client has taken the ones before, so
- * a file is never held whole and a client that stops reading parks its sender, not memory.
+ * An answer whose body is sent as it is read (a download): the head with its Content-Length, then
+ * chunks of {@link #CHUNK} bytes, each only when the client has taken the ones before, so a file is
+ * never held whole and a client that stops reading parks its sender, not memory.
  */
 final class StreamedResponse extends DefaultHttpResponse {
   private static final Logger log = LoggerFactory.getLogger(StreamedResponse.class);
@@ -47,12 +47,15 @@ final class StreamedResponse extends DefaultHttpResponse {
   }
 
   /**
-   * Sends head and body on the calling virtual thread; returns when the last chunk is handed to
-   * the channel, or early when the client went away (the body is closed either way). The
-   * connection's {@link Backpressure} hears once the answer is out, or failed.
+   * Sends head and body on the calling virtual thread; returns when the last chunk is handed to the
+   * channel, or early when the client went away (the body is closed either way). The connection's
+   * {@link Backpressure} hears once the answer is out, or failed.
    */
   void send(Channel channel, boolean keepAlive, boolean headOnly, Backpressure flow) {
-    headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    headers()
+        .set(
+            HttpHeaderNames.CONNECTION,
+            keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     try (InputStream in = body) {
       channel.write(this); // flushed with the first chunk
       byte[] scratch = new byte[CHUNK];
@@ -66,7 +69,8 @@ final class StreamedResponse extends DefaultHttpResponse {
         if (n == 0) {
           throw new EOFException("stored file ended " + left + " bytes before its recorded size");
         }
-        // The channel owns the chunk once written: Netty releases it when sent or when the write fails.
+        // The channel owns the chunk once written: Netty releases it when sent or when the write
+        // fails.
         ByteBuf chunk = channel.alloc().buffer(n).writeBytes(scratch, 0, n);
         channel.writeAndFlush(new DefaultHttpContent(chunk));
         left -= n;
@@ -77,7 +81,8 @@ final class StreamedResponse extends DefaultHttpResponse {
         last.addListener(ChannelFutureListener.CLOSE);
       }
     } catch (IOException | RuntimeException e) {
-      // The head is out: the only honest signal left is a connection closed before the promised length.
+      // The head is out: the only honest signal left is a connection closed before the promised
+      // length.
       log.warn("download cut short: {}", e.toString());
       channel.close();
       answered(channel, flow);

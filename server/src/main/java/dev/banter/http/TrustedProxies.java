@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * {@code BANTER_TRUSTED_PROXIES}: who may name the client of a request. A request's hops are
- * walked from the right (the proxy nearest us) while each hop is a trusted proxy; the client is
- * the right-most address that is not, so whatever a client writes into the headers itself (which
- * lands on the left) is never believed. Where a hop cannot be read the walk stops at the trusted
- * proxy that wrote it.
+ * {@code BANTER_TRUSTED_PROXIES}: who may name the client of a request. A request's hops are walked
+ * from the right (the proxy nearest us) while each hop is a trusted proxy; the client is the
+ * right-most address that is not, so whatever a client writes into the headers itself (which lands
+ * on the left) is never believed. Where a hop cannot be read the walk stops at the trusted proxy
+ * that wrote it.
  */
 final class TrustedProxies {
   static final TrustedProxies NONE = new TrustedProxies(List.of());

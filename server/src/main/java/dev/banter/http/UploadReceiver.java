@@ -22,25 +22,27 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Streams {@code POST /api/v1/uploads} to disk instead of aggregating it: the caller is
- * authenticated and the declared size checked before the body is read; then an
- * {@link UploadSession} decodes and writes the body on a virtual thread (file I/O never runs on
- * the event loop), and ends when its connection closes. A body refused while it still arrives is
- * answered at once and the rest of it dropped, within bounds. Every other request passes through
- * untouched.
+ * authenticated and the declared size checked before the body is read; then an {@link
+ * UploadSession} decodes and writes the body on a virtual thread (file I/O never runs on the event
+ * loop), and ends when its connection closes. A body refused while it still arrives is answered at
+ * once and the rest of it dropped, within bounds. Every other request passes through untouched.
  */
 final class UploadReceiver extends ChannelInboundHandlerAdapter {
   /**
-   * The rest of a refused body is read and dropped, at most this much for at most this long,
-   * then the connection is closed: closing on unread bytes resets the connection, which can
-   * destroy the answer before the client reads it, but a body that never ends must not hold it.
+   * The rest of a refused body is read and dropped, at most this much for at most this long, then
+   * the connection is closed: closing on unread bytes resets the connection, which can destroy the
+   * answer before the client reads it, but a body that never ends must not hold it.
    */
   private static final long DISCARD_BYTES = 4 * 1024 * 1024;
+
   private static final long DISCARD_MILLIS = 2_000;
 
   private final HttpServer.Context context;
   private final UploadTarget target;
+
   /** The upload whose body is arriving; event loop only. */
   private UploadSession session;
+
   /** The refused body being dropped; event loop only. */
   private Discard discard;
 
@@ -85,7 +87,8 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
 
   private static boolean isUpload(HttpRequest req) {
     try {
-      return req.method().equals(HttpMethod.POST) && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
+      return req.method().equals(HttpMethod.POST)
+          && new QueryStringDecoder(req.uri()).path().equals(UploadTarget.PATH);
     } catch (IllegalArgumentException e) {
       return false; // a malformed path escape: not an upload, the dispatcher refuses it
     }
@@ -101,26 +104,42 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       }
       context.apiLimiter().check(client.limitKey());
       Principal p = context.authenticator().authenticate(header.substring(7).strip());
-      if (HttpUtil.getContentLength(req, -1L) > target.maxBytes() + UploadSession.MULTIPART_OVERHEAD) {
+      if (HttpUtil.getContentLength(req, -1L)
+          > target.maxBytes() + UploadSession.MULTIPART_OVERHEAD) {
         throw ApiError.payloadTooLarge("files are limited to " + target.maxBytes() + " bytes");
       }
-      session = new UploadSession(ctx, req, p, requestId, target, context.metrics(),
-          (s, answer) -> finish(ctx, s, answer));
+      session =
+          new UploadSession(
+              ctx,
+              req,
+              p,
+              requestId,
+              target,
+              context.metrics(),
+              (s, answer) -> finish(ctx, s, answer));
     } catch (ApiError e) {
       Dispatcher.accessLog("POST", UploadTarget.PATH, e.status(), 0, client.ip(), requestId);
-      // Refused before reading the body: the connection may serve the next request once the body is dropped.
+      // Refused before reading the body: the connection may serve the next request once the body is
+      // dropped.
       refuse(ctx, Dispatcher.error(e, requestId), HttpUtil.isKeepAlive(req));
     }
   }
 
   /** Answers now a request whose body is still arriving, then drops the rest of that body. */
   private void refuse(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keepAlive) {
-    answer.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    answer
+        .headers()
+        .set(
+            HttpHeaderNames.CONNECTION,
+            keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(answer);
     discard = new Discard(ctx, keepAlive);
   }
 
-  /** Runs on the event loop when a session's thread is done; {@code answer} is null when the client went away. */
+  /**
+   * Runs on the event loop when a session's thread is done; {@code answer} is null when the client
+   * went away.
+   */
   private void finish(ChannelHandlerContext ctx, UploadSession s, FullHttpResponse answer) {
     s.releaseQueued();
     if (answer == null) {
@@ -131,7 +150,10 @@ final class UploadReceiver extends ChannelInboundHandlerAdapter {
       return;
     }
     if (session != s) {
-      Dispatcher.write(ctx.channel(), answer, s.keepAlive() && answer.status().equals(HttpResponseStatus.CREATED),
+      Dispatcher.write(
+          ctx.channel(),
+          answer,
+          s.keepAlive() && answer.status().equals(HttpResponseStatus.CREATED),
           false);
     } else if (answer.status().equals(HttpResponseStatus.REQUEST_TIMEOUT)) {
       session = null; // the client sends nothing: nothing to drop

@@ -34,26 +34,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One streamed upload: its chunks are decoded and written to disk, in order, on a virtual thread
- * of its own. It ends — thread finished, decoder destroyed, parts deleted — when its body is
- * done, goes past the caller's allowance, stalls for the target's stall timeout, or its
- * connection closes. The event loop hands it chunks; it hands its answer back to the event loop.
+ * One streamed upload: its chunks are decoded and written to disk, in order, on a virtual thread of
+ * its own. It ends — thread finished, decoder destroyed, parts deleted — when its body is done,
+ * goes past the caller's allowance, stalls for the target's stall timeout, or its connection
+ * closes. The event loop hands it chunks; it hands its answer back to the event loop.
  */
 final class UploadSession {
   private static final Logger log = LoggerFactory.getLogger(UploadSession.class);
+
   /** Room for multipart headers and boundaries above the file's own size. */
   static final long MULTIPART_OVERHEAD = 64 * 1024;
+
   /** Chunks queued for the thread before the socket stops being read. */
   private static final int PAUSE_AT = 16;
+
   private static final int RESUME_AT = 4;
+
   /** Parts one upload may have: the file, and a few fields a client form may add. */
   private static final int MAX_PARTS = 16;
+
   /** Longest run of part headers the decoder buffers, long file names included. */
   private static final int MAX_PART_HEADERS = 8 * 1024;
-  /** Bytes the decoder keeps of what it already decoded before it compacts its buffer (Netty's default: 10 MiB per upload). */
+
+  /**
+   * Bytes the decoder keeps of what it already decoded before it compacts its buffer (Netty's
+   * default: 10 MiB per upload).
+   */
   private static final int DECODER_BUFFER = 512 * 1024;
+
   /** Put in the queue when the connection closes, so the thread stops waiting for chunks. */
-  private static final HttpContent CONNECTION_CLOSED = new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
+  private static final HttpContent CONNECTION_CLOSED =
+      new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
 
   private final ChannelHandlerContext ctx;
   private final HttpRequest request;
@@ -62,18 +73,25 @@ final class UploadSession {
   private final UploadTarget target;
   private final Metrics metrics;
   private final BiConsumer<UploadSession, FullHttpResponse> done;
+
   /**
-   * Unbounded as a type but not in use: at PAUSE_AT chunks the socket stops being read, so it
-   * holds at most that many plus what the read under way had already decoded.
+   * Unbounded as a type but not in use: at PAUSE_AT chunks the socket stops being read, so it holds
+   * at most that many plus what the read under way had already decoded.
    */
   private final LinkedBlockingQueue<HttpContent> chunks = new LinkedBlockingQueue<>();
 
   /**
-   * Starts the thread. {@code done} runs on the event loop when it has finished, with the answer
-   * to send, or null when the client went away.
+   * Starts the thread. {@code done} runs on the event loop when it has finished, with the answer to
+   * send, or null when the client went away.
    */
-  UploadSession(ChannelHandlerContext ctx, HttpRequest request, Principal uploader, String requestId,
-      UploadTarget target, Metrics metrics, BiConsumer<UploadSession, FullHttpResponse> done) {
+  UploadSession(
+      ChannelHandlerContext ctx,
+      HttpRequest request,
+      Principal uploader,
+      String requestId,
+      UploadTarget target,
+      Metrics metrics,
+      BiConsumer<UploadSession, FullHttpResponse> done) {
     this.ctx = ctx;
     this.request = request;
     this.uploader = uploader;
@@ -89,7 +107,9 @@ final class UploadSession {
     return HttpUtil.isKeepAlive(request);
   }
 
-  /** Event loop: the next chunk of the body (released by the thread, or by {@link #releaseQueued}). */
+  /**
+   * Event loop: the next chunk of the body (released by the thread, or by {@link #releaseQueued}).
+   */
   void offer(HttpContent content) {
     chunks.add(content);
     if (chunks.size() >= PAUSE_AT) {
@@ -121,7 +141,8 @@ final class UploadSession {
     long timeout = target.stallTimeout().toMillis();
     HttpContent c = chunks.poll(timeout, TimeUnit.MILLISECONDS);
     if (c == null) {
-      throw new ApiError(408, "request_timeout", "no part of the body arrived for " + timeout + " ms", null);
+      throw new ApiError(
+          408, "request_timeout", "no part of the body arrived for " + timeout + " ms", null);
     }
     if (c == CONNECTION_CLOSED) {
       throw new Disconnected();
@@ -139,8 +160,13 @@ final class UploadSession {
       if (response != null) {
         long nanos = System.nanoTime() - started;
         metrics.httpRequest("POST", UploadTarget.PATH, response.status().code(), nanos);
-        Dispatcher.accessLog("POST", UploadTarget.PATH, response.status().code(), nanos,
-            ClientAddress.of(ctx.channel(), request.headers()).ip(), requestId);
+        Dispatcher.accessLog(
+            "POST",
+            UploadTarget.PATH,
+            response.status().code(),
+            nanos,
+            ClientAddress.of(ctx.channel(), request.headers()).ip(),
+            requestId);
       }
       ctx.executor().execute(() -> done.accept(this, response));
     } catch (RejectedExecutionException e) {
@@ -150,7 +176,9 @@ final class UploadSession {
     }
   }
 
-  /** Reads the body to disk and stores it; the answer to send, or null when the client went away. */
+  /**
+   * Reads the body to disk and stores it; the answer to send, or null when the client went away.
+   */
   private FullHttpResponse receive() {
     HttpPostRequestDecoder decoder = null;
     try {
@@ -159,7 +187,8 @@ final class UploadSession {
         throw allowance.exceeded();
       }
       if (HttpUtil.is100ContinueExpected(request)) {
-        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
       }
       Files.createDirectories(target.incomingDir());
       DefaultHttpDataFactory factory = new DefaultHttpDataFactory(true);
@@ -167,7 +196,9 @@ final class UploadSession {
       factory.setDeleteOnExit(false);
       factory.setMaxLimit(allowance.bytes());
       try {
-        decoder = new HttpPostRequestDecoder(factory, request, StandardCharsets.UTF_8, MAX_PARTS, MAX_PART_HEADERS);
+        decoder =
+            new HttpPostRequestDecoder(
+                factory, request, StandardCharsets.UTF_8, MAX_PARTS, MAX_PART_HEADERS);
       } catch (IndexOutOfBoundsException e) { // Netty reads past an empty "boundary="
         throw ApiError.badRequest("malformed multipart body");
       }
@@ -177,7 +208,8 @@ final class UploadSession {
       do {
         chunk = next();
         try {
-          // Counted as they arrive, not taken from Content-Length, so that a chunked body is bounded
+          // Counted as they arrive, not taken from Content-Length, so that a chunked body is
+          // bounded
           // too; the decoder's own limit is per part, and a body may have many.
           bytes += chunk.content().readableBytes();
           if (bytes > allowance.bytes() + MULTIPART_OVERHEAD) {
@@ -185,8 +217,10 @@ final class UploadSession {
           }
           decoder.offer(chunk);
         } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
-          throw e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("Size exceed")
-              ? allowance.exceeded() : ApiError.badRequest("malformed multipart body");
+          throw e.getCause() instanceof IOException io
+                  && String.valueOf(io.getMessage()).contains("Size exceed")
+              ? allowance.exceeded()
+              : ApiError.badRequest("malformed multipart body");
         } finally {
           chunk.release();
         }
@@ -200,15 +234,21 @@ final class UploadSession {
         throw new IOException("cannot move the received file");
       }
       Object result = target.store(uploader, received, file.getFilename(), file.length());
-      return Dispatcher.response(HttpResponseStatus.CREATED, Json.write(result), Dispatcher.JSON_TYPE, Map.of(),
+      return Dispatcher.response(
+          HttpResponseStatus.CREATED,
+          Json.write(result),
+          Dispatcher.JSON_TYPE,
+          Map.of(),
           requestId);
     } catch (Disconnected e) {
       log.debug("upload abandoned by its client (request id {})", requestId);
       return null;
-    } catch (HttpPostRequestDecoder.NotEnoughDataDecoderException | HttpPostRequestDecoder.ErrorDataDecoderException e) {
+    } catch (HttpPostRequestDecoder.NotEnoughDataDecoderException
+        | HttpPostRequestDecoder.ErrorDataDecoderException e) {
       return Dispatcher.error(ApiError.badRequest("malformed multipart body"), requestId);
     } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
-      return Dispatcher.error(ApiError.badRequest("an upload has at most " + MAX_PARTS + " parts"), requestId);
+      return Dispatcher.error(
+          ApiError.badRequest("an upload has at most " + MAX_PARTS + " parts"), requestId);
     } catch (HttpPostRequestDecoder.TooLongFormFieldException e) {
       return Dispatcher.error(ApiError.badRequest("a part's headers are too long"), requestId);
     } catch (DecoderException e) { // any other malformed body (a form that is not multipart, say)
@@ -217,7 +257,8 @@ final class UploadSession {
       return Dispatcher.error(e, requestId);
     } catch (Exception e) {
       log.error("upload failed (request id {})", requestId, e);
-      return Dispatcher.error(new ApiError(500, "internal", "internal error", Map.of("request_id", requestId)),
+      return Dispatcher.error(
+          new ApiError(500, "internal", "internal error", Map.of("request_id", requestId)),
           requestId);
     } finally {
       if (decoder != null) {

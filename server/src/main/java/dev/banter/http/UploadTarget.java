@@ -33,7 +33,9 @@ public interface UploadTarget {
    */
   Object store(Principal uploader, Path file, String clientName, long size);
 
-  /** Uploads whose thread is running: the receiver counts them, /metrics and the tests read them. */
+  /**
+   * Uploads whose thread is running: the receiver counts them, /metrics and the tests read them.
+   */
   AtomicInteger receiving();
 
   /**

@@ -3,7 +3,10 @@ package dev.banter.http;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 
-/** Takes over a connection whose request asks for {@link #PATH}: checks it and upgrades it to a WebSocket. */
+/**
+ * Takes over a connection whose request asks for {@link #PATH}: checks it and upgrades it to a
+ * WebSocket.
+ */
 @FunctionalInterface
 public interface WebSocketUpgrader {
   String PATH = "/ws";

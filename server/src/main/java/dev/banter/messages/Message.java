@@ -11,18 +11,62 @@ import java.util.Map;
  * A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object.
  * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1).
  */
-public record Message(String id, String roomId, long seq, long rev, String authorId, String authorUsername,
-    String authorDisplayName, String authorAvatarUrl, String body, String replyTo, String clientId, long createdAt,
-    Long editedAt, boolean deleted, Map<String, List<String>> reactions, List<Map<String, Object>> attachments) {
+public record Message(
+    String id,
+    String roomId,
+    long seq,
+    long rev,
+    String authorId,
+    String authorUsername,
+    String authorDisplayName,
+    String authorAvatarUrl,
+    String body,
+    String replyTo,
+    String clientId,
+    long createdAt,
+    Long editedAt,
+    boolean deleted,
+    Map<String, List<String>> reactions,
+    List<Map<String, Object>> attachments) {
 
   public Message withReactions(Map<String, List<String>> r) {
-    return new Message(id, roomId, seq, rev, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
-        clientId, createdAt, editedAt, deleted, r, attachments);
+    return new Message(
+        id,
+        roomId,
+        seq,
+        rev,
+        authorId,
+        authorUsername,
+        authorDisplayName,
+        authorAvatarUrl,
+        body,
+        replyTo,
+        clientId,
+        createdAt,
+        editedAt,
+        deleted,
+        r,
+        attachments);
   }
 
   public Message withAttachments(List<Map<String, Object>> a) {
-    return new Message(id, roomId, seq, rev, authorId, authorUsername, authorDisplayName, authorAvatarUrl, body, replyTo,
-        clientId, createdAt, editedAt, deleted, reactions, a);
+    return new Message(
+        id,
+        roomId,
+        seq,
+        rev,
+        authorId,
+        authorUsername,
+        authorDisplayName,
+        authorAvatarUrl,
+        body,
+        replyTo,
+        clientId,
+        createdAt,
+        editedAt,
+        deleted,
+        reactions,
+        a);
   }
 
   /** The event announcing this message, new at its seq. */

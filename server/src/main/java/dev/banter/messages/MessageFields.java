@@ -7,8 +7,10 @@ import java.util.regex.Pattern;
 public final class MessageFields {
   public static final int BODY_MAX = 4000;
   public static final int CLIENT_ID_MAX = 64;
+
   /** An emoji is a short symbol sequence (flags, skin tones, ZWJ families) or a :shortcode:. */
   private static final int EMOJI_MAX_CODE_POINTS = 16;
+
   private static final Pattern SHORTCODE = Pattern.compile(":[a-z0-9_+-]{1,30}:");
 
   private MessageFields() {}
@@ -32,8 +34,11 @@ public final class MessageFields {
     if (raw == null) {
       return null;
     }
-    if (raw.isEmpty() || raw.length() > CLIENT_ID_MAX || raw.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
-      throw ApiError.validation("client_id", "client_id must be 1-" + CLIENT_ID_MAX + " visible characters");
+    if (raw.isEmpty()
+        || raw.length() > CLIENT_ID_MAX
+        || raw.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+      throw ApiError.validation(
+          "client_id", "client_id must be 1-" + CLIENT_ID_MAX + " visible characters");
     }
     return raw;
   }
@@ -47,8 +52,12 @@ public final class MessageFields {
       return raw;
     }
     int count = raw.codePointCount(0, raw.length());
-    boolean symbol = raw.codePoints().anyMatch(cp -> Character.getType(cp) == Character.OTHER_SYMBOL
-        || cp >= 0x1F1E6 && cp <= 0x1F1FF);
+    boolean symbol =
+        raw.codePoints()
+            .anyMatch(
+                cp ->
+                    Character.getType(cp) == Character.OTHER_SYMBOL
+                        || cp >= 0x1F1E6 && cp <= 0x1F1FF);
     boolean onlyEmojiParts = raw.codePoints().allMatch(MessageFields::emojiPart);
     if (count == 0 || count > EMOJI_MAX_CODE_POINTS || !symbol || !onlyEmojiParts) {
       throw ApiError.validation("emoji", "emoji must be one emoji or a :shortcode:");
@@ -58,14 +67,20 @@ public final class MessageFields {
 
   private static boolean emojiPart(int cp) {
     int type = Character.getType(cp);
-    return type == Character.OTHER_SYMBOL || type == Character.MATH_SYMBOL && cp > 0x7f
-        || type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+    return type == Character.OTHER_SYMBOL
+        || type == Character.MATH_SYMBOL && cp > 0x7f
+        || type == Character.NON_SPACING_MARK
+        || type == Character.ENCLOSING_MARK
         || type == Character.FORMAT // ZWJ
         || cp >= 0x1F1E6 && cp <= 0x1F1FF // regional indicators (flags)
         || cp >= 0x1F3FB && cp <= 0x1F3FF // skin tones
         || cp >= 0xFE00 && cp <= 0xFE0F // variation selectors
         || cp >= 0xE0020 && cp <= 0xE007F // tag sequences
-        || cp == '#' || cp == '*' || cp >= '0' && cp <= '9' // keycaps
-        || cp == 0x00A9 || cp == 0x00AE || cp >= 0x2000 && cp <= 0x3300 && !Character.isLetter(cp);
+        || cp == '#'
+        || cp == '*'
+        || cp >= '0' && cp <= '9' // keycaps
+        || cp == 0x00A9
+        || cp == 0x00AE
+        || cp >= 0x2000 && cp <= 0x3300 && !Character.isLetter(cp);
   }
 }

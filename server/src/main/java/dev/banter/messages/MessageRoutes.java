@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The REST routes of SPEC §4 (search and uploads aside): history, post, edit, delete, reactions. */
+/**
+ * The REST routes of SPEC §4 (search and uploads aside): history, post, edit, delete, reactions.
+ */
 public final class MessageRoutes {
   private static final int PAGE_MAX = 200;
   private static final int PAGE_DEFAULT = 50;
@@ -36,19 +38,27 @@ public final class MessageRoutes {
   }
 
   Object search(Request req) {
-    String q = req.query("q").orElseThrow(() -> ApiError.badRequest("query parameter 'q' is required", "q"));
+    String q =
+        req.query("q")
+            .orElseThrow(() -> ApiError.badRequest("query parameter 'q' is required", "q"));
     long before = req.query("before").map(MessageRoutes::instant).orElse(Long.MAX_VALUE);
     int limit = req.queryInt("limit", 1, 100, 20);
     var hits = messages.search(req.user(), q, req.query("room_id").orElse(null), before, limit + 1);
     boolean more = hits.size() > limit;
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("results", hits.stream().limit(limit).map(h -> {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("message", h.message().view());
-      r.put("snippet", h.snippet());
-      r.put("highlights", h.highlights());
-      return r;
-    }).toList());
+    out.put(
+        "results",
+        hits.stream()
+            .limit(limit)
+            .map(
+                h -> {
+                  Map<String, Object> r = new LinkedHashMap<>();
+                  r.put("message", h.message().view());
+                  r.put("snippet", h.snippet());
+                  r.put("highlights", h.highlights());
+                  return r;
+                })
+            .toList());
     out.put("has_more", more);
     return out;
   }
@@ -58,23 +68,27 @@ public final class MessageRoutes {
     try {
       return Instant.parse(iso).toEpochMilli();
     } catch (DateTimeParseException e) {
-      throw ApiError.badRequest("before must be an ISO-8601 time such as 2026-11-23T10:15:30.123Z",
-          "before");
+      throw ApiError.badRequest(
+          "before must be an ISO-8601 time such as 2026-11-23T10:15:30.123Z", "before");
     }
   }
 
-  /** History by seq ({@code before}/{@code after}), or the messages changed after a rev (SPEC §5.1). */
+  /**
+   * History by seq ({@code before}/{@code after}), or the messages changed after a rev (SPEC §5.1).
+   */
   Object history(Request req) {
     Long before = req.queryLong("before", 0, Long.MAX_VALUE).orElse(null);
     Long after = req.queryLong("after", 0, Long.MAX_VALUE).orElse(null);
     Long changedAfterRev = req.queryLong("changed_after_rev", 0, Long.MAX_VALUE).orElse(null);
     int limit = req.queryInt("limit", 1, PAGE_MAX, PAGE_DEFAULT);
     if (changedAfterRev != null && (before != null || after != null)) {
-      throw ApiError.badRequest("use changed_after_rev alone, without before or after", "changed_after_rev");
+      throw ApiError.badRequest(
+          "use changed_after_rev alone, without before or after", "changed_after_rev");
     }
-    var page = changedAfterRev != null
-        ? messages.changes(req.user(), req.param("id"), changedAfterRev, limit)
-        : messages.history(req.user(), req.param("id"), before, after, limit);
+    var page =
+        changedAfterRev != null
+            ? messages.changes(req.user(), req.param("id"), changedAfterRev, limit)
+            : messages.history(req.user(), req.param("id"), before, after, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("messages", page.messages().stream().map(Message::view).toList());
     out.put("has_more", page.hasMore());
@@ -83,13 +97,21 @@ public final class MessageRoutes {
 
   Object post(Request req) {
     var body = req.body(NewMessage.class);
-    var posted = messages.post(req.user(), req.param("id"), body.body(), body.replyTo(), body.clientId(),
-        body.attachments());
+    var posted =
+        messages.post(
+            req.user(),
+            req.param("id"),
+            body.body(),
+            body.replyTo(),
+            body.clientId(),
+            body.attachments());
     return Response.json(posted.created() ? 201 : 200, posted.message().view());
   }
 
   Object edit(Request req) {
-    return messages.edit(req.user(), req.param("id"), req.param("message_id"), req.body(Edit.class).body()).view();
+    return messages
+        .edit(req.user(), req.param("id"), req.param("message_id"), req.body(Edit.class).body())
+        .view();
   }
 
   Object delete(Request req) {
@@ -98,10 +120,14 @@ public final class MessageRoutes {
   }
 
   Object react(Request req) {
-    return messages.react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), true).view();
+    return messages
+        .react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), true)
+        .view();
   }
 
   Object unreact(Request req) {
-    return messages.react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), false).view();
+    return messages
+        .react(req.user(), req.param("id"), req.param("message_id"), req.param("emoji"), false)
+        .view();
   }
 }

@@ -26,40 +26,72 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one path by which messages are stored: group commit. Posts queue up; one writer thread
- * takes everything waiting (up to {@code maxBatch}) and stores it in a single transaction, so
- * concurrent posts share one commit and one fsync, and a few statements per batch (not per post)
- * check the authors, take the seqs and insert the rows. A post its author may not make fails
- * alone; when the batch meets something only a post-by-post look can settle (a repeated
- * client_id, a room deleted meanwhile), it is rolled back and written again with a savepoint per
- * post, so one failing post still does not fail its batch. The seq is assigned in the database
- * (room row updated and locked in the same transaction as the insert), so it is gapless across
- * nodes too; the same statement takes each post's rev (SPEC §5.1), so revs cost the batch no
- * statement. Both paths end in {@link #commit}: acks first, then events.
+ * The one path by which messages are stored: group commit. Posts queue up; one writer thread takes
+ * everything waiting (up to {@code maxBatch}) and stores it in a single transaction, so concurrent
+ * posts share one commit and one fsync, and a few statements per batch (not per post) check the
+ * authors, take the seqs and insert the rows. A post its author may not make fails alone; when the
+ * batch meets something only a post-by-post look can settle (a repeated client_id, a room deleted
+ * meanwhile), it is rolled back and written again with a savepoint per post, so one failing post
+ * still does not fail its batch. The seq is assigned in the database (room row updated and locked
+ * in the same transaction as the insert), so it is gapless across nodes too; the same statement
+ * takes each post's rev (SPEC §5.1), so revs cost the batch no statement. Both paths end in {@link
+ * #commit}: acks first, then events.
  */
 final class MessageWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
-  /** Posts waiting for the writer; when full, posting waits up to ENQUEUE_WAIT_MS and then answers 503. */
+
+  /**
+   * Posts waiting for the writer; when full, posting waits up to ENQUEUE_WAIT_MS and then answers
+   * 503.
+   */
   private static final int QUEUE_CAPACITY = 10_000;
+
   private static final long ENQUEUE_WAIT_MS = 5_000;
 
-  /** Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock). */
+  /**
+   * Rooms in a fixed order: two nodes' batches then lock room rows in the same order (no deadlock).
+   */
   private static final Comparator<Post> BY_ROOM = Comparator.comparing(Post::roomId);
 
   /**
    * One message to store, by the user {@code authorId}; {@code onCommit} is handed its outcome on
    * the writer thread, in {@link #commit}.
    */
-  record Post(String roomId, String authorId, String body, String replyTo, String clientId,
-      List<Map<String, Object>> attachments, long now, Consumer<PostOutcome> onCommit) {
+  record Post(
+      String roomId,
+      String authorId,
+      String body,
+      String replyTo,
+      String clientId,
+      List<Map<String, Object>> attachments,
+      long now,
+      Consumer<PostOutcome> onCommit) {
     RoomUser poster() {
       return new RoomUser(roomId, authorId);
     }
 
-    /** The new message this post becomes, by {@code author} (its row as checked), at {@code seq} and {@code rev}. */
+    /**
+     * The new message this post becomes, by {@code author} (its row as checked), at {@code seq} and
+     * {@code rev}.
+     */
     Message message(User author, long seq, long rev) {
-      return new Message(Ids.newId(), roomId, seq, rev, author.id(), author.username(), author.displayName(),
-          author.avatarUrl(), body, replyTo, clientId, now, null, false, Map.of(), attachments);
+      return new Message(
+          Ids.newId(),
+          roomId,
+          seq,
+          rev,
+          author.id(),
+          author.username(),
+          author.displayName(),
+          author.avatarUrl(),
+          body,
+          replyTo,
+          clientId,
+          now,
+          null,
+          false,
+          Map.of(),
+          attachments);
     }
   }
 
@@ -70,7 +102,10 @@ final class MessageWriter implements AutoCloseable {
   private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
   private volatile boolean running = true;
-  /** Posts submitted and not yet committed (queued, or in the batch being written and published). */
+
+  /**
+   * Posts submitted and not yet committed (queued, or in the batch being written and published).
+   */
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
@@ -86,7 +121,10 @@ final class MessageWriter implements AutoCloseable {
     this.thread = Thread.ofPlatform().name("banter-writer").daemon().start(this::run);
   }
 
-  /** Queues {@code post}; throws a 503 {@code ApiError} when the queue stays full or the writer is closed. */
+  /**
+   * Queues {@code post}; throws a 503 {@code ApiError} when the queue stays full or the writer is
+   * closed.
+   */
   void submit(Post post) {
     inFlight.incrementAndGet();
     try {
@@ -117,14 +155,19 @@ final class MessageWriter implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        log.error("publishing a message batch of {} failed", batch.size(), e); // its posts have their outcomes
+        log.error(
+            "publishing a message batch of {} failed",
+            batch.size(),
+            e); // its posts have their outcomes
       } finally {
         batch.clear();
       }
     }
   }
 
-  /** Stores {@code batch} (sorted by room) the fast way, or else the careful way, then commits it. */
+  /**
+   * Stores {@code batch} (sorted by room) the fast way, or else the careful way, then commits it.
+   */
   private void write(List<Post> batch) {
     long started = System.nanoTime();
     List<PostOutcome> outcomes;
@@ -152,9 +195,9 @@ final class MessageWriter implements AutoCloseable {
 
   /**
    * Hands each post its outcome (this is where acks are written: the callbacks run here, on the
-   * writer thread), then publishes the new messages. This order is the guarantee that a sender
-   * gets its ack before its message's new_message event: the ack is queued on the connection
-   * before the event is published at all. Repeats of a client_id are not published again.
+   * writer thread), then publishes the new messages. This order is the guarantee that a sender gets
+   * its ack before its message's new_message event: the ack is queued on the connection before the
+   * event is published at all. Repeats of a client_id are not published again.
    */
   private void commit(List<Post> posts, List<PostOutcome> outcomes) {
     try {
@@ -178,11 +221,15 @@ final class MessageWriter implements AutoCloseable {
     try {
       post.onCommit().accept(outcome);
     } catch (RuntimeException e) {
-      log.error("a post's callback failed", e); // the batch's other posts still get theirs, and its events
+      log.error(
+          "a post's callback failed",
+          e); // the batch's other posts still get theirs, and its events
     }
   }
 
-  /** The fast path found something only the careful path can settle; its transaction is rolled back. */
+  /**
+   * The fast path found something only the careful path can settle; its transaction is rolled back.
+   */
   private static final class Conflict extends RuntimeException {
     Conflict() {
       super(null, null, false, false);
@@ -192,8 +239,8 @@ final class MessageWriter implements AutoCloseable {
   /**
    * The whole batch in a few statements: one check of every (room, author) pair, one seq update per
    * room, one batched insert, one batched read-marker update. Returns each post's outcome: new, or
-   * refused with the {@link ApiError} of its check. Assumes no post repeats a client_id; if one does
-   * (the insert skips it), throws {@link Conflict} and the batch goes the careful way instead.
+   * refused with the {@link ApiError} of its check. Assumes no post repeats a client_id; if one
+   * does (the insert skips it), throws {@link Conflict} and the batch goes the careful way instead.
    *
    * <p>Each loop over the batch is a small method of its own. As one method with five loops over up
    * to 256 posts, this was compiled by C2 once per loop (on-stack replacement), each time inlining
@@ -225,9 +272,11 @@ final class MessageWriter implements AutoCloseable {
     return pairs;
   }
 
-  /** The posts that passed their check, into {@code posts}, with their authors into {@code authors}. */
-  private static void accepted(List<Post> all, List<RoomService.Poster> checked, List<Post> posts,
-      List<User> authors) {
+  /**
+   * The posts that passed their check, into {@code posts}, with their authors into {@code authors}.
+   */
+  private static void accepted(
+      List<Post> all, List<RoomService.Poster> checked, List<Post> posts, List<User> authors) {
     for (int k = 0; k < all.size(); k++) {
       if (checked.get(k).refusal() == null) {
         posts.add(all.get(k));
@@ -237,8 +286,8 @@ final class MessageWriter implements AutoCloseable {
   }
 
   /**
-   * Each post's seq and rev ({@code [seqs, revs]}): one update per room takes the room's posts' seqs
-   * and revs at once (posts are sorted by room), each post its own, increasing in batch order.
+   * Each post's seq and rev ({@code [seqs, revs]}): one update per room takes the room's posts'
+   * seqs and revs at once (posts are sorted by room), each post its own, increasing in batch order.
    */
   private static long[][] takeSeqs(Handle h, List<Post> posts) {
     long[] seqs = new long[posts.size()];
@@ -246,8 +295,9 @@ final class MessageWriter implements AutoCloseable {
     int i = 0;
     while (i < posts.size()) {
       int j = endOfRoom(posts, i);
-      Messages.Taken last = Messages.takeSeqs(h, posts.get(i).roomId(), j - i, posts.get(j - 1).now())
-          .orElseThrow(Conflict::new);
+      Messages.Taken last =
+          Messages.takeSeqs(h, posts.get(i).roomId(), j - i, posts.get(j - 1).now())
+              .orElseThrow(Conflict::new);
       for (int k = i; k < j; k++) {
         seqs[k] = last.lastSeq() - (j - 1 - k);
         revs[k] = last.lastRev() - (j - 1 - k);
@@ -267,7 +317,8 @@ final class MessageWriter implements AutoCloseable {
     return j;
   }
 
-  private static List<Message> messages(List<Post> posts, List<User> authors, long[] seqs, long[] revs) {
+  private static List<Message> messages(
+      List<Post> posts, List<User> authors, long[] seqs, long[] revs) {
     List<Message> messages = new ArrayList<>(posts.size());
     for (int k = 0; k < posts.size(); k++) {
       messages.add(posts.get(k).message(authors.get(k), seqs[k], revs[k]));
@@ -276,11 +327,13 @@ final class MessageWriter implements AutoCloseable {
   }
 
   /** For each post in batch order: its new message, or its refusal. */
-  private static List<PostOutcome> outcomes(List<RoomService.Poster> checked, List<Message> messages) {
+  private static List<PostOutcome> outcomes(
+      List<RoomService.Poster> checked, List<Message> messages) {
     List<PostOutcome> outcomes = new ArrayList<>(checked.size());
     var next = messages.iterator();
     for (RoomService.Poster poster : checked) {
-      outcomes.add(poster.refusal() != null ? new Refused(poster.refusal()) : new Posted(next.next(), true));
+      outcomes.add(
+          poster.refusal() != null ? new Refused(poster.refusal()) : new Posted(next.next(), true));
     }
     return outcomes;
   }
@@ -302,7 +355,8 @@ final class MessageWriter implements AutoCloseable {
       return outcome;
     } catch (RuntimeException e) {
       h.rollbackToSavepoint("post");
-      if (Sql.isUniqueViolation(e) && p.clientId() != null) { // the same client_id, committed meanwhile by another node
+      if (Sql.isUniqueViolation(e)
+          && p.clientId() != null) { // the same client_id, committed meanwhile by another node
         var raced = Messages.byClientId(h, p.roomId(), p.authorId(), p.clientId());
         if (raced.isPresent()) {
           return new Posted(raced.get(), false);
@@ -323,10 +377,12 @@ final class MessageWriter implements AutoCloseable {
         return new Posted(existing.get(), false); // idempotent: no seq is taken
       }
     }
-    Messages.Taken at = Messages.takeSeqs(h, p.roomId(), 1, p.now())
-        .orElseThrow(() -> ApiError.notFound("no such room"));
+    Messages.Taken at =
+        Messages.takeSeqs(h, p.roomId(), 1, p.now())
+            .orElseThrow(() -> ApiError.notFound("no such room"));
     Message m = p.message(poster.user(), at.lastSeq(), at.lastRev());
-    Messages.insert(h, m.id(), p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
+    Messages.insert(
+        h, m.id(), p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
     Messages.markAuthorRead(h, p.roomId(), p.authorId(), m.seq());
     Messages.insertAttachments(h, List.of(m));
     return new Posted(m, true);

@@ -16,31 +16,58 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
-/** The SQL of messages and reactions. Every method runs in the caller's handle (and transaction). */
+/**
+ * The SQL of messages and reactions. Every method runs in the caller's handle (and transaction).
+ */
 final class Messages {
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
              m.client_id, m.created_at, m.edited_at, m.deleted
         FROM messages m JOIN users u ON u.id = m.author_id
       """;
 
-  static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("room_id"),
-      rs.getLong("seq"), rs.getLong("rev"), rs.getString("author_id"), rs.getString("username"), rs.getString("display_name"),
-      rs.getString("avatar_url"), rs.getString("body"), rs.getString("reply_to"), rs.getString("client_id"),
-      rs.getLong("created_at"), Sql.nullableLong(rs, "edited_at"), rs.getBoolean("deleted"), Map.of(), List.of());
+  static final RowMapper<Message> MAPPER =
+      (rs, ctx) ->
+          new Message(
+              rs.getString("id"),
+              rs.getString("room_id"),
+              rs.getLong("seq"),
+              rs.getLong("rev"),
+              rs.getString("author_id"),
+              rs.getString("username"),
+              rs.getString("display_name"),
+              rs.getString("avatar_url"),
+              rs.getString("body"),
+              rs.getString("reply_to"),
+              rs.getString("client_id"),
+              rs.getLong("created_at"),
+              Sql.nullableLong(rs, "edited_at"),
+              rs.getBoolean("deleted"),
+              Map.of(),
+              List.of());
 
   private Messages() {}
 
   static Optional<Message> byId(Handle h, String roomId, String id) {
     return h.createQuery(SELECT + " WHERE m.room_id = :room AND m.id = :id")
-        .bind("room", roomId).bind("id", id).map(MAPPER).findOne().map(m -> withReactions(h, List.of(m)).get(0));
+        .bind("room", roomId)
+        .bind("id", id)
+        .map(MAPPER)
+        .findOne()
+        .map(m -> withReactions(h, List.of(m)).get(0));
   }
 
   /** An author's message with {@code clientId} in a room (the idempotency key). */
   static Optional<Message> byClientId(Handle h, String roomId, String authorId, String clientId) {
-    return h.createQuery(SELECT + " WHERE m.room_id = :room AND m.author_id = :author AND m.client_id = :client")
-        .bind("room", roomId).bind("author", authorId).bind("client", clientId)
-        .map(MAPPER).findOne().map(m -> withReactions(h, List.of(m)).get(0));
+    return h.createQuery(
+            SELECT + " WHERE m.room_id = :room AND m.author_id = :author AND m.client_id = :client")
+        .bind("room", roomId)
+        .bind("author", authorId)
+        .bind("client", clientId)
+        .map(MAPPER)
+        .findOne()
+        .map(m -> withReactions(h, List.of(m)).get(0));
   }
 
   /** The last seq and last rev a room's counters were moved to. */
@@ -56,7 +83,10 @@ final class Messages {
    * warmed up.
    */
   static Optional<Taken> takeSeqs(Handle h, String roomId, int n, long now) {
-    try (PreparedStatement ps = h.getConnection().prepareStatement("""
+    try (PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                """
         UPDATE rooms SET last_seq = last_seq + ?, last_rev = last_rev + ?, last_activity_at = ? WHERE id = ?
         RETURNING last_seq, last_rev
         """)) {
@@ -79,16 +109,23 @@ final class Messages {
    * cannot deadlock.
    */
   static Optional<Long> nextRev(Handle h, String roomId) {
-    return h.createQuery("UPDATE rooms SET last_rev = last_rev + 1 WHERE id = :room RETURNING last_rev")
-        .bind("room", roomId).mapTo(Long.class).findOne();
+    return h.createQuery(
+            "UPDATE rooms SET last_rev = last_rev + 1 WHERE id = :room RETURNING last_rev")
+        .bind("room", roomId)
+        .mapTo(Long.class)
+        .findOne();
   }
 
   /** Records that the message changed at {@code rev}. */
   static void stamp(Handle h, String id, long rev) {
-    h.createUpdate("UPDATE messages SET rev = :rev WHERE id = :id").bind("rev", rev).bind("id", id).execute();
+    h.createUpdate("UPDATE messages SET rev = :rev WHERE id = :id")
+        .bind("rev", rev)
+        .bind("id", id)
+        .execute();
   }
 
-  private static final String INSERT_ALL = """
+  private static final String INSERT_ALL =
+      """
       INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
                             search_terms)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -96,8 +133,8 @@ final class Messages {
       """;
 
   /**
-   * Inserts every message in one batch; a message whose (room, author, client_id) exists already
-   * is skipped, not failed. Returns how many were inserted.
+   * Inserts every message in one batch; a message whose (room, author, client_id) exists already is
+   * skipped, not failed. Returns how many were inserted.
    */
   static int insertAll(Handle h, List<Message> messages) {
     try (PreparedStatement ps = h.getConnection().prepareStatement(INSERT_ALL)) {
@@ -131,8 +168,10 @@ final class Messages {
     for (Message m : messages) {
       newest.merge(new RoomService.RoomUser(m.roomId(), m.authorId()), m.seq(), Math::max);
     }
-    try (PreparedStatement ps = h.getConnection().prepareStatement(
-        "UPDATE room_members SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?")) {
+    try (PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                "UPDATE room_members SET last_read_seq = ? WHERE room_id = ? AND user_id = ? AND last_read_seq < ?")) {
       for (Map.Entry<RoomService.RoomUser, Long> e : newest.entrySet()) {
         ps.setLong(1, e.getValue());
         ps.setString(2, e.getKey().roomId());
@@ -146,44 +185,82 @@ final class Messages {
     }
   }
 
-  static void insert(Handle h, String id, String roomId, Taken at, String authorId, String body, String replyTo,
-      String clientId, long now) {
-    h.createUpdate("""
+  static void insert(
+      Handle h,
+      String id,
+      String roomId,
+      Taken at,
+      String authorId,
+      String body,
+      String replyTo,
+      String clientId,
+      long now) {
+    h.createUpdate(
+            """
         INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
                               search_terms)
         VALUES (:id, :room, :seq, :rev, :author, :body, :replyTo, :client, :now, :deleted, :terms)
         """)
-        .bind("id", id).bind("room", roomId).bind("seq", at.lastSeq()).bind("rev", at.lastRev()).bind("author", authorId).bind("body", body)
-        .bind("replyTo", replyTo).bind("client", clientId).bind("now", now).bind("deleted", false)
+        .bind("id", id)
+        .bind("room", roomId)
+        .bind("seq", at.lastSeq())
+        .bind("rev", at.lastRev())
+        .bind("author", authorId)
+        .bind("body", body)
+        .bind("replyTo", replyTo)
+        .bind("client", clientId)
+        .bind("now", now)
+        .bind("deleted", false)
         .bind("terms", SearchTerms.index(body))
         .execute();
   }
 
   static void markAuthorRead(Handle h, String roomId, String authorId, long seq) {
-    h.createUpdate("""
+    h.createUpdate(
+            """
         UPDATE room_members SET last_read_seq = :seq
          WHERE room_id = :room AND user_id = :user AND last_read_seq < :seq
-        """).bind("seq", seq).bind("room", roomId).bind("user", authorId).execute();
+        """)
+        .bind("seq", seq)
+        .bind("room", roomId)
+        .bind("user", authorId)
+        .execute();
   }
 
   /** A page of history: {@code seq < before} newest first, or {@code seq > after} oldest first. */
   static List<Message> page(Handle h, String roomId, Long before, Long after, int limit) {
-    String sql = after != null
-        ? SELECT + " WHERE m.room_id = :room AND m.seq > :cursor ORDER BY m.seq ASC LIMIT :limit"
-        : SELECT + " WHERE m.room_id = :room AND m.seq < :cursor ORDER BY m.seq DESC LIMIT :limit";
+    String sql =
+        after != null
+            ? SELECT
+                + " WHERE m.room_id = :room AND m.seq > :cursor ORDER BY m.seq ASC LIMIT :limit"
+            : SELECT
+                + " WHERE m.room_id = :room AND m.seq < :cursor ORDER BY m.seq DESC LIMIT :limit";
     long cursor = after != null ? after : before != null ? before : Long.MAX_VALUE;
-    return h.createQuery(sql).bind("room", roomId).bind("cursor", cursor).bind("limit", limit).map(MAPPER).list();
+    return h.createQuery(sql)
+        .bind("room", roomId)
+        .bind("cursor", cursor)
+        .bind("limit", limit)
+        .map(MAPPER)
+        .list();
   }
 
   /**
    * Messages of a room changed after {@code afterRev} (a post is a change), oldest change first,
    * among those with {@code seq <= maxSeq}; the (room_id, rev) index serves it.
    */
-  static List<Message> changedAfter(Handle h, String roomId, long afterRev, long maxSeq, int limit) {
-    return h.createQuery(SELECT + """
+  static List<Message> changedAfter(
+      Handle h, String roomId, long afterRev, long maxSeq, int limit) {
+    return h.createQuery(
+            SELECT
+                + """
          WHERE m.room_id = :room AND m.rev > :rev AND m.seq <= :maxSeq ORDER BY m.rev ASC LIMIT :limit
-        """).bind("room", roomId).bind("rev", afterRev).bind("maxSeq", maxSeq).bind("limit", limit)
-        .map(MAPPER).list();
+        """)
+        .bind("room", roomId)
+        .bind("rev", afterRev)
+        .bind("maxSeq", maxSeq)
+        .bind("limit", limit)
+        .map(MAPPER)
+        .list();
   }
 
   /** The newest message of each room, by (room, last seq). */
@@ -191,8 +268,12 @@ final class Messages {
     if (roomIds.isEmpty()) {
       return List.of();
     }
-    return h.createQuery(SELECT + " JOIN rooms r ON r.id = m.room_id AND r.last_seq = m.seq WHERE m.room_id IN (<rooms>)")
-        .bindList("rooms", List.copyOf(roomIds)).map(MAPPER).list();
+    return h.createQuery(
+            SELECT
+                + " JOIN rooms r ON r.id = m.room_id AND r.last_seq = m.seq WHERE m.room_id IN (<rooms>)")
+        .bindList("rooms", List.copyOf(roomIds))
+        .map(MAPPER)
+        .list();
   }
 
   /** Attaches reactions and attachments to messages read without them. */
@@ -205,16 +286,22 @@ final class Messages {
       return messages;
     }
     Map<String, List<Map<String, Object>>> byMessage = new LinkedHashMap<>();
-    h.createQuery("""
+    h.createQuery(
+            """
         SELECT a.message_id, u.id, u.name, u.size, u.content_type
           FROM message_attachments a JOIN uploads u ON u.id = a.upload_id
          WHERE a.message_id IN (<ids>)
          ORDER BY a.position
         """)
         .bindList("ids", messages.stream().map(Message::id).toList())
-        .map((rs, ctx) -> Map.entry(rs.getString(1), UploadService.Upload.view(rs.getString(2), rs.getString(3), rs.getLong(4),
-            rs.getString(5))))
-        .forEach(e -> byMessage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        .map(
+            (rs, ctx) ->
+                Map.entry(
+                    rs.getString(1),
+                    UploadService.Upload.view(
+                        rs.getString(2), rs.getString(3), rs.getLong(4), rs.getString(5))))
+        .forEach(
+            e -> byMessage.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     List<Message> out = new ArrayList<>(messages.size());
     for (Message m : messages) {
       List<Map<String, Object>> a = byMessage.get(m.id());
@@ -226,9 +313,14 @@ final class Messages {
   /** Uploads of {@code uploaderId} among {@code ids}, as attachment views, in the order asked. */
   static List<Map<String, Object>> ownUploads(Handle h, String uploaderId, List<String> ids) {
     Map<String, Map<String, Object>> found = new LinkedHashMap<>();
-    h.createQuery("SELECT id, name, size, content_type FROM uploads WHERE uploader_id = :u AND id IN (<ids>)")
-        .bind("u", uploaderId).bindList("ids", ids)
-        .map((rs, ctx) -> UploadService.Upload.view(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
+    h.createQuery(
+            "SELECT id, name, size, content_type FROM uploads WHERE uploader_id = :u AND id IN (<ids>)")
+        .bind("u", uploaderId)
+        .bindList("ids", ids)
+        .map(
+            (rs, ctx) ->
+                UploadService.Upload.view(
+                    rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)))
         .forEach(v -> found.put((String) v.get("id"), v));
     return ids.stream().map(found::get).toList();
   }
@@ -237,8 +329,9 @@ final class Messages {
     if (messages.stream().allMatch(m -> m.attachments().isEmpty())) {
       return;
     }
-    PreparedBatch batch = h.prepareBatch(
-        "INSERT INTO message_attachments (message_id, upload_id, position) VALUES (:m, :u, :p)");
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO message_attachments (message_id, upload_id, position) VALUES (:m, :u, :p)");
     int rows = 0;
     for (Message m : messages) {
       for (int i = 0; i < m.attachments().size(); i++) {
@@ -256,7 +349,8 @@ final class Messages {
       return messages;
     }
     Map<String, Map<String, List<String>>> byMessage = new LinkedHashMap<>();
-    h.createQuery("""
+    h.createQuery(
+            """
         SELECT r.message_id, r.emoji, u.username
           FROM reactions r JOIN users u ON u.id = r.user_id
          WHERE r.message_id IN (<ids>)
@@ -264,8 +358,12 @@ final class Messages {
         """)
         .bindList("ids", messages.stream().map(Message::id).toList())
         .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
-        .forEach(row -> byMessage.computeIfAbsent(row[0], k -> new LinkedHashMap<>())
-            .computeIfAbsent(row[1], k -> new ArrayList<>()).add(row[2]));
+        .forEach(
+            row ->
+                byMessage
+                    .computeIfAbsent(row[0], k -> new LinkedHashMap<>())
+                    .computeIfAbsent(row[1], k -> new ArrayList<>())
+                    .add(row[2]));
     List<Message> out = new ArrayList<>(messages.size());
     for (Message m : messages) {
       Map<String, List<String>> r = byMessage.get(m.id());
@@ -275,55 +373,98 @@ final class Messages {
   }
 
   static void edit(Handle h, String id, String body, long now, long rev) {
-    h.createUpdate("""
+    h.createUpdate(
+            """
         UPDATE messages SET body = :body, edited_at = :now, search_terms = :terms, rev = :rev WHERE id = :id
-        """).bind("body", body).bind("now", now).bind("terms", SearchTerms.index(body)).bind("rev", rev)
-        .bind("id", id).execute();
+        """)
+        .bind("body", body)
+        .bind("now", now)
+        .bind("terms", SearchTerms.index(body))
+        .bind("rev", rev)
+        .bind("id", id)
+        .execute();
   }
 
   /** Turns the message into a tombstone changed at {@code rev}; false when it already was one. */
   static boolean tombstone(Handle h, String id, long rev) {
-    int changed = h.createUpdate("""
+    int changed =
+        h.createUpdate(
+                """
             UPDATE messages SET body = '', search_terms = '', deleted = :yes, rev = :rev WHERE id = :id AND deleted = :no
             """)
-        .bind("yes", true).bind("no", false).bind("rev", rev).bind("id", id).execute();
+            .bind("yes", true)
+            .bind("no", false)
+            .bind("rev", rev)
+            .bind("id", id)
+            .execute();
     if (changed == 1) {
       h.createUpdate("DELETE FROM reactions WHERE message_id = :id").bind("id", id).execute();
-      h.createUpdate("DELETE FROM message_attachments WHERE message_id = :id").bind("id", id).execute();
+      h.createUpdate("DELETE FROM message_attachments WHERE message_id = :id")
+          .bind("id", id)
+          .execute();
     }
     return changed == 1;
   }
 
-  /** What a new reaction is checked against: counts on the message, and whether it is there already. */
+  /**
+   * What a new reaction is checked against: counts on the message, and whether it is there already.
+   */
   record ReactionCounts(long distinctEmoji, long byUser, boolean emojiUsed, boolean alreadyThere) {}
 
   static ReactionCounts reactionCounts(Handle h, String messageId, String userId, String emoji) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
         SELECT count(DISTINCT emoji) AS distinct_emoji,
                coalesce(sum(CASE WHEN user_id = :u THEN 1 ELSE 0 END), 0) AS by_user,
                coalesce(sum(CASE WHEN emoji = :e THEN 1 ELSE 0 END), 0) AS with_emoji,
                coalesce(sum(CASE WHEN emoji = :e AND user_id = :u THEN 1 ELSE 0 END), 0) AS mine
           FROM reactions WHERE message_id = :m
-        """).bind("m", messageId).bind("u", userId).bind("e", emoji)
-        .map((rs, ctx) -> new ReactionCounts(rs.getLong("distinct_emoji"), rs.getLong("by_user"),
-            rs.getLong("with_emoji") > 0, rs.getLong("mine") > 0))
+        """)
+        .bind("m", messageId)
+        .bind("u", userId)
+        .bind("e", emoji)
+        .map(
+            (rs, ctx) ->
+                new ReactionCounts(
+                    rs.getLong("distinct_emoji"),
+                    rs.getLong("by_user"),
+                    rs.getLong("with_emoji") > 0,
+                    rs.getLong("mine") > 0))
         .one();
   }
 
   static boolean addReaction(Handle h, String messageId, String userId, String emoji, long now) {
-    boolean exists = h.createQuery("""
+    boolean exists =
+        h.createQuery(
+                    """
         SELECT count(*) FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e
-        """).bind("m", messageId).bind("u", userId).bind("e", emoji).mapTo(Long.class).one() > 0;
+        """)
+                .bind("m", messageId)
+                .bind("u", userId)
+                .bind("e", emoji)
+                .mapTo(Long.class)
+                .one()
+            > 0;
     if (exists) {
       return false;
     }
-    h.createUpdate("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (:m, :u, :e, :now)")
-        .bind("m", messageId).bind("u", userId).bind("e", emoji).bind("now", now).execute();
+    h.createUpdate(
+            "INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (:m, :u, :e, :now)")
+        .bind("m", messageId)
+        .bind("u", userId)
+        .bind("e", emoji)
+        .bind("now", now)
+        .execute();
     return true;
   }
 
   static boolean removeReaction(Handle h, String messageId, String userId, String emoji) {
-    return h.createUpdate("DELETE FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e")
-        .bind("m", messageId).bind("u", userId).bind("e", emoji).execute() == 1;
+    return h.createUpdate(
+                "DELETE FROM reactions WHERE message_id = :m AND user_id = :u AND emoji = :e")
+            .bind("m", messageId)
+            .bind("u", userId)
+            .bind("e", emoji)
+            .execute()
+        == 1;
   }
 }

@@ -9,10 +9,10 @@ import java.util.Locale;
 /**
  * How message text is made searchable, the same way on SQLite and PostgreSQL. Stock tokenizers
  * split on spaces, which Chinese and Japanese do not use and which Korean uses between whole
- * phrases — so a two-character word inside a sentence is never found. Banter indexes a derived
- * text instead: lower-case words, and for runs of Han, Hiragana, Katakana and Hangul characters
- * all their bigrams (for words of two or more characters) followed by the single characters.
- * A query is cut the same way: a word becomes a prefix match, a CJK run a phrase of bigrams.
+ * phrases — so a two-character word inside a sentence is never found. Banter indexes a derived text
+ * instead: lower-case words, and for runs of Han, Hiragana, Katakana and Hangul characters all
+ * their bigrams (for words of two or more characters) followed by the single characters. A query is
+ * cut the same way: a word becomes a prefix match, a CJK run a phrase of bigrams.
  */
 public final class SearchTerms {
   static final int MAX_QUERY_CHARS = 256;
@@ -28,8 +28,10 @@ public final class SearchTerms {
 
   static boolean isCjk(int cp) {
     Character.UnicodeScript s = Character.UnicodeScript.of(cp);
-    return s == Character.UnicodeScript.HAN || s == Character.UnicodeScript.HIRAGANA
-        || s == Character.UnicodeScript.KATAKANA || s == Character.UnicodeScript.HANGUL;
+    return s == Character.UnicodeScript.HAN
+        || s == Character.UnicodeScript.HIRAGANA
+        || s == Character.UnicodeScript.KATAKANA
+        || s == Character.UnicodeScript.HANGUL;
   }
 
   private static List<Run> runs(String text) {
@@ -41,7 +43,10 @@ public final class SearchTerms {
       int cp = t.codePointAt(i);
       i += Character.charCount(cp);
       boolean cjk = isCjk(cp);
-      boolean part = cjk || Character.isLetterOrDigit(cp) || Character.getType(cp) == Character.NON_SPACING_MARK;
+      boolean part =
+          cjk
+              || Character.isLetterOrDigit(cp)
+              || Character.getType(cp) == Character.NON_SPACING_MARK;
       if (!part || (cur.length() > 0 && cjk != curCjk)) {
         if (cur.length() > 0) {
           out.add(new Run(cur.toString(), curCjk));
@@ -94,8 +99,8 @@ public final class SearchTerms {
   }
 
   /**
-   * Parses a user query: {@code "a phrase"} in quotes, or words (each a prefix: {@code hel}
-   * finds hello). Nothing searchable, or too long a query, is a 422 naming {@code q}.
+   * Parses a user query: {@code "a phrase"} in quotes, or words (each a prefix: {@code hel} finds
+   * hello). Nothing searchable, or too long a query, is a 422 naming {@code q}.
    */
   public static List<Clause> parse(String q) {
     if (q == null || q.isBlank()) {
@@ -118,7 +123,10 @@ public final class SearchTerms {
         }
       } else {
         for (Run r : runs(parts[i])) {
-          clauses.add(r.cjk() ? new Clause(cjkTokens(r.text()), false) : new Clause(List.of(r.text()), true));
+          clauses.add(
+              r.cjk()
+                  ? new Clause(cjkTokens(r.text()), false)
+                  : new Clause(List.of(r.text()), true));
         }
       }
     }

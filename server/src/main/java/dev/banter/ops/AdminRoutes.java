@@ -20,7 +20,10 @@ public final class AdminRoutes {
   private final MessageService messages;
   private final Supplier<Map<String, Long>> connectionsPerNode;
 
-  public AdminRoutes(Database db, AuthService auth, MessageService messages,
+  public AdminRoutes(
+      Database db,
+      AuthService auth,
+      MessageService messages,
       Supplier<Map<String, Long>> connectionsPerNode) {
     this.db = db;
     this.auth = auth;
@@ -46,13 +49,18 @@ public final class AdminRoutes {
   Object stats(Request req) {
     admin(req);
     Map<String, Object> out = new LinkedHashMap<>();
-    db.jdbi().useHandle(h -> {
-      for (String table : List.of("users", "rooms", "messages")) {
-        out.put(table, h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
-      }
-    });
+    db.jdbi()
+        .useHandle(
+            h -> {
+              for (String table : List.of("users", "rooms", "messages")) {
+                out.put(
+                    table, h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
+              }
+            });
     List<Map<String, Object>> nodes = new ArrayList<>();
-    connectionsPerNode.get().forEach((node, n) -> nodes.add(Map.of("node_id", node, "connections", n)));
+    connectionsPerNode
+        .get()
+        .forEach((node, n) -> nodes.add(Map.of("node_id", node, "connections", n)));
     out.put("nodes", nodes);
     return out;
   }

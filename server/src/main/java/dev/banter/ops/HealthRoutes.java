@@ -16,7 +16,9 @@ public final class HealthRoutes {
   private final EventBus bus;
   private final BooleanSupplier draining;
 
-  /** @param draining true once a graceful shutdown started: readiness turns 503 first */
+  /**
+   * @param draining true once a graceful shutdown started: readiness turns 503 first
+   */
   public HealthRoutes(Database db, EventBus bus, BooleanSupplier draining) {
     this.db = db;
     this.bus = bus;

@@ -9,16 +9,19 @@ import java.util.Map;
 
 /**
  * {@code GET /metrics}: the Prometheus text exposition of {@link Metrics}. Rendering every series
- * costs milliseconds of CPU and the route needs no login, so one rendering serves every scrape
- * for {@link #FRESH_FOR_NANOS}: a flood of scrapes costs one rendering a second (Prometheus scrapes
+ * costs milliseconds of CPU and the route needs no login, so one rendering serves every scrape for
+ * {@link #FRESH_FOR_NANOS}: a flood of scrapes costs one rendering a second (Prometheus scrapes
  * every 15 s or so; a second-old answer tells it nothing different).
  */
 public final class MetricsRoutes {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   static final long FRESH_FOR_NANOS = 1_000_000_000L;
   private final Metrics metrics;
+
   private record Rendered(byte[] bytes, long at) {}
-  private volatile Rendered last = new Rendered(new byte[0], System.nanoTime() - 2 * FRESH_FOR_NANOS);
+
+  private volatile Rendered last =
+      new Rendered(new byte[0], System.nanoTime() - 2 * FRESH_FOR_NANOS);
 
   public MetricsRoutes(Metrics metrics) {
     this.metrics = metrics;

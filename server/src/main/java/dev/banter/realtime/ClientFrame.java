@@ -12,14 +12,22 @@ public sealed interface ClientFrame {
 
   record LeaveRoom(String ref, String roomId) implements ClientFrame {}
 
-  record SendMessage(String ref, String roomId, String body, String clientId, String replyTo,
-      List<String> attachments) implements ClientFrame {}
+  record SendMessage(
+      String ref,
+      String roomId,
+      String body,
+      String clientId,
+      String replyTo,
+      List<String> attachments)
+      implements ClientFrame {}
 
-  record EditMessage(String ref, String roomId, String messageId, String body) implements ClientFrame {}
+  record EditMessage(String ref, String roomId, String messageId, String body)
+      implements ClientFrame {}
 
   record DeleteMessage(String ref, String roomId, String messageId) implements ClientFrame {}
 
-  record React(String ref, String roomId, String messageId, String emoji, boolean on) implements ClientFrame {}
+  record React(String ref, String roomId, String messageId, String emoji, boolean on)
+      implements ClientFrame {}
 
   record Typing(String ref, String roomId, boolean active) implements ClientFrame {}
 

@@ -32,56 +32,81 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One WebSocket connection: decodes frames on its event loop, hands them in order to a
- * virtual thread (one at a time, so a client's frames are handled in the order sent), and
- * owns its outbound path — a bounded backlog in front of Netty's buffer; a client that lets
- * it overflow is closed with 4008 instead of holding memory or delaying anyone else.
+ * One WebSocket connection: decodes frames on its event loop, hands them in order to a virtual
+ * thread (one at a time, so a client's frames are handled in the order sent), and owns its outbound
+ * path — a bounded backlog in front of Netty's buffer; a client that lets it overflow is closed
+ * with 4008 instead of holding memory or delaying anyone else.
  */
 final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
-  /** Frames waiting for the virtual thread; above PAUSE the socket is not read until below RESUME. */
+
+  /**
+   * Frames waiting for the virtual thread; above PAUSE the socket is not read until below RESUME.
+   */
   private static final int INBOX_PAUSE = 64;
+
   private static final int INBOX_RESUME = 16;
+
   /**
    * Client pings answered: a burst of this many, then {@link #PINGS_PER_SECOND}; past that they are
    * dropped unanswered (a live client pings every few seconds; a flood is only load).
    */
   private static final int PING_BURST = 10;
+
   private static final double PINGS_PER_SECOND = 2;
+
   /** A close frame that the client does not acknowledge within this time ends the socket anyway. */
   private static final long CLOSE_GRACE_MS = 2_000;
 
   private final Channel channel;
+
   /** The queue onto this connection's event loop shared with the fan-out. */
   private final LoopOutbox outbox;
+
   private final String ip;
   private final long openedAt = System.currentTimeMillis();
   private final Protocol protocol;
   private final Gateway.Limits limits;
+
   /** Null until the first {@code auth} frame succeeds. */
   private volatile Session session;
+
   /** Rooms this connection receives live events of, by room id. */
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>(4);
 
-  private final ArrayDeque<ClientFrame> inbox = new ArrayDeque<>(2); // grows when a client sends in bursts
+  private final ArrayDeque<ClientFrame> inbox =
+      new ArrayDeque<>(2); // grows when a client sends in bursts
   private boolean draining;
+
   /** Event-loop only: bytes waiting because Netty's buffer is above its high-water mark. */
   private ArrayDeque<ByteBuf> backlog;
+
   private long backlogBytes;
+
   /** Event loop only: written but not yet flushed; and already listed by the current batch. */
   private boolean unflushed;
+
   private boolean flushMarked;
   private volatile boolean closing;
+
   /** The close code sent or received; 1006 (abnormal) until one is. */
   private volatile int closeCode = 1006;
+
   /** Closes the connection unless it authenticates in time; cancelled once it has. */
   private volatile ScheduledFuture<?> authDeadline;
+
   private volatile long lastReadAt = System.nanoTime();
-  /** Event loop only: the client's WebSocket pings answered, as a token bucket (see {@link #pingAllowed}). */
+
+  /**
+   * Event loop only: the client's WebSocket pings answered, as a token bucket (see {@link
+   * #pingAllowed}).
+   */
   private double pingTokens = PING_BURST;
+
   private long pingRefilledAt = System.nanoTime();
 
-  Connection(Channel channel, String ip, Protocol protocol, Gateway.Limits limits, LoopOutbox outbox) {
+  Connection(
+      Channel channel, String ip, Protocol protocol, Gateway.Limits limits, LoopOutbox outbox) {
     this.channel = channel;
     this.outbox = outbox;
     this.ip = ip;
@@ -102,7 +127,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     return s == null ? null : s.principal();
   }
 
-  /** Authenticated as {@code s}: the auth deadline is dropped. Also for a renewal with a fresh token. */
+  /**
+   * Authenticated as {@code s}: the auth deadline is dropped. Also for a renewal with a fresh
+   * token.
+   */
   void authenticated(Session s) {
     session = s;
     authenticated();
@@ -151,7 +179,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   /**
    * Event loop only, every ping interval: closes an idle connection, and one whose access token
-   * expired (unless a fresh one came in an {@code auth} frame) or whose session ended; else pings it.
+   * expired (unless a fresh one came in an {@code auth} frame) or whose session ended; else pings
+   * it.
    */
   void heartbeat() {
     Principal p = principal();
@@ -164,12 +193,18 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
   }
 
-  /** Starts the wait for the first {@code auth} frame: {@code onTimeout} runs if it does not come in time. */
+  /**
+   * Starts the wait for the first {@code auth} frame: {@code onTimeout} runs if it does not come in
+   * time.
+   */
   void awaitAuthentication(long millis, Runnable onTimeout) {
     authDeadline = channel.eventLoop().schedule(onTimeout, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** Authenticated (or gone): the auth deadline is dropped, not left waiting in the loop's timer queue. */
+  /**
+   * Authenticated (or gone): the auth deadline is dropped, not left waiting in the loop's timer
+   * queue.
+   */
   private void authenticated() {
     ScheduledFuture<?> d = authDeadline;
     if (d != null) {
@@ -203,14 +238,15 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
           sendNow(Frames.pong(ping.content()));
         }
       }
-      case PongWebSocketFrame ignored -> { } // proof of life: lastReadAt is updated
+      case PongWebSocketFrame ignored -> {} // proof of life: lastReadAt is updated
       case CloseWebSocketFrame close -> {
         closing = true;
         closeCode = close.statusCode() < 0 ? 1005 : close.statusCode();
         ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
       }
-      case BinaryWebSocketFrame ignored -> reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
-      default -> { }
+      case BinaryWebSocketFrame ignored ->
+          reply(Frames.error(null, ApiError.badRequest("only text frames are accepted")));
+      default -> {}
     }
   }
 
@@ -231,7 +267,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     synchronized (inbox) {
       inbox.add(frame);
       if (inbox.size() >= INBOX_PAUSE) {
-        channel.config().setAutoRead(false); // the client outpaces us: stop reading, TCP pushes back
+        channel
+            .config()
+            .setAutoRead(false); // the client outpaces us: stop reading, TCP pushes back
       }
       start = !draining;
       draining = true;
@@ -260,8 +298,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
         } catch (ApiError e) {
           reply(Frames.error(next.ref(), e));
         } catch (RuntimeException e) {
-          log.error("frame {} failed on session {}", next.getClass().getSimpleName(), sessionId(), e);
-          reply(Frames.error(next.ref(), new ApiError(500, "internal", "internal error", Map.of())));
+          log.error(
+              "frame {} failed on session {}", next.getClass().getSimpleName(), sessionId(), e);
+          reply(
+              Frames.error(next.ref(), new ApiError(500, "internal", "internal error", Map.of())));
         }
       }
     }
@@ -271,7 +311,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     return closeCode;
   }
 
-  /** True while frames of this connection wait or run (used to let in-flight work finish at shutdown). */
+  /**
+   * True while frames of this connection wait or run (used to let in-flight work finish at
+   * shutdown).
+   */
   boolean busy() {
     synchronized (inbox) {
       return draining || !inbox.isEmpty();
@@ -286,8 +329,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   /**
-   * Queues {@code frame} (a whole WebSocket frame from {@link Frames}; ownership passes here)
-   * for this client and flushes it; safe from any thread.
+   * Queues {@code frame} (a whole WebSocket frame from {@link Frames}; ownership passes here) for
+   * this client and flushes it; safe from any thread.
    */
   void send(ByteBuf frame) {
     if (channel.eventLoop().inEventLoop()) {
@@ -305,8 +348,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   /**
-   * Event loop only: writes {@code frame} (owned) without flushing, or puts it in the backlog
-   * while Netty's buffer is full. True when it was written and awaits a flush.
+   * Event loop only: writes {@code frame} (owned) without flushing, or puts it in the backlog while
+   * Netty's buffer is full. True when it was written and awaits a flush.
    */
   boolean write(ByteBuf frame) {
     if (closing || !channel.isActive()) {
@@ -386,7 +429,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     }
   }
 
-  /** Sends a close frame with {@code code} and ends the socket once it is written (or after a grace period). */
+  /**
+   * Sends a close frame with {@code code} and ends the socket once it is written (or after a grace
+   * period).
+   */
   void close(CloseCode code) {
     if (!channel.eventLoop().inEventLoop()) {
       channel.eventLoop().execute(() -> close(code));
@@ -398,7 +444,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     closing = true;
     closeCode = code.code;
     releaseBacklog();
-    channel.writeAndFlush(new CloseWebSocketFrame(code.code, code.reason)).addListener(ChannelFutureListener.CLOSE);
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code.code, code.reason))
+        .addListener(ChannelFutureListener.CLOSE);
     channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -419,16 +467,19 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> {
     protocol.disconnected(this);
     Session s = session;
     if (s != null) {
-      log.info("ws closed {} {} {} {}", kv("user", s.username()), kv("session", s.id()),
-          kv("close_code", closeCode), kv("duration_ms", System.currentTimeMillis() - openedAt));
+      log.info(
+          "ws closed {} {} {} {}",
+          kv("user", s.username()),
+          kv("session", s.id()),
+          kv("close_code", closeCode),
+          kv("duration_ms", System.currentTimeMillis() - openedAt));
     }
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof CorruptedFrameException
-        || cause instanceof TooLongFrameException) {
+    if (cause instanceof CorruptedFrameException || cause instanceof TooLongFrameException) {
       close(CloseCode.TOO_BIG);
       return;
     }

@@ -13,20 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fan-out threads. Events are sharded by room (a user-addressed event by its first user):
- * every event of a room runs on the same shard, in arrival order, and the shards run in parallel,
- * so one node's fan-out is not one thread. A shard may block briefly on the database (a gap fill
- * reads the missing messages) — then only its own rooms wait.
+ * The fan-out threads. Events are sharded by room (a user-addressed event by its first user): every
+ * event of a room runs on the same shard, in arrival order, and the shards run in parallel, so one
+ * node's fan-out is not one thread. A shard may block briefly on the database (a gap fill reads the
+ * missing messages) — then only its own rooms wait.
  *
  * <p>Each shard's queue is bounded and never makes the publisher wait (the writer thread, a
  * service, or Redis' reader thread). When it is full, the event is dropped and counted, and its
- * room is marked stale: the shard reads the room forward from the store (seq and rev) as soon as
- * it has caught up, so subscribers still get every message, in order. A dropped user-addressed
- * event (presence, an invitation) is lost, as on a Redis outage: clients see the state on their
- * next read.
+ * room is marked stale: the shard reads the room forward from the store (seq and rev) as soon as it
+ * has caught up, so subscribers still get every message, in order. A dropped user-addressed event
+ * (presence, an invitation) is lost, as on a Redis outage: clients see the state on their next
+ * read.
  */
 final class Fanout implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Fanout.class);
+
   /** How long an idle shard waits before it looks at its stale rooms again. */
   private static final long IDLE_POLL_MS = 100;
 
@@ -42,8 +43,11 @@ final class Fanout implements AutoCloseable {
 
   Fanout(int shards, int queuePerShard, Sink sink, Metrics metrics) {
     this.metrics = metrics;
-    this.shards = IntStream.range(0, shards).mapToObj(i -> new Shard(i, queuePerShard, sink)).toList();
-    metrics.gauge("banter_fanout_queued", "events waiting for a fan-out shard",
+    this.shards =
+        IntStream.range(0, shards).mapToObj(i -> new Shard(i, queuePerShard, sink)).toList();
+    metrics.gauge(
+        "banter_fanout_queued",
+        "events waiting for a fan-out shard",
         () -> this.shards.stream().mapToInt(s -> s.queue.size()).sum());
   }
 
@@ -82,8 +86,10 @@ final class Fanout implements AutoCloseable {
 
   private static final class Shard implements Runnable {
     final BlockingQueue<Item> queue;
+
     /** Rooms whose events were dropped: read forward from the store once the queue is drained. */
     final Set<String> stale = ConcurrentHashMap.newKeySet();
+
     private final Sink sink;
     private final Thread thread;
     private volatile boolean running = true;

@@ -8,11 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text frame → {@link ClientFrame}. Invalid JSON, an unknown type, a missing or wrongly typed
- * field are {@code bad_request} errors that carry the frame's ref when it could be read.
+ * Text frame → {@link ClientFrame}. Invalid JSON, an unknown type, a missing or wrongly typed field
+ * are {@code bad_request} errors that carry the frame's ref when it could be read.
  */
 public final class FrameParser {
-  /** A parse failure with the ref of the offending frame (null when the frame had none or was not JSON). */
+  /**
+   * A parse failure with the ref of the offending frame (null when the frame had none or was not
+   * JSON).
+   */
   static final class Invalid extends RuntimeException {
     final String ref;
     final ApiError error;
@@ -28,7 +31,8 @@ public final class FrameParser {
 
   public static ClientFrame parse(String text) {
     if (!Json.isStorable(text)) {
-      throw new Invalid(null, ApiError.badRequest("a frame must be text without NUL or unpaired surrogates"));
+      throw new Invalid(
+          null, ApiError.badRequest("a frame must be text without NUL or unpaired surrogates"));
     }
     JsonNode root;
     try {
@@ -40,29 +44,56 @@ public final class FrameParser {
       throw new Invalid(null, ApiError.badRequest("a frame must be a JSON object"));
     }
     JsonNode refNode = root.get("ref");
-    String ref = refNode != null && refNode.isTextual() && Json.isStorable(refNode.textValue())
-        ? refNode.textValue() : null;
+    String ref =
+        refNode != null && refNode.isTextual() && Json.isStorable(refNode.textValue())
+            ? refNode.textValue()
+            : null;
     if (refNode != null && !refNode.isNull() && ref == null) {
-      throw new Invalid(null, refNode.isTextual() ? unstorable("ref")
-          : ApiError.badRequest("field 'ref' must be a string", "ref"));
+      throw new Invalid(
+          null,
+          refNode.isTextual()
+              ? unstorable("ref")
+              : ApiError.badRequest("field 'ref' must be a string", "ref"));
     }
     try {
       String type = text(root, "type", true);
       return switch (type) {
         case "auth" -> new ClientFrame.Auth(ref, text(root, "token", true));
-        case "join_room" -> new ClientFrame.JoinRoom(ref, text(root, "room_id", true), number(root, "since_seq", false),
-            number(root, "since_rev", false));
+        case "join_room" ->
+            new ClientFrame.JoinRoom(
+                ref,
+                text(root, "room_id", true),
+                number(root, "since_seq", false),
+                number(root, "since_rev", false));
         case "leave_room" -> new ClientFrame.LeaveRoom(ref, text(root, "room_id", true));
-        case "send_message" -> new ClientFrame.SendMessage(ref, text(root, "room_id", true), text(root, "body", true),
-            text(root, "client_id", true), text(root, "reply_to", false), strings(root, "attachments"));
-        case "edit_message" -> new ClientFrame.EditMessage(ref, text(root, "room_id", true),
-            text(root, "message_id", true), text(root, "body", true));
-        case "delete_message" -> new ClientFrame.DeleteMessage(ref, text(root, "room_id", true),
-            text(root, "message_id", true));
-        case "react" -> new ClientFrame.React(ref, text(root, "room_id", true), text(root, "message_id", true),
-            text(root, "emoji", true), bool(root, "on"));
-        case "typing" -> new ClientFrame.Typing(ref, text(root, "room_id", true), bool(root, "active"));
-        case "read" -> new ClientFrame.Read(ref, text(root, "room_id", true), number(root, "seq", true));
+        case "send_message" ->
+            new ClientFrame.SendMessage(
+                ref,
+                text(root, "room_id", true),
+                text(root, "body", true),
+                text(root, "client_id", true),
+                text(root, "reply_to", false),
+                strings(root, "attachments"));
+        case "edit_message" ->
+            new ClientFrame.EditMessage(
+                ref,
+                text(root, "room_id", true),
+                text(root, "message_id", true),
+                text(root, "body", true));
+        case "delete_message" ->
+            new ClientFrame.DeleteMessage(
+                ref, text(root, "room_id", true), text(root, "message_id", true));
+        case "react" ->
+            new ClientFrame.React(
+                ref,
+                text(root, "room_id", true),
+                text(root, "message_id", true),
+                text(root, "emoji", true),
+                bool(root, "on"));
+        case "typing" ->
+            new ClientFrame.Typing(ref, text(root, "room_id", true), bool(root, "active"));
+        case "read" ->
+            new ClientFrame.Read(ref, text(root, "room_id", true), number(root, "seq", true));
         case "ping" -> new ClientFrame.Ping(ref);
         default -> throw ApiError.badRequest("unknown frame type '" + type + "'", "type");
       };
@@ -90,7 +121,8 @@ public final class FrameParser {
 
   /** A JSON escape such as \\u0000 or \\ud800 decodes to text no database stores as it is. */
   private static ApiError unstorable(String field) {
-    return ApiError.badRequest("field '" + field + "' has NUL or an unpaired UTF-16 surrogate", field);
+    return ApiError.badRequest(
+        "field '" + field + "' has NUL or an unpaired UTF-16 surrogate", field);
   }
 
   private static Long number(JsonNode root, String field, boolean required) {

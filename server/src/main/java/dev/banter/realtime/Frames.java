@@ -9,21 +9,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Server → client frames, serialised once to bytes: the JSON already wrapped in its WebSocket
- * frame header, in a direct buffer. An event's frame is written as it is to every receiver
- * (each gets a duplicate sharing the bytes): no per-receiver encoding, no copy to a direct
- * buffer per socket. Netty's WebSocket encoder lets plain buffers through untouched.
+ * Server → client frames, serialised once to bytes: the JSON already wrapped in its WebSocket frame
+ * header, in a direct buffer. An event's frame is written as it is to every receiver (each gets a
+ * duplicate sharing the bytes): no per-receiver encoding, no copy to a direct buffer per socket.
+ * Netty's WebSocket encoder lets plain buffers through untouched.
  */
 public final class Frames {
   /** FIN + text opcode: a whole text message in one frame. */
   private static final int FIN_TEXT = 0x81;
+
   private static final int FIN_PONG = 0x8A;
 
   private Frames() {}
 
   /**
-   * The frame of {@code e} as every receiver gets it: its JSON inside the WebSocket frame header
-   * (2 bytes up to 125 bytes of JSON, 4 up to 64 KiB), in a direct buffer the caller owns.
+   * The frame of {@code e} as every receiver gets it: its JSON inside the WebSocket frame header (2
+   * bytes up to 125 bytes of JSON, 4 up to 64 KiB), in a direct buffer the caller owns.
    */
   public static ByteBuf of(ServerEvent e) {
     return wire(json(e));
@@ -129,7 +130,9 @@ public final class Frames {
     return out;
   }
 
-  /** A WebSocket pong (FIN + opcode 0xA) echoing {@code payload}, which a ping limits to 125 bytes. */
+  /**
+   * A WebSocket pong (FIN + opcode 0xA) echoing {@code payload}, which a ping limits to 125 bytes.
+   */
   static ByteBuf pong(ByteBuf payload) {
     int n = Math.min(125, payload.readableBytes());
     ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(2 + n);

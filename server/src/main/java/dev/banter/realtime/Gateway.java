@@ -22,27 +22,40 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * The real-time side of a node, and its one entry point: {@link #attach} turns an upgraded
- * channel into a WebSocket connection speaking SPEC §5. Inside, each concern has its class:
- * {@link Connection} (one socket: frames in, bounded frames out), {@link Protocol} (what each
- * client frame does), {@link Hub} (who is connected, who listens to which room, delivery),
- * {@link Fanout} (bus events onto shards by room), {@link RoomStreams} (replay, gap fill,
- * resync: every seq and every change, in order), {@link PresenceTracker}, {@link TypingTracker}
- * and {@link Heartbeat}.
+ * The real-time side of a node, and its one entry point: {@link #attach} turns an upgraded channel
+ * into a WebSocket connection speaking SPEC §5. Inside, each concern has its class: {@link
+ * Connection} (one socket: frames in, bounded frames out), {@link Protocol} (what each client frame
+ * does), {@link Hub} (who is connected, who listens to which room, delivery), {@link Fanout} (bus
+ * events onto shards by room), {@link RoomStreams} (replay, gap fill, resync: every seq and every
+ * change, in order), {@link PresenceTracker}, {@link TypingTracker} and {@link Heartbeat}.
  */
 public final class Gateway implements AutoCloseable {
   /** How often every subscription is checked against the room's members (see RoomStreams.audit). */
   private static final Duration AUDIT_INTERVAL = Duration.ofSeconds(60);
-  /** Events waiting per fan-out shard; past that they are dropped and their rooms read from the store. */
+
+  /**
+   * Events waiting per fan-out shard; past that they are dropped and their rooms read from the
+   * store.
+   */
   private static final int FANOUT_QUEUE = 50_000;
 
   /** The tunables of the WebSocket side. */
-  public record Limits(Duration pingInterval, Duration idleTimeout, Duration authTimeout, long outboundBytes,
-      int replayLimit, int perIp) {}
+  public record Limits(
+      Duration pingInterval,
+      Duration idleTimeout,
+      Duration authTimeout,
+      long outboundBytes,
+      int replayLimit,
+      int perIp) {}
 
   /** What the gateway uses of the features. */
-  public record Services(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages,
-      UserService users, UserLimits userLimits) {}
+  public record Services(
+      AccessTokens tokens,
+      AuthService auth,
+      RoomService rooms,
+      MessageService messages,
+      UserService users,
+      UserLimits userLimits) {}
 
   private final Limits limits;
   private final Metrics metrics;
@@ -55,38 +68,67 @@ public final class Gateway implements AutoCloseable {
   private final TypingTracker typing;
   private final Protocol protocol;
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-timers").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("banter-timers").daemon().factory());
 
-  public Gateway(Services services, EventBus bus, Presence presence, Clock clock, Limits limits, Metrics metrics) {
+  public Gateway(
+      Services services,
+      EventBus bus,
+      Presence presence,
+      Clock clock,
+      Limits limits,
+      Metrics metrics) {
     this.limits = limits;
     this.metrics = metrics;
     this.presence = presence;
     this.hub = new Hub(cursors, bus, metrics);
-    this.presenceTracker = new PresenceTracker(hub, presence, services.rooms(), services.users(), bus, clock);
-    this.streams = new RoomStreams(hub, cursors, services.rooms(), services.messages(), presenceTracker, limits,
-        metrics, clock);
+    this.presenceTracker =
+        new PresenceTracker(hub, presence, services.rooms(), services.users(), bus, clock);
+    this.streams =
+        new RoomStreams(
+            hub,
+            cursors,
+            services.rooms(),
+            services.messages(),
+            presenceTracker,
+            limits,
+            metrics,
+            clock);
     this.fanout = new Fanout(Fanout.defaultShards(), FANOUT_QUEUE, streams, metrics);
     this.typing = new TypingTracker(bus, clock);
-    this.protocol = new Protocol(services.tokens(), services.auth(), services.rooms(), services.messages(), this,
-        services.userLimits());
+    this.protocol =
+        new Protocol(
+            services.tokens(),
+            services.auth(),
+            services.rooms(),
+            services.messages(),
+            this,
+            services.userLimits());
     bus.subscribe(fanout::submit);
     bus.onControl(this::control);
     bus.onResync(this::resync);
     presence.onNodeLost(this::resync);
     presence.countConnections(() -> hub.all().size());
     Heartbeat heartbeat = new Heartbeat(hub.all(), limits.pingInterval().toMillis());
-    timers.scheduleAtFixedRate(heartbeat, heartbeat.tickMillis(), heartbeat.tickMillis(), TimeUnit.MILLISECONDS);
-    timers.scheduleAtFixedRate(typing::sweep, TypingTracker.SWEEP.toMillis(), TypingTracker.SWEEP.toMillis(),
+    timers.scheduleAtFixedRate(
+        heartbeat, heartbeat.tickMillis(), heartbeat.tickMillis(), TimeUnit.MILLISECONDS);
+    timers.scheduleAtFixedRate(
+        typing::sweep,
+        TypingTracker.SWEEP.toMillis(),
+        TypingTracker.SWEEP.toMillis(),
         TimeUnit.MILLISECONDS);
-    timers.scheduleWithFixedDelay(() -> Thread.ofVirtual().name("banter-audit").start(streams::audit),
-        AUDIT_INTERVAL.toMillis(), AUDIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        () -> Thread.ofVirtual().name("banter-audit").start(streams::audit),
+        AUDIT_INTERVAL.toMillis(),
+        AUDIT_INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /**
    * Makes {@code channel} (upgraded to WebSocket, its frames aggregated) a connection of this
-   * gateway from {@code ip}: adds the connection's handler last in the pipeline. With a
-   * {@code token} (from the URL) it authenticates first; without, the client has the auth timeout
-   * to send an {@code auth} frame.
+   * gateway from {@code ip}: adds the connection's handler last in the pipeline. With a {@code
+   * token} (from the URL) it authenticates first; without, the client has the auth timeout to send
+   * an {@code auth} frame.
    */
   public void attach(Channel channel, String ip, String token) {
     Connection c = new Connection(channel, ip, protocol, limits, hub.outbox(channel.eventLoop()));
@@ -96,11 +138,13 @@ public final class Gateway implements AutoCloseable {
       // First in the connection's queue, so frames the client sends right away wait for it.
       c.enqueue(new ClientFrame.Auth(null, token));
     } else {
-      c.awaitAuthentication(limits.authTimeout().toMillis(), () -> {
-        if (c.session() == null) {
-          c.close(CloseCode.UNAUTHORIZED);
-        }
-      });
+      c.awaitAuthentication(
+          limits.authTimeout().toMillis(),
+          () -> {
+            if (c.session() == null) {
+              c.close(CloseCode.UNAUTHORIZED);
+            }
+          });
     }
   }
 
@@ -167,15 +211,18 @@ public final class Gateway implements AutoCloseable {
     metrics.slowConsumerCloses.increment();
   }
 
-  /** Control messages close the sockets of a disabled account or of ended sessions, on every node. */
+  /**
+   * Control messages close the sockets of a disabled account or of ended sessions, on every node.
+   */
   private void control(ControlMessage m) {
     switch (m) {
-      case ControlMessage.UserDisabled d when d.disabled() -> hub.connectionsOf(d.userId())
-          .forEach(c -> c.close(CloseCode.UNAUTHORIZED));
-      case ControlMessage.UserDisabled ignored -> { } // enabled again: nothing to close
-      case ControlMessage.SessionsRevoked r -> hub.connectionsOf(r.userId()).stream()
-          .filter(c -> r.sessionIds().contains(c.principal().sessionId()))
-          .forEach(c -> c.close(CloseCode.UNAUTHORIZED));
+      case ControlMessage.UserDisabled d when d.disabled() ->
+          hub.connectionsOf(d.userId()).forEach(c -> c.close(CloseCode.UNAUTHORIZED));
+      case ControlMessage.UserDisabled ignored -> {} // enabled again: nothing to close
+      case ControlMessage.SessionsRevoked r ->
+          hub.connectionsOf(r.userId()).stream()
+              .filter(c -> r.sessionIds().contains(c.principal().sessionId()))
+              .forEach(c -> c.close(CloseCode.UNAUTHORIZED));
     }
   }
 
@@ -191,8 +238,8 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Graceful shutdown in three steps within {@code budget}: let in-flight frames finish, let their
-   * posts be stored and acked ({@code drained}), then close every connection with 1001 and wait
-   * for the close handshakes.
+   * posts be stored and acked ({@code drained}), then close every connection with 1001 and wait for
+   * the close handshakes.
    */
   public void shutdown(Duration budget, Predicate<Duration> drained) {
     long deadline = System.nanoTime() + budget.toNanos();

@@ -17,8 +17,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * This node's registry: every open connection, the connections of each user, the subscribers of
- * each room; and the delivery of one serialised frame to them, a batch per event loop through
- * that loop's {@link LoopOutbox}. Knows nothing of what the events mean.
+ * each room; and the delivery of one serialised frame to them, a batch per event loop through that
+ * loop's {@link LoopOutbox}. Knows nothing of what the events mean.
  */
 final class Hub {
   private final Set<Connection> all = ConcurrentHashMap.newKeySet();
@@ -50,24 +50,29 @@ final class Hub {
   /** {@code c} authenticated; true when it is its user's first connection here. */
   boolean connected(Connection c) {
     boolean[] first = new boolean[1];
-    byUser.compute(c.session().userId(), (k, set) -> {
-      // copy-on-write: a user has a few connections, read (targeted events) far more often than changed
-      Set<Connection> s = set == null ? new CopyOnWriteArraySet<>() : set;
-      first[0] = s.isEmpty();
-      s.add(c);
-      return s;
-    });
+    byUser.compute(
+        c.session().userId(),
+        (k, set) -> {
+          // copy-on-write: a user has a few connections, read (targeted events) far more often than
+          // changed
+          Set<Connection> s = set == null ? new CopyOnWriteArraySet<>() : set;
+          first[0] = s.isEmpty();
+          s.add(c);
+          return s;
+        });
     return first[0];
   }
 
   /** {@code c} of {@code userId} closed; true when it was the user's last connection here. */
   boolean disconnected(Connection c, String userId) {
     boolean[] last = new boolean[1];
-    byUser.computeIfPresent(userId, (k, set) -> {
-      set.remove(c);
-      last[0] = set.isEmpty();
-      return set.isEmpty() ? null : set;
-    });
+    byUser.computeIfPresent(
+        userId,
+        (k, set) -> {
+          set.remove(c);
+          last[0] = set.isEmpty();
+          return set.isEmpty() ? null : set;
+        });
     return last[0];
   }
 
@@ -96,12 +101,14 @@ final class Hub {
    * room reach this node.
    */
   void subscribe(Subscription s, long seq, long rev) {
-    byRoom.compute(s.roomId, (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
-      Set<Subscription> subs = set == null ? ConcurrentHashMap.newKeySet() : set;
-      subs.add(s);
-      cursors.startIfAbsent(s.roomId, seq, rev);
-      return subs;
-    });
+    byRoom.compute(
+        s.roomId,
+        (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
+          Set<Subscription> subs = set == null ? ConcurrentHashMap.newKeySet() : set;
+          subs.add(s);
+          cursors.startIfAbsent(s.roomId, seq, rev);
+          return subs;
+        });
     s.connection.subscribed(s);
     bus.watchRoom(s.roomId);
   }
@@ -122,14 +129,16 @@ final class Hub {
   private void remove(Subscription s) {
     s.discard();
     boolean[] removed = new boolean[1];
-    byRoom.computeIfPresent(s.roomId, (k, set) -> {
-      removed[0] = set.remove(s);
-      if (set.isEmpty()) {
-        cursors.forget(s.roomId); // inside compute, like the subscribe that starts it
-        return null;
-      }
-      return set;
-    });
+    byRoom.computeIfPresent(
+        s.roomId,
+        (k, set) -> {
+          removed[0] = set.remove(s);
+          if (set.isEmpty()) {
+            cursors.forget(s.roomId); // inside compute, like the subscribe that starts it
+            return null;
+          }
+          return set;
+        });
     if (removed[0]) {
       bus.unwatchRoom(s.roomId);
     }
@@ -140,11 +149,12 @@ final class Hub {
     Set<Subscription> subs = byRoom.remove(roomId);
     if (subs != null) {
       cursors.forget(roomId);
-      subs.forEach(s -> {
-        s.discard();
-        s.connection.unsubscribed(s);
-        bus.unwatchRoom(roomId);
-      });
+      subs.forEach(
+          s -> {
+            s.discard();
+            s.connection.unsubscribed(s);
+            bus.unwatchRoom(roomId);
+          });
     }
   }
 
@@ -156,12 +166,15 @@ final class Hub {
   /** Room → subscribed user ids (a snapshot, for the membership audit). */
   Map<String, Set<String>> subscribedUsers() {
     Map<String, Set<String>> out = new HashMap<>();
-    byRoom.forEach((room, subs) -> subs.forEach(s -> {
-      Session session = s.connection.session();
-      if (session != null) {
-        out.computeIfAbsent(room, k -> new HashSet<>()).add(session.userId());
-      }
-    }));
+    byRoom.forEach(
+        (room, subs) ->
+            subs.forEach(
+                s -> {
+                  Session session = s.connection.session();
+                  if (session != null) {
+                    out.computeIfAbsent(room, k -> new HashSet<>()).add(session.userId());
+                  }
+                }));
     return out;
   }
 

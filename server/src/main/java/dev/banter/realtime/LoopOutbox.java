@@ -9,12 +9,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The way onto one event loop for everything other threads send to its connections: events of
- * the fan-out, replies (acks), replays. They wait here in one queue, in the order they were
- * given, and one task writes them all, then flushes each connection it wrote to once. One task
- * per loop per burst instead of one per delivery, and under load one flush (one writev) carries
- * several frames to a connection. One queue keeps the order: an ack queued before its message's
- * event is written before it.
+ * The way onto one event loop for everything other threads send to its connections: events of the
+ * fan-out, replies (acks), replays. They wait here in one queue, in the order they were given, and
+ * one task writes them all, then flushes each connection it wrote to once. One task per loop per
+ * burst instead of one per delivery, and under load one flush (one writev) carries several frames
+ * to a connection. One queue keeps the order: an ack queued before its message's event is written
+ * before it.
  */
 final class LoopOutbox implements Runnable {
   /** Something to do on the loop, in queue order. */
@@ -31,6 +31,7 @@ final class LoopOutbox implements Runnable {
   private final EventLoop loop;
   private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+
   /** Event loop only: the connections written to by the current run. */
   private final List<Connection> written = new ArrayList<>();
 
@@ -38,7 +39,10 @@ final class LoopOutbox implements Runnable {
     this.loop = loop;
   }
 
-  /** Queues {@code event} for {@code to} (all on this loop); takes ownership of {@code frame}. From any thread. */
+  /**
+   * Queues {@code event} for {@code to} (all on this loop); takes ownership of {@code frame}. From
+   * any thread.
+   */
   void add(ServerEvent event, ByteBuf frame, List<Subscription> to) {
     enqueue(new Batch(event, frame, to));
   }
@@ -62,7 +66,8 @@ final class LoopOutbox implements Runnable {
 
   @Override
   public void run() {
-    scheduled.set(false); // from here on a new item schedules another run; this one drains what it finds
+    scheduled.set(
+        false); // from here on a new item schedules another run; this one drains what it finds
     for (Item item = queue.poll(); item != null; item = queue.poll()) {
       switch (item) {
         case Batch b -> {

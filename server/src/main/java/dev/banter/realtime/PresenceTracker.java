@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
  * Who is online, as far as this node's connections go: a user's first connection here announces
  * them online (if they were offline everywhere), their last one offline — through one worker that
  * settles departures in batches, with the users lost with a dead node. A presence event names the
- * rooms its user is in; each node finds the audience among its own connections from an index of
- * the rooms of its connected users (guests see nobody's presence, so they are not indexed).
+ * rooms its user is in; each node finds the audience among its own connections from an index of the
+ * rooms of its connected users (guests see nobody's presence, so they are not indexed).
  */
 final class PresenceTracker {
   private static final Logger log = LoggerFactory.getLogger(PresenceTracker.class);
+
   /** Departures settled together: one last-seen update for this many users. */
   private static final int DEPARTURE_BATCH = 500;
 
@@ -36,31 +37,37 @@ final class PresenceTracker {
   private final UserService users;
   private final EventBus bus;
   private final Clock clock;
+
   /**
    * Users whose last connection here closed (or who were lost with a dead node), waiting to be
    * settled; one entry per user, so it holds at most one per user who was connected.
    */
   private final Map<String, Departure> departures = new ConcurrentHashMap<>();
+
   private final AtomicBoolean settling = new AtomicBoolean();
+
   /** Room → the connected, non-guest users of this node who are its members. */
   private final Map<String, Set<String>> watchers = new ConcurrentHashMap<>();
+
   /** Connected, non-guest user of this node → their rooms (the inverse of {@link #watchers}). */
   private final Map<String, Set<String>> roomsOf = new ConcurrentHashMap<>();
 
   /** A user who left at {@code at}; {@code username} null when lost with another node. */
   private record Departure(String userId, String username, long at) {}
 
-  PresenceTracker(Hub hub, Presence presence, RoomService rooms, UserService users, EventBus bus, Clock clock) {
+  PresenceTracker(
+      Hub hub, Presence presence, RoomService rooms, UserService users, EventBus bus, Clock clock) {
     this.hub = hub;
     this.presence = presence;
     this.rooms = rooms;
     this.users = users;
     this.bus = bus;
     this.clock = clock;
-    presence.onLost(userId -> {
-      departures.putIfAbsent(userId, new Departure(userId, null, clock.millis()));
-      settleDepartures();
-    });
+    presence.onLost(
+        userId -> {
+          departures.putIfAbsent(userId, new Departure(userId, null, clock.millis()));
+          settleDepartures();
+        });
   }
 
   /** {@code c} authenticated (on its virtual thread: may read the store). */
@@ -75,11 +82,17 @@ final class PresenceTracker {
       theirRooms.forEach(room -> member(s.userId(), room));
     }
     if (presence.arrived(s.userId())) {
-      publish(s.username(), s.userId(), true, theirRooms != null ? theirRooms : rooms.roomIdsOf(s.userId()));
+      publish(
+          s.username(),
+          s.userId(),
+          true,
+          theirRooms != null ? theirRooms : rooms.roomIdsOf(s.userId()));
     }
   }
 
-  /** {@code c} closed; when it was its user's last connection here, the departure is settled soon. */
+  /**
+   * {@code c} closed; when it was its user's last connection here, the departure is settled soon.
+   */
   void disconnected(Connection c) {
     Session s = c.session();
     if (s != null && hub.disconnected(c, s.userId())) {
@@ -114,31 +127,38 @@ final class PresenceTracker {
     if (theirs != null) {
       theirs.remove(roomId);
     }
-    watchers.computeIfPresent(roomId, (k, set) -> {
-      set.remove(userId);
-      return set.isEmpty() ? null : set;
-    });
+    watchers.computeIfPresent(
+        roomId,
+        (k, set) -> {
+          set.remove(userId);
+          return set.isEmpty() ? null : set;
+        });
   }
 
   void roomGone(String roomId) {
     Set<String> members = watchers.remove(roomId);
     if (members != null) {
-      members.forEach(u -> {
-        Set<String> theirs = roomsOf.get(u);
-        if (theirs != null) {
-          theirs.remove(roomId);
-        }
-      });
+      members.forEach(
+          u -> {
+            Set<String> theirs = roomsOf.get(u);
+            if (theirs != null) {
+              theirs.remove(roomId);
+            }
+          });
     }
   }
 
   private void forget(String userId) {
     Set<String> theirs = roomsOf.remove(userId);
     if (theirs != null) {
-      theirs.forEach(room -> watchers.computeIfPresent(room, (k, set) -> {
-        set.remove(userId);
-        return set.isEmpty() ? null : set;
-      }));
+      theirs.forEach(
+          room ->
+              watchers.computeIfPresent(
+                  room,
+                  (k, set) -> {
+                    set.remove(userId);
+                    return set.isEmpty() ? null : set;
+                  }));
     }
   }
 
@@ -177,33 +197,38 @@ final class PresenceTracker {
    */
   private void settleDepartures() {
     if (!departures.isEmpty() && settling.compareAndSet(false, true)) {
-      Thread.ofVirtual().name("banter-offline").start(() -> {
-        try {
-          while (!departures.isEmpty()) {
-            List<Departure> batch = new ArrayList<>(DEPARTURE_BATCH);
-            for (String userId : departures.keySet()) {
-              Departure d = departures.remove(userId);
-              if (d != null) {
-                batch.add(d);
-              }
-              if (batch.size() == DEPARTURE_BATCH) {
-                break;
-              }
-            }
-            settle(batch);
-          }
-        } finally {
-          settling.set(false);
-          settleDepartures(); // one that arrived after the last look
-        }
-      });
+      Thread.ofVirtual()
+          .name("banter-offline")
+          .start(
+              () -> {
+                try {
+                  while (!departures.isEmpty()) {
+                    List<Departure> batch = new ArrayList<>(DEPARTURE_BATCH);
+                    for (String userId : departures.keySet()) {
+                      Departure d = departures.remove(userId);
+                      if (d != null) {
+                        batch.add(d);
+                      }
+                      if (batch.size() == DEPARTURE_BATCH) {
+                        break;
+                      }
+                    }
+                    settle(batch);
+                  }
+                } finally {
+                  settling.set(false);
+                  settleDepartures(); // one that arrived after the last look
+                }
+              });
     }
   }
 
   private void settle(List<Departure> batch) {
     try {
       Map<String, Long> seen = new LinkedHashMap<>();
-      batch.stream().filter(d -> d.username() != null).forEach(d -> seen.merge(d.userId(), d.at(), Math::max));
+      batch.stream()
+          .filter(d -> d.username() != null)
+          .forEach(d -> seen.merge(d.userId(), d.at(), Math::max));
       if (!seen.isEmpty()) {
         users.seen(seen);
       }
@@ -235,7 +260,10 @@ final class PresenceTracker {
       }
     }
     if (failed > 0) { // one line per batch: during a shutdown every one of them fails alike
-      log.warn("could not announce {} of {} departed users offline (their claims expire): {}", failed, batch.size(),
+      log.warn(
+          "could not announce {} of {} departed users offline (their claims expire): {}",
+          failed,
+          batch.size(),
           first.toString());
     }
   }

@@ -10,8 +10,8 @@ import dev.banter.auth.User;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
-import dev.banter.core.UserLimits;
 import dev.banter.core.Times;
+import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
 import dev.banter.messages.PostOutcome;
 import dev.banter.rooms.RoomService;
@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What each client frame does (SPEC §5). Runs on the connection's virtual thread, one frame at
- * a time, so it is plain blocking code; errors thrown as {@code ApiError} become error frames.
+ * What each client frame does (SPEC §5). Runs on the connection's virtual thread, one frame at a
+ * time, so it is plain blocking code; errors thrown as {@code ApiError} become error frames.
  */
 public final class Protocol {
   private static final Logger log = LoggerFactory.getLogger(Protocol.class);
+
   /** Rejected sends in a row after which a client is closed with 4029. */
   private static final int ABUSE_STRIKES = 50;
 
@@ -37,12 +38,17 @@ public final class Protocol {
   private final MessageService messages;
   private final Gateway gateway;
   private final UserLimits limits;
+
   /** Rejected sends in a row per user; forgotten after a quiet minute so the map stays small. */
   private final Cache<String, AtomicInteger> strikes =
-      Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1))
-          .maximumSize(100_000).build();
+      Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(1)).maximumSize(100_000).build();
 
-  public Protocol(AccessTokens tokens, AuthService auth, RoomService rooms, MessageService messages, Gateway gateway,
+  public Protocol(
+      AccessTokens tokens,
+      AuthService auth,
+      RoomService rooms,
+      MessageService messages,
+      Gateway gateway,
       UserLimits limits) {
     this.tokens = tokens;
     this.auth = auth;
@@ -73,14 +79,22 @@ public final class Protocol {
         c.reply(Frames.reply("left", l.ref(), Map.of("room_id", l.roomId())));
       }
       case ClientFrame.SendMessage s -> send(c, s);
-      case ClientFrame.EditMessage e -> ack(c, e.ref(), Map.of("message",
-          messages.edit(p, e.roomId(), e.messageId(), e.body()).view()));
+      case ClientFrame.EditMessage e ->
+          ack(
+              c,
+              e.ref(),
+              Map.of("message", messages.edit(p, e.roomId(), e.messageId(), e.body()).view()));
       case ClientFrame.DeleteMessage d -> {
         messages.delete(p, d.roomId(), d.messageId());
         ack(c, d.ref(), Map.of("room_id", d.roomId(), "message_id", d.messageId()));
       }
-      case ClientFrame.React r -> ack(c, r.ref(), Map.of("message",
-          messages.react(p, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
+      case ClientFrame.React r ->
+          ack(
+              c,
+              r.ref(),
+              Map.of(
+                  "message",
+                  messages.react(p, r.roomId(), r.messageId(), r.emoji(), r.on()).view()));
       case ClientFrame.Typing t -> {
         if (limits.tryAcquire(UserLimits.Action.TYPING, p.userId()) > 0) {
           return; // over the budget: dropped quietly, typing is only a hint
@@ -110,7 +124,8 @@ public final class Protocol {
       c.close(CloseCode.UNAUTHORIZED); // the account is gone
       return;
     } catch (RuntimeException e) {
-      // Storage did not answer (down, or every pooled connection busy): the token may be fine, so the
+      // Storage did not answer (down, or every pooled connection busy): the token may be fine, so
+      // the
       // client should come back later rather than sign out.
       log.warn("ws auth could not read the user: {}", e.toString());
       c.close(CloseCode.TRY_AGAIN_LATER);
@@ -119,7 +134,11 @@ public final class Protocol {
     Session session = new Session(p, Ids.randomToken(9));
     c.authenticated(session);
     gateway.connected(c);
-    log.info("ws open {} {} {}", kv("user", p.username()), kv("session", session.id()), kv("ip", c.ip()));
+    log.info(
+        "ws open {} {} {}",
+        kv("user", p.username()),
+        kv("session", session.id()),
+        kv("ip", c.ip()));
     Map<String, Object> ready = new LinkedHashMap<>();
     ready.put("user", user.view());
     ready.put("session_id", session.id());
@@ -129,8 +148,8 @@ public final class Protocol {
 
   /**
    * A fresh access token for the same user on an open connection (the client refreshed): the
-   * connection now lives until that token expires. A bad token changes nothing and is answered
-   * with an error; the connection still closes 4001 when its current token expires.
+   * connection now lives until that token expires. A bad token changes nothing and is answered with
+   * an error; the connection still closes 4001 when its current token expires.
    */
   private void reauthenticate(Connection c, String ref, String token) {
     Principal p = tokens.authenticate(token); // ApiError 401 → an error frame
@@ -139,8 +158,7 @@ public final class Protocol {
       throw ApiError.forbidden("the token belongs to another user; open a new connection for them");
     }
     c.authenticated(current.renewed(p));
-    c.reply(Frames.reply("authenticated", ref,
-        Map.of("expires_at", Times.iso(p.expiresAt()))));
+    c.reply(Frames.reply("authenticated", ref, Map.of("expires_at", Times.iso(p.expiresAt()))));
   }
 
   /** Whether {@code p}'s token still holds now (checked at every heartbeat of its connection). */
@@ -153,11 +171,15 @@ public final class Protocol {
     String ref = s.ref();
     try {
       // Queued now, in frame order; the ack is written on the writer thread right after commit,
-      // before the new_message event (MessageWriter.commit), so the sender sees ack then its own message.
+      // before the new_message event (MessageWriter.commit), so the sender sees ack then its own
+      // message.
       post(c, p, s, ref);
     } catch (ApiError e) {
-      if (e.status() == 429 && strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet() >= ABUSE_STRIKES) {
-        c.close(CloseCode.RATE_LIMITED); // over the send budget again and again: not a client that listens
+      if (e.status() == 429
+          && strikes.get(p.userId(), k -> new AtomicInteger()).incrementAndGet() >= ABUSE_STRIKES) {
+        c.close(
+            CloseCode
+                .RATE_LIMITED); // over the send budget again and again: not a client that listens
         return;
       }
       throw e;
@@ -166,14 +188,30 @@ public final class Protocol {
   }
 
   private void post(Connection c, Principal p, ClientFrame.SendMessage s, String ref) {
-    messages.postAsync(p, s.roomId(), s.body(), s.replyTo(), s.clientId(), s.attachments(), outcome -> {
-      switch (outcome) {
-        case PostOutcome.Posted posted ->
-            c.reply(Frames.reply("ack", ref, Map.of("client_id", s.clientId(), "message", posted.message().view())));
-        case PostOutcome.Refused refused -> c.reply(Frames.error(ref, refused.error() instanceof ApiError api ? api
-            : new ApiError(500, "internal", "internal error", Map.of())));
-      }
-    });
+    messages.postAsync(
+        p,
+        s.roomId(),
+        s.body(),
+        s.replyTo(),
+        s.clientId(),
+        s.attachments(),
+        outcome -> {
+          switch (outcome) {
+            case PostOutcome.Posted posted ->
+                c.reply(
+                    Frames.reply(
+                        "ack",
+                        ref,
+                        Map.of("client_id", s.clientId(), "message", posted.message().view())));
+            case PostOutcome.Refused refused ->
+                c.reply(
+                    Frames.error(
+                        ref,
+                        refused.error() instanceof ApiError api
+                            ? api
+                            : new ApiError(500, "internal", "internal error", Map.of())));
+          }
+        });
   }
 
   private static void ack(Connection c, String ref, Map<String, Object> fields) {

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * For each room with a subscriber on this node, the newest seq and rev its fan-out delivered here.
  * A cursor starts with the room's first subscriber, at what was stored before it subscribed, and
  * from then on moves only by delivery: a join's replay serves its own connection and never moves
- * it, so a message stored but not (yet) heard of here is still filled in for everyone else
- * before anything later reaches them. Written only on the room's fan-out shard.
+ * it, so a message stored but not (yet) heard of here is still filled in for everyone else before
+ * anything later reaches them. Written only on the room's fan-out shard.
  */
 final class RoomCursors {
   /** A room's position; {@code rev} is the newest change delivered, a lower bound for a resync. */

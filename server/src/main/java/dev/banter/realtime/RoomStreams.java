@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rooms' streams on this node: every subscriber gets every seq of its room once, in order,
- * and every change. A join replays what the connection missed while live events wait (see
- * {@link Subscription}); a new message whose seq jumps past the room's cursor first brings the
- * missing ones from the store; a resync reads a room forward from its cursor (after Redis lost
- * events, or a full fan-out queue dropped some). Runs events on the room's fan-out shard.
+ * The rooms' streams on this node: every subscriber gets every seq of its room once, in order, and
+ * every change. A join replays what the connection missed while live events wait (see {@link
+ * Subscription}); a new message whose seq jumps past the room's cursor first brings the missing
+ * ones from the store; a resync reads a room forward from its cursor (after Redis lost events, or a
+ * full fan-out queue dropped some). Runs events on the room's fan-out shard.
  */
 final class RoomStreams implements Fanout.Sink {
   private static final Logger log = LoggerFactory.getLogger(RoomStreams.class);
@@ -34,8 +34,15 @@ final class RoomStreams implements Fanout.Sink {
   private final Metrics metrics;
   private final Clock clock;
 
-  RoomStreams(Hub hub, RoomCursors cursors, RoomService rooms, MessageService messages, PresenceTracker presence,
-      Gateway.Limits limits, Metrics metrics, Clock clock) {
+  RoomStreams(
+      Hub hub,
+      RoomCursors cursors,
+      RoomService rooms,
+      MessageService messages,
+      PresenceTracker presence,
+      Gateway.Limits limits,
+      Metrics metrics,
+      Clock clock) {
     this.hub = hub;
     this.cursors = cursors;
     this.rooms = rooms;
@@ -49,10 +56,10 @@ final class RoomStreams implements Fanout.Sink {
   // ---- joining ----
 
   /**
-   * Subscribes {@code c} to {@code roomId} and, with {@code sinceSeq}, replays what it missed:
-   * live events wait while the replay reads from storage, then are merged by seq — no gap, no
-   * duplicate. With {@code sinceRev} it then replays, as {@code message_updated}, the messages it
-   * had that changed since (SPEC §5.1); the merge drops a waiting change the replay already shows.
+   * Subscribes {@code c} to {@code roomId} and, with {@code sinceSeq}, replays what it missed: live
+   * events wait while the replay reads from storage, then are merged by seq — no gap, no duplicate.
+   * With {@code sinceRev} it then replays, as {@code message_updated}, the messages it had that
+   * changed since (SPEC §5.1); the merge drops a waiting change the replay already shows.
    */
   void join(Connection c, String ref, String roomId, Long sinceSeq, Long sinceRev) {
     Session session = c.session();
@@ -60,7 +67,8 @@ final class RoomStreams implements Fanout.Sink {
     var before = rooms.requireMembership(session.principal(), roomId);
     hub.unsubscribe(c, roomId);
     Subscription sub = new Subscription(c, roomId, limits.outboundBytes());
-    hub.subscribe(sub, before.lastSeq(), before.lastRev()); // returns once other nodes' events reach us
+    hub.subscribe(
+        sub, before.lastSeq(), before.lastRev()); // returns once other nodes' events reach us
     presence.member(session, roomId);
     // Read the end of the room only now that live events are being caught: anything later arrives
     // live. Asking for the membership again also catches a removal that raced with the subscribing.
@@ -75,28 +83,37 @@ final class RoomStreams implements Fanout.Sink {
       throw e;
     }
     boolean truncated = replayMessages(c, sub, roomId, sinceSeq, end);
-    // Without since_seq the client had everything up to now: its changes are those of every message.
-    boolean changesCut = sinceRev != null
-        && replayChanges(c, sub, roomId, sinceRev, sinceSeq == null ? end : Math.min(sinceSeq, end));
-    sub.goLive(last -> {
-      Map<String, Object> joined = new LinkedHashMap<>();
-      joined.put("room_id", roomId);
-      joined.put("last_seq", last);
-      // Every change up to it is committed (revs commit in order) and so was read by the replay,
-      // or is pages away when changes_truncated; later ones follow live.
-      joined.put("last_rev", endRev);
-      if (truncated) {
-        joined.put("truncated", true);
-      }
-      if (changesCut) {
-        joined.put("changes_truncated", true);
-      }
-      return Frames.reply("joined", ref, joined);
-    });
+    // Without since_seq the client had everything up to now: its changes are those of every
+    // message.
+    boolean changesCut =
+        sinceRev != null
+            && replayChanges(
+                c, sub, roomId, sinceRev, sinceSeq == null ? end : Math.min(sinceSeq, end));
+    sub.goLive(
+        last -> {
+          Map<String, Object> joined = new LinkedHashMap<>();
+          joined.put("room_id", roomId);
+          joined.put("last_seq", last);
+          // Every change up to it is committed (revs commit in order) and so was read by the
+          // replay,
+          // or is pages away when changes_truncated; later ones follow live.
+          joined.put("last_rev", endRev);
+          if (truncated) {
+            joined.put("truncated", true);
+          }
+          if (changesCut) {
+            joined.put("changes_truncated", true);
+          }
+          return Frames.reply("joined", ref, joined);
+        });
   }
 
-  /** Replays the messages after {@code sinceSeq} up to {@code end}, at most the replay bound; true when cut. */
-  private boolean replayMessages(Connection c, Subscription sub, String roomId, Long sinceSeq, long end) {
+  /**
+   * Replays the messages after {@code sinceSeq} up to {@code end}, at most the replay bound; true
+   * when cut.
+   */
+  private boolean replayMessages(
+      Connection c, Subscription sub, String roomId, Long sinceSeq, long end) {
     if (sinceSeq == null || sinceSeq >= end) {
       sub.startAt(sinceSeq == null ? end : sinceSeq);
       return false;
@@ -126,12 +143,13 @@ final class RoomStreams implements Fanout.Sink {
   }
 
   /**
-   * Sends {@code message_updated} for the messages with {@code seq <= maxSeq} changed after
-   * {@code sinceRev}, oldest change first, at most the replay bound of them; true when more were
-   * left (the client pages them over REST). Not bounded by the rev read at the join: a message
-   * changed again meanwhile is sent at its newest state, and its waiting live event dropped.
+   * Sends {@code message_updated} for the messages with {@code seq <= maxSeq} changed after {@code
+   * sinceRev}, oldest change first, at most the replay bound of them; true when more were left (the
+   * client pages them over REST). Not bounded by the rev read at the join: a message changed again
+   * meanwhile is sent at its newest state, and its waiting live event dropped.
    */
-  private boolean replayChanges(Connection c, Subscription sub, String roomId, long sinceRev, long maxSeq) {
+  private boolean replayChanges(
+      Connection c, Subscription sub, String roomId, long sinceRev, long maxSeq) {
     sub.sinceRev(sinceRev);
     long cursor = sinceRev;
     int sent = 0;
@@ -216,7 +234,7 @@ final class RoomStreams implements Fanout.Sink {
         at.rev = Math.max(at.rev, m.rev());
       }
       case ServerEvent.Change c -> at.rev = Math.max(at.rev, c.rev());
-      default -> { }
+      default -> {}
     }
   }
 
@@ -231,10 +249,11 @@ final class RoomStreams implements Fanout.Sink {
         hub.connectionsOf(l.userId()).forEach(c -> hub.unsubscribe(c, l.roomId()));
         presence.notMember(l.userId(), l.roomId());
       }
-      case ServerEvent.UserJoined j when j.user().get("id") instanceof String id -> presence.memberIfLocal(id, j.roomId());
+      case ServerEvent.UserJoined j when j.user().get("id") instanceof String id ->
+          presence.memberIfLocal(id, j.roomId());
       case ServerEvent.RoomInvited i when i.room().get("id") instanceof String room ->
           presence.memberIfLocal(i.invitee(), room);
-      default -> { }
+      default -> {}
     }
   }
 
@@ -271,22 +290,32 @@ final class RoomStreams implements Fanout.Sink {
   }
 
   /**
-   * Ends every local subscription whose user is no longer a member of its room. A removal
-   * normally arrives as a {@code user_left} event; Redis may drop it (at most once), so every
-   * node also checks its subscriptions against the store periodically and after a resync. The
-   * user gets the {@code user_left} frame it missed.
+   * Ends every local subscription whose user is no longer a member of its room. A removal normally
+   * arrives as a {@code user_left} event; Redis may drop it (at most once), so every node also
+   * checks its subscriptions against the store periodically and after a resync. The user gets the
+   * {@code user_left} frame it missed.
    */
   void audit() {
     try {
       Map<String, Set<String>> members = rooms.membersAmong(hub.subscribedUsers());
-      members.forEach((room, still) -> hub.subscribers(room).forEach(s -> {
-        Session session = s.connection.session();
-        if (session != null && !still.contains(session.userId())) {
-          hub.unsubscribe(s.connection, room);
-          s.connection.send(Frames.of(new ServerEvent.UserLeft(room, session.userId(),
-              Map.of("id", session.userId(), "username", session.username()), null)));
-        }
-      }));
+      members.forEach(
+          (room, still) ->
+              hub.subscribers(room)
+                  .forEach(
+                      s -> {
+                        Session session = s.connection.session();
+                        if (session != null && !still.contains(session.userId())) {
+                          hub.unsubscribe(s.connection, room);
+                          s.connection.send(
+                              Frames.of(
+                                  new ServerEvent.UserLeft(
+                                      room,
+                                      session.userId(),
+                                      Map.of(
+                                          "id", session.userId(), "username", session.username()),
+                                      null)));
+                        }
+                      }));
     } catch (RuntimeException e) {
       log.warn("could not check subscriptions against memberships: {}", e.toString());
     }

@@ -9,24 +9,25 @@ import java.util.Map;
 import java.util.function.LongFunction;
 
 /**
- * One connection's live interest in one room. It remembers the last message seq delivered, so
- * each message reaches the connection exactly once and in order; while a join replays history,
- * live events wait in {@code pending} and are merged after it (dropping what the replay sent).
+ * One connection's live interest in one room. It remembers the last message seq delivered, so each
+ * message reaches the connection exactly once and in order; while a join replays history, live
+ * events wait in {@code pending} and are merged after it (dropping what the replay sent).
  *
- * <p>The merge rule for changes (SPEC §5.1): a replayed message is its whole state at its rev, which
- * includes every change of it with a rev up to that one. So a live edit, delete or reaction event
- * that waited during the replay is dropped when its rev is at most the rev the replay sent for that
- * same message (it is already shown), or at most the client's {@code since_rev} (it was seen before
- * the disconnect); anything newer is a change made after the replay read the message and is sent,
- * after it. Rooms' revs are committed in rev order (the room row is locked until commit), so a
- * state read at rev r reflects every change up to r. The rule is per message, not "the highest rev
- * replayed": a new message replayed before the changes were read may be edited meanwhile, at a rev
- * below the changes replayed after it, and that edit must still arrive.
+ * <p>The merge rule for changes (SPEC §5.1): a replayed message is its whole state at its rev,
+ * which includes every change of it with a rev up to that one. So a live edit, delete or reaction
+ * event that waited during the replay is dropped when its rev is at most the rev the replay sent
+ * for that same message (it is already shown), or at most the client's {@code since_rev} (it was
+ * seen before the disconnect); anything newer is a change made after the replay read the message
+ * and is sent, after it. Rooms' revs are committed in rev order (the room row is locked until
+ * commit), so a state read at rev r reflects every change up to r. The rule is per message, not
+ * "the highest rev replayed": a new message replayed before the changes were read may be edited
+ * meanwhile, at a rev below the changes replayed after it, and that edit must still arrive.
  */
 final class Subscription {
   final Connection connection;
   final String roomId;
   private long lastSeq;
+
   /** A live event that arrived during the replay, with its retained bytes. */
   private record Pending(ServerEvent event, ByteBuf bytes) {}
 
@@ -36,13 +37,21 @@ final class Subscription {
    * that connection 4008 (it reconnects and resumes), instead of holding the bytes.
    */
   private List<Pending> pending = new ArrayList<>();
+
   private long pendingBytes;
   private final long pendingLimit;
+
   /** Set when the connection left the room or closed: nothing is delivered or held from then on. */
   private boolean ended;
-  /** The rev each message was replayed at (at most two replay bounds of entries); null once live. */
+
+  /**
+   * The rev each message was replayed at (at most two replay bounds of entries); null once live.
+   */
   private Map<String, Long> replayedRevs = new HashMap<>();
-  /** The client's since_rev: live changes at or below it were seen before the disconnect (-1: none). */
+
+  /**
+   * The client's since_rev: live changes at or below it were seen before the disconnect (-1: none).
+   */
   private long sinceRev = -1;
 
   Subscription(Connection connection, String roomId, long pendingLimit) {
@@ -52,9 +61,9 @@ final class Subscription {
   }
 
   /**
-   * Called on the connection's event loop for every event of the room, by the batch that writes
-   * it to this loop's connections; {@code frame} stays owned by the caller. True when the frame
-   * was written and the connection needs a flush.
+   * Called on the connection's event loop for every event of the room, by the batch that writes it
+   * to this loop's connections; {@code frame} stays owned by the caller. True when the frame was
+   * written and the connection needs a flush.
    */
   synchronized boolean deliver(ServerEvent e, ByteBuf frame) {
     if (ended) {
@@ -73,7 +82,10 @@ final class Subscription {
     return isNew(e) ? connection.write(frame.retainedDuplicate()) : false;
   }
 
-  /** Whether {@code e} comes after what was sent (moving the position on); events without a seq always do. */
+  /**
+   * Whether {@code e} comes after what was sent (moving the position on); events without a seq
+   * always do.
+   */
   private boolean isNew(ServerEvent e) {
     if (e instanceof ServerEvent.NewMessage m) {
       if (m.seq() <= lastSeq) {
@@ -90,7 +102,10 @@ final class Subscription {
     replayedChange(messageId, rev);
   }
 
-  /** Records a replayed message's state ({@code message_updated}, or a new message) as sent at {@code rev}. */
+  /**
+   * Records a replayed message's state ({@code message_updated}, or a new message) as sent at
+   * {@code rev}.
+   */
   synchronized void replayedChange(String messageId, long rev) {
     if (replayedRevs != null) {
       replayedRevs.merge(messageId, rev, Math::max);
@@ -102,7 +117,10 @@ final class Subscription {
     sinceRev = rev;
   }
 
-  /** Whether a live event that waited during the replay is already shown by it (see the class comment). */
+  /**
+   * Whether a live event that waited during the replay is already shown by it (see the class
+   * comment).
+   */
   private boolean shownByReplay(ServerEvent e) {
     if (!(e instanceof ServerEvent.Change c)) {
       return false;
@@ -121,23 +139,26 @@ final class Subscription {
    * order with the fan-out's batches, which decide there whether an event waits or is written.
    */
   void goLive(LongFunction<ByteBuf> joined) {
-    connection.outbox().execute(() -> {
-      synchronized (this) {
-        if (ended) {
-          return; // discarded meanwhile: the connection closed or left
-        }
-        connection.send(joined.apply(lastSeq));
-        for (Pending p : pending) {
-          if (!shownByReplay(p.event()) && isNew(p.event())) {
-            connection.send(p.bytes());
-          } else {
-            p.bytes().release();
-          }
-        }
-        pending = null;
-        replayedRevs = null;
-      }
-    });
+    connection
+        .outbox()
+        .execute(
+            () -> {
+              synchronized (this) {
+                if (ended) {
+                  return; // discarded meanwhile: the connection closed or left
+                }
+                connection.send(joined.apply(lastSeq));
+                for (Pending p : pending) {
+                  if (!shownByReplay(p.event()) && isNew(p.event())) {
+                    connection.send(p.bytes());
+                  } else {
+                    p.bytes().release();
+                  }
+                }
+                pending = null;
+                replayedRevs = null;
+              }
+            });
   }
 
   /** Drops what waited (the connection closed or left mid-replay). */
@@ -150,7 +171,9 @@ final class Subscription {
     }
   }
 
-  /** Starts the position at {@code seq} (a join without since_seq starts at the room's current end). */
+  /**
+   * Starts the position at {@code seq} (a join without since_seq starts at the room's current end).
+   */
   synchronized void startAt(long seq) {
     lastSeq = seq;
   }

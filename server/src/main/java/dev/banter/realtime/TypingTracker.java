@@ -10,18 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who is typing where (SPEC §5: a {@code typing} hint that stops by itself 6 s after the last
- * refresh). A refresh is published at most every 3 s; one sweep a second announces the stops
- * that expired — no timer per frame. At most {@link #MAX_TYPISTS} are tracked: past that, new
- * ones are ignored (typing is only a hint), and the per-user typing budget keeps any one user
- * far below it.
+ * refresh). A refresh is published at most every 3 s; one sweep a second announces the stops that
+ * expired — no timer per frame. At most {@link #MAX_TYPISTS} are tracked: past that, new ones are
+ * ignored (typing is only a hint), and the per-user typing budget keeps any one user far below it.
  */
 final class TypingTracker {
   /** Typing stops by itself this long after the last refresh. */
   static final Duration TTL = Duration.ofSeconds(6);
+
   /** How often expired typists are swept. */
   static final Duration SWEEP = Duration.ofSeconds(1);
+
   /** A refresh sooner than this after the last published one is not published again. */
   private static final Duration REPUBLISH = Duration.ofSeconds(3);
+
   static final int MAX_TYPISTS = 100_000;
 
   private final EventBus bus;
@@ -61,11 +63,12 @@ final class TypingTracker {
   /** Announces the end of every typing not refreshed within {@link #TTL}. */
   void sweep() {
     long now = clock.millis();
-    typists.forEach((key, t) -> {
-      if (now - t.refreshedAt() >= TTL.toMillis() && typists.remove(key, t)) {
-        publish(key.roomId(), t.username(), false);
-      }
-    });
+    typists.forEach(
+        (key, t) -> {
+          if (now - t.refreshedAt() >= TTL.toMillis() && typists.remove(key, t)) {
+            publish(key.roomId(), t.username(), false);
+          }
+        });
   }
 
   int size() {

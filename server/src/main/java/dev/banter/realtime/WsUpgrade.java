@@ -71,28 +71,37 @@ public final class WsUpgrade implements WebSocketUpgrader {
       refuse(ch, ApiError.rateLimited(1000), requestId);
       return;
     }
-    ch.closeFuture().addListener(f -> {
-      if (count.decrementAndGet() <= 0) {
-        perIp.remove(ip, count);
-      }
-    });
-    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(MAX_FRAME_BYTES)
-        .closeOnProtocolViolation(true)
-        .build();
-    String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
-    WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null, decoder).newHandshaker(req);
+    ch.closeFuture()
+        .addListener(
+            f -> {
+              if (count.decrementAndGet() <= 0) {
+                perIp.remove(ip, count);
+              }
+            });
+    WebSocketDecoderConfig decoder =
+        WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(MAX_FRAME_BYTES)
+            .closeOnProtocolViolation(true)
+            .build();
+    String url =
+        (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + PATH;
+    WebSocketServerHandshaker handshaker =
+        new WebSocketServerHandshakerFactory(url, null, decoder).newHandshaker(req);
     if (handshaker == null) {
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ch);
       return;
     }
-    String token = new QueryStringDecoder(req.uri()).parameters().getOrDefault("token", List.of()).stream()
-        .findFirst().orElse(null);
-    handshaker.handshake(ch, req).addListener(f -> {
-      if (!f.isSuccess()) {
-        ch.close();
-      }
-    });
+    String token =
+        new QueryStringDecoder(req.uri())
+            .parameters().getOrDefault("token", List.of()).stream().findFirst().orElse(null);
+    handshaker
+        .handshake(ch, req)
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ch.close();
+              }
+            });
     ChannelPipeline p = ch.pipeline();
     p.remove("idle");
     p.remove("dispatcher");
@@ -113,7 +122,8 @@ public final class WsUpgrade implements WebSocketUpgrader {
     }
     try {
       URI uri = new URI(o); // the server's own origin: same host and port as the request
-      return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(host)
+      return uri.getRawAuthority() != null
+          && uri.getRawAuthority().equalsIgnoreCase(host)
           && (https ? "https" : "http").equals(uri.getScheme());
     } catch (Exception e) {
       return false;
@@ -121,8 +131,11 @@ public final class WsUpgrade implements WebSocketUpgrader {
   }
 
   private static void refuse(Channel ch, ApiError e, String requestId) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(e.status()),
-        Unpooled.wrappedBuffer(Json.write(e.body())));
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(e.status()),
+            Unpooled.wrappedBuffer(Json.write(e.body())));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
     r.headers().set("X-Request-Id", requestId);

@@ -5,11 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A room as one user sees it: the stored room plus that user's role and read marker
- * ({@code myRole} null when not a member) and, for a direct room, the other member's name.
+ * A room as one user sees it: the stored room plus that user's role and read marker ({@code myRole}
+ * null when not a member) and, for a direct room, the other member's name.
  */
-public record Room(String id, String kind, String name, String topic, String visibility, String createdBy,
-    long createdAt, long lastSeq, long lastActivityAt, long memberCount, String myRole, long myReadSeq,
+public record Room(
+    String id,
+    String kind,
+    String name,
+    String topic,
+    String visibility,
+    String createdBy,
+    long createdAt,
+    long lastSeq,
+    long lastActivityAt,
+    long memberCount,
+    String myRole,
+    long myReadSeq,
     String peer) {
 
   public static final String CHANNEL = "channel";

@@ -15,10 +15,16 @@ public final class RoomRoutes {
   private static final int DISCOVER_LIMIT_MAX = 100;
 
   private final RoomService rooms;
-  /** The newest message view of each room id, for the room list (messages live in their own package). */
+
+  /**
+   * The newest message view of each room id, for the room list (messages live in their own
+   * package).
+   */
   private final Function<Collection<String>, Map<String, Map<String, Object>>> lastMessages;
 
-  public RoomRoutes(RoomService rooms, Function<Collection<String>, Map<String, Map<String, Object>>> lastMessages) {
+  public RoomRoutes(
+      RoomService rooms,
+      Function<Collection<String>, Map<String, Map<String, Object>>> lastMessages) {
     this.rooms = rooms;
     this.lastMessages = lastMessages;
   }
@@ -51,12 +57,18 @@ public final class RoomRoutes {
 
   Object mine(Request req) {
     List<Room> mine = rooms.mine(req.user());
-    Map<String, Map<String, Object>> last = lastMessages.apply(mine.stream().map(Room::id).toList());
-    return Map.of("rooms", mine.stream().map(room -> {
-      Map<String, Object> view = new LinkedHashMap<>(room.view());
-      view.put("last_message", last.get(room.id()));
-      return view;
-    }).toList());
+    Map<String, Map<String, Object>> last =
+        lastMessages.apply(mine.stream().map(Room::id).toList());
+    return Map.of(
+        "rooms",
+        mine.stream()
+            .map(
+                room -> {
+                  Map<String, Object> view = new LinkedHashMap<>(room.view());
+                  view.put("last_message", last.get(room.id()));
+                  return view;
+                })
+            .toList());
   }
 
   Object create(Request req) {
@@ -70,7 +82,8 @@ public final class RoomRoutes {
   Object discover(Request req) {
     String query = req.query("query").orElse("");
     int limit = req.queryInt("limit", 1, DISCOVER_LIMIT_MAX, 50);
-    return Map.of("rooms", rooms.discover(req.user(), query, limit).stream().map(Room::view).toList());
+    return Map.of(
+        "rooms", rooms.discover(req.user(), query, limit).stream().map(Room::view).toList());
   }
 
   Object defaultRoom(Request req) {
@@ -83,7 +96,9 @@ public final class RoomRoutes {
 
   Object update(Request req) {
     var body = req.body(CreateRoom.class);
-    return rooms.update(req.user(), req.param("id"), body.name(), body.topic(), body.visibility()).view();
+    return rooms
+        .update(req.user(), req.param("id"), body.name(), body.topic(), body.visibility())
+        .view();
   }
 
   Object delete(Request req) {
@@ -115,7 +130,8 @@ public final class RoomRoutes {
   }
 
   Object setRole(Request req) {
-    return rooms.setRole(req.user(), req.param("id"), req.param("username"), req.body(RoleChange.class).role());
+    return rooms.setRole(
+        req.user(), req.param("id"), req.param("username"), req.body(RoleChange.class).role());
   }
 
   Object read(Request req) {

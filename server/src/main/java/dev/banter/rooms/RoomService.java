@@ -3,12 +3,12 @@ package dev.banter.rooms;
 import dev.banter.auth.User;
 import dev.banter.auth.Users;
 import dev.banter.cluster.EventBus;
-import dev.banter.core.Times;
-import dev.banter.events.ServerEvent;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
+import dev.banter.core.Times;
 import dev.banter.core.UserLimits;
+import dev.banter.events.ServerEvent;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
@@ -26,8 +26,11 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Rooms, membership, roles, invites and direct rooms (SPEC §3). Events go out after commit. */
 public final class RoomService {
-  /** The id of the `general` channel every user joins; fixed so renaming it keeps it the default. */
+  /**
+   * The id of the `general` channel every user joins; fixed so renaming it keeps it the default.
+   */
   public static final String DEFAULT_ROOM_ID = "general";
+
   private static final Set<String> ROLES = Set.of("owner", "admin", "member");
 
   private final Database db;
@@ -36,7 +39,8 @@ public final class RoomService {
   private final Predicate<String> online;
   private final UserLimits limits;
 
-  public RoomService(Database db, EventBus bus, Clock clock, Predicate<String> online, UserLimits limits) {
+  public RoomService(
+      Database db, EventBus bus, Clock clock, Predicate<String> online, UserLimits limits) {
     this.limits = limits;
     this.db = db;
     this.bus = bus;
@@ -47,12 +51,23 @@ public final class RoomService {
   /** Creates the `general` channel on first start (any node may race to do it; one wins). */
   public void ensureDefaultRoom() {
     try {
-      db.jdbi().useTransaction(h -> {
-        if (Rooms.byId(h, DEFAULT_ROOM_ID, "").isEmpty()) {
-          Rooms.insert(h, DEFAULT_ROOM_ID, Room.CHANNEL, "general", "general", null, "", Room.PUBLIC, null,
-              clock.millis());
-        }
-      });
+      db.jdbi()
+          .useTransaction(
+              h -> {
+                if (Rooms.byId(h, DEFAULT_ROOM_ID, "").isEmpty()) {
+                  Rooms.insert(
+                      h,
+                      DEFAULT_ROOM_ID,
+                      Room.CHANNEL,
+                      "general",
+                      "general",
+                      null,
+                      "",
+                      Room.PUBLIC,
+                      null,
+                      clock.millis());
+                }
+              });
     } catch (UnableToExecuteStatementException e) {
       if (!Sql.isUniqueViolation(e)) {
         throw e;
@@ -62,7 +77,8 @@ public final class RoomService {
 
   /** Makes a new user a member of `general`, inside the registration's transaction. */
   public void joinDefaultRoom(Handle h, User user) {
-    long lastSeq = Rooms.membership(h, DEFAULT_ROOM_ID, user.id()).map(Membership::lastSeq).orElse(-1L);
+    long lastSeq =
+        Rooms.membership(h, DEFAULT_ROOM_ID, user.id()).map(Membership::lastSeq).orElse(-1L);
     if (lastSeq >= 0) {
       Rooms.addMember(h, DEFAULT_ROOM_ID, user.id(), "member", clock.millis(), lastSeq);
     }
@@ -82,7 +98,10 @@ public final class RoomService {
     return find(DEFAULT_ROOM_ID, p.userId());
   }
 
-  /** The room, if the caller is a member: 404 when absent, 403 otherwise. For every room-scoped call. */
+  /**
+   * The room, if the caller is a member: 404 when absent, 403 otherwise. For every room-scoped
+   * call.
+   */
   public Room requireMember(Principal p, String roomId) {
     Room room = find(roomId, p.userId());
     if (!room.isMember()) {
@@ -91,7 +110,10 @@ public final class RoomService {
     return room;
   }
 
-  /** The caller's role in a room they belong to: 404 when absent, 403 when not a member. Cheaper than the room. */
+  /**
+   * The caller's role in a room they belong to: 404 when absent, 403 when not a member. Cheaper
+   * than the room.
+   */
   public String requireRole(Principal p, String roomId) {
     return db.jdbi().withHandle(h -> requireRole(h, p, roomId));
   }
@@ -107,7 +129,9 @@ public final class RoomService {
   }
 
   private static Membership requireMembership(Handle h, Principal p, String roomId) {
-    return member(Rooms.membership(h, roomId, p.userId()).orElseThrow(() -> ApiError.notFound("no such room")));
+    return member(
+        Rooms.membership(h, roomId, p.userId())
+            .orElseThrow(() -> ApiError.notFound("no such room")));
   }
 
   private static Membership member(Membership m) {
@@ -161,7 +185,8 @@ public final class RoomService {
   }
 
   private Room find(String roomId, String viewer) {
-    return db.jdbi().withHandle(h -> Rooms.byId(h, roomId, viewer))
+    return db.jdbi()
+        .withHandle(h -> Rooms.byId(h, roomId, viewer))
         .orElseThrow(() -> ApiError.notFound("no such room"));
   }
 
@@ -170,12 +195,25 @@ public final class RoomService {
     return db.jdbi().withHandle(h -> Rooms.roomIdsOf(h, userId));
   }
 
-  /** Which of {@code userIds} are members of {@code roomId}, per room: one query per batch of rooms. */
+  /**
+   * Which of {@code userIds} are members of {@code roomId}, per room: one query per batch of rooms.
+   */
   public Map<String, Set<String>> membersAmong(Map<String, Set<String>> userIdsByRoom) {
     Map<String, Set<String>> out = new HashMap<>();
-    db.jdbi().useHandle(h -> userIdsByRoom.forEach((room, users) -> out.put(room,
-        Set.copyOf(h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room AND user_id IN (<users>)")
-            .bind("room", room).bindList("users", List.copyOf(users)).mapTo(String.class).list()))));
+    db.jdbi()
+        .useHandle(
+            h ->
+                userIdsByRoom.forEach(
+                    (room, users) ->
+                        out.put(
+                            room,
+                            Set.copyOf(
+                                h.createQuery(
+                                        "SELECT user_id FROM room_members WHERE room_id = :room AND user_id IN (<users>)")
+                                    .bind("room", room)
+                                    .bindList("users", List.copyOf(users))
+                                    .mapTo(String.class)
+                                    .list()))));
     return out;
   }
 
@@ -224,13 +262,24 @@ public final class RoomService {
     String id = Ids.newId();
     long now = clock.millis();
     try {
-      return db.jdbi().inTransaction(h -> {
-        requireFreeName(h, p, name, null);
-        Rooms.insert(h, id, Room.CHANNEL, name, uniqueKey(name, visibility), null, topic, visibility, p.userId(),
-            now);
-        Rooms.addMember(h, id, p.userId(), "owner", now, 0);
-        return Rooms.byId(h, id, p.userId()).orElseThrow();
-      });
+      return db.jdbi()
+          .inTransaction(
+              h -> {
+                requireFreeName(h, p, name, null);
+                Rooms.insert(
+                    h,
+                    id,
+                    Room.CHANNEL,
+                    name,
+                    uniqueKey(name, visibility),
+                    null,
+                    topic,
+                    visibility,
+                    p.userId(),
+                    now);
+                Rooms.addMember(h, id, p.userId(), "owner", now, 0);
+                return Rooms.byId(h, id, p.userId()).orElseThrow();
+              });
     } catch (UnableToExecuteStatementException e) {
       throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
     }
@@ -244,9 +293,14 @@ public final class RoomService {
   /** 409 when a channel the caller can see (other than {@code self}) has this name. */
   private static void requireFreeName(Handle h, Principal p, String name, String self) {
     String key = RoomFields.key(name);
-    boolean taken = Rooms.byNameKey(h, key, p.userId()).filter(r -> !r.id().equals(self)).isPresent()
-        || Rooms.ofMember(h, p.userId()).stream().anyMatch(r -> !r.isDirect() && !r.id().equals(self)
-            && RoomFields.key(r.name()).equals(key));
+    boolean taken =
+        Rooms.byNameKey(h, key, p.userId()).filter(r -> !r.id().equals(self)).isPresent()
+            || Rooms.ofMember(h, p.userId()).stream()
+                .anyMatch(
+                    r ->
+                        !r.isDirect()
+                            && !r.id().equals(self)
+                            && RoomFields.key(r.name()).equals(key));
     if (taken) {
       throw ApiError.conflict("a channel with this name exists");
     }
@@ -256,7 +310,8 @@ public final class RoomService {
    * Changes a channel. Making a public channel private removes its guests (who may only be in
    * public rooms); each gets {@code user_left} like a kick.
    */
-  public Room update(Principal p, String roomId, String rawName, String rawTopic, String rawVisibility) {
+  public Room update(
+      Principal p, String roomId, String rawName, String rawTopic, String rawVisibility) {
     limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = requireMember(p, roomId);
     if (!room.canModerate()) {
@@ -267,24 +322,28 @@ public final class RoomService {
     }
     String name = rawName == null ? room.name() : RoomFields.name(rawName);
     String topic = rawTopic == null ? room.topic() : RoomFields.topic(rawTopic);
-    String visibility = rawVisibility == null ? room.visibility() : RoomFields.visibility(rawVisibility);
+    String visibility =
+        rawVisibility == null ? room.visibility() : RoomFields.visibility(rawVisibility);
     boolean closing = room.isPublic() && Room.PRIVATE.equals(visibility);
     List<String> removedGuests = new ArrayList<>();
     Room updated;
     try {
-      updated = db.jdbi().inTransaction(h -> {
-        if (!name.equals(room.name()) || !visibility.equals(room.visibility())) {
-          requireFreeName(h, p, name, roomId);
-        }
-        Rooms.update(h, roomId, name, uniqueKey(name, visibility), topic, visibility);
-        if (closing) {
-          for (String guest : Rooms.guestMemberIds(h, roomId)) {
-            Rooms.removeMember(h, roomId, guest);
-            removedGuests.add(guest);
-          }
-        }
-        return Rooms.byId(h, roomId, p.userId()).orElseThrow();
-      });
+      updated =
+          db.jdbi()
+              .inTransaction(
+                  h -> {
+                    if (!name.equals(room.name()) || !visibility.equals(room.visibility())) {
+                      requireFreeName(h, p, name, roomId);
+                    }
+                    Rooms.update(h, roomId, name, uniqueKey(name, visibility), topic, visibility);
+                    if (closing) {
+                      for (String guest : Rooms.guestMemberIds(h, roomId)) {
+                        Rooms.removeMember(h, roomId, guest);
+                        removedGuests.add(guest);
+                      }
+                    }
+                    return Rooms.byId(h, roomId, p.userId()).orElseThrow();
+                  });
     } catch (UnableToExecuteStatementException e) {
       throw Sql.isUniqueViolation(e) ? ApiError.conflict("a channel with this name exists") : e;
     }
@@ -298,17 +357,21 @@ public final class RoomService {
     Room room = find(roomId, p.userId());
     boolean owner = "owner".equals(room.myRole());
     if (!owner && !p.isAdmin()) {
-      throw room.isMember() || room.isPublic() ? ApiError.forbidden("only the room's owners can delete it")
+      throw room.isMember() || room.isPublic()
+          ? ApiError.forbidden("only the room's owners can delete it")
           : ApiError.forbidden("you are not a member of this room");
     }
     if (DEFAULT_ROOM_ID.equals(roomId)) {
       throw ApiError.conflict("the default room cannot be deleted");
     }
-    List<String> members = db.jdbi().inTransaction(h -> {
-      List<String> ids = Rooms.memberIds(h, roomId);
-      Rooms.delete(h, roomId);
-      return ids;
-    });
+    List<String> members =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  List<String> ids = Rooms.memberIds(h, roomId);
+                  Rooms.delete(h, roomId);
+                  return ids;
+                });
     bus.publish(new ServerEvent.RoomDeleted(roomId, members));
   }
 
@@ -324,10 +387,13 @@ public final class RoomService {
       throw ApiError.forbidden("this room is invite-only");
     }
     long now = clock.millis();
-    Room joined = db.jdbi().inTransaction(h -> {
-      Rooms.addMember(h, roomId, p.userId(), "member", now, room.lastSeq());
-      return Rooms.byId(h, roomId, p.userId()).orElseThrow();
-    });
+    Room joined =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Rooms.addMember(h, roomId, p.userId(), "member", now, room.lastSeq());
+                  return Rooms.byId(h, roomId, p.userId()).orElseThrow();
+                });
     announceJoin(roomId, p.userId());
     return joined;
   }
@@ -338,13 +404,17 @@ public final class RoomService {
     if (mine.isDirect()) {
       throw ApiError.conflict("direct rooms cannot be left");
     }
-    db.jdbi().useTransaction(h -> {
-      if ("owner".equals(mine.role()) && Rooms.countRole(h, roomId, "owner") == 1
-          && Rooms.countMembers(h, roomId) > 1) {
-        throw ApiError.conflict("the last owner cannot leave; make someone else owner first");
-      }
-      Rooms.removeMember(h, roomId, p.userId());
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              if ("owner".equals(mine.role())
+                  && Rooms.countRole(h, roomId, "owner") == 1
+                  && Rooms.countMembers(h, roomId) > 1) {
+                throw ApiError.conflict(
+                    "the last owner cannot leave; make someone else owner first");
+              }
+              Rooms.removeMember(h, roomId, p.userId());
+            });
     announceLeave(roomId, p.userId(), null);
   }
 
@@ -369,8 +439,17 @@ public final class RoomService {
       throw ApiError.forbidden("guests can only be in public rooms");
     }
     long now = clock.millis();
-    boolean isNew = db.jdbi().inTransaction(h -> Rooms.addMember(h, roomId, target.id(), "member", now,
-        Rooms.byId(h, roomId, target.id()).orElseThrow().lastSeq()));
+    boolean isNew =
+        db.jdbi()
+            .inTransaction(
+                h ->
+                    Rooms.addMember(
+                        h,
+                        roomId,
+                        target.id(),
+                        "member",
+                        now,
+                        Rooms.byId(h, roomId, target.id()).orElseThrow().lastSeq()));
     if (isNew) {
       Room forInvitee = db.jdbi().withHandle(h -> Rooms.byId(h, roomId, target.id())).orElseThrow();
       bus.publish(new ServerEvent.RoomInvited(target.id(), forInvitee.view(), p.username()));
@@ -381,7 +460,10 @@ public final class RoomService {
 
   private Map<String, Object> memberOf(String roomId, String userId) {
     return db.jdbi().withHandle(h -> Rooms.members(h, roomId)).stream()
-        .filter(m -> m.userId().equals(userId)).findFirst().map(this::memberView).orElseThrow();
+        .filter(m -> m.userId().equals(userId))
+        .findFirst()
+        .map(this::memberView)
+        .orElseThrow();
   }
 
   public void kick(Principal p, String roomId, String rawUsername) {
@@ -394,18 +476,22 @@ public final class RoomService {
     if (target.id().equals(p.userId())) {
       throw ApiError.validation("username", "to remove yourself, leave the room");
     }
-    db.jdbi().useTransaction(h -> {
-      String role = Rooms.roleOf(h, roomId, target.id())
-          .orElseThrow(() -> ApiError.notFound("not a member of this room"));
-      if (rank(role) >= rank(room.myRole())) {
-        throw ApiError.forbidden("you can only remove members below your own role");
-      }
-      Rooms.removeMember(h, roomId, target.id());
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              String role =
+                  Rooms.roleOf(h, roomId, target.id())
+                      .orElseThrow(() -> ApiError.notFound("not a member of this room"));
+              if (rank(role) >= rank(room.myRole())) {
+                throw ApiError.forbidden("you can only remove members below your own role");
+              }
+              Rooms.removeMember(h, roomId, target.id());
+            });
     announceLeave(roomId, target.id(), p.username());
   }
 
-  public Map<String, Object> setRole(Principal p, String roomId, String rawUsername, String rawRole) {
+  public Map<String, Object> setRole(
+      Principal p, String roomId, String rawUsername, String rawRole) {
     limits.check(UserLimits.Action.ROOM_CHANGE, p.userId());
     Room room = requireMember(p, roomId);
     if (!"owner".equals(room.myRole())) {
@@ -422,14 +508,19 @@ public final class RoomService {
       throw ApiError.validation("role", "role must be owner, admin or member");
     }
     User target = user(rawUsername);
-    db.jdbi().useTransaction(h -> {
-      String current = Rooms.roleOf(h, roomId, target.id())
-          .orElseThrow(() -> ApiError.notFound("not a member of this room"));
-      if ("owner".equals(current) && !"owner".equals(role) && Rooms.countRole(h, roomId, "owner") == 1) {
-        throw ApiError.conflict("a room needs at least one owner");
-      }
-      Rooms.setRole(h, roomId, target.id(), role);
-    });
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              String current =
+                  Rooms.roleOf(h, roomId, target.id())
+                      .orElseThrow(() -> ApiError.notFound("not a member of this room"));
+              if ("owner".equals(current)
+                  && !"owner".equals(role)
+                  && Rooms.countRole(h, roomId, "owner") == 1) {
+                throw ApiError.conflict("a room needs at least one owner");
+              }
+              Rooms.setRole(h, roomId, target.id(), role);
+            });
     return memberOf(roomId, target.id());
   }
 
@@ -448,7 +539,10 @@ public final class RoomService {
     if (peer.guest()) {
       throw ApiError.forbidden("guests can only use public rooms");
     }
-    String key = p.userId().compareTo(peer.id()) < 0 ? p.userId() + ":" + peer.id() : peer.id() + ":" + p.userId();
+    String key =
+        p.userId().compareTo(peer.id()) < 0
+            ? p.userId() + ":" + peer.id()
+            : peer.id() + ":" + p.userId();
     var existing = db.jdbi().withHandle(h -> Rooms.byDmKey(h, key, p.userId()));
     if (existing.isPresent()) {
       return existing.get();
@@ -456,12 +550,16 @@ public final class RoomService {
     String id = Ids.newId();
     long now = clock.millis();
     try {
-      Room room = db.jdbi().inTransaction(h -> {
-        Rooms.insert(h, id, Room.DIRECT, "", null, key, "", Room.PRIVATE, p.userId(), now);
-        Rooms.addMember(h, id, p.userId(), "member", now, 0);
-        Rooms.addMember(h, id, peer.id(), "member", now, 0);
-        return Rooms.byId(h, id, p.userId()).orElseThrow();
-      });
+      Room room =
+          db.jdbi()
+              .inTransaction(
+                  h -> {
+                    Rooms.insert(
+                        h, id, Room.DIRECT, "", null, key, "", Room.PRIVATE, p.userId(), now);
+                    Rooms.addMember(h, id, p.userId(), "member", now, 0);
+                    Rooms.addMember(h, id, peer.id(), "member", now, 0);
+                    return Rooms.byId(h, id, p.userId()).orElseThrow();
+                  });
       Room forPeer = db.jdbi().withHandle(h -> Rooms.byId(h, id, peer.id())).orElseThrow();
       bus.publish(new ServerEvent.RoomInvited(peer.id(), forPeer.view(), p.username()));
       return room;
@@ -480,7 +578,9 @@ public final class RoomService {
       throw ApiError.badRequest("field 'username' is required", "username");
     }
     String name = rawUsername.strip().toLowerCase(Locale.ROOT);
-    return db.jdbi().withHandle(h -> Users.byUsername(h, name)).orElseThrow(() -> ApiError.notFound("no such user"));
+    return db.jdbi()
+        .withHandle(h -> Users.byUsername(h, name))
+        .orElseThrow(() -> ApiError.notFound("no such user"));
   }
 
   private static int rank(String role) {
@@ -501,7 +601,10 @@ public final class RoomService {
     bus.publish(new ServerEvent.UserLeft(roomId, userId, u.summary(), kickedBy));
   }
 
-  /** Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt when it moved. */
+  /**
+   * Moves the caller's read marker forward (to at most the room's last seq); publishes a receipt
+   * when it moved.
+   */
   public void markRead(Principal p, String roomId, Long seq) {
     limits.check(UserLimits.Action.READ, p.userId());
     Membership mine = requireMembership(p, roomId);
@@ -509,7 +612,8 @@ public final class RoomService {
       throw ApiError.badRequest("field 'seq' is required", "seq");
     }
     if (seq < 0 || seq > mine.lastSeq()) {
-      throw ApiError.validation("seq", "seq must be between 0 and the room's last_seq (" + mine.lastSeq() + ")");
+      throw ApiError.validation(
+          "seq", "seq must be between 0 and the room's last_seq (" + mine.lastSeq() + ")");
     }
     boolean moved = db.jdbi().inTransaction(h -> Rooms.markRead(h, roomId, p.userId(), seq));
     if (moved) {

@@ -18,7 +18,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The SQL of rooms and memberships. Every method runs in the caller's handle (and transaction). */
 final class Rooms {
-  private static final String SELECT = """
+  private static final String SELECT =
+      """
       SELECT r.id, r.kind, r.name, r.topic, r.visibility, r.created_by, r.created_at, r.last_seq,
              r.last_activity_at,
              (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count,
@@ -30,28 +31,50 @@ final class Rooms {
         LEFT JOIN room_members me ON me.room_id = r.id AND me.user_id = :viewer
       """;
 
-  static final RowMapper<Room> MAPPER = (rs, ctx) -> new Room(rs.getString("id"), rs.getString("kind"),
-      rs.getString("name"), rs.getString("topic"), rs.getString("visibility"), rs.getString("created_by"),
-      rs.getLong("created_at"), rs.getLong("last_seq"), rs.getLong("last_activity_at"), rs.getLong("member_count"),
-      rs.getString("my_role"), rs.getLong("my_read_seq"), rs.getString("peer"));
+  static final RowMapper<Room> MAPPER =
+      (rs, ctx) ->
+          new Room(
+              rs.getString("id"),
+              rs.getString("kind"),
+              rs.getString("name"),
+              rs.getString("topic"),
+              rs.getString("visibility"),
+              rs.getString("created_by"),
+              rs.getLong("created_at"),
+              rs.getLong("last_seq"),
+              rs.getLong("last_activity_at"),
+              rs.getLong("member_count"),
+              rs.getString("my_role"),
+              rs.getLong("my_read_seq"),
+              rs.getString("peer"));
 
   private Rooms() {}
 
   static Optional<Room> byId(Handle h, String id, String viewer) {
-    return h.createQuery(SELECT + " WHERE r.id = :id").bind("id", id).bind("viewer", viewer).map(MAPPER).findOne();
+    return h.createQuery(SELECT + " WHERE r.id = :id")
+        .bind("id", id)
+        .bind("viewer", viewer)
+        .map(MAPPER)
+        .findOne();
   }
 
   /**
-   * Whether the room exists, the caller's role in it (null when not a member), its kind and last seq: the cheap check,
-   * one row by primary key whatever the size of the room.
+   * Whether the room exists, the caller's role in it (null when not a member), its kind and last
+   * seq: the cheap check, one row by primary key whatever the size of the room.
    */
   static Optional<Membership> membership(Handle h, String roomId, String userId) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
         SELECT m.role, r.kind, r.last_seq, r.last_rev FROM rooms r
           LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = :user
          WHERE r.id = :room
-        """).bind("room", roomId).bind("user", userId)
-        .map((rs, ctx) -> new Membership(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))).findOne();
+        """)
+        .bind("room", roomId)
+        .bind("user", userId)
+        .map(
+            (rs, ctx) ->
+                new Membership(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)))
+        .findOne();
   }
 
   /**
@@ -64,15 +87,19 @@ final class Rooms {
    * {@link #membership} and the user's row for every (room, user) pair at once: what posts are
    * checked against, one statement for a whole batch of them. Every pair gets a row.
    */
-  static Map<RoomService.RoomUser, Poster> posters(Handle h, Collection<RoomService.RoomUser> pairs) {
-    String sql = """
+  static Map<RoomService.RoomUser, Poster> posters(
+      Handle h, Collection<RoomService.RoomUser> pairs) {
+    String sql =
+        """
         WITH p (room_id, user_id) AS (VALUES %s)
         SELECT p.room_id AS p_room, p.user_id AS p_user, m.role AS member_role, r.kind, r.last_seq, r.last_rev, %s
           FROM p
           LEFT JOIN rooms r ON r.id = p.room_id
           LEFT JOIN room_members m ON m.room_id = p.room_id AND m.user_id = p.user_id
           LEFT JOIN users u ON u.id = p.user_id
-        """.formatted(String.join(", ", Collections.nCopies(pairs.size(), "(?, ?)")), Users.columns("u"));
+        """
+            .formatted(
+                String.join(", ", Collections.nCopies(pairs.size(), "(?, ?)")), Users.columns("u"));
     // Plain JDBC, as the writer's other batch statements (see Messages.takeSeqs).
     try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
       int i = 1;
@@ -83,9 +110,14 @@ final class Rooms {
       Map<RoomService.RoomUser, Poster> rows = new HashMap<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.put(new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
-              new Poster(new Membership(rs.getString("member_role"), rs.getString("kind"), rs.getLong("last_seq"),
-                  rs.getLong("last_rev")),
+          rows.put(
+              new RoomService.RoomUser(rs.getString("p_room"), rs.getString("p_user")),
+              new Poster(
+                  new Membership(
+                      rs.getString("member_role"),
+                      rs.getString("kind"),
+                      rs.getLong("last_seq"),
+                      rs.getLong("last_rev")),
                   rs.getString("id") == null ? null : Users.MAPPER.map(rs, null)));
         }
       }
@@ -96,47 +128,92 @@ final class Rooms {
   }
 
   static Optional<Room> byNameKey(Handle h, String nameKey, String viewer) {
-    return h.createQuery(SELECT + " WHERE r.name_key = :key").bind("key", nameKey).bind("viewer", viewer)
-        .map(MAPPER).findOne();
+    return h.createQuery(SELECT + " WHERE r.name_key = :key")
+        .bind("key", nameKey)
+        .bind("viewer", viewer)
+        .map(MAPPER)
+        .findOne();
   }
 
   static Optional<Room> byDmKey(Handle h, String dmKey, String viewer) {
-    return h.createQuery(SELECT + " WHERE r.dm_key = :key").bind("key", dmKey).bind("viewer", viewer)
-        .map(MAPPER).findOne();
+    return h.createQuery(SELECT + " WHERE r.dm_key = :key")
+        .bind("key", dmKey)
+        .bind("viewer", viewer)
+        .map(MAPPER)
+        .findOne();
   }
 
   static List<Room> ofMember(Handle h, String viewer) {
-    return h.createQuery(SELECT + " WHERE me.user_id IS NOT NULL ORDER BY r.last_activity_at DESC, r.id")
-        .bind("viewer", viewer).map(MAPPER).list();
+    return h.createQuery(
+            SELECT + " WHERE me.user_id IS NOT NULL ORDER BY r.last_activity_at DESC, r.id")
+        .bind("viewer", viewer)
+        .map(MAPPER)
+        .list();
   }
 
   static List<Room> publicChannels(Handle h, String viewer, String query, int limit) {
-    String pattern = "%" + query.toLowerCase(Locale.ROOT)
-        .replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-    return h.createQuery(SELECT + """
+    String pattern =
+        "%"
+            + query
+                .toLowerCase(Locale.ROOT)
+                .replace("!", "!!")
+                .replace("%", "!%")
+                .replace("_", "!_")
+            + "%";
+    return h.createQuery(
+            SELECT
+                + """
          WHERE r.kind = 'channel' AND r.visibility = 'public' AND r.name_key LIKE :pattern ESCAPE '!'
          ORDER BY member_count DESC, r.name_key
          LIMIT :limit
-        """).bind("viewer", viewer).bind("pattern", pattern).bind("limit", limit).map(MAPPER).list();
+        """)
+        .bind("viewer", viewer)
+        .bind("pattern", pattern)
+        .bind("limit", limit)
+        .map(MAPPER)
+        .list();
   }
 
-  static void insert(Handle h, String id, String kind, String name, String nameKey, String dmKey, String topic,
-      String visibility, String createdBy, long now) {
-    h.createUpdate("""
+  static void insert(
+      Handle h,
+      String id,
+      String kind,
+      String name,
+      String nameKey,
+      String dmKey,
+      String topic,
+      String visibility,
+      String createdBy,
+      long now) {
+    h.createUpdate(
+            """
         INSERT INTO rooms (id, kind, name, name_key, dm_key, topic, visibility, created_by, created_at,
                            last_seq, last_activity_at)
         VALUES (:id, :kind, :name, :nameKey, :dmKey, :topic, :visibility, :createdBy, :now, 0, :now)
         """)
-        .bind("id", id).bind("kind", kind).bind("name", name).bind("nameKey", nameKey).bind("dmKey", dmKey)
-        .bind("topic", topic).bind("visibility", visibility).bind("createdBy", createdBy).bind("now", now)
+        .bind("id", id)
+        .bind("kind", kind)
+        .bind("name", name)
+        .bind("nameKey", nameKey)
+        .bind("dmKey", dmKey)
+        .bind("topic", topic)
+        .bind("visibility", visibility)
+        .bind("createdBy", createdBy)
+        .bind("now", now)
         .execute();
   }
 
-  static void update(Handle h, String id, String name, String nameKey, String topic, String visibility) {
-    h.createUpdate("UPDATE rooms SET name = :name, name_key = :nameKey, topic = :topic, visibility = :visibility"
-            + " WHERE id = :id")
-        .bind("id", id).bind("name", name).bind("nameKey", nameKey).bind("topic", topic)
-        .bind("visibility", visibility).execute();
+  static void update(
+      Handle h, String id, String name, String nameKey, String topic, String visibility) {
+    h.createUpdate(
+            "UPDATE rooms SET name = :name, name_key = :nameKey, topic = :topic, visibility = :visibility"
+                + " WHERE id = :id")
+        .bind("id", id)
+        .bind("name", name)
+        .bind("nameKey", nameKey)
+        .bind("topic", topic)
+        .bind("visibility", visibility)
+        .execute();
   }
 
   static void delete(Handle h, String id) {
@@ -144,85 +221,135 @@ final class Rooms {
   }
 
   /** Adds a member; false when already one. */
-  static boolean addMember(Handle h, String roomId, String userId, String role, long now, long readSeq) {
+  static boolean addMember(
+      Handle h, String roomId, String userId, String role, long now, long readSeq) {
     if (roleOf(h, roomId, userId).isPresent()) {
       return false;
     }
-    h.createUpdate("""
+    h.createUpdate(
+            """
         INSERT INTO room_members (room_id, user_id, role, joined_at, last_read_seq)
         VALUES (:room, :user, :role, :now, :read)
         """)
-        .bind("room", roomId).bind("user", userId).bind("role", role).bind("now", now).bind("read", readSeq)
+        .bind("room", roomId)
+        .bind("user", userId)
+        .bind("role", role)
+        .bind("now", now)
+        .bind("read", readSeq)
         .execute();
     return true;
   }
 
   static boolean removeMember(Handle h, String roomId, String userId) {
     return h.createUpdate("DELETE FROM room_members WHERE room_id = :room AND user_id = :user")
-        .bind("room", roomId).bind("user", userId).execute() == 1;
+            .bind("room", roomId)
+            .bind("user", userId)
+            .execute()
+        == 1;
   }
 
   static Optional<String> roleOf(Handle h, String roomId, String userId) {
     return h.createQuery("SELECT role FROM room_members WHERE room_id = :room AND user_id = :user")
-        .bind("room", roomId).bind("user", userId).mapTo(String.class).findOne();
+        .bind("room", roomId)
+        .bind("user", userId)
+        .mapTo(String.class)
+        .findOne();
   }
 
   static void setRole(Handle h, String roomId, String userId, String role) {
     h.createUpdate("UPDATE room_members SET role = :role WHERE room_id = :room AND user_id = :user")
-        .bind("role", role).bind("room", roomId).bind("user", userId).execute();
+        .bind("role", role)
+        .bind("room", roomId)
+        .bind("user", userId)
+        .execute();
   }
 
   static long countRole(Handle h, String roomId, String role) {
     return h.createQuery("SELECT count(*) FROM room_members WHERE room_id = :room AND role = :role")
-        .bind("room", roomId).bind("role", role).mapTo(Long.class).one();
+        .bind("room", roomId)
+        .bind("role", role)
+        .mapTo(Long.class)
+        .one();
   }
 
   static long countMembers(Handle h, String roomId) {
     return h.createQuery("SELECT count(*) FROM room_members WHERE room_id = :room")
-        .bind("room", roomId).mapTo(Long.class).one();
+        .bind("room", roomId)
+        .mapTo(Long.class)
+        .one();
   }
 
   /** The guest accounts among a room's members. */
   static List<String> guestMemberIds(Handle h, String roomId) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
         SELECT m.user_id FROM room_members m JOIN users u ON u.id = m.user_id
          WHERE m.room_id = :room AND u.guest = :yes
-        """).bind("room", roomId).bind("yes", true).mapTo(String.class).list();
+        """)
+        .bind("room", roomId)
+        .bind("yes", true)
+        .mapTo(String.class)
+        .list();
   }
 
   static List<String> memberIds(Handle h, String roomId) {
     return h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room")
-        .bind("room", roomId).mapTo(String.class).list();
+        .bind("room", roomId)
+        .mapTo(String.class)
+        .list();
   }
 
   /** The rooms {@code userId} is a member of. */
   static List<String> roomIdsOf(Handle h, String userId) {
     return h.createQuery("SELECT room_id FROM room_members WHERE user_id = :user")
-        .bind("user", userId).mapTo(String.class).list();
+        .bind("user", userId)
+        .mapTo(String.class)
+        .list();
   }
 
   /** A member row with its user, for the members list. */
-  record MemberRow(String userId, String username, String displayName, String avatarUrl, String statusText,
-      String role, long joinedAt) {}
+  record MemberRow(
+      String userId,
+      String username,
+      String displayName,
+      String avatarUrl,
+      String statusText,
+      String role,
+      long joinedAt) {}
 
   static List<MemberRow> members(Handle h, String roomId) {
-    return h.createQuery("""
+    return h.createQuery(
+            """
         SELECT u.id, u.username, u.display_name, u.avatar_url, u.status_text, m.role, m.joined_at
           FROM room_members m JOIN users u ON u.id = m.user_id
          WHERE m.room_id = :room
          ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, u.username
         """)
         .bind("room", roomId)
-        .map((rs, ctx) -> new MemberRow(rs.getString("id"), rs.getString("username"), rs.getString("display_name"),
-            rs.getString("avatar_url"), rs.getString("status_text"), rs.getString("role"), rs.getLong("joined_at")))
+        .map(
+            (rs, ctx) ->
+                new MemberRow(
+                    rs.getString("id"),
+                    rs.getString("username"),
+                    rs.getString("display_name"),
+                    rs.getString("avatar_url"),
+                    rs.getString("status_text"),
+                    rs.getString("role"),
+                    rs.getLong("joined_at")))
         .list();
   }
 
   /** Moves a read marker forward only; returns true when it moved. */
   static boolean markRead(Handle h, String roomId, String userId, long seq) {
-    return h.createUpdate("""
+    return h.createUpdate(
+                """
         UPDATE room_members SET last_read_seq = :seq
          WHERE room_id = :room AND user_id = :user AND last_read_seq < :seq
-        """).bind("seq", seq).bind("room", roomId).bind("user", userId).execute() == 1;
+        """)
+            .bind("seq", seq)
+            .bind("room", roomId)
+            .bind("user", userId)
+            .execute()
+        == 1;
   }
 }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data directory holds every message, the password hashes and the token secret: only the
- * account that runs Banter may enter it (0700), and the database files are 0600 whatever the
- * umask. On a file system without POSIX permissions nothing is changed.
+ * account that runs Banter may enter it (0700), and the database files are 0600 whatever the umask.
+ * On a file system without POSIX permissions nothing is changed.
  */
 public final class DataDir {
   private static final Logger log = LoggerFactory.getLogger(DataDir.class);

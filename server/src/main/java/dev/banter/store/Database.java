@@ -3,12 +3,10 @@ package dev.banter.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
-import io.micrometer.core.instrument.MeterRegistry;
 import dev.banter.config.Config;
 import dev.banter.config.DatabaseUrl;
 import dev.banter.core.Blocking;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,14 +24,20 @@ import org.slf4j.LoggerFactory;
 /** The connection pool, the schema migrations and the query handle, for SQLite or PostgreSQL. */
 public final class Database implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
-  /** SQLite allows one writer at a time; a writer waits this long for the lock instead of failing. */
-  private static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
   /**
-   * SQLite's own checkpoint runs inside the COMMIT that crosses its threshold, so that commit — and every ack
-   * and delivery waiting on it — also waits for the database file to be written and fsynced. Banter checkpoints
-   * from a thread of its own instead, this often, and leaves SQLite's as a backstop far away (in pages of 4 KiB).
+   * SQLite allows one writer at a time; a writer waits this long for the lock instead of failing.
+   */
+  private static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+  /**
+   * SQLite's own checkpoint runs inside the COMMIT that crosses its threshold, so that commit — and
+   * every ack and delivery waiting on it — also waits for the database file to be written and
+   * fsynced. Banter checkpoints from a thread of its own instead, this often, and leaves SQLite's
+   * as a backstop far away (in pages of 4 KiB).
    */
   private static final long SQLITE_CHECKPOINT_EVERY_MS = 500;
+
   private static final int SQLITE_BACKSTOP_CHECKPOINT_PAGES = 50_000;
 
   private final HikariDataSource pool;
@@ -45,28 +49,38 @@ public final class Database implements AutoCloseable {
   private Database(HikariDataSource pool, Dialect dialect) {
     this.pool = pool;
     this.dialect = dialect;
-    this.jdbi = Jdbi.create(() -> {
-      Blocking.check("JDBC");
-      return pool.getConnection();
-    });
+    this.jdbi =
+        Jdbi.create(
+            () -> {
+              Blocking.check("JDBC");
+              return pool.getConnection();
+            });
     if (dialect == Dialect.SQLITE) {
       jdbi.setTransactionHandler(new OneWriterAtATime(jdbi.getTransactionHandler()));
-      checkpointer = Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().name("banter-checkpoint").daemon().factory());
-      checkpointer.scheduleWithFixedDelay(this::checkpoint, SQLITE_CHECKPOINT_EVERY_MS, SQLITE_CHECKPOINT_EVERY_MS,
+      checkpointer =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("banter-checkpoint").daemon().factory());
+      checkpointer.scheduleWithFixedDelay(
+          this::checkpoint,
+          SQLITE_CHECKPOINT_EVERY_MS,
+          SQLITE_CHECKPOINT_EVERY_MS,
           TimeUnit.MILLISECONDS);
     } else {
       checkpointer = null;
     }
   }
 
-  /** Copies what the WAL holds into the database file without waiting for (or blocking) the writer. */
+  /**
+   * Copies what the WAL holds into the database file without waiting for (or blocking) the writer.
+   */
   private void checkpoint() {
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("PRAGMA wal_checkpoint(PASSIVE)");
       checkpoints.incrementAndGet();
     } catch (SQLException | RuntimeException e) {
-      log.debug("checkpoint skipped: {}", e.toString()); // the next one, or SQLite's backstop, catches up
+      log.debug(
+          "checkpoint skipped: {}", e.toString()); // the next one, or SQLite's backstop, catches up
     }
   }
 
@@ -81,7 +95,11 @@ public final class Database implements AutoCloseable {
 
   /** Opens storage; with {@code metrics}, the pool reports its connection timings (hikaricp_*). */
   public static Database open(Config config, MeterRegistry metrics) {
-    Database db = config.database().map(url -> postgres(url, metrics)).orElseGet(() -> sqlite(config.dataDir(), metrics));
+    Database db =
+        config
+            .database()
+            .map(url -> postgres(url, metrics))
+            .orElseGet(() -> sqlite(config.dataDir(), metrics));
     db.migrate();
     return db;
   }

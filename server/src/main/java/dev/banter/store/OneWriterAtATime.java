@@ -8,12 +8,12 @@ import org.jdbi.v3.core.transaction.TransactionHandler;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
- * SQLite transactions one at a time, queued in Java. SQLite allows one writer and makes the
- * others wait in its busy handler, which sleeps inside native code: a virtual thread waiting
- * there keeps its carrier thread. With as many waiters as carriers (two on a two-core box), the
- * thread holding the lock could not be scheduled to commit, and everyone waited out the busy
- * timeout. Waiting on a {@link ReentrantLock} instead unmounts the virtual thread; SQLite's own
- * lock is then free whenever a transaction begins.
+ * SQLite transactions one at a time, queued in Java. SQLite allows one writer and makes the others
+ * wait in its busy handler, which sleeps inside native code: a virtual thread waiting there keeps
+ * its carrier thread. With as many waiters as carriers (two on a two-core box), the thread holding
+ * the lock could not be scheduled to commit, and everyone waited out the busy timeout. Waiting on a
+ * {@link ReentrantLock} instead unmounts the virtual thread; SQLite's own lock is then free
+ * whenever a transaction begins.
  */
 final class OneWriterAtATime implements TransactionHandler {
   private final TransactionHandler delegate;
@@ -34,7 +34,8 @@ final class OneWriterAtATime implements TransactionHandler {
   }
 
   @Override
-  public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
+  public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback)
+      throws X {
     lock.lock();
     try {
       return delegate.inTransaction(handle, callback);
@@ -44,8 +45,8 @@ final class OneWriterAtATime implements TransactionHandler {
   }
 
   @Override
-  public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
-      HandleCallback<R, X> callback) throws X {
+  public <R, X extends Exception> R inTransaction(
+      Handle handle, TransactionIsolationLevel level, HandleCallback<R, X> callback) throws X {
     lock.lock();
     try {
       return delegate.inTransaction(handle, level, callback);

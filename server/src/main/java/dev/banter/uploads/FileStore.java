@@ -5,15 +5,24 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where uploaded bytes live: a folder (shared by the nodes of a cluster) or an S3-compatible bucket. */
+/**
+ * Where uploaded bytes live: a folder (shared by the nodes of a cluster) or an S3-compatible
+ * bucket.
+ */
 interface FileStore {
-  /** Stores {@code file} under {@code name}; the file is moved or copied, the caller deletes what is left. */
+  /**
+   * Stores {@code file} under {@code name}; the file is moved or copied, the caller deletes what is
+   * left.
+   */
   void put(String name, Path file, String contentType) throws IOException;
 
   /** The bytes stored under {@code name}, if any. */
   Optional<byte[]> read(String name) throws IOException;
 
-  /** The bytes stored under {@code name} as a stream the caller closes, if any (downloads: never held whole). */
+  /**
+   * The bytes stored under {@code name} as a stream the caller closes, if any (downloads: never
+   * held whole).
+   */
   Optional<InputStream> open(String name) throws IOException;
 
   void delete(String name) throws IOException;

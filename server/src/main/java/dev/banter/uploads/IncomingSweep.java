@@ -10,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes what uploads that never ended left in incoming/: a crash or a killed node keeps no
- * thread to delete its part. A file untouched for {@link #MAX_AGE} is a leftover, since a live
- * upload writes its part as bytes arrive and ends after a stall timeout. The folder may be shared
- * by a cluster's nodes, so younger files are never removed, not even at start: they may be
- * another node's uploads in progress.
+ * Removes what uploads that never ended left in incoming/: a crash or a killed node keeps no thread
+ * to delete its part. A file untouched for {@link #MAX_AGE} is a leftover, since a live upload
+ * writes its part as bytes arrive and ends after a stall timeout. The folder may be shared by a
+ * cluster's nodes, so younger files are never removed, not even at start: they may be another
+ * node's uploads in progress.
  */
 final class IncomingSweep {
   private static final Logger log = LoggerFactory.getLogger(IncomingSweep.class);
@@ -26,7 +26,8 @@ final class IncomingSweep {
 
   IncomingSweep(Path dir, Duration stallTimeout) {
     this.dir = dir;
-    Duration twoStalls = stallTimeout.multipliedBy(2); // an operator's long stall timeout still keeps live parts
+    Duration twoStalls =
+        stallTimeout.multipliedBy(2); // an operator's long stall timeout still keeps live parts
     this.age = MAX_AGE.compareTo(twoStalls) >= 0 ? MAX_AGE : twoStalls;
   }
 
@@ -35,7 +36,8 @@ final class IncomingSweep {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
-    FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - age.toMillis()); // the file system's clock
+    FileTime cutoff =
+        FileTime.fromMillis(System.currentTimeMillis() - age.toMillis()); // the file system's clock
     int removed = 0;
     try (Stream<Path> list = Files.list(dir)) {
       for (Path p : (Iterable<Path>) list::iterator) {
@@ -45,7 +47,8 @@ final class IncomingSweep {
             removed++;
           }
         } catch (IOException e) {
-          log.debug("cannot sweep {}: {}", p, e.toString()); // gone meanwhile, or not ours to remove
+          log.debug(
+              "cannot sweep {}: {}", p, e.toString()); // gone meanwhile, or not ours to remove
         }
       }
     } catch (IOException | RuntimeException e) {

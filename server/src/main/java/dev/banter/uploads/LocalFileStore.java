@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
-/** Uploads in a folder: the data dir's by default, a shared mount in a cluster (BANTER_UPLOAD_DIR). */
+/**
+ * Uploads in a folder: the data dir's by default, a shared mount in a cluster (BANTER_UPLOAD_DIR).
+ */
 final class LocalFileStore implements FileStore {
   private final Path dir;
 

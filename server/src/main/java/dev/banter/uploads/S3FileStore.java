@@ -27,15 +27,18 @@ final class S3FileStore implements FileStore, AutoCloseable {
 
   S3FileStore(String endpoint, String region, String bucket, String accessKey, String secretKey) {
     this.bucket = bucket;
-    var builder = S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .region(Region.of(region))
-        .forcePathStyle(true)
-        // plain signed bodies: simpler S3 implementations store aws-chunked framing as if it were the file
-        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+    var builder =
+        S3Client.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.of(region))
+            .forcePathStyle(true)
+            // plain signed bodies: simpler S3 implementations store aws-chunked framing as if it
+            // were the file
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
     if (endpoint != null && !endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
     }
@@ -45,7 +48,8 @@ final class S3FileStore implements FileStore, AutoCloseable {
   @Override
   public void put(String name, Path file, String contentType) throws IOException {
     try {
-      s3.putObject(b -> b.bucket(bucket).key(name).contentType(contentType), RequestBody.fromFile(file));
+      s3.putObject(
+          b -> b.bucket(bucket).key(name).contentType(contentType), RequestBody.fromFile(file));
     } catch (S3Exception e) {
       throw new IOException("S3 put of " + name + " failed: " + e.getMessage(), e);
     }

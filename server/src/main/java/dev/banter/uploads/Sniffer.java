@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The content type of a file from its first bytes (magic numbers), never from the client's
- * claim or the file name. Unknown binary is {@code application/octet-stream}; valid UTF-8
- * without control characters is {@code text/plain}.
+ * The content type of a file from its first bytes (magic numbers), never from the client's claim or
+ * the file name. Unknown binary is {@code application/octet-stream}; valid UTF-8 without control
+ * characters is {@code text/plain}.
  */
 final class Sniffer {
   static final int HEAD_BYTES = 512;
@@ -26,7 +26,12 @@ final class Sniffer {
     if (starts(h, 'G', 'I', 'F', '8')) {
       return "image/gif";
     }
-    if (starts(h, 'R', 'I', 'F', 'F') && h.length >= 12 && h[8] == 'W' && h[9] == 'E' && h[10] == 'B' && h[11] == 'P') {
+    if (starts(h, 'R', 'I', 'F', 'F')
+        && h.length >= 12
+        && h[8] == 'W'
+        && h[9] == 'E'
+        && h[10] == 'B'
+        && h[11] == 'P') {
       return "image/webp";
     }
     if (starts(h, '%', 'P', 'D', 'F', '-')) {

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Downloads: {@code GET /api/v1/uploads/{id}} and its thumbnail, to the uploader and members of
- * a room where the file was posted. Images are shown inline, everything else is an attachment;
- * the browser is told not to sniff, and the file may run no script.
+ * Downloads: {@code GET /api/v1/uploads/{id}} and its thumbnail, to the uploader and members of a
+ * room where the file was posted. Images are shown inline, everything else is an attachment; the
+ * browser is told not to sniff, and the file may run no script.
  */
 public final class UploadRoutes {
   private final UploadService uploads;
@@ -24,9 +24,13 @@ public final class UploadRoutes {
   public void mount(Routes r) {
     // Served by http.UploadReceiver, which streams the body before any route runs; listed here so
     // the route table (and the API document checked against it) knows it.
-    r.post(UploadTarget.PATH, req -> {
-      throw ApiError.badRequest("send the file as multipart/form-data in a field named 'file'");
-    }).created();
+    r.post(
+            UploadTarget.PATH,
+            req -> {
+              throw ApiError.badRequest(
+                  "send the file as multipart/form-data in a field named 'file'");
+            })
+        .created();
     r.get("/api/v1/uploads/{id}", this::download);
     r.get("/api/v1/uploads/{id}/thumbnail", this::thumbnail);
   }
@@ -34,14 +38,19 @@ public final class UploadRoutes {
   /** Streamed in chunks as the client reads (a file may be large; a client may not read). */
   Object download(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
-    return Response.stream(200, uploads.open(u), u.size(), u.contentType(),
+    return Response.stream(
+        200,
+        uploads.open(u),
+        u.size(),
+        u.contentType(),
         headers(u.name(), Sniffer.isImage(u.contentType())));
   }
 
   /** Thumbnails are small (320 px PNGs): sent whole. */
   Object thumbnail(Request req) {
     UploadService.Upload u = uploads.readable(req.user(), req.param("id"));
-    byte[] thumb = uploads.thumbnail(u).orElseThrow(() -> ApiError.notFound("no thumbnail for this file"));
+    byte[] thumb =
+        uploads.thumbnail(u).orElseThrow(() -> ApiError.notFound("no thumbnail for this file"));
     return Response.bytes(200, thumb, "image/png", headers("thumbnail-" + u.name() + ".png", true));
   }
 
@@ -49,9 +58,14 @@ public final class UploadRoutes {
     String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     String ascii = name.replaceAll("[^A-Za-z0-9._ -]", "_");
     return Map.of(
-        "Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''"
-            + encoded,
-        "Content-Security-Policy", "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        "Content-Disposition",
+            (inline ? "inline" : "attachment")
+                + "; filename=\""
+                + ascii
+                + "\"; filename*=UTF-8''"
+                + encoded,
+        "Content-Security-Policy",
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
         "Cache-Control", "private, max-age=3600");
   }
 }

@@ -32,22 +32,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Uploaded files: stored under a random name in the uploads folder (shared by every node of a
- * cluster), typed by their bytes, hashed (SHA-256), thumbnailed when they are images, served
- * only to their uploader and to members of a room where they were posted, and removed after a
- * day if never attached. Each user's uploads are held to a daily and a total quota.
+ * cluster), typed by their bytes, hashed (SHA-256), thumbnailed when they are images, served only
+ * to their uploader and to members of a room where they were posted, and removed after a day if
+ * never attached. Each user's uploads are held to a daily and a total quota.
  */
 public final class UploadService implements UploadTarget, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
   static final Duration ORPHAN_AGE = Duration.ofHours(24);
   private static final int NAME_MAX = 200;
-  private static final String INSERT = """
+  private static final String INSERT =
+      """
       INSERT INTO uploads (id, uploader_id, name, size, content_type, sha256, storage_name, created_at)
       VALUES (:id, :uploader, :name, :size, :type, :sha, :storage, :now)
       """;
 
   /** A stored upload. */
-  public record Upload(String id, String uploaderId, String name, long size, String contentType, String sha256,
-      String storageName, long createdAt) {
+  public record Upload(
+      String id,
+      String uploaderId,
+      String name,
+      long size,
+      String contentType,
+      String sha256,
+      String storageName,
+      long createdAt) {
     public Map<String, Object> view() {
       return view(id, name, size, contentType);
     }
@@ -68,8 +76,10 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   }
 
   private final Database db;
+
   /** Uploads started per user (the quota bounds bytes; this bounds requests). */
   private final UserLimits perUser;
+
   private final Path dir;
   private final FileStore files;
   private final UploadLimits limits;
@@ -79,25 +89,34 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   private final IncomingSweep leftovers;
   private final Clock clock;
   private final ScheduledExecutorService sweeper =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("banter-uploads").daemon().factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("banter-uploads").daemon().factory());
 
   /**
-   * @param dir the local folder: incoming parts always, and the stored files unless {@code s3} is given
+   * @param dir the local folder: incoming parts always, and the stored files unless {@code s3} is
+   *     given
    * @param s3 an S3-compatible bucket for the stored files, or null
    */
-  public UploadService(Database db, Path dir, Config.S3 s3, UploadLimits limits, UserLimits perUser, Clock clock) {
+  public UploadService(
+      Database db, Path dir, Config.S3 s3, UploadLimits limits, UserLimits perUser, Clock clock) {
     this.perUser = perUser;
     this.db = db;
     this.dir = dir;
-    this.files = s3 == null ? new LocalFileStore(dir)
-        : new S3FileStore(s3.endpoint(), s3.region(), s3.bucket(), s3.accessKey(), s3.secretKey());
+    this.files =
+        s3 == null
+            ? new LocalFileStore(dir)
+            : new S3FileStore(
+                s3.endpoint(), s3.region(), s3.bucket(), s3.accessKey(), s3.secretKey());
     this.limits = limits;
     this.quota = new UploadQuota(limits, db.dialect(), clock);
     this.clock = clock;
     this.leftovers = new IncomingSweep(incomingDir(), limits.stallTimeout());
     leftovers.run();
     sweeper.scheduleAtFixedRate(this::removeOrphans, 1, 60, TimeUnit.MINUTES);
-    sweeper.scheduleWithFixedDelay(leftovers::run, IncomingSweep.EVERY.toMinutes(), IncomingSweep.EVERY.toMinutes(),
+    sweeper.scheduleWithFixedDelay(
+        leftovers::run,
+        IncomingSweep.EVERY.toMinutes(),
+        IncomingSweep.EVERY.toMinutes(),
         TimeUnit.MINUTES);
   }
 
@@ -118,7 +137,8 @@ public final class UploadService implements UploadTarget, AutoCloseable {
 
   @Override
   public Allowance admit(Principal uploader) {
-    perUser.check(UserLimits.Action.UPLOAD, uploader.userId()); // before any query: a flood costs nothing
+    perUser.check(
+        UserLimits.Action.UPLOAD, uploader.userId()); // before any query: a flood costs nothing
     return db.jdbi().withHandle(h -> quota.allowance(h, uploader));
   }
 
@@ -139,7 +159,11 @@ public final class UploadService implements UploadTarget, AutoCloseable {
       if (size > limits.maxBytes()) {
         throw ApiError.payloadTooLarge("files are limited to " + limits.maxBytes() + " bytes");
       }
-      db.jdbi().useHandle(h -> quota.check(h, uploader, size)); // the usual refusal, before any hashing or storing
+      db.jdbi()
+          .useHandle(
+              h ->
+                  quota.check(
+                      h, uploader, size)); // the usual refusal, before any hashing or storing
       byte[] head = new byte[Sniffer.HEAD_BYTES];
       int headLength;
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -160,17 +184,34 @@ public final class UploadService implements UploadTarget, AutoCloseable {
         }
       }
       files.put(storage, file, type);
-      Upload u = new Upload(Ids.newId(), uploader.userId(), safeName(clientName), size, type,
-          HexFormat.of().formatHex(sha.digest()), storage, clock.millis());
+      Upload u =
+          new Upload(
+              Ids.newId(),
+              uploader.userId(),
+              safeName(clientName),
+              size,
+              type,
+              HexFormat.of().formatHex(sha.digest()),
+              storage,
+              clock.millis());
       // Checked again where it is recorded, taking turns with the uploader's other uploads: two
       // parallel ones may both have passed the check above, only one of them can pass this one.
-      db.jdbi().useTransaction(h -> {
-        quota.lock(h, uploader);
-        quota.check(h, uploader, size);
-        h.createUpdate(INSERT).bind("id", u.id()).bind("uploader", u.uploaderId()).bind("name", u.name())
-            .bind("size", u.size()).bind("type", u.contentType()).bind("sha", u.sha256())
-            .bind("storage", u.storageName()).bind("now", u.createdAt()).execute();
-      });
+      db.jdbi()
+          .useTransaction(
+              h -> {
+                quota.lock(h, uploader);
+                quota.check(h, uploader, size);
+                h.createUpdate(INSERT)
+                    .bind("id", u.id())
+                    .bind("uploader", u.uploaderId())
+                    .bind("name", u.name())
+                    .bind("size", u.size())
+                    .bind("type", u.contentType())
+                    .bind("sha", u.sha256())
+                    .bind("storage", u.storageName())
+                    .bind("now", u.createdAt())
+                    .execute();
+              });
       orphaned = false;
       return u.view();
     } catch (IOException e) {
@@ -199,7 +240,9 @@ public final class UploadService implements UploadTarget, AutoCloseable {
     }
   }
 
-  /** The name to show: the last path segment of what the client sent, without control characters. */
+  /**
+   * The name to show: the last path segment of what the client sent, without control characters.
+   */
   static String safeName(String raw) {
     String name = raw == null ? "" : raw.replace('\\', '/');
     name = name.substring(name.lastIndexOf('/') + 1).replaceAll("\\p{Cntrl}", "").strip();
@@ -210,24 +253,53 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   }
 
   public Optional<Upload> find(String id) {
-    return db.jdbi().withHandle(h -> h.createQuery("""
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        """
         SELECT id, uploader_id, name, size, content_type, sha256, storage_name, created_at FROM uploads WHERE id = :id
-        """).bind("id", id).map((rs, ctx) -> new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
-            rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).findOne());
+        """)
+                    .bind("id", id)
+                    .map(
+                        (rs, ctx) ->
+                            new Upload(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getLong(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getString(7),
+                                rs.getLong(8)))
+                    .findOne());
   }
 
-  /** The upload, if {@code p} may download it: its uploader, or a member of a room where it was posted. */
+  /**
+   * The upload, if {@code p} may download it: its uploader, or a member of a room where it was
+   * posted.
+   */
   public Upload readable(Principal p, String id) {
     Upload u = find(id).orElseThrow(() -> ApiError.notFound("no such upload"));
     if (u.uploaderId().equals(p.userId())) {
       return u;
     }
-    boolean member = db.jdbi().withHandle(h -> h.createQuery("""
+    boolean member =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                                """
         SELECT count(*) FROM message_attachments a
           JOIN messages m ON m.id = a.message_id
           JOIN room_members r ON r.room_id = m.room_id AND r.user_id = :user
          WHERE a.upload_id = :id
-        """).bind("user", p.userId()).bind("id", id).mapTo(Long.class).one() > 0);
+        """)
+                            .bind("user", p.userId())
+                            .bind("id", id)
+                            .mapTo(Long.class)
+                            .one()
+                        > 0);
     if (!member) {
       throw ApiError.forbidden("you may not read this file");
     }
@@ -256,14 +328,36 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   public int removeOrphans() {
     long cutoff = clock.millis() - ORPHAN_AGE.toMillis();
     try {
-      List<Upload> orphans = db.jdbi().withHandle(h -> h.createQuery("""
+      List<Upload> orphans =
+          db.jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              """
           SELECT id, uploader_id, name, size, content_type, sha256, storage_name, created_at FROM uploads u
            WHERE u.created_at < :cutoff
              AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.upload_id = u.id)
-          """).bind("cutoff", cutoff).map((rs, ctx) -> new Upload(rs.getString(1), rs.getString(2), rs.getString(3),
-              rs.getLong(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8))).list());
+          """)
+                          .bind("cutoff", cutoff)
+                          .map(
+                              (rs, ctx) ->
+                                  new Upload(
+                                      rs.getString(1),
+                                      rs.getString(2),
+                                      rs.getString(3),
+                                      rs.getLong(4),
+                                      rs.getString(5),
+                                      rs.getString(6),
+                                      rs.getString(7),
+                                      rs.getLong(8)))
+                          .list());
       for (Upload u : orphans) {
-        db.jdbi().useHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute());
+        db.jdbi()
+            .useHandle(
+                h ->
+                    h.createUpdate("DELETE FROM uploads WHERE id = :id")
+                        .bind("id", u.id())
+                        .execute());
         files.delete(u.storageName());
         files.delete(u.storageName() + ".thumb.png");
       }

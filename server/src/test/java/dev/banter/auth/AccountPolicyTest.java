@@ -16,7 +16,9 @@ import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Account rules that need a server of their own: admins, guests, rate limits, the generated secret. */
+/**
+ * Account rules that need a server of their own: admins, guests, rate limits, the generated secret.
+ */
 class AccountPolicyTest {
 
   @ParameterizedTest
@@ -32,12 +34,18 @@ class AccountPolicyTest {
   @ParameterizedTest
   @EnumSource(Backend.class)
   void configuredAdminsAreAdmins(Backend backend) {
-    try (TestServer server = TestServer.start(backend, Map.of("BANTER_ADMINS", "boss_one,Boss_Two"))) {
+    try (TestServer server =
+        TestServer.start(backend, Map.of("BANTER_ADMINS", "boss_one,Boss_Two"))) {
       Api api = server.api();
       api.register("someone");
-      Reply boss = api.post("/api/v1/auth/register", Map.of("username", "boss_two", "password", "long-enough"), null);
+      Reply boss =
+          api.post(
+              "/api/v1/auth/register",
+              Map.of("username", "boss_two", "password", "long-enough"),
+              null);
       assertThat(boss.json().at("/user/role").asText()).isEqualTo("admin");
-      assertThat(JWT.decode(boss.json().get("access_token").asText()).getClaim("role").asString()).isEqualTo("admin");
+      assertThat(JWT.decode(boss.json().get("access_token").asText()).getClaim("role").asString())
+          .isEqualTo("admin");
       assertThat(api.register("plain").user().get("role").asText()).isEqualTo("user");
     }
   }
@@ -55,11 +63,19 @@ class AccountPolicyTest {
       assertThat(guest.json().at("/user/role").asText()).isEqualTo("user");
       Account g = Api.account(guest, null);
       assertThat(api.get("/api/v1/auth/me", g.accessToken()).status()).isEqualTo(200);
-      assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", g.refreshToken()), null).status())
+      assertThat(
+              api.post("/api/v1/auth/refresh", Map.of("refresh_token", g.refreshToken()), null)
+                  .status())
           .isEqualTo(200);
-      assertThat(api.post("/api/v1/auth/login", Map.of("username", name, "password", "anything-at-all"), null)
-          .status()).isEqualTo(401);
-      assertThat(api.post("/api/v1/auth/guest", Map.of("username", name), null).status()).isEqualTo(409);
+      assertThat(
+              api.post(
+                      "/api/v1/auth/login",
+                      Map.of("username", name, "password", "anything-at-all"),
+                      null)
+                  .status())
+          .isEqualTo(401);
+      assertThat(api.post("/api/v1/auth/guest", Map.of("username", name), null).status())
+          .isEqualTo(409);
       Reply invalid = api.post("/api/v1/auth/guest", Map.of("username", "x"), null);
       assertThat(invalid.status()).isEqualTo(422);
       assertThat(invalid.errorField()).isEqualTo("username");
@@ -76,15 +92,24 @@ class AccountPolicyTest {
       Account a = api.register("target");
       Reply last = null;
       for (int i = 0; i < 6; i++) {
-        last = api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", "guess-" + i), null);
+        last =
+            api.post(
+                "/api/v1/auth/login",
+                Map.of("username", a.username(), "password", "guess-" + i),
+                null);
       }
       assertThat(last.status()).isEqualTo(429);
       assertThat(last.errorCode()).isEqualTo("rate_limited");
       assertThat(last.json().at("/error/details/retry_after_ms").asLong()).isPositive();
       assertThat(Long.parseLong(last.header("Retry-After"))).isPositive();
       // even the right password is refused while the username is limited
-      assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", a.password()), null)
-          .status()).isEqualTo(429);
+      assertThat(
+              api.post(
+                      "/api/v1/auth/login",
+                      Map.of("username", a.username(), "password", a.password()),
+                      null)
+                  .status())
+          .isEqualTo(429);
     }
   }
 
@@ -96,16 +121,22 @@ class AccountPolicyTest {
       long users = server.count("users");
       int limited = 0;
       for (int i = 0; i < 4; i++) {
-        Reply r = api.post("/api/v1/auth/login", Map.of("username", Api.uniqueName("nobody"), "password", "whatever1"),
-            null);
+        Reply r =
+            api.post(
+                "/api/v1/auth/login",
+                Map.of("username", Api.uniqueName("nobody"), "password", "whatever1"),
+                null);
         if (r.status() == 429) {
           limited++;
           assertThat(r.errorCode()).isEqualTo("rate_limited");
         }
       }
       assertThat(limited).isEqualTo(1);
-      Reply register = api.post("/api/v1/auth/register", Map.of("username", Api.uniqueName("late"),
-          "password", "long-enough"), null);
+      Reply register =
+          api.post(
+              "/api/v1/auth/register",
+              Map.of("username", Api.uniqueName("late"), "password", "long-enough"),
+              null);
       assertThat(register.status()).isEqualTo(429);
       assertThat(server.count("users")).isEqualTo(users);
       assertThat(api.get("/health", null).status()).isEqualTo(200);
@@ -141,7 +172,11 @@ class AccountPolicyTest {
       server.restart();
       assertThat(Files.readString(secret)).isEqualTo(before);
       assertThat(server.api().get("/api/v1/auth/me", a.accessToken()).status()).isEqualTo(200);
-      assertThat(server.api().post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
+      assertThat(
+              server
+                  .api()
+                  .post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
+                  .status())
           .isEqualTo(200);
     }
   }

@@ -45,13 +45,17 @@ abstract class AuthApiContract {
   @Test
   void registeringReturnsTheUserAndATokenPair() {
     String name = Api.uniqueName("Reg");
-    Reply r = api.post("/api/v1/auth/register",
-        Map.of("username", name, "password", "correct horse", "display_name", "Reggie"), null);
+    Reply r =
+        api.post(
+            "/api/v1/auth/register",
+            Map.of("username", name, "password", "correct horse", "display_name", "Reggie"),
+            null);
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.json().at("/user/username").asText()).isEqualTo(name.toLowerCase());
     assertThat(r.json().at("/user/display_name").asText()).isEqualTo("Reggie");
     assertThat(r.json().at("/user/id").asText()).isNotBlank();
-    assertThat(r.json().at("/user/created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    assertThat(r.json().at("/user/created_at").asText())
+        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
     assertThat(r.json().get("access_token").asText()).contains(".");
     assertThat(r.json().get("refresh_token").asText()).hasSizeGreaterThan(30);
     assertThat(r.json().get("expires_in").asLong()).isEqualTo(900);
@@ -62,8 +66,11 @@ abstract class AuthApiContract {
   void usernamesAreUniqueWhateverTheCase() {
     Account alice = api.register("Dup");
     long users = server.count("users");
-    Reply r = api.post("/api/v1/auth/register",
-        Map.of("username", alice.username().toUpperCase(), "password", "another-password"), null);
+    Reply r =
+        api.post(
+            "/api/v1/auth/register",
+            Map.of("username", alice.username().toUpperCase(), "password", "another-password"),
+            null);
     assertThat(r.status()).isEqualTo(409);
     assertThat(r.errorCode()).isEqualTo("conflict");
     assertThat(server.count("users")).isEqualTo(users);
@@ -72,7 +79,9 @@ abstract class AuthApiContract {
   @Test
   void malformedJsonIsABadRequestAndStoresNothing() {
     long users = server.count("users");
-    Reply r = api.postRaw("/api/v1/auth/register", "{\"username\": \"x".getBytes(StandardCharsets.UTF_8), null);
+    Reply r =
+        api.postRaw(
+            "/api/v1/auth/register", "{\"username\": \"x".getBytes(StandardCharsets.UTF_8), null);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.errorCode()).isEqualTo("bad_request");
     assertThat(r.json().at("/error/message").asText()).isNotBlank();
@@ -103,11 +112,17 @@ abstract class AuthApiContract {
   @Test
   void aWronglyTypedFieldIsABadRequestNamingIt() {
     long users = server.count("users");
-    Reply r = api.post("/api/v1/auth/register", Map.of("username", 12345, "password", "long-enough"), null);
+    Reply r =
+        api.post(
+            "/api/v1/auth/register", Map.of("username", 12345, "password", "long-enough"), null);
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.errorCode()).isEqualTo("bad_request");
     assertThat(r.errorField()).isEqualTo("username");
-    Reply r2 = api.post("/api/v1/auth/register", Map.of("username", Api.uniqueName("t"), "password", Map.of()), null);
+    Reply r2 =
+        api.post(
+            "/api/v1/auth/register",
+            Map.of("username", Api.uniqueName("t"), "password", Map.of()),
+            null);
     assertThat(r2.status()).isEqualTo(400);
     assertThat(r2.errorField()).isEqualTo("password");
     assertThat(server.count("users")).isEqualTo(users);
@@ -123,16 +138,25 @@ abstract class AuthApiContract {
     cases.put("username   ", Map.of("username", "<script>", "password", "long-enough"));
     cases.put("password", Map.of("username", Api.uniqueName("pw"), "password", "short"));
     cases.put("password ", Map.of("username", Api.uniqueName("pw"), "password", "p".repeat(129)));
-    cases.put("display_name", Map.of("username", Api.uniqueName("dn"), "password", "long-enough",
-        "display_name", "d".repeat(65)));
-    cases.put("display_name ", Map.of("username", Api.uniqueName("dn"), "password", "long-enough",
-        "display_name", "   "));
-    cases.forEach((field, body) -> {
-      Reply r = api.post("/api/v1/auth/register", body, null);
-      assertThat(r.status()).as(field + " " + body).isEqualTo(422);
-      assertThat(r.errorCode()).isEqualTo("validation_failed");
-      assertThat(r.errorField()).isEqualTo(field.strip());
-    });
+    cases.put(
+        "display_name",
+        Map.of(
+            "username",
+            Api.uniqueName("dn"),
+            "password",
+            "long-enough",
+            "display_name",
+            "d".repeat(65)));
+    cases.put(
+        "display_name ",
+        Map.of("username", Api.uniqueName("dn"), "password", "long-enough", "display_name", "   "));
+    cases.forEach(
+        (field, body) -> {
+          Reply r = api.post("/api/v1/auth/register", body, null);
+          assertThat(r.status()).as(field + " " + body).isEqualTo(422);
+          assertThat(r.errorCode()).isEqualTo("validation_failed");
+          assertThat(r.errorField()).isEqualTo(field.strip());
+        });
     assertThat(server.count("users")).isEqualTo(users);
   }
 
@@ -141,8 +165,11 @@ abstract class AuthApiContract {
   @Test
   void loggingInReturnsANewPair() {
     Account a = api.register("login");
-    Reply r = api.post("/api/v1/auth/login", Map.of("username", a.username().toUpperCase(), "password", a.password()),
-        null);
+    Reply r =
+        api.post(
+            "/api/v1/auth/login",
+            Map.of("username", a.username().toUpperCase(), "password", a.password()),
+            null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().at("/user/id").asText()).isEqualTo(a.id());
     assertThat(r.json().get("refresh_token").asText()).isNotEqualTo(a.refreshToken());
@@ -152,9 +179,16 @@ abstract class AuthApiContract {
   void aWrongPasswordAndAnUnknownUserGetTheSameAnswer() {
     Account a = api.register("wrong");
     long families = server.count("token_families");
-    Reply wrong = api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", "not-the-password"), null);
-    Reply unknown = api.post("/api/v1/auth/login", Map.of("username", Api.uniqueName("ghost"), "password", "whatever1"),
-        null);
+    Reply wrong =
+        api.post(
+            "/api/v1/auth/login",
+            Map.of("username", a.username(), "password", "not-the-password"),
+            null);
+    Reply unknown =
+        api.post(
+            "/api/v1/auth/login",
+            Map.of("username", Api.uniqueName("ghost"), "password", "whatever1"),
+            null);
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(unknown.status()).isEqualTo(401);
     assertThat(wrong.json()).isEqualTo(unknown.json());
@@ -176,16 +210,23 @@ abstract class AuthApiContract {
   void aMissingOrMalformedTokenIsUnauthorized() {
     assertThat(api.get("/api/v1/auth/me", null).status()).isEqualTo(401);
     assertThat(api.get("/api/v1/auth/me", "not-a-jwt").errorCode()).isEqualTo("unauthorized");
-    Reply basic = api.send(api.builder("/api/v1/auth/me", null).header("Authorization", "Basic YTpi").GET());
+    Reply basic =
+        api.send(api.builder("/api/v1/auth/me", null).header("Authorization", "Basic YTpi").GET());
     assertThat(basic.status()).isEqualTo(401);
   }
 
   @Test
   void aTokenWithAForgedSignatureIsRefused() {
     Account a = api.register("forged");
-    String forged = JWT.create().withIssuer("banter").withSubject(a.id()).withClaim("usr", a.username())
-        .withClaim("role", "admin").withIssuedAt(Instant.now()).withExpiresAt(Instant.now().plusSeconds(600))
-        .sign(Algorithm.HMAC256("some-other-secret-some-other-secret-0000"));
+    String forged =
+        JWT.create()
+            .withIssuer("banter")
+            .withSubject(a.id())
+            .withClaim("usr", a.username())
+            .withClaim("role", "admin")
+            .withIssuedAt(Instant.now())
+            .withExpiresAt(Instant.now().plusSeconds(600))
+            .sign(Algorithm.HMAC256("some-other-secret-some-other-secret-0000"));
     Reply r = api.get("/api/v1/auth/me", forged);
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.errorCode()).isEqualTo("unauthorized");
@@ -196,9 +237,20 @@ abstract class AuthApiContract {
     Account a = api.register("none");
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     long now = Instant.now().getEpochSecond();
-    String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-    String payload = b64.encodeToString(("{\"iss\":\"banter\",\"sub\":\"" + a.id() + "\",\"usr\":\"" + a.username()
-        + "\",\"iat\":" + now + ",\"exp\":" + (now + 600) + "}").getBytes(StandardCharsets.UTF_8));
+    String header =
+        b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    String payload =
+        b64.encodeToString(
+            ("{\"iss\":\"banter\",\"sub\":\""
+                    + a.id()
+                    + "\",\"usr\":\""
+                    + a.username()
+                    + "\",\"iat\":"
+                    + now
+                    + ",\"exp\":"
+                    + (now + 600)
+                    + "}")
+                .getBytes(StandardCharsets.UTF_8));
     assertThat(api.get("/api/v1/auth/me", header + "." + payload + ".").status()).isEqualTo(401);
     assertThat(api.get("/api/v1/auth/me", header + "." + payload).status()).isEqualTo(401);
   }
@@ -207,9 +259,15 @@ abstract class AuthApiContract {
   void anExpiredTokenIsRefused() {
     Account a = api.register("expired");
     Instant past = Instant.now().minusSeconds(3600);
-    String expired = JWT.create().withIssuer("banter").withSubject(a.id()).withClaim("usr", a.username())
-        .withClaim("sid", "some-session").withIssuedAt(past).withExpiresAt(past.plusSeconds(900))
-        .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
+    String expired =
+        JWT.create()
+            .withIssuer("banter")
+            .withSubject(a.id())
+            .withClaim("usr", a.username())
+            .withClaim("sid", "some-session")
+            .withIssuedAt(past)
+            .withExpiresAt(past.plusSeconds(900))
+            .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     Reply r = api.get("/api/v1/auth/me", expired);
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().at("/error/message").asText()).contains("expired");
@@ -218,8 +276,13 @@ abstract class AuthApiContract {
   @Test
   void aTokenWithoutAnExpiryIsRefused() {
     Account a = api.register("noexp");
-    String eternal = JWT.create().withIssuer("banter").withSubject(a.id()).withClaim("usr", a.username())
-        .withIssuedAt(Instant.now()).sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
+    String eternal =
+        JWT.create()
+            .withIssuer("banter")
+            .withSubject(a.id())
+            .withClaim("usr", a.username())
+            .withIssuedAt(Instant.now())
+            .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     assertThat(api.get("/api/v1/auth/me", eternal).status()).isEqualTo(401);
   }
 
@@ -232,34 +295,48 @@ abstract class AuthApiContract {
     assertThat(r.status()).isEqualTo(200);
     String next = r.json().get("refresh_token").asText();
     assertThat(next).isNotEqualTo(a.refreshToken());
-    assertThat(api.get("/api/v1/auth/me", r.json().get("access_token").asText()).status()).isEqualTo(200);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", next), null).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/auth/me", r.json().get("access_token").asText()).status())
+        .isEqualTo(200);
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", next), null).status())
+        .isEqualTo(200);
   }
 
   @Test
   void reusingASpentRefreshTokenRevokesTheWholeFamily() {
     Account a = api.register("reuse");
-    String second = api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
-        .json().get("refresh_token").asText();
+    String second =
+        api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
+            .json()
+            .get("refresh_token")
+            .asText();
     Reply reuse = api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null);
     assertThat(reuse.status()).isEqualTo(401);
     assertThat(reuse.errorCode()).isEqualTo("unauthorized");
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", second), null).status()).isEqualTo(401);
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", second), null).status())
+        .isEqualTo(401);
   }
 
   @Test
   void reuseInOneFamilyLeavesOtherLoginsAlone() {
     Account a = api.register("families");
-    String other = api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", a.password()), null)
-        .json().get("refresh_token").asText();
+    String other =
+        api.post(
+                "/api/v1/auth/login",
+                Map.of("username", a.username(), "password", a.password()),
+                null)
+            .json()
+            .get("refresh_token")
+            .asText();
     api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null);
     api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", other), null).status()).isEqualTo(200);
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", other), null).status())
+        .isEqualTo(200);
   }
 
   @Test
   void anUnknownRefreshTokenIsUnauthorizedAndAMissingOneABadRequest() {
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", "nope"), null).status()).isEqualTo(401);
+    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", "nope"), null).status())
+        .isEqualTo(401);
     Reply missing = api.post("/api/v1/auth/refresh", Map.of(), null);
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.errorField()).isEqualTo("refresh_token");
@@ -270,9 +347,13 @@ abstract class AuthApiContract {
     Account a = api.register("logout");
     Reply out = api.post("/api/v1/auth/logout", Map.of("refresh_token", a.refreshToken()), null);
     assertThat(out.status()).isEqualTo(204);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
+    assertThat(
+            api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
+                .status())
         .isEqualTo(401);
-    assertThat(api.post("/api/v1/auth/logout", Map.of("refresh_token", a.refreshToken()), null).status())
+    assertThat(
+            api.post("/api/v1/auth/logout", Map.of("refresh_token", a.refreshToken()), null)
+                .status())
         .isEqualTo(204);
   }
 
@@ -283,9 +364,12 @@ abstract class AuthApiContract {
     String stem = "zq" + Long.toString(System.nanoTime() % 1_000_000, 36);
     Account a = api.register(stem + "a");
     api.patch("/api/v1/users/me", Map.of("display_name", "Quentin " + stem), a.accessToken());
-    Reply byName = api.get("/api/v1/users?query=" + stem.toUpperCase() + "&limit=5", a.accessToken());
+    Reply byName =
+        api.get("/api/v1/users?query=" + stem.toUpperCase() + "&limit=5", a.accessToken());
     assertThat(byName.status()).isEqualTo(200);
-    assertThat(byName.json().get("users")).extracting(u -> u.get("username").asText()).contains(a.username());
+    assertThat(byName.json().get("users"))
+        .extracting(u -> u.get("username").asText())
+        .contains(a.username());
     Reply byDisplay = api.get("/api/v1/users?query=quentin%20" + stem, a.accessToken());
     assertThat(byDisplay.json().get("users")).hasSize(1);
     Reply wildcard = api.get("/api/v1/users?query=%25", a.accessToken());
@@ -295,10 +379,12 @@ abstract class AuthApiContract {
   @Test
   void searchLimitsAreChecked() {
     Account a = api.register("lim");
-    assertThat(api.get("/api/v1/users?limit=0", a.accessToken()).errorCode()).isEqualTo("validation_failed");
+    assertThat(api.get("/api/v1/users?limit=0", a.accessToken()).errorCode())
+        .isEqualTo("validation_failed");
     assertThat(api.get("/api/v1/users?limit=101", a.accessToken()).status()).isEqualTo(422);
     assertThat(api.get("/api/v1/users?limit=abc", a.accessToken()).status()).isEqualTo(400);
-    assertThat(api.get("/api/v1/users?limit=2", a.accessToken()).json().get("users").size()).isLessThanOrEqualTo(2);
+    assertThat(api.get("/api/v1/users?limit=2", a.accessToken()).json().get("users").size())
+        .isLessThanOrEqualTo(2);
     assertThat(api.get("/api/v1/users", null).status()).isEqualTo(401);
   }
 
@@ -311,46 +397,58 @@ abstract class AuthApiContract {
     assertThat(r.json().get("id").asText()).isEqualTo(a.id());
     assertThat(r.json().get("online").asBoolean()).isFalse();
     assertThat(r.json().has("last_seen_at")).isTrue();
-    assertThat(api.get("/api/v1/users/nobody_at_all_here", b.accessToken()).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/users/nobody_at_all_here", b.accessToken()).status())
+        .isEqualTo(404);
   }
 
   @Test
   void updatingTheProfileChangesOnlyTheGivenFields() {
     Account a = api.register("upd");
-    Reply r = api.patch("/api/v1/users/me", Map.of("status_text", "on holiday",
-        "avatar_url", "/api/v1/uploads/a1"), a.accessToken());
+    Reply r =
+        api.patch(
+            "/api/v1/users/me",
+            Map.of("status_text", "on holiday", "avatar_url", "/api/v1/uploads/a1"),
+            a.accessToken());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status_text").asText()).isEqualTo("on holiday");
     assertThat(r.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/a1");
     assertThat(r.json().get("display_name").asText()).isEqualTo(a.username());
-    Reply second = api.patch("/api/v1/users/me", Map.of("display_name", "New Name"), a.accessToken());
+    Reply second =
+        api.patch("/api/v1/users/me", Map.of("display_name", "New Name"), a.accessToken());
     assertThat(second.json().get("status_text").asText()).isEqualTo("on holiday");
     assertThat(second.json().get("display_name").asText()).isEqualTo("New Name");
-    Reply upload = api.patch("/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/abc123"), a.accessToken());
+    Reply upload =
+        api.patch(
+            "/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/abc123"), a.accessToken());
     assertThat(upload.status()).isEqualTo(200);
   }
 
   @Test
   void unsafeOrInvalidProfileValuesAreRejectedAndChangeNothing() {
     Account a = api.register("unsafe");
-    api.patch("/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/ok", "status_text", "fine"),
+    api.patch(
+        "/api/v1/users/me",
+        Map.of("avatar_url", "/api/v1/uploads/ok", "status_text", "fine"),
         a.accessToken());
-    Map<String, Map<String, Object>> cases = Map.of(
-        "javascript", Map.of("avatar_url", "javascript:alert(1)"),
-        "http", Map.of("avatar_url", "http://example.com/a.png"),
-        "private", Map.of("avatar_url", "https://10.0.0.5/a.png"),
-        "loopback", Map.of("avatar_url", "https://127.0.0.1/a.png"),
-        "localhost", Map.of("avatar_url", "https://localhost/a.png"),
-        "data", Map.of("avatar_url", "data:image/png;base64,AAAA"),
-        "another host", Map.of("avatar_url", "https://example.com/a.png"),
-        "another host's upload path", Map.of("avatar_url", "https://example.com/api/v1/uploads/x"),
-        "status", Map.of("status_text", "s".repeat(141), "avatar_url", "/api/v1/uploads/other"),
-        "display", Map.of("display_name", "d".repeat(65)));
-    cases.forEach((name, body) -> {
-      Reply r = api.patch("/api/v1/users/me", body, a.accessToken());
-      assertThat(r.status()).as(name).isEqualTo(422);
-      assertThat(r.errorCode()).isEqualTo("validation_failed");
-    });
+    Map<String, Map<String, Object>> cases =
+        Map.of(
+            "javascript", Map.of("avatar_url", "javascript:alert(1)"),
+            "http", Map.of("avatar_url", "http://example.com/a.png"),
+            "private", Map.of("avatar_url", "https://10.0.0.5/a.png"),
+            "loopback", Map.of("avatar_url", "https://127.0.0.1/a.png"),
+            "localhost", Map.of("avatar_url", "https://localhost/a.png"),
+            "data", Map.of("avatar_url", "data:image/png;base64,AAAA"),
+            "another host", Map.of("avatar_url", "https://example.com/a.png"),
+            "another host's upload path",
+                Map.of("avatar_url", "https://example.com/api/v1/uploads/x"),
+            "status", Map.of("status_text", "s".repeat(141), "avatar_url", "/api/v1/uploads/other"),
+            "display", Map.of("display_name", "d".repeat(65)));
+    cases.forEach(
+        (name, body) -> {
+          Reply r = api.patch("/api/v1/users/me", body, a.accessToken());
+          assertThat(r.status()).as(name).isEqualTo(422);
+          assertThat(r.errorCode()).isEqualTo("validation_failed");
+        });
     Reply after = api.get("/api/v1/users/me", a.accessToken());
     assertThat(after.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/ok");
     assertThat(after.json().get("status_text").asText()).isEqualTo("fine");
@@ -362,36 +460,72 @@ abstract class AuthApiContract {
   @Test
   void changingThePasswordRevokesTheRefreshTokenOfEveryOtherSession() {
     Account a = api.register("chpw");
-    Account other = Api.account(api.post("/api/v1/auth/login",
-        Map.of("username", a.username(), "password", a.password()), null), a.password());
-    Reply r = api.post("/api/v1/users/me/password",
-        Map.of("current_password", a.password(), "new_password", "brand-new-password"), a.accessToken());
+    Account other =
+        Api.account(
+            api.post(
+                "/api/v1/auth/login",
+                Map.of("username", a.username(), "password", a.password()),
+                null),
+            a.password());
+    Reply r =
+        api.post(
+            "/api/v1/users/me/password",
+            Map.of("current_password", a.password(), "new_password", "brand-new-password"),
+            a.accessToken());
     assertThat(r.status()).isEqualTo(204);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", other.refreshToken()), null).status())
+    assertThat(
+            api.post("/api/v1/auth/refresh", Map.of("refresh_token", other.refreshToken()), null)
+                .status())
         .isEqualTo(401);
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
-        .as("the session that changed the password goes on").isEqualTo(200);
-    assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", a.password()), null)
-        .status()).isEqualTo(401);
-    assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", "brand-new-password"),
-        null).status()).isEqualTo(200);
+    assertThat(
+            api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
+                .status())
+        .as("the session that changed the password goes on")
+        .isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/v1/auth/login",
+                    Map.of("username", a.username(), "password", a.password()),
+                    null)
+                .status())
+        .isEqualTo(401);
+    assertThat(
+            api.post(
+                    "/api/v1/auth/login",
+                    Map.of("username", a.username(), "password", "brand-new-password"),
+                    null)
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
   void aWrongCurrentPasswordChangesNothing() {
     Account a = api.register("badpw");
-    Reply r = api.post("/api/v1/users/me/password",
-        Map.of("current_password", "not-my-password", "new_password", "brand-new-password"), a.accessToken());
+    Reply r =
+        api.post(
+            "/api/v1/users/me/password",
+            Map.of("current_password", "not-my-password", "new_password", "brand-new-password"),
+            a.accessToken());
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.errorCode()).isEqualTo("forbidden");
-    Reply tooShort = api.post("/api/v1/users/me/password",
-        Map.of("current_password", a.password(), "new_password", "short"), a.accessToken());
+    Reply tooShort =
+        api.post(
+            "/api/v1/users/me/password",
+            Map.of("current_password", a.password(), "new_password", "short"),
+            a.accessToken());
     assertThat(tooShort.status()).isEqualTo(422);
     assertThat(tooShort.errorField()).isEqualTo("new_password");
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null).status())
+    assertThat(
+            api.post("/api/v1/auth/refresh", Map.of("refresh_token", a.refreshToken()), null)
+                .status())
         .isEqualTo(200);
-    assertThat(api.post("/api/v1/auth/login", Map.of("username", a.username(), "password", a.password()), null)
-        .status()).isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/v1/auth/login",
+                    Map.of("username", a.username(), "password", a.password()),
+                    null)
+                .status())
+        .isEqualTo(200);
   }
 
   // ---- guests ----
@@ -425,8 +559,9 @@ abstract class AuthApiContract {
   @Test
   void aBodyOverTheLimitIsA413AndStoresNothing() {
     long users = server.count("users");
-    byte[] huge = ("{\"username\":\"big\",\"password\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] huge =
+        ("{\"username\":\"big\",\"password\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
     Reply r = api.postRaw("/api/v1/auth/register", huge, null);
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.errorCode()).isEqualTo("payload_too_large");

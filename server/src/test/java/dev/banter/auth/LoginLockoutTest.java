@@ -2,7 +2,6 @@ package dev.banter.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Guessing someone's password from one address spends that address's attempts for the name, not
- * the owner's: the owner, on their own address, still signs in with the right password.
+ * Guessing someone's password from one address spends that address's attempts for the name, not the
+ * owner's: the owner, on their own address, still signs in with the right password.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoginLockoutTest {
@@ -39,15 +38,20 @@ class LoginLockoutTest {
 
   /** POST /api/v1/auth/login from the loopback address {@code from}; the status code. */
   private int loginFrom(String from, String username, String password) throws IOException {
-    byte[] body = ("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] body =
+        ("{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
     try (Socket s = new Socket()) {
       s.bind(new InetSocketAddress(from, 0));
       s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(body);
       out.flush();
       InputStream in = s.getInputStream();

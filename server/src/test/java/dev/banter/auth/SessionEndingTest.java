@@ -10,10 +10,8 @@ import dev.banter.support.Api.Account;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +40,14 @@ class SessionEndingTest {
   }
 
   private Account signIn(Account a) {
-    return Api.account(Api.expect(api.post("/api/v1/auth/login",
-        Map.of("username", a.username(), "password", a.password()), null), 200), a.password());
+    return Api.account(
+        Api.expect(
+            api.post(
+                "/api/v1/auth/login",
+                Map.of("username", a.username(), "password", a.password()),
+                null),
+            200),
+        a.password());
   }
 
   private int meStatus(Account a) {
@@ -56,11 +60,15 @@ class SessionEndingTest {
     Account elsewhere = signIn(alice);
     try (WsClient mine = WsClient.connect(server.baseUrl(), alice.accessToken());
         WsClient other = WsClient.connect(server.baseUrl(), elsewhere.accessToken())) {
-      Api.expect(api.post("/api/v1/auth/logout", Map.of("refresh_token", alice.refreshToken()), null), 204);
+      Api.expect(
+          api.post("/api/v1/auth/logout", Map.of("refresh_token", alice.refreshToken()), null),
+          204);
 
       assertThat(mine.closeCode()).isEqualTo(4001);
       assertThat(meStatus(alice)).isEqualTo(401);
-      assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", alice.refreshToken()), null).status())
+      assertThat(
+              api.post("/api/v1/auth/refresh", Map.of("refresh_token", alice.refreshToken()), null)
+                  .status())
           .isEqualTo(401);
       // the other sign-in of the same user goes on
       assertThat(meStatus(elsewhere)).isEqualTo(200);
@@ -77,18 +85,26 @@ class SessionEndingTest {
     try (WsClient current = WsClient.connect(server.baseUrl(), bob.accessToken());
         WsClient onLaptop = WsClient.connect(server.baseUrl(), laptop.accessToken());
         WsClient onPhone = WsClient.connect(server.baseUrl(), phone.accessToken())) {
-      Api.expect(api.post("/api/v1/users/me/password",
-          Map.of("current_password", bob.password(), "new_password", "a brand new one"), bob.accessToken()), 204);
+      Api.expect(
+          api.post(
+              "/api/v1/users/me/password",
+              Map.of("current_password", bob.password(), "new_password", "a brand new one"),
+              bob.accessToken()),
+          204);
 
       assertThat(onLaptop.closeCode()).isEqualTo(4001);
       assertThat(onPhone.closeCode()).isEqualTo(4001);
       assertThat(meStatus(laptop)).isEqualTo(401);
       assertThat(meStatus(phone)).isEqualTo(401);
-      assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", laptop.refreshToken()), null).status())
+      assertThat(
+              api.post("/api/v1/auth/refresh", Map.of("refresh_token", laptop.refreshToken()), null)
+                  .status())
           .isEqualTo(401);
       assertThat(meStatus(bob)).isEqualTo(200);
       assertThat(current.request(Map.of("type", "ping")).path("type").asText()).isEqualTo("pong");
-      assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", bob.refreshToken()), null).status())
+      assertThat(
+              api.post("/api/v1/auth/refresh", Map.of("refresh_token", bob.refreshToken()), null)
+                  .status())
           .isEqualTo(200);
     }
   }
@@ -97,8 +113,12 @@ class SessionEndingTest {
   void reusingASpentRefreshTokenClosesTheSocketsOfThatSession() {
     Account carol = api.register("stolen");
     try (WsClient ws = WsClient.connect(server.baseUrl(), carol.accessToken())) {
-      Api.expect(api.post("/api/v1/auth/refresh", Map.of("refresh_token", carol.refreshToken()), null), 200);
-      assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", carol.refreshToken()), null).status())
+      Api.expect(
+          api.post("/api/v1/auth/refresh", Map.of("refresh_token", carol.refreshToken()), null),
+          200);
+      assertThat(
+              api.post("/api/v1/auth/refresh", Map.of("refresh_token", carol.refreshToken()), null)
+                  .status())
           .isEqualTo(401); // reuse: the whole family is revoked
       assertThat(ws.closeCode()).isEqualTo(4001);
       assertThat(meStatus(carol)).isEqualTo(401);
@@ -110,8 +130,14 @@ class SessionEndingTest {
     Account dave = api.register("missed");
     try (WsClient ws = WsClient.connect(server.baseUrl(), dave.accessToken())) {
       // as if another node revoked it and Redis dropped the event: only the database knows
-      server.db().useHandle(h -> h.execute(
-          "UPDATE token_families SET revoked_at = ? WHERE user_id = ?", System.currentTimeMillis(), dave.id()));
+      server
+          .db()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "UPDATE token_families SET revoked_at = ? WHERE user_id = ?",
+                      System.currentTimeMillis(),
+                      dave.id()));
       assertThat(meStatus(dave)).isEqualTo(200);
       server.banter().revocations().pollNow();
       assertThat(meStatus(dave)).isEqualTo(401);
@@ -122,7 +148,8 @@ class SessionEndingTest {
   @Test
   void anEndedSessionStaysEndedAfterARestart() {
     Account erin = api.register("restarted");
-    Api.expect(api.post("/api/v1/auth/logout", Map.of("refresh_token", erin.refreshToken()), null), 204);
+    Api.expect(
+        api.post("/api/v1/auth/logout", Map.of("refresh_token", erin.refreshToken()), null), 204);
     server.restart();
     api = server.api();
     assertThat(meStatus(erin)).isEqualTo(401);
@@ -131,10 +158,14 @@ class SessionEndingTest {
   @Test
   void aTokenWithoutASessionIsRefused() {
     Account frank = api.register("sessionless");
-    String forged = JWT.create().withIssuer("banter").withSubject(frank.id())
-        .withClaim("usr", frank.username()).withIssuedAt(Instant.now())
-        .withExpiresAt(Instant.now().plusSeconds(600))
-        .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
+    String forged =
+        JWT.create()
+            .withIssuer("banter")
+            .withSubject(frank.id())
+            .withClaim("usr", frank.username())
+            .withIssuedAt(Instant.now())
+            .withExpiresAt(Instant.now().plusSeconds(600))
+            .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     assertThat(api.get("/api/v1/auth/me", forged).status()).isEqualTo(401);
   }
 

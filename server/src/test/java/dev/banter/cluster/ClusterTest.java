@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Three nodes as separate processes on the machine's PostgreSQL and Redis: every event crosses nodes. */
+/**
+ * Three nodes as separate processes on the machine's PostgreSQL and Redis: every event crosses
+ * nodes.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
   Path dir;
@@ -35,13 +38,20 @@ class ClusterTest {
     dir = Files.createTempDirectory("banter-cluster-");
     String redis = Redis.shared();
     database = Postgres.createDatabase();
-    Map<String, String> env = Map.of("BANTER_DATABASE_URL", database, "BANTER_REDIS_URL", redis,
-        "BANTER_PRESENCE_TTL", "3s");
+    Map<String, String> env =
+        Map.of(
+            "BANTER_DATABASE_URL",
+            database,
+            "BANTER_REDIS_URL",
+            redis,
+            "BANTER_PRESENCE_TTL",
+            "3s");
     List<Thread> starting = new ArrayList<>();
     NodeProcess[] started = new NodeProcess[3];
     for (int i = 0; i < 3; i++) {
       int n = i;
-      starting.add(Thread.ofVirtual().start(() -> started[n] = NodeProcess.start("n" + (n + 1), dir, env)));
+      starting.add(
+          Thread.ofVirtual().start(() -> started[n] = NodeProcess.start("n" + (n + 1), dir, env)));
     }
     for (Thread t : starting) {
       t.join();
@@ -88,12 +98,26 @@ class ClusterTest {
     a.request(Map.of("type", "join_room", "room_id", room));
     b.request(Map.of("type", "join_room", "room_id", room));
 
-    String id = a.request(Map.of("type", "send_message", "room_id", room, "body", "hi from n1", "client_id", "x1"))
-        .at("/message/id").asText();
+    String id =
+        a.request(
+                Map.of(
+                    "type",
+                    "send_message",
+                    "room_id",
+                    room,
+                    "body",
+                    "hi from n1",
+                    "client_id",
+                    "x1"))
+            .at("/message/id")
+            .asText();
     assertThat(awaitType(b, "new_message").at("/message/body").asText()).isEqualTo("hi from n1");
-    a.request(Map.of("type", "edit_message", "room_id", room, "message_id", id, "body", "edited on n1"));
-    assertThat(awaitType(b, "message_edited").at("/message/body").asText()).isEqualTo("edited on n1");
-    a.request(Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
+    a.request(
+        Map.of("type", "edit_message", "room_id", room, "message_id", id, "body", "edited on n1"));
+    assertThat(awaitType(b, "message_edited").at("/message/body").asText())
+        .isEqualTo("edited on n1");
+    a.request(
+        Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
     assertThat(awaitType(b, "reaction").get("emoji").asText()).isEqualTo("🎉");
     a.send(Map.of("type", "typing", "room_id", room, "active", true));
     assertThat(awaitType(b, "typing").get("user").asText()).isEqualTo(alice.username());
@@ -103,7 +127,8 @@ class ClusterTest {
     WsClient c = ws(nodes.get(2), carol);
     nodes.get(2).api().invite(alice, room, carol);
     assertThat(awaitType(c, "room_invited").at("/room/id").asText()).isEqualTo(room);
-    assertThat(awaitType(b, "user_joined").at("/user/username").asText()).isEqualTo(carol.username());
+    assertThat(awaitType(b, "user_joined").at("/user/username").asText())
+        .isEqualTo(carol.username());
     two.post("/api/v1/rooms/" + room + "/leave", Map.of(), carol.accessToken());
     assertThat(awaitType(a, "user_left").at("/user/username").asText()).isEqualTo(carol.username());
     two.patch("/api/v1/rooms/" + room, Map.of("topic", "cluster talk"), alice.accessToken());
@@ -121,36 +146,78 @@ class ClusterTest {
     Account mover = one.register("mover");
     WsClient w = ws(nodes.get(0), watcher);
     // a node of its own for the user whose node will die
-    NodeProcess doomed = NodeProcess.start("doomed", dir, Map.of("BANTER_DATABASE_URL", database,
-        "BANTER_REDIS_URL", Redis.shared(), "BANTER_PRESENCE_TTL", "3s"));
+    NodeProcess doomed =
+        NodeProcess.start(
+            "doomed",
+            dir,
+            Map.of(
+                "BANTER_DATABASE_URL",
+                database,
+                "BANTER_REDIS_URL",
+                Redis.shared(),
+                "BANTER_PRESENCE_TTL",
+                "3s"));
     try {
       WsClient m = WsClient.connect(doomed.baseUrl(), mover.accessToken());
-      w.await(f -> "presence".equals(f.path("type").asText()) && mover.username().equals(f.path("user").asText())
-          && f.get("online").asBoolean());
-      JsonNode profile = nodes.get(2).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json();
+      w.await(
+          f ->
+              "presence".equals(f.path("type").asText())
+                  && mover.username().equals(f.path("user").asText())
+                  && f.get("online").asBoolean());
+      JsonNode profile =
+          nodes.get(2).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json();
       assertThat(profile.get("online").asBoolean()).isTrue();
-      // The heartbeat renews the claim: past the first claim's expiry the user still reads online elsewhere.
+      // The heartbeat renews the claim: past the first claim's expiry the user still reads online
+      // elsewhere.
       RedisClient redis = RedisClient.create(Redis.shared());
       try (var conn = redis.connect()) {
         String key = "banter:online:" + mover.id();
         double firstExpiry = conn.sync().zrangeWithScores(key, 0, -1).getFirst().getScore();
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> conn.sync().zrangeWithScores(key, 0, -1)
-            .stream().anyMatch(claim -> claim.getScore() > firstExpiry));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > firstExpiry + 200);
-        assertThat(nodes.get(1).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json()
-            .get("online").asBoolean()).isTrue();
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    conn.sync().zrangeWithScores(key, 0, -1).stream()
+                        .anyMatch(claim -> claim.getScore() > firstExpiry));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> System.currentTimeMillis() > firstExpiry + 200);
+        assertThat(
+                nodes
+                    .get(1)
+                    .api()
+                    .get("/api/v1/users/" + mover.username(), watcher.accessToken())
+                    .json()
+                    .get("online")
+                    .asBoolean())
+            .isTrue();
       } finally {
         redis.shutdown();
       }
       long killedAt = System.nanoTime();
       doomed.kill();
       m.close();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> w.ofType("presence").stream()
-          .anyMatch(f -> mover.username().equals(f.path("user").asText()) && !f.get("online").asBoolean()));
-      System.out.printf("presence: a killed node's user went offline after %d ms%n",
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  w.ofType("presence").stream()
+                      .anyMatch(
+                          f ->
+                              mover.username().equals(f.path("user").asText())
+                                  && !f.get("online").asBoolean()));
+      System.out.printf(
+          "presence: a killed node's user went offline after %d ms%n",
           Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
-      assertThat(nodes.get(1).api().get("/api/v1/users/" + mover.username(), watcher.accessToken()).json()
-          .get("online").asBoolean()).isFalse();
+      assertThat(
+              nodes
+                  .get(1)
+                  .api()
+                  .get("/api/v1/users/" + mover.username(), watcher.accessToken())
+                  .json()
+                  .get("online")
+                  .asBoolean())
+          .isFalse();
     } finally {
       doomed.kill();
     }
@@ -161,10 +228,16 @@ class ClusterTest {
     Account alice = nodes.get(0).api().register("ender");
     WsClient onTwo = ws(nodes.get(1), alice);
     awaitType(onTwo, "ready");
-    Api.expect(nodes.get(0).api().post("/api/v1/auth/logout", Map.of("refresh_token", alice.refreshToken()), null),
+    Api.expect(
+        nodes
+            .get(0)
+            .api()
+            .post("/api/v1/auth/logout", Map.of("refresh_token", alice.refreshToken()), null),
         204);
     assertThat(onTwo.closeCode()).isEqualTo(4001);
-    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
-        nodes.get(2).api().get("/api/v1/auth/me", alice.accessToken()).status() == 401);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> nodes.get(2).api().get("/api/v1/auth/me", alice.accessToken()).status() == 401);
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * In cluster mode a node subscribes to a room on Redis only for a member, and a removal whose
- * event was lost still ends the removed user's subscription when the node checks memberships.
+ * In cluster mode a node subscribes to a room on Redis only for a member, and a removal whose event
+ * was lost still ends the removed user's subscription when the node checks memberships.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MembershipChecksTest {
@@ -71,14 +71,23 @@ class MembershipChecksTest {
         WsClient leaves = WsClient.connect(server.baseUrl(), removed.accessToken())) {
       stays.request(Map.of("type", "join_room", "room_id", room));
       leaves.request(Map.of("type", "join_room", "room_id", room));
-      // the removal happens where this node hears nothing of it (another node, and Redis dropped the event)
-      server.db().useHandle(h -> h.execute("DELETE FROM room_members WHERE room_id = ? AND user_id = ?", room,
-          removed.id()));
+      // the removal happens where this node hears nothing of it (another node, and Redis dropped
+      // the event)
+      server
+          .db()
+          .useHandle(
+              h ->
+                  h.execute(
+                      "DELETE FROM room_members WHERE room_id = ? AND user_id = ?",
+                      room,
+                      removed.id()));
       server.banter().gateway().auditSubscriptions();
       assertThat(leaves.await("user_left").at("/user/id").asText()).isEqualTo(removed.id());
       api.say(owner, room, "after the removal");
-      stays.await(f -> "new_message".equals(f.path("type").asText())
-          && "after the removal".equals(f.at("/message/body").asText()));
+      stays.await(
+          f ->
+              "new_message".equals(f.path("type").asText())
+                  && "after the removal".equals(f.at("/message/body").asText()));
       assertThat(leaves.request(Map.of("type", "ping")).path("type").asText()).isEqualTo("pong");
       assertThat(leaves.ofType("new_message")).isEmpty();
     }

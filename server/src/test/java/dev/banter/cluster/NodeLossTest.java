@@ -25,9 +25,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loss test: under a steady send load through one node, another node holding subscribers
- * is killed with SIGKILL; its clients reconnect to a survivor and resume by seq. Afterwards
- * every client holds every acked message of its room exactly once, in order.
+ * The loss test: under a steady send load through one node, another node holding subscribers is
+ * killed with SIGKILL; its clients reconnect to a survivor and resume by seq. Afterwards every
+ * client holds every acked message of its room exactly once, in order.
  */
 class NodeLossTest {
 
@@ -56,7 +56,10 @@ class NodeLossTest {
       assertThat(joined.get("type").asText()).isEqualTo("joined");
     }
 
-    /** Appends what arrived on the current connection since the last call: duplicates and disorder included. */
+    /**
+     * Appends what arrived on the current connection since the last call: duplicates and disorder
+     * included.
+     */
     synchronized void collect() {
       List<JsonNode> frames = ws.ofType("new_message");
       for (JsonNode f : frames.subList(taken, frames.size())) {
@@ -72,14 +75,21 @@ class NodeLossTest {
   void killingANodeLosesNoAckedMessage() throws Exception {
     Path dir = Files.createTempDirectory("banter-loss-");
     String database = Postgres.createDatabase();
-    Map<String, String> env = Map.of("BANTER_DATABASE_URL", database, "BANTER_REDIS_URL", Redis.shared(),
-        "BANTER_PRESENCE_TTL", "3s");
+    Map<String, String> env =
+        Map.of(
+            "BANTER_DATABASE_URL",
+            database,
+            "BANTER_REDIS_URL",
+            Redis.shared(),
+            "BANTER_PRESENCE_TTL",
+            "3s");
     try (NodeProcess sender = NodeProcess.start("sender", dir, env);
-         NodeProcess survivor = NodeProcess.start("survivor", dir, env)) {
+        NodeProcess survivor = NodeProcess.start("survivor", dir, env)) {
       NodeProcess victim = NodeProcess.start("victim", dir, env);
       Api api = sender.api();
       Account owner = api.register("owner");
-      List<String> rooms = List.of(api.createRoom(owner, "public"), api.createRoom(owner, "public"));
+      List<String> rooms =
+          List.of(api.createRoom(owner, "public"), api.createRoom(owner, "public"));
       List<Follower> followers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         Account a = api.register("follower");
@@ -94,24 +104,38 @@ class NodeLossTest {
       AtomicBoolean stop = new AtomicBoolean();
       WsClient out = WsClient.connect(sender.baseUrl(), owner.accessToken());
       List<Throwable> loadFailure = new CopyOnWriteArrayList<>();
-      Thread load = Thread.ofVirtual().start(() -> {
-        int i = 0;
-        while (!stop.get()) {
-          try {
-          String room = rooms.get(i % 2);
-          JsonNode ack = out.request(Map.of("type", "send_message", "room_id", room, "body", "m" + i,
-              "client_id", "c" + i));
-            if ("ack".equals(ack.get("type").asText())) {
-              acked.get(room).add(ack.at("/message/seq").asLong());
-            }
-          } catch (RuntimeException | AssertionError e) {
-            loadFailure.add(e);
-            return;
-          }
-          i++;
-        }
-      });
-      Awaitility.await().atMost(Duration.ofSeconds(20)).failFast("the load stopped", () -> !loadFailure.isEmpty())
+      Thread load =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    int i = 0;
+                    while (!stop.get()) {
+                      try {
+                        String room = rooms.get(i % 2);
+                        JsonNode ack =
+                            out.request(
+                                Map.of(
+                                    "type",
+                                    "send_message",
+                                    "room_id",
+                                    room,
+                                    "body",
+                                    "m" + i,
+                                    "client_id",
+                                    "c" + i));
+                        if ("ack".equals(ack.get("type").asText())) {
+                          acked.get(room).add(ack.at("/message/seq").asLong());
+                        }
+                      } catch (RuntimeException | AssertionError e) {
+                        loadFailure.add(e);
+                        return;
+                      }
+                      i++;
+                    }
+                  });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .failFast("the load stopped", () -> !loadFailure.isEmpty())
           .until(() -> acked.values().stream().mapToInt(Set::size).sum() >= 200);
       followers.forEach(Follower::collect);
       victim.kill(); // SIGKILL while the load runs
@@ -120,16 +144,21 @@ class NodeLossTest {
         f.collect();
         f.connect(survivor.baseUrl()); // reconnect elsewhere and resume from the last seq seen
       }
-      Awaitility.await().atMost(Duration.ofSeconds(20)).failFast("the load stopped", () -> !loadFailure.isEmpty())
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .failFast("the load stopped", () -> !loadFailure.isEmpty())
           .until(() -> acked.values().stream().mapToInt(Set::size).sum() >= 600);
       stop.set(true);
       load.join();
       for (Follower f : followers) {
         long highest = acked.get(f.room).stream().mapToLong(Long::longValue).max().orElse(0);
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-          f.collect();
-          return f.last >= highest;
-        });
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  f.collect();
+                  return f.last >= highest;
+                });
       }
       int totalAcked = acked.values().stream().mapToInt(Set::size).sum();
       for (Follower f : followers) {
@@ -138,9 +167,14 @@ class NodeLossTest {
         // every seq of the room (acked or not) is gapless too: the database is the truth
         assertThat(f.seqs).isEqualTo(LongStream.rangeClosed(1, expected.size()).boxed().toList());
       }
-      System.out.printf("node loss: %d messages acked through %s; %s killed with %d subscribers; "
-          + "each of %d followers received all %s messages of its room exactly once, in order%n",
-          totalAcked, sender.nodeId(), victim.nodeId(), followers.size(), followers.size(),
+      System.out.printf(
+          "node loss: %d messages acked through %s; %s killed with %d subscribers; "
+              + "each of %d followers received all %s messages of its room exactly once, in order%n",
+          totalAcked,
+          sender.nodeId(),
+          victim.nodeId(),
+          followers.size(),
+          followers.size(),
           rooms.stream().map(r -> String.valueOf(acked.get(r).size())).toList());
       out.close();
       followers.forEach(f -> f.ws.close());

@@ -44,6 +44,7 @@ class PublishLossTest {
   private Path dir;
   private String redis;
   private String database;
+
   /** Closed after each test, last first. */
   private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -65,10 +66,14 @@ class PublishLossTest {
   }
 
   private Map<String, String> env(String redisUrl) {
-    return Map.of("BANTER_DATABASE_URL", database, "BANTER_REDIS_URL", redisUrl, "BANTER_PRESENCE_TTL", "3s");
+    return Map.of(
+        "BANTER_DATABASE_URL", database, "BANTER_REDIS_URL", redisUrl, "BANTER_PRESENCE_TTL", "3s");
   }
 
-  /** Starts one node per env at once (each boot takes seconds of the box's two cores), named a, b, c… */
+  /**
+   * Starts one node per env at once (each boot takes seconds of the box's two cores), named a, b,
+   * c…
+   */
   private List<NodeProcess> startNodes(List<Map<String, String>> envs) throws Exception {
     List<Future<NodeProcess>> starting = new ArrayList<>();
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -87,7 +92,8 @@ class PublishLossTest {
         failed = e.getCause();
       }
     }
-    open.addAll(nodes); // the ones that started are stopped after the test, even when another did not start
+    open.addAll(
+        nodes); // the ones that started are stopped after the test, even when another did not start
     if (failed != null) {
       throw new AssertionError("a node did not start", failed);
     }
@@ -101,29 +107,38 @@ class PublishLossTest {
   }
 
   private static void join(WsClient c, String room, long sinceSeq) {
-    assertThat(c.request(Map.of("type", "join_room", "room_id", room, "since_seq", sinceSeq)).get("type").asText())
+    assertThat(
+            c.request(Map.of("type", "join_room", "room_id", room, "since_seq", sinceSeq))
+                .get("type")
+                .asText())
         .isEqualTo("joined");
   }
 
   /** Sends a message and returns its seq from the ack. */
   private static long send(WsClient c, String room, String body, String clientId) {
-    JsonNode ack = c.request(Map.of("type", "send_message", "room_id", room, "body", body, "client_id", clientId));
+    JsonNode ack =
+        c.request(
+            Map.of("type", "send_message", "room_id", room, "body", body, "client_id", clientId));
     assertThat(ack.get("type").asText()).as("reply to %s", clientId).isEqualTo("ack");
     return ack.at("/message/seq").asLong();
   }
 
   private static List<Long> seqs(WsClient c, String room) {
-    return c.ofType("new_message").stream().filter(f -> room.equals(f.at("/message/room_id").asText()))
-        .map(f -> f.at("/message/seq").asLong()).toList();
+    return c.ofType("new_message").stream()
+        .filter(f -> room.equals(f.at("/message/room_id").asText()))
+        .map(f -> f.at("/message/seq").asLong())
+        .toList();
   }
 
   @Test
   @Timeout(120)
-  void aMessageWhosePublishNeverArrivedReachesEverySubscriberOfTheOtherNodeBeforeTheNextOne() throws Exception {
+  void aMessageWhosePublishNeverArrivedReachesEverySubscriberOfTheOtherNodeBeforeTheNextOne()
+      throws Exception {
     URI direct = URI.create(redis);
     TcpProxy redisOfA = TcpProxy.to(direct.getHost(), direct.getPort());
     open.add(redisOfA);
-    List<NodeProcess> nodes = startNodes(List.of(env("redis://127.0.0.1:" + redisOfA.port()), env(redis)));
+    List<NodeProcess> nodes =
+        startNodes(List.of(env("redis://127.0.0.1:" + redisOfA.port()), env(redis)));
     NodeProcess a = nodes.get(0);
     NodeProcess b = nodes.get(1);
     Api api = b.api();
@@ -145,10 +160,12 @@ class PublishLossTest {
 
     redisOfA.blackHole();
     long stalled = send(throughA, room, "two: committed and acked on A, its publish held", "c2");
-    WsClient joiner = ws(b, watchers.get(2)); // joins during the stall: its replay shows the stalled message
+    WsClient joiner =
+        ws(b, watchers.get(2)); // joins during the stall: its replay shows the stalled message
     join(joiner, room, 0);
     assertThat(seqs(joiner, room)).containsExactly(one, stalled);
-    a.kill(); // the held publish dies with A: the message is stored, and no node will ever announce it
+    a.kill(); // the held publish dies with A: the message is stored, and no node will ever
+    // announce it
     assertThat(seqs(first, room)).as("the stall held A's publish").containsExactly(one);
 
     long later = send(ws(b, alice), room, "three, through B", "c3");
@@ -160,17 +177,19 @@ class PublishLossTest {
   }
 
   /**
-   * A sender that keeps posting, paced, with a client_id per message, following its connection
-   * from node to node like a real client: when the socket dies it reconnects to the next node and
-   * sends the unacked message again with the same client_id.
+   * A sender that keeps posting, paced, with a client_id per message, following its connection from
+   * node to node like a real client: when the socket dies it reconnects to the next node and sends
+   * the unacked message again with the same client_id.
    */
   private static final class Sender {
     private static final Duration PACE = Duration.ofMillis(25);
     final Account account;
     final List<String> rooms;
     final String name;
+
     /** The messages acked to every sender, shared: room → seq → client_id. */
     final Map<String, Map<Long, String>> acked;
+
     volatile WsClient ws;
     volatile boolean moved;
 
@@ -187,7 +206,8 @@ class PublishLossTest {
         String room = rooms.get(k % rooms.size());
         String clientId = name + "-" + k;
         JsonNode ack;
-        while ((ack = send(room, clientId)) == null) { // the connection died: resend on the next node
+        while ((ack = send(room, clientId))
+            == null) { // the connection died: resend on the next node
           ws.close();
           ws = WsClient.connect(next, account.accessToken());
           moved = true;
@@ -199,23 +219,41 @@ class PublishLossTest {
       }
     }
 
-    /** The reply to the message, or null when the connection died first (a live one answers within 10 s). */
+    /**
+     * The reply to the message, or null when the connection died first (a live one answers within
+     * 10 s).
+     */
     private JsonNode send(String room, String clientId) {
       String ref = WsClient.ref();
       try {
-        ws.send(Map.of("type", "send_message", "ref", ref, "room_id", room, "body", "m " + clientId,
-            "client_id", clientId));
+        ws.send(
+            Map.of(
+                "type",
+                "send_message",
+                "ref",
+                ref,
+                "room_id",
+                room,
+                "body",
+                "m " + clientId,
+                "client_id",
+                clientId));
       } catch (RuntimeException e) {
         return null;
       }
       WsClient c = ws;
-      Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(2))
           .until(() -> c.isClosed() || reply(c, ref) != null);
       return reply(c, ref);
     }
 
     private static JsonNode reply(WsClient c, String ref) {
-      return c.frames().stream().filter(f -> ref.equals(f.path("ref").asText(null))).findFirst().orElse(null);
+      return c.frames().stream()
+          .filter(f -> ref.equals(f.path("ref").asText(null)))
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -234,8 +272,11 @@ class PublishLossTest {
     NodeProcess b = nodes.get(1);
     Api api = b.api();
     Account owner = api.register("owner");
-    List<String> rooms = List.of(api.createRoom(owner, "private"), api.createRoom(owner, "private"),
-        api.createRoom(owner, "private"));
+    List<String> rooms =
+        List.of(
+            api.createRoom(owner, "private"),
+            api.createRoom(owner, "private"),
+            api.createRoom(owner, "private"));
     List<WsClient> watchers = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Account w = api.register("watcher");
@@ -259,27 +300,40 @@ class PublishLossTest {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     List<Thread> load = new ArrayList<>();
     for (Sender s : senders) {
-      load.add(Thread.ofVirtual().start(() -> {
-        try {
-          s.run(a.baseUrl(), b.baseUrl(), stop);
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      }));
+      load.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      s.run(a.baseUrl(), b.baseUrl(), stop);
+                    } catch (Throwable e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     try {
-      var loading = Awaitility.await().atMost(WAIT).failFast("a sender failed", () -> !failures.isEmpty());
+      var loading =
+          Awaitility.await().atMost(WAIT).failFast("a sender failed", () -> !failures.isEmpty());
       long started = System.nanoTime();
       loading.until(() -> total(acked) >= 450);
       int beforeKill = total(acked);
       long killedAt = System.nanoTime();
-      a.kill(); // SIGKILL mid-run: what A committed but had not published is left to the other nodes' gap fill
-      WsClient joiner = ws(b, late); // joins from the start of each room while A's last messages may be unannounced
+      a.kill(); // SIGKILL mid-run: what A committed but had not published is left to the other
+      // nodes' gap fill
+      WsClient joiner =
+          ws(
+              b,
+              late); // joins from the start of each room while A's last messages may be unannounced
       rooms.forEach(r -> join(joiner, r, 0));
       watchers.add(joiner);
-      loading.until(() -> senders.stream().allMatch(s -> s.moved) && total(acked) >= beforeKill + 450);
-      System.out.printf("publish loss: %d acked through a in %d ms, then %d through b in %d ms%n", beforeKill,
-          (killedAt - started) / 1_000_000, total(acked) - beforeKill, (System.nanoTime() - killedAt) / 1_000_000);
+      loading.until(
+          () -> senders.stream().allMatch(s -> s.moved) && total(acked) >= beforeKill + 450);
+      System.out.printf(
+          "publish loss: %d acked through a in %d ms, then %d through b in %d ms%n",
+          beforeKill,
+          (killedAt - started) / 1_000_000,
+          total(acked) - beforeKill,
+          (System.nanoTime() - killedAt) / 1_000_000);
     } finally {
       stop.set(true);
       for (Thread t : load) {
@@ -290,21 +344,32 @@ class PublishLossTest {
     assertThat(failures).isEmpty();
 
     for (String room : rooms) {
-      long last = api.get("/api/v1/rooms/" + room, owner.accessToken()).json().get("last_seq").asLong();
+      long last =
+          api.get("/api/v1/rooms/" + room, owner.accessToken()).json().get("last_seq").asLong();
       assertThat(acked.get(room).keySet()).allMatch(seq -> seq <= last);
       for (WsClient w : watchers) {
         Awaitility.await().atMost(WAIT).until(() -> seqs(w, room).size() >= last);
-        // Every seq of the room (acked or not) in order, each once: each delivered seq is the one before plus one.
-        assertThat(seqs(w, room)).as("seqs of %s", room).isEqualTo(LongStream.rangeClosed(1, last).boxed().toList());
+        // Every seq of the room (acked or not) in order, each once: each delivered seq is the one
+        // before plus one.
+        assertThat(seqs(w, room))
+            .as("seqs of %s", room)
+            .isEqualTo(LongStream.rangeClosed(1, last).boxed().toList());
         Map<Long, String> delivered = new HashMap<>();
-        w.ofType("new_message").stream().filter(f -> room.equals(f.at("/message/room_id").asText()))
-            .forEach(f -> delivered.put(f.at("/message/seq").asLong(), f.at("/message/client_id").asText()));
+        w.ofType("new_message").stream()
+            .filter(f -> room.equals(f.at("/message/room_id").asText()))
+            .forEach(
+                f ->
+                    delivered.put(
+                        f.at("/message/seq").asLong(), f.at("/message/client_id").asText()));
         assertThat(delivered).containsAllEntriesOf(acked.get(room));
       }
     }
-    System.out.printf("publish loss: %d messages acked, %s per room; node a killed mid-run, its %d senders moved"
-        + " to b; each of %d subscribers on b (one joined after the kill) received every seq of every room once, in order%n",
-        total(acked), rooms.stream().map(r -> acked.get(r).size()).toList(),
-        senders.size(), watchers.size());
+    System.out.printf(
+        "publish loss: %d messages acked, %s per room; node a killed mid-run, its %d senders moved"
+            + " to b; each of %d subscribers on b (one joined after the kill) received every seq of every room once, in order%n",
+        total(acked),
+        rooms.stream().map(r -> acked.get(r).size()).toList(),
+        senders.size(),
+        watchers.size());
   }
 }

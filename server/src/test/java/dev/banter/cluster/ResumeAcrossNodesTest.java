@@ -48,8 +48,10 @@ class ResumeAcrossNodesTest {
   @BeforeAll
   void start() {
     first = TestServer.start(Backend.POSTGRES, Map.of("BANTER_REDIS_URL", Redis.shared()));
-    second = TestServer.start(Backend.POSTGRES, Map.of("BANTER_REDIS_URL", Redis.shared(),
-        "BANTER_DATABASE_URL", first.databaseUrl()));
+    second =
+        TestServer.start(
+            Backend.POSTGRES,
+            Map.of("BANTER_REDIS_URL", Redis.shared(), "BANTER_DATABASE_URL", first.databaseUrl()));
     one = first.api();
     two = second.api();
   }
@@ -84,14 +86,28 @@ class ResumeAcrossNodesTest {
     try (WsClient before = WsClient.connect(second.baseUrl(), bob.accessToken())) {
       seen = before.request(Map.of("type", "join_room", "room_id", room));
     }
-    Api.expect(one.patch(messages() + "/" + edited, Map.of("body", "edited on node one"), alice.accessToken()), 200);
+    Api.expect(
+        one.patch(
+            messages() + "/" + edited, Map.of("body", "edited on node one"), alice.accessToken()),
+        200);
     Api.expect(one.delete(messages() + "/" + deleted, alice.accessToken()), 204);
 
     try (WsClient back = WsClient.connect(second.baseUrl(), bob.accessToken())) {
-      JsonNode joined = back.request(Map.of("type", "join_room", "room_id", room,
-          "since_seq", seen.get("last_seq").asLong(), "since_rev", seen.get("last_rev").asLong()));
+      JsonNode joined =
+          back.request(
+              Map.of(
+                  "type",
+                  "join_room",
+                  "room_id",
+                  room,
+                  "since_seq",
+                  seen.get("last_seq").asLong(),
+                  "since_rev",
+                  seen.get("last_rev").asLong()));
       List<JsonNode> updates = back.ofType("message_updated");
-      assertThat(updates).extracting(f -> f.at("/message/id").asText()).containsExactly(edited, deleted);
+      assertThat(updates)
+          .extracting(f -> f.at("/message/id").asText())
+          .containsExactly(edited, deleted);
       assertThat(updates.get(0).at("/message/body").asText()).isEqualTo("edited on node one");
       assertThat(updates.get(1).at("/message/deleted").asBoolean()).isTrue();
       assertThat(joined.get("last_rev").asLong()).isEqualTo(updates.get(1).get("rev").asLong());
@@ -102,9 +118,13 @@ class ResumeAcrossNodesTest {
   void liveChangesCarryTheirRevAcrossTheBus() {
     String id = one.say(alice, room, "hello").get("id").asText();
     try (WsClient live = WsClient.connect(second.baseUrl(), bob.accessToken())) {
-      long rev = live.request(Map.of("type", "join_room", "room_id", room)).get("last_rev").asLong();
-      Api.expect(one.patch(messages() + "/" + id, Map.of("body", "edited"), alice.accessToken()), 200);
-      Api.expect(one.put(messages() + "/" + id + "/reactions/" + emoji("👍"), "", alice.accessToken()), 200);
+      long rev =
+          live.request(Map.of("type", "join_room", "room_id", room)).get("last_rev").asLong();
+      Api.expect(
+          one.patch(messages() + "/" + id, Map.of("body", "edited"), alice.accessToken()), 200);
+      Api.expect(
+          one.put(messages() + "/" + id + "/reactions/" + emoji("👍"), "", alice.accessToken()),
+          200);
       Api.expect(one.delete(messages() + "/" + id, alice.accessToken()), 204);
 
       long edit = live.await("message_edited").get("rev").asLong();
@@ -129,42 +149,76 @@ class ResumeAcrossNodesTest {
       for (int w = 0; w < writers.size(); w++) {
         Api node = w % 2 == 0 ? one : two;
         Account a = writers.get(w);
-        done.add(pool.submit(() -> {
-          long last = 0;
-          for (int i = 0; i < 30; i++) {
-            JsonNode posted = node.say(a, room, "m" + i);
-            JsonNode edited = Api.expect(node.patch(messages() + "/" + posted.get("id").asText(),
-                Map.of("body", "m" + i + "!"), a.accessToken()), 200).json();
-            JsonNode reacted = Api.expect(node.put(messages() + "/" + posted.get("id").asText() + "/reactions/"
-                + emoji("👍"), "", a.accessToken()), 200).json();
-            for (JsonNode m : List.of(posted, edited, reacted)) {
-              long rev = m.get("rev").asLong();
-              assertThat(rev).as("one writer's changes get increasing revs").isGreaterThan(last);
-              last = rev;
-              all.add(rev);
-              revs.add(rev);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  long last = 0;
+                  for (int i = 0; i < 30; i++) {
+                    JsonNode posted = node.say(a, room, "m" + i);
+                    JsonNode edited =
+                        Api.expect(
+                                node.patch(
+                                    messages() + "/" + posted.get("id").asText(),
+                                    Map.of("body", "m" + i + "!"),
+                                    a.accessToken()),
+                                200)
+                            .json();
+                    JsonNode reacted =
+                        Api.expect(
+                                node.put(
+                                    messages()
+                                        + "/"
+                                        + posted.get("id").asText()
+                                        + "/reactions/"
+                                        + emoji("👍"),
+                                    "",
+                                    a.accessToken()),
+                                200)
+                            .json();
+                    for (JsonNode m : List.of(posted, edited, reacted)) {
+                      long rev = m.get("rev").asLong();
+                      assertThat(rev)
+                          .as("one writer's changes get increasing revs")
+                          .isGreaterThan(last);
+                      last = rev;
+                      all.add(rev);
+                      revs.add(rev);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
       }
     }
     assertThat(revs).as("every change its own rev").hasSize(all.size());
-    long lastRev = first.db().withHandle(h -> h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
-        .bind("r", room).mapTo(Long.class).one());
+    long lastRev =
+        first
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .one());
     assertThat(lastRev).isEqualTo(Collections.max(all));
-    List<Long> stored = first.db().withHandle(h -> h.createQuery("SELECT rev FROM messages WHERE room_id = :r")
-        .bind("r", room).mapTo(Long.class).list());
+    List<Long> stored =
+        first
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT rev FROM messages WHERE room_id = :r")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .list());
     assertThat(stored).doesNotHaveDuplicates().allMatch(r -> r <= lastRev);
   }
 
   /**
-   * A long replay of changes (every message changed since rev 0) races an editor on the other
-   * node: an edit committed while the replay pages is both waiting live and (at a rev at least
-   * its own) replayed, and must reach the client once, each message's frames in increasing rev.
+   * A long replay of changes (every message changed since rev 0) races an editor on the other node:
+   * an edit committed while the replay pages is both waiting live and (at a rev at least its own)
+   * replayed, and must reach the client once, each message's frames in increasing rev.
    */
   @Test
   void changesRacingALongReplayArriveOnceAndInRevOrder() throws Exception {
@@ -172,34 +226,53 @@ class ResumeAcrossNodesTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 150; i++) {
-            ids.add(one.say(alice, room, "m" + i).get("id").asText());
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 150; i++) {
+                    ids.add(one.say(alice, room, "m" + i).get("id").asText());
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
       }
     }
     AtomicBoolean editing = new AtomicBoolean(true);
-    Thread editor = Thread.ofVirtual().start(() -> {
-      Random random = new Random(11);
-      for (int i = 0; editing.get(); i++) {
-        String id = ids.get(random.nextInt(ids.size()));
-        if (i % 3 == 0) {
-          one.put(messages() + "/" + id + "/reactions/" + emoji(i % 2 == 0 ? "👍" : "🎉"), "", alice.accessToken());
-        } else {
-          one.patch(messages() + "/" + id, Map.of("body", "edit " + i), alice.accessToken());
-        }
-      }
-    });
+    Thread editor =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  Random random = new Random(11);
+                  for (int i = 0; editing.get(); i++) {
+                    String id = ids.get(random.nextInt(ids.size()));
+                    if (i % 3 == 0) {
+                      one.put(
+                          messages() + "/" + id + "/reactions/" + emoji(i % 2 == 0 ? "👍" : "🎉"),
+                          "",
+                          alice.accessToken());
+                    } else {
+                      one.patch(
+                          messages() + "/" + id, Map.of("body", "edit " + i), alice.accessToken());
+                    }
+                  }
+                });
     try {
       for (int round = 0; round < 3; round++) {
         try (WsClient c = WsClient.connect(second.baseUrl(), bob.accessToken())) {
-          c.request(Map.of("type", "join_room", "room_id", room, "since_seq", (long) ids.size(), "since_rev", 0L));
-          Awaitility.await().atMost(Duration.ofSeconds(10))
+          c.request(
+              Map.of(
+                  "type",
+                  "join_room",
+                  "room_id",
+                  room,
+                  "since_seq",
+                  (long) ids.size(),
+                  "since_rev",
+                  0L));
+          Awaitility.await()
+              .atMost(Duration.ofSeconds(10))
               .until(() -> c.ofType("message_edited").size() >= 3);
           assertRevsIncreasePerMessage(c.frames());
         }
@@ -214,17 +287,19 @@ class ResumeAcrossNodesTest {
     Map<String, Long> last = new HashMap<>();
     for (JsonNode f : frames) {
       String type = f.path("type").asText();
-      String id = switch (type) {
-        case "message_updated", "message_edited", "new_message" -> f.at("/message/id").asText();
-        case "reaction", "message_deleted" -> f.get("message_id").asText();
-        default -> null;
-      };
+      String id =
+          switch (type) {
+            case "message_updated", "message_edited", "new_message" -> f.at("/message/id").asText();
+            case "reaction", "message_deleted" -> f.get("message_id").asText();
+            default -> null;
+          };
       if (id == null) {
         continue;
       }
       long rev = f.has("rev") ? f.get("rev").asLong() : f.at("/message/rev").asLong();
       Long before = last.put(id, rev);
-      assertThat(before == null || rev > before).as("%s of %s at rev %d after rev %d", type, id, rev, before)
+      assertThat(before == null || rev > before)
+          .as("%s of %s at rev %d after rev %d", type, id, rev, before)
           .isTrue();
     }
   }

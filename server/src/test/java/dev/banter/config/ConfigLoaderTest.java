@@ -59,7 +59,8 @@ class ConfigLoaderTest {
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.JSON);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tlsCert()).isEmpty();
-    assertThat(new ConfigLoader(Map.of(), true).load().logFormat()).isEqualTo(Config.LogFormat.TEXT);
+    assertThat(new ConfigLoader(Map.of(), true).load().logFormat())
+        .isEqualTo(Config.LogFormat.TEXT);
   }
 
   @Test
@@ -68,7 +69,8 @@ class ConfigLoaderTest {
     vars.put("BANTER_HOST", "127.0.0.1");
     vars.put("BANTER_PORT", "9000");
     vars.put("BANTER_DATA_DIR", "/srv/banter");
-    vars.put("BANTER_DATABASE_URL", "postgresql://bob:s%40cret@db.example:6543/chat?sslmode=require");
+    vars.put(
+        "BANTER_DATABASE_URL", "postgresql://bob:s%40cret@db.example:6543/chat?sslmode=require");
     vars.put("BANTER_REDIS_URL", "redis://cache:6379");
     vars.put("BANTER_NODE_ID", "n1");
     vars.put("BANTER_JWT_SECRET", "0123456789abcdef0123456789abcdef");
@@ -95,14 +97,16 @@ class ConfigLoaderTest {
     Config c = load(vars);
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(9000);
-    assertThat(c.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/chat?sslmode=require");
+    assertThat(c.database().orElseThrow().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db.example:6543/chat?sslmode=require");
     assertThat(c.database().orElseThrow().user()).isEqualTo("bob");
     assertThat(c.database().orElseThrow().password()).isEqualTo("s@cret");
     assertThat(c.redisUrl()).contains("redis://cache:6379");
     assertThat(c.nodeId()).isEqualTo("n1");
     assertThat(c.accessTokenTtl()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.refreshTokenTtl()).isEqualTo(Duration.ofHours(12));
-    assertThat(c.allowedOrigins()).isEqualTo(List.of("https://chat.example", "http://localhost:3000"));
+    assertThat(c.allowedOrigins())
+        .isEqualTo(List.of("https://chat.example", "http://localhost:3000"));
     assertThat(c.guestAccess()).isTrue();
     assertThat(c.admins()).containsExactlyInAnyOrder("alice", "bob");
     assertThat(c.messageRate()).isEqualTo(2.5);
@@ -124,8 +128,10 @@ class ConfigLoaderTest {
 
   @Test
   void aJdbcPostgresUrlIsAcceptedAsGiven() {
-    Config c = load(Map.of("BANTER_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
-    assertThat(c.database().orElseThrow().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    Config c =
+        load(Map.of("BANTER_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
+    assertThat(c.database().orElseThrow().jdbcUrl())
+        .isEqualTo("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
   }
 
   @Test
@@ -164,9 +170,15 @@ class ConfigLoaderTest {
 
   @Test
   void trustedProxiesAreAddressesOrCidrBlocksOfEitherFamily() {
-    Config c = load(Map.of("BANTER_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32, ::1",
-        "BANTER_PROXY_PROTOCOL", "true"));
-    assertThat(c.trustedProxies()).extracting(AddressRange::toString)
+    Config c =
+        load(
+            Map.of(
+                "BANTER_TRUSTED_PROXIES",
+                "10.0.0.0/8, 192.0.2.7 ,2001:db8::/32, ::1",
+                "BANTER_PROXY_PROTOCOL",
+                "true"));
+    assertThat(c.trustedProxies())
+        .extracting(AddressRange::toString)
         .containsExactly("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32", "::1/128");
     assertThat(c.proxyProtocol()).isTrue();
     AddressRange ten = c.trustedProxies().get(0);
@@ -198,8 +210,14 @@ class ConfigLoaderTest {
 
   @Test
   void unreadableTlsFilesAreNamed() {
-    assertThatThrownBy(() -> load(Map.of("BANTER_TLS_CERT", "/nonexistent/cert.pem",
-        "BANTER_TLS_KEY", "/nonexistent/key.pem")))
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "BANTER_TLS_CERT",
+                        "/nonexistent/cert.pem",
+                        "BANTER_TLS_KEY",
+                        "/nonexistent/key.pem")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("BANTER_TLS_CERT: cannot read");
   }
@@ -207,17 +225,43 @@ class ConfigLoaderTest {
   @Test
   void anS3BucketNeedsItsKeysAndAValidEndpointAndHidesThem() {
     assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files")))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_ACCESS_KEY: ");
-    assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "id")))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_SECRET_KEY: ");
-    assertThatThrownBy(() -> load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "id",
-        "BANTER_S3_SECRET_KEY", "k", "BANTER_S3_ENDPOINT", "minio:9000")))
-        .isInstanceOf(ConfigException.class).hasMessageStartingWith("BANTER_S3_ENDPOINT: ");
-    Config c = load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "AKIDSECRETID",
-        "BANTER_S3_SECRET_KEY", "very-secret-key", "BANTER_S3_ENDPOINT", "http://minio:9000"));
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BANTER_S3_ACCESS_KEY: ");
+    assertThatThrownBy(
+            () -> load(Map.of("BANTER_S3_BUCKET", "files", "BANTER_S3_ACCESS_KEY", "id")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BANTER_S3_SECRET_KEY: ");
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(
+                        "BANTER_S3_BUCKET",
+                        "files",
+                        "BANTER_S3_ACCESS_KEY",
+                        "id",
+                        "BANTER_S3_SECRET_KEY",
+                        "k",
+                        "BANTER_S3_ENDPOINT",
+                        "minio:9000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("BANTER_S3_ENDPOINT: ");
+    Config c =
+        load(
+            Map.of(
+                "BANTER_S3_BUCKET",
+                "files",
+                "BANTER_S3_ACCESS_KEY",
+                "AKIDSECRETID",
+                "BANTER_S3_SECRET_KEY",
+                "very-secret-key",
+                "BANTER_S3_ENDPOINT",
+                "http://minio:9000"));
     assertThat(c.s3().orElseThrow().bucket()).isEqualTo("files");
     assertThat(c.s3().orElseThrow().region()).isEqualTo("us-east-1");
-    assertThat(c.toString()).contains("files").doesNotContain("AKIDSECRETID").doesNotContain("very-secret-key");
+    assertThat(c.toString())
+        .contains("files")
+        .doesNotContain("AKIDSECRETID")
+        .doesNotContain("very-secret-key");
     assertThat(load(Map.of()).s3()).isEmpty();
   }
 
@@ -230,10 +274,12 @@ class ConfigLoaderTest {
 
   @Test
   void secretsNeverAppearInTheConfigText() {
-    Config c = load(Map.of(
-        "BANTER_DATABASE_URL", "postgresql://bob:hunter2-db@db:5432/chat",
-        "BANTER_JWT_SECRET", "jwt-secret-value-that-is-long-enough-42",
-        "BANTER_REDIS_URL", "redis://:redis-pass@cache:6379"));
+    Config c =
+        load(
+            Map.of(
+                "BANTER_DATABASE_URL", "postgresql://bob:hunter2-db@db:5432/chat",
+                "BANTER_JWT_SECRET", "jwt-secret-value-that-is-long-enough-42",
+                "BANTER_REDIS_URL", "redis://:redis-pass@cache:6379"));
     assertThat(c.toString())
         .doesNotContain("hunter2-db")
         .doesNotContain("jwt-secret-value")

@@ -22,8 +22,10 @@ class IdsTest {
 
   @Test
   void idsMadeInLaterMillisecondsSortAfterEarlierOnes() {
-    // What keeps a new message's index entry at the end of the primary key instead of on a random page.
-    // One id in each of ten successive clock ticks: random ids would come out sorted once in 10! tries.
+    // What keeps a new message's index entry at the end of the primary key instead of on a random
+    // page.
+    // One id in each of ten successive clock ticks: random ids would come out sorted once in 10!
+    // tries.
     List<String> ids = new ArrayList<>();
     long tick = System.currentTimeMillis();
     while (ids.size() < 10) {

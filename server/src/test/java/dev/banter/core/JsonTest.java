@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Reading request bodies and writing errors, on inputs the fuzzer found mishandled (RestFuzzContract). */
+/**
+ * Reading request bodies and writing errors, on inputs the fuzzer found mishandled
+ * (RestFuzzContract).
+ */
 class JsonTest {
   record Body(String body, Long seq, List<String> attachments) {}
 
   private static ApiError refusalOf(String json) {
-    ApiError e = catchThrowableOfType(ApiError.class, () -> Json.read(json.getBytes(StandardCharsets.UTF_8), Body.class));
+    ApiError e =
+        catchThrowableOfType(
+            ApiError.class, () -> Json.read(json.getBytes(StandardCharsets.UTF_8), Body.class));
     assertThat(e).as("the refusal of %s", json).isNotNull();
     return e;
   }
@@ -42,12 +47,14 @@ class JsonTest {
 
   @Test
   void aKeyGivenTwiceIsABadRequest() {
-    assertThat(refusalOf("{\"body\":\"a\",\"body\":\"b\"}").getMessage()).contains("Duplicate field 'body'");
+    assertThat(refusalOf("{\"body\":\"a\",\"body\":\"b\"}").getMessage())
+        .contains("Duplicate field 'body'");
   }
 
   @Test
   void deepNestingIsABadRequestNotAStackOverflow() {
-    assertThat(refusalOf("{\"body\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}").code()).isEqualTo("bad_request");
+    assertThat(refusalOf("{\"body\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}").code())
+        .isEqualTo("bad_request");
   }
 
   @Test
@@ -60,6 +67,7 @@ class JsonTest {
 
   @Test
   void emojiAreWrittenAsTheyAre() {
-    assertThat(new String(Json.write(Map.of("m", "ok 👍")), StandardCharsets.UTF_8)).isEqualTo("{\"m\":\"ok 👍\"}");
+    assertThat(new String(Json.write(Map.of("m", "ok 👍")), StandardCharsets.UTF_8))
+        .isEqualTo("{\"m\":\"ok 👍\"}");
   }
 }

@@ -30,11 +30,15 @@ class OutageTest {
     outage.succeeded();
     outage.failed(new IOException("refused again"));
 
-    assertThat(lines.list).extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage).containsExactly(
-        tuple(Level.WARN,
-            "calling the thing fails (java.io.IOException: refused 0); working without it meanwhile"),
-        tuple(Level.INFO, "calling the thing works again"),
-        tuple(Level.WARN,
-            "calling the thing fails (java.io.IOException: refused again); working without it meanwhile"));
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            tuple(
+                Level.WARN,
+                "calling the thing fails (java.io.IOException: refused 0); working without it meanwhile"),
+            tuple(Level.INFO, "calling the thing works again"),
+            tuple(
+                Level.WARN,
+                "calling the thing fails (java.io.IOException: refused again); working without it meanwhile"));
   }
 }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code BANTER_HTTP_CONNECTIONS_PER_IP}: one address holds at most that many HTTP connections;
- * the next is answered 503 {@code unavailable} and closed, other addresses are not affected, and
- * a connection that becomes a WebSocket counts under {@code BANTER_WS_PER_IP} instead.
+ * {@code BANTER_HTTP_CONNECTIONS_PER_IP}: one address holds at most that many HTTP connections; the
+ * next is answered 503 {@code unavailable} and closed, other addresses are not affected, and a
+ * connection that becomes a WebSocket counts under {@code BANTER_WS_PER_IP} instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionCapTest {
@@ -32,7 +32,9 @@ class ConnectionCapTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(Backend.SQLITE, Map.of("BANTER_HTTP_CONNECTIONS_PER_IP", String.valueOf(CAP)));
+    server =
+        TestServer.start(
+            Backend.SQLITE, Map.of("BANTER_HTTP_CONNECTIONS_PER_IP", String.valueOf(CAP)));
   }
 
   @AfterAll
@@ -44,7 +46,7 @@ class ConnectionCapTest {
   void theConnectionOverTheCapIsRefusedWith503WhileAnotherAddressIsServed() throws Exception {
     List<RawHttp> held = open("127.0.0.1", CAP);
     try (RawHttp over = RawHttp.connect("127.0.0.1", server.port(), 0);
-         RawHttp elsewhere = RawHttp.connect("127.0.0.2", server.port(), 0)) {
+        RawHttp elsewhere = RawHttp.connect("127.0.0.2", server.port(), 0)) {
       over.send(RawHttp.get("/health"));
       RawHttp.Reply refused = over.read();
       assertThat(refused.status()).isEqualTo(503);
@@ -63,8 +65,16 @@ class ConnectionCapTest {
     } finally {
       closeAll(held);
     }
-    assertThat(server.banter().metrics().registry().get("banter_http_refused").tag("reason", "connections_per_ip")
-        .counter().count()).isGreaterThanOrEqualTo(1);
+    assertThat(
+            server
+                .banter()
+                .metrics()
+                .registry()
+                .get("banter_http_refused")
+                .tag("reason", "connections_per_ip")
+                .counter()
+                .count())
+        .isGreaterThanOrEqualTo(1);
   }
 
   @Test
@@ -83,7 +93,11 @@ class ConnectionCapTest {
     List<RawWs> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < CAP + 2; i++) {
-        sockets.add(new RawWs(server.port(), "/ws", 0)); // each upgrade succeeds: none of them holds an HTTP place
+        sockets.add(
+            new RawWs(
+                server.port(),
+                "/ws",
+                0)); // each upgrade succeeds: none of them holds an HTTP place
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> openConnections() == 0);
       List<RawHttp> held = open("127.0.0.1", CAP);
@@ -95,9 +109,13 @@ class ConnectionCapTest {
     }
   }
 
-  /** {@code n} keep-alive connections from {@code address}, each answered once so it surely counts. */
+  /**
+   * {@code n} keep-alive connections from {@code address}, each answered once so it surely counts.
+   */
   private List<RawHttp> open(String address, int n) throws IOException {
-    await().atMost(Duration.ofSeconds(5)).until(() -> openConnections() == 0); // others' connections are gone
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> openConnections() == 0); // others' connections are gone
     List<RawHttp> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       RawHttp c = RawHttp.connect(address, server.port(), 0);
@@ -116,7 +134,8 @@ class ConnectionCapTest {
   }
 
   private long openConnections() {
-    return (long) server.banter().metrics().registry().get("banter_http_connections").gauge().value();
+    return (long)
+        server.banter().metrics().registry().get("banter_http_connections").gauge().value();
   }
 
   private static void closeAll(List<RawHttp> connections) throws IOException {

@@ -39,24 +39,44 @@ class HttpLayerTest {
   @BeforeEach
   void start() throws Exception {
     Routes routes = new Routes();
-    routes.get("/boom", req -> {
-      throw new IllegalStateException("secret internal detail");
-    }).open();
+    routes
+        .get(
+            "/boom",
+            req -> {
+              throw new IllegalStateException("secret internal detail");
+            })
+        .open();
     routes.get("/items/{id}", req -> Map.of("id", req.param("id"))).open();
     routes.get("/items/special", req -> Map.of("special", true)).open();
-    routes.get("/slow/{ms}", req -> {
-      Thread.sleep(Long.parseLong(req.param("ms")));
-      return Map.of("slept", req.param("ms"));
-    }).open();
+    routes
+        .get(
+            "/slow/{ms}",
+            req -> {
+              Thread.sleep(Long.parseLong(req.param("ms")));
+              return Map.of("slept", req.param("ms"));
+            })
+        .open();
     routes.get("/private", req -> Map.of("user", req.user().username()));
     blocking = Executors.newVirtualThreadPerTaskExecutor();
-    Authenticator refuseAll = token -> {
-      throw ApiError.unauthorized("invalid access token");
-    };
-    server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null), new HttpServer.Handlers(routes, refuseAll,
-        RateLimiter.perPeriod(1000, Duration.ofMinutes(1)), RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
-        blocking, null, null, null), new HttpServer.Limits(0, Duration.ofSeconds(10)), HttpServer.Edge.DIRECT,
-        new Metrics("test"));
+    Authenticator refuseAll =
+        token -> {
+          throw ApiError.unauthorized("invalid access token");
+        };
+    server =
+        HttpServer.start(
+            new HttpServer.Listen("127.0.0.1", 0, null),
+            new HttpServer.Handlers(
+                routes,
+                refuseAll,
+                RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
+                RateLimiter.perPeriod(1000, Duration.ofMinutes(1)),
+                blocking,
+                null,
+                null,
+                null),
+            new HttpServer.Limits(0, Duration.ofSeconds(10)),
+            HttpServer.Edge.DIRECT,
+            new Metrics("test"));
     logs = new ListAppender<>();
     logs.start();
     ((Logger) LoggerFactory.getLogger(Dispatcher.class)).addAppender(logs);
@@ -70,7 +90,8 @@ class HttpLayerTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -81,13 +102,19 @@ class HttpLayerTest {
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.at("/error/code").asText()).isEqualTo("internal");
     String requestId = body.at("/error/details/request_id").asText();
-    assertThat(requestId).isNotBlank().isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
-    assertThat(r.body()).doesNotContain("secret internal detail").doesNotContain("IllegalStateException")
+    assertThat(requestId)
+        .isNotBlank()
+        .isEqualTo(r.headers().firstValue("X-Request-Id").orElseThrow());
+    assertThat(r.body())
+        .doesNotContain("secret internal detail")
+        .doesNotContain("IllegalStateException")
         .doesNotContain("at dev.banter");
-    assertThat(logs.list).anySatisfy(e -> {
-      assertThat(e.getFormattedMessage()).contains(requestId);
-      assertThat(e.getThrowableProxy()).isNotNull();
-    });
+    assertThat(logs.list)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getFormattedMessage()).contains(requestId);
+              assertThat(e.getThrowableProxy()).isNotNull();
+            });
   }
 
   @Test
@@ -108,8 +135,9 @@ class HttpLayerTest {
   void pipelinedRequestsAreAnsweredInTheOrderSent() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       OutputStream out = socket.getOutputStream();
-      String req = "GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\n"
-          + "GET /slow/0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      String req =
+          "GET /slow/300 HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /slow/0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
       out.write(req.getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -124,8 +152,9 @@ class HttpLayerTest {
   void malformedHttpGetsA400() throws Exception {
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.getOutputStream().write("GARBAGE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      String head = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
-          .readLine();
+      String head =
+          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
       assertThat(head).startsWith("HTTP/1.1 400");
     }
   }

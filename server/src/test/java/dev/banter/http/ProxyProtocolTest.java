@@ -35,10 +35,20 @@ class ProxyProtocolTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(Backend.SQLITE, Map.of("BANTER_PROXY_PROTOCOL", "true",
-        "BANTER_TRUSTED_PROXIES", "127.0.0.1", "BANTER_HTTP_RATE", String.valueOf(BUDGET),
-        "BANTER_HTTP_CONNECTIONS_PER_IP", String.valueOf(CONNECTIONS),
-        "BANTER_HTTP_HEADER_TIMEOUT", HEADER_TIMEOUT.toSeconds() + "s"));
+    server =
+        TestServer.start(
+            Backend.SQLITE,
+            Map.of(
+                "BANTER_PROXY_PROTOCOL",
+                "true",
+                "BANTER_TRUSTED_PROXIES",
+                "127.0.0.1",
+                "BANTER_HTTP_RATE",
+                String.valueOf(BUDGET),
+                "BANTER_HTTP_CONNECTIONS_PER_IP",
+                String.valueOf(CONNECTIONS),
+                "BANTER_HTTP_HEADER_TIMEOUT",
+                HEADER_TIMEOUT.toSeconds() + "s"));
   }
 
   @AfterAll
@@ -58,7 +68,9 @@ class ProxyProtocolTest {
       assertThat(c.read().status()).isEqualTo(429);
     }
     assertThat(readyVia(v1("203.0.113.2"))).isEqualTo(200);
-    assertThat(readyVia(v1("203.0.113.1"))).as("the budget is the client's, not the connection's").isEqualTo(429);
+    assertThat(readyVia(v1("203.0.113.1")))
+        .as("the budget is the client's, not the connection's")
+        .isEqualTo(429);
   }
 
   @Test
@@ -89,7 +101,8 @@ class ProxyProtocolTest {
         assertThat(c.closedByServer(Duration.ofSeconds(3))).isTrue();
       }
     }
-    try (RawHttp c = RawHttp.connect("127.0.0.2", server.port(), 0)) { // served as itself, without a header
+    try (RawHttp c =
+        RawHttp.connect("127.0.0.2", server.port(), 0)) { // served as itself, without a header
       c.send(request("GET", "/ready"));
       assertThat(c.read().status()).isEqualTo(200);
     }
@@ -141,7 +154,8 @@ class ProxyProtocolTest {
   }
 
   private byte[] v1(String source) {
-    return ("PROXY TCP4 " + source + " 127.0.0.1 40000 " + server.port() + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return ("PROXY TCP4 " + source + " 127.0.0.1 40000 " + server.port() + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   /** The binary header: signature, version 2 + PROXY, TCP over IPv6, addresses and ports. */
@@ -159,7 +173,8 @@ class ProxyProtocolTest {
 
   private static byte[] v2(int versionCommand, int familyProtocol, byte[] addresses) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+    b.writeBytes(
+        new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
     b.write(versionCommand);
     b.write(familyProtocol);
     b.write(addresses.length >> 8);

@@ -19,14 +19,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Clients that send slowly on purpose: a request head has {@link #DEADLINE} from its first byte,
- * a JSON body as long again plus a second per KiB; whoever misses that is closed, whoever keeps
+ * Clients that send slowly on purpose: a request head has {@link #DEADLINE} from its first byte, a
+ * JSON body as long again plus a second per KiB; whoever misses that is closed, whoever keeps
  * sending is served.
  */
 class SlowlorisTest {
   private static final Duration DEADLINE = Duration.ofSeconds(1);
+
   /** For a thousand connections, which take a while to open one after the other. */
   private static final Duration LONGER_DEADLINE = Duration.ofSeconds(4);
+
   private static final String HALF_A_HEAD = "GET /ok HTTP/1.1\r\nHost: x\r\nX-Slow: ";
   private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
   private final Metrics metrics = new Metrics("test");
@@ -40,10 +42,21 @@ class SlowlorisTest {
     Routes routes = new Routes();
     routes.get("/ok", req -> Map.of("ok", true)).open();
     routes.post("/echo", req -> Map.of("bytes", req.rawBody().length)).open();
-    server = HttpServer.start(new HttpServer.Listen("127.0.0.1", 0, null), new HttpServer.Handlers(routes,
-        token -> null, RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
-        RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)), blocking, null, null, null),
-        new HttpServer.Limits(connectionsPerIp, deadline), HttpServer.Edge.DIRECT, metrics);
+    server =
+        HttpServer.start(
+            new HttpServer.Listen("127.0.0.1", 0, null),
+            new HttpServer.Handlers(
+                routes,
+                token -> null,
+                RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
+                RateLimiter.perPeriod(100_000, Duration.ofMinutes(1)),
+                blocking,
+                null,
+                null,
+                null),
+            new HttpServer.Limits(connectionsPerIp, deadline),
+            HttpServer.Edge.DIRECT,
+            metrics);
   }
 
   @AfterEach
@@ -61,10 +74,17 @@ class SlowlorisTest {
       RawHttp.Reply r = slow.read();
       assertThat(r.status()).isEqualTo(408);
       assertThat(r.text()).contains("\"code\":\"request_timeout\"");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(DEADLINE.minusMillis(200));
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThan(DEADLINE.minusMillis(200));
       assertThat(slow.closedByServer(Duration.ofSeconds(2))).isTrue();
     }
-    assertThat(metrics.registry().get("banter_http_refused").tag("reason", "header_timeout").counter().count())
+    assertThat(
+            metrics
+                .registry()
+                .get("banter_http_refused")
+                .tag("reason", "header_timeout")
+                .counter()
+                .count())
         .isEqualTo(1);
   }
 
@@ -81,8 +101,12 @@ class SlowlorisTest {
     start(0);
     byte[] body = ("{\"text\":\"" + "x".repeat(3000) + "\"}").getBytes(StandardCharsets.UTF_8);
     try (RawHttp steady = RawHttp.connect(server.port())) {
-      for (String piece : List.of("POST /echo HTTP/1.1\r\n", "Host: x\r\n", "Content-Type: application/json\r\n",
-          "Content-Length: " + body.length + "\r\n\r\n")) {
+      for (String piece :
+          List.of(
+              "POST /echo HTTP/1.1\r\n",
+              "Host: x\r\n",
+              "Content-Type: application/json\r\n",
+              "Content-Length: " + body.length + "\r\n\r\n")) {
         steady.send(piece);
         Thread.sleep(150); // the client's pace: the head takes 0.6 s of the 1 s it has
       }
@@ -101,13 +125,20 @@ class SlowlorisTest {
   void aBodyThatStopsComingGetsA408AndIsClosed() throws Exception {
     start(0);
     try (RawHttp stalled = RawHttp.connect(server.port())) {
-      stalled.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
+      stalled.send(
+          "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":");
       RawHttp.Reply r = stalled.read();
       assertThat(r.status()).isEqualTo(408);
       assertThat(r.text()).contains("request body took too long");
       assertThat(stalled.closedByServer(Duration.ofSeconds(2))).isTrue();
     }
-    assertThat(metrics.registry().get("banter_http_refused").tag("reason", "body_timeout").counter().count())
+    assertThat(
+            metrics
+                .registry()
+                .get("banter_http_refused")
+                .tag("reason", "body_timeout")
+                .counter()
+                .count())
         .isEqualTo(1);
   }
 
@@ -131,7 +162,9 @@ class SlowlorisTest {
     try {
       assertThat(server.openConnections()).isEqualTo(baseline + 1000);
       assertServedMeanwhile();
-      await().atMost(LONGER_DEADLINE.multipliedBy(3)).until(() -> server.openConnections() == baseline);
+      await()
+          .atMost(LONGER_DEADLINE.multipliedBy(3))
+          .until(() -> server.openConnections() == baseline);
       for (RawHttp s : slow) {
         assertThat(s.closedByServer(Duration.ofSeconds(1))).isTrue();
       }
@@ -147,7 +180,13 @@ class SlowlorisTest {
     List<RawHttp> slow = halfSentHeads(1000);
     try {
       assertThat(server.openConnections()).isEqualTo(baseline + 64);
-      assertThat(metrics.registry().get("banter_http_refused").tag("reason", "connections_per_ip").counter().count())
+      assertThat(
+              metrics
+                  .registry()
+                  .get("banter_http_refused")
+                  .tag("reason", "connections_per_ip")
+                  .counter()
+                  .count())
           .isEqualTo(1000 - 64);
       RawHttp.Reply refused = slow.get(999).read();
       assertThat(refused.status()).isEqualTo(503);
@@ -156,7 +195,9 @@ class SlowlorisTest {
         other.send(RawHttp.get("/ok"));
         assertThat(other.read().status()).as("another address").isEqualTo(200);
       }
-      await().atMost(LONGER_DEADLINE.multipliedBy(3)).until(() -> server.openConnections() == baseline);
+      await()
+          .atMost(LONGER_DEADLINE.multipliedBy(3))
+          .until(() -> server.openConnections() == baseline);
       for (RawHttp s : slow) {
         assertThat(s.closedByServer(Duration.ofSeconds(1))).isTrue();
       }
@@ -178,7 +219,12 @@ class SlowlorisTest {
   }
 
   private long refused() {
-    var c = metrics.registry().find("banter_http_refused").tag("reason", "connections_per_ip").counter();
+    var c =
+        metrics
+            .registry()
+            .find("banter_http_refused")
+            .tag("reason", "connections_per_ip")
+            .counter();
     return c == null ? 0 : (long) c.count();
   }
 

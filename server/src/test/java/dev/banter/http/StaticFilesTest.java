@@ -54,7 +54,10 @@ class StaticFilesTest {
     assertThat(r.header("Content-Type")).startsWith("text/html");
     assertThat(r.raw().body()).contains("<title>Banter</title>");
     String csp = r.header("Content-Security-Policy");
-    assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe-inline").contains("object-src 'none'");
+    assertThat(csp)
+        .contains("script-src 'self'")
+        .doesNotContain("unsafe-inline")
+        .contains("object-src 'none'");
     assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
     assertThat(r.header("ETag")).isNotBlank();
   }
@@ -62,14 +65,20 @@ class StaticFilesTest {
   @Test
   void anUnchangedFileIsA304() throws Exception {
     String etag = api.get("/", null).header("ETag");
-    HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(server.baseUrl() + "/")).header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> again =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/"))
+                    .header("If-None-Match", etag)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
   }
 
   @Test
-  void twentyThousandUnknownPathsAreRememberedNowhereAndKnownFilesAreStillServed() throws Exception {
+  void twentyThousandUnknownPathsAreRememberedNowhereAndKnownFilesAreStillServed()
+      throws Exception {
     String etag = api.get("/", null).header("ETag");
     long before = Memory.usedMiB();
     List<Thread> clients = new ArrayList<>();
@@ -83,27 +92,38 @@ class StaticFilesTest {
     long held = Memory.usedMiB() - before;
     System.out.printf("20,000 unknown static paths of 2 KiB: memory +%d MiB%n", held);
     assertThat(held).isLessThan(10);
-    HttpResponse<String> again = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(server.baseUrl() + "/")).header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> again =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/"))
+                    .header("If-None-Match", etag)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(again.statusCode()).isEqualTo(304);
     Reply js = api.get("/js/main.js", null);
     assertThat(js.status()).isEqualTo(200);
     assertThat(js.header("ETag")).isNotBlank();
   }
 
-  /** Pipelines {@code n} requests for files that do not exist, each path new and 2 KiB long, reading every 404. */
+  /**
+   * Pipelines {@code n} requests for files that do not exist, each path new and 2 KiB long, reading
+   * every 404.
+   */
   private void askForUnknownFiles(int client, int n) {
     try (RawHttp c = RawHttp.connect(server.port())) {
       String padding = "x".repeat(2048);
-      Thread writer = Thread.ofVirtual().start(() -> {
-        try {
-          for (int i = 0; i < n; i++) {
-            c.send(RawHttp.get("/missing-" + client + "-" + i + "-" + padding + ".js"));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      Thread writer =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 0; i < n; i++) {
+                        c.send(RawHttp.get("/missing-" + client + "-" + i + "-" + padding + ".js"));
+                      }
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
       for (int i = 0; i < n; i++) {
         assertThat(c.read().status()).isEqualTo(404);
       }
@@ -120,8 +140,11 @@ class StaticFilesTest {
     Path sources = Path.of("src/main/resources/web");
     Set<String> onDisk;
     try (Stream<Path> files = Files.walk(sources)) {
-      onDisk = files.filter(Files::isRegularFile).map(p -> "/" + sources.relativize(p).toString().replace('\\', '/'))
-          .collect(Collectors.toSet());
+      onDisk =
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> "/" + sources.relativize(p).toString().replace('\\', '/'))
+              .collect(Collectors.toSet());
     }
     assertThat(StaticFiles.filesUnder(Path.of("target/classes"), "web").keySet()).isEqualTo(onDisk);
     StaticFiles web = new StaticFiles("/web");
@@ -134,7 +157,8 @@ class StaticFilesTest {
     Path jar = Files.createTempFile("web-", ".jar"); // like the shaded jar: entries for files only
     try {
       try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-        for (String name : List.of("web/index.html", "web/js/views/rooms.js", "api/openapi.yaml", "webby.txt")) {
+        for (String name :
+            List.of("web/index.html", "web/js/views/rooms.js", "api/openapi.yaml", "webby.txt")) {
           out.putNextEntry(new JarEntry(name));
           out.write(name.getBytes(StandardCharsets.UTF_8));
           out.closeEntry();
@@ -142,7 +166,8 @@ class StaticFilesTest {
       }
       Map<String, byte[]> inJar = StaticFiles.filesUnder(jar, "web");
       assertThat(inJar.keySet()).containsExactlyInAnyOrder("/index.html", "/js/views/rooms.js");
-      assertThat(new String(inJar.get("/js/views/rooms.js"), StandardCharsets.UTF_8)).isEqualTo("web/js/views/rooms.js");
+      assertThat(new String(inJar.get("/js/views/rooms.js"), StandardCharsets.UTF_8))
+          .isEqualTo("web/js/views/rooms.js");
     } finally {
       Files.delete(jar);
     }

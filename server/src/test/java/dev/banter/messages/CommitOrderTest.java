@@ -44,15 +44,19 @@ import org.junit.jupiter.api.io.TempDir;
 class CommitOrderTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private Database db;
   private Revocations revocations;
   private AuthService auth;
   private RoomService rooms;
   private MessageService messages;
-  /** In the order it happened: "committed <label>" when a post's callback ran, "published <client_id>" per event. */
+
+  /**
+   * In the order it happened: "committed <label>" when a post's callback ran, "published
+   * <client_id>" per event.
+   */
   private final List<String> happened = new CopyOnWriteArrayList<>();
+
   private final Map<String, PostOutcome> outcomes = new ConcurrentHashMap<>();
 
   @BeforeEach
@@ -60,20 +64,41 @@ class CommitOrderTest {
     var config = new ConfigLoader(Map.of("BANTER_DATA_DIR", dataDir.toString()), false).load();
     Clock clock = Clock.systemUTC();
     LocalBus bus = new LocalBus();
-    bus.subscribe(e -> {
-      if (e instanceof ServerEvent.NewMessage m) {
-        happened.add("published " + m.message().get("client_id"));
-      }
-    });
+    bus.subscribe(
+        e -> {
+          if (e instanceof ServerEvent.NewMessage m) {
+            happened.add("published " + m.message().get("client_id"));
+          }
+        });
     db = Database.open(config);
     rooms = new RoomService(db, bus, clock, u -> false, UserLimits.unlimited());
     revocations = new Revocations(db, bus, clock, Duration.ofMinutes(15));
-    var tokens = new AccessTokens(TestServer.JWT_SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(15),
-        clock, revocations);
-    auth = new AuthService(db, tokens, Duration.ofDays(1), Set.of(), false,
-        LoginThrottle.perMinute(1_000_000, () -> { }), clock, (h, u) -> { }, revocations);
-    messages = new MessageService(db, rooms, bus, clock, MessageService.MAX_BATCH, new Metrics("test"),
-        UserLimits.unlimited());
+    var tokens =
+        new AccessTokens(
+            TestServer.JWT_SECRET.getBytes(StandardCharsets.UTF_8),
+            Duration.ofMinutes(15),
+            clock,
+            revocations);
+    auth =
+        new AuthService(
+            db,
+            tokens,
+            Duration.ofDays(1),
+            Set.of(),
+            false,
+            LoginThrottle.perMinute(1_000_000, () -> {}),
+            clock,
+            (h, u) -> {},
+            revocations);
+    messages =
+        new MessageService(
+            db,
+            rooms,
+            bus,
+            clock,
+            MessageService.MAX_BATCH,
+            new Metrics("test"),
+            UserLimits.unlimited());
   }
 
   @AfterEach
@@ -98,10 +123,17 @@ class CommitOrderTest {
 
   /** Queues a post labelled {@code label}; its callback records the outcome and that it ran. */
   private void post(String label, Principal who, String room, String clientId) {
-    messages.postAsync(who, room, "body of " + label, null, clientId, null, outcome -> {
-      outcomes.put(label, outcome);
-      happened.add("committed " + label);
-    });
+    messages.postAsync(
+        who,
+        room,
+        "body of " + label,
+        null,
+        clientId,
+        null,
+        outcome -> {
+          outcomes.put(label, outcome);
+          happened.add("committed " + label);
+        });
   }
 
   private void awaitPublished(String clientId) {
@@ -112,10 +144,15 @@ class CommitOrderTest {
     return happened.stream().filter(("published " + clientId)::equals).count();
   }
 
-  /** For a post whose label is its client_id: its callback ran, then its event was published once. */
+  /**
+   * For a post whose label is its client_id: its callback ran, then its event was published once.
+   */
   private void assertCallbackBeforeEvent(String label) {
-    assertThat(outcomes.get(label)).isInstanceOfSatisfying(Posted.class, p -> assertThat(p.created()).isTrue());
-    assertThat(happened.indexOf("committed " + label)).as("callback of %s", label).isNotNegative()
+    assertThat(outcomes.get(label))
+        .isInstanceOfSatisfying(Posted.class, p -> assertThat(p.created()).isTrue());
+    assertThat(happened.indexOf("committed " + label))
+        .as("callback of %s", label)
+        .isNotNegative()
         .isLessThan(happened.indexOf("published " + label));
     assertThat(published(label)).as("events of %s", label).isEqualTo(1);
   }
@@ -130,13 +167,16 @@ class CommitOrderTest {
     List<Thread> posters = new ArrayList<>();
     for (Principal who : List.of(alice, bob)) {
       for (String room : List.of(first, second)) {
-        posters.add(Thread.ofVirtual().start(() -> {
-          for (int i = 0; i < 100; i++) {
-            String label = who.username() + "-" + room + "-" + i;
-            labels.add(label);
-            post(label, who, room, label);
-          }
-        }));
+        posters.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      for (int i = 0; i < 100; i++) {
+                        String label = who.username() + "-" + room + "-" + i;
+                        labels.add(label);
+                        post(label, who, room, label);
+                      }
+                    }));
       }
     }
     for (Thread t : posters) {
@@ -154,13 +194,15 @@ class CommitOrderTest {
     awaitPublished("same"); // post returns from the callback, so before the event
     happened.clear();
 
-    // The repeat sends its batch down the careful path; the new posts around it still commit in order.
+    // The repeat sends its batch down the careful path; the new posts around it still commit in
+    // order.
     post("before", alice, room, "before");
     post("repeat", alice, room, "same");
     for (int i = 0; i < 20; i++) {
       post("after-" + i, alice, room, "after-" + i);
     }
-    awaitPublished("after-19"); // queued last from this thread: every earlier post's events are out by now
+    awaitPublished(
+        "after-19"); // queued last from this thread: every earlier post's events are out by now
 
     assertThat(outcomes.get("repeat")).isEqualTo(new Posted(original.message(), false));
     assertThat(published("same")).isZero();
@@ -182,8 +224,13 @@ class CommitOrderTest {
     awaitPublished("member-2");
     await().atMost(WAIT).until(() -> outcomes.containsKey("outsider"));
 
-    assertThat(outcomes.get("outsider")).isInstanceOfSatisfying(Refused.class,
-        r -> assertThat(r.error()).isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(403)));
+    assertThat(outcomes.get("outsider"))
+        .isInstanceOfSatisfying(
+            Refused.class,
+            r ->
+                assertThat(r.error())
+                    .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.status()).isEqualTo(403)));
     assertThat(published("outsider")).isZero();
     assertCallbackBeforeEvent("member-1");
     assertCallbackBeforeEvent("member-2");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many posters into one room at once: seqs stay gapless and unique, client_id stays idempotent,
- * and every change (post, edit, reaction) takes its own, strictly increasing rev.
+ * Many posters into one room at once: seqs stay gapless and unique, client_id stays idempotent, and
+ * every change (post, edit, reaction) takes its own, strictly increasing rev.
  */
 abstract class ConcurrentPostingContract {
   private static final int POSTERS = 8;
@@ -59,8 +59,14 @@ abstract class ConcurrentPostingContract {
   }
 
   private List<Long> storedSeqs(String room) {
-    return server.db().withHandle(h -> h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
-        .bind("r", room).mapTo(Long.class).list());
+    return server
+        .db()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
+                    .bind("r", room)
+                    .mapTo(Long.class)
+                    .list());
   }
 
   @Test
@@ -72,18 +78,26 @@ abstract class ConcurrentPostingContract {
     try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
       List<Future<?>> done = new ArrayList<>();
       for (Account a : posters) {
-        done.add(pool.submit(() -> {
-          long last = 0;
-          for (int i = 0; i < EACH; i++) {
-            Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + i), a.accessToken());
-            assertThat(r.status()).isEqualTo(201);
-            long seq = r.json().get("seq").asLong();
-            assertThat(seq).as("one poster's messages get increasing seqs").isGreaterThan(last);
-            last = seq;
-            acked.add(seq);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  long last = 0;
+                  for (int i = 0; i < EACH; i++) {
+                    Reply r =
+                        api.post(
+                            "/api/v1/rooms/" + room + "/messages",
+                            Map.of("body", "m" + i),
+                            a.accessToken());
+                    assertThat(r.status()).isEqualTo(201);
+                    long seq = r.json().get("seq").asLong();
+                    assertThat(seq)
+                        .as("one poster's messages get increasing seqs")
+                        .isGreaterThan(last);
+                    last = seq;
+                    acked.add(seq);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -92,7 +106,8 @@ abstract class ConcurrentPostingContract {
     List<Long> expected = LongStream.rangeClosed(1, POSTERS * EACH).boxed().toList();
     assertThat(storedSeqs(room)).isEqualTo(expected);
     assertThat(new HashSet<>(acked)).hasSize(POSTERS * EACH);
-    assertThat(api.get("/api/v1/rooms/" + room, owner.accessToken()).json().get("last_seq").asLong())
+    assertThat(
+            api.get("/api/v1/rooms/" + room, owner.accessToken()).json().get("last_seq").asLong())
         .isEqualTo(POSTERS * EACH);
   }
 
@@ -107,19 +122,25 @@ abstract class ConcurrentPostingContract {
       for (int p = 0; p < POSTERS; p++) {
         Account a = posters.get(p);
         Random random = new Random(p);
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < EACH; i++) {
-            // a third of the sends repeat an earlier client_id of this poster (a retry after a lost ack)
-            int n = i > 0 && random.nextInt(3) == 0 ? random.nextInt(i) : i;
-            String clientId = "c-" + n;
-            Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + n, "client_id", clientId),
-                a.accessToken());
-            assertThat(r.status()).isIn(200, 201);
-            assertThat(r.json().get("body").asText()).isEqualTo("m" + n);
-            distinct.add(a.id() + "/" + clientId);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < EACH; i++) {
+                    // a third of the sends repeat an earlier client_id of this poster (a retry
+                    // after a lost ack)
+                    int n = i > 0 && random.nextInt(3) == 0 ? random.nextInt(i) : i;
+                    String clientId = "c-" + n;
+                    Reply r =
+                        api.post(
+                            "/api/v1/rooms/" + room + "/messages",
+                            Map.of("body", "m" + n, "client_id", clientId),
+                            a.accessToken());
+                    assertThat(r.status()).isIn(200, 201);
+                    assertThat(r.json().get("body").asText()).isEqualTo("m" + n);
+                    distinct.add(a.id() + "/" + clientId);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -139,13 +160,18 @@ abstract class ConcurrentPostingContract {
     try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
       List<Future<?>> done = new ArrayList<>();
       for (int i = 0; i < 16; i++) {
-        done.add(pool.submit(() -> {
-          Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "once", "client_id", "same"),
-              a.accessToken());
-          statuses.add(r.status());
-          ids.add(r.json().get("id").asText());
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  Reply r =
+                      api.post(
+                          "/api/v1/rooms/" + room + "/messages",
+                          Map.of("body", "once", "client_id", "same"),
+                          a.accessToken());
+                  statuses.add(r.status());
+                  ids.add(r.json().get("id").asText());
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -158,7 +184,8 @@ abstract class ConcurrentPostingContract {
 
   @Test
   void postsRefusedInTheMiddleOfBusyBatchesFailAloneAndTakeNoSeq() throws Exception {
-    // Who may post is checked by the writer for a whole batch at once: members, outsiders and posts to a room
+    // Who may post is checked by the writer for a whole batch at once: members, outsiders and posts
+    // to a room
     // that does not exist arrive together and share batches, and only the refused ones fail.
     Account owner = api.register("owner");
     String room = api.createRoom(owner, "private");
@@ -169,7 +196,8 @@ abstract class ConcurrentPostingContract {
     }
     int each = EACH / 2;
     Map<Integer, List<Integer>> statuses = new ConcurrentHashMap<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(members.size() + outsiders.size() + 2)) {
+    try (ExecutorService pool =
+        Executors.newFixedThreadPool(members.size() + outsiders.size() + 2)) {
       List<Future<?>> done = new ArrayList<>();
       List<String[]> sends = new ArrayList<>(); // {token, room}
       members.forEach(a -> sends.add(new String[] {a.accessToken(), room}));
@@ -177,13 +205,22 @@ abstract class ConcurrentPostingContract {
       sends.add(new String[] {members.get(0).accessToken(), "no-such-room"});
       sends.add(new String[] {owner.accessToken(), "no-such-room"});
       for (String[] send : sends) {
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < each; i++) {
-            Reply r = api.post("/api/v1/rooms/" + send[1] + "/messages", Map.of("body", "m" + i), send[0]);
-            statuses.computeIfAbsent(r.status(), k -> Collections.synchronizedList(new ArrayList<>())).add(i);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    Reply r =
+                        api.post(
+                            "/api/v1/rooms/" + send[1] + "/messages",
+                            Map.of("body", "m" + i),
+                            send[0]);
+                    statuses
+                        .computeIfAbsent(
+                            r.status(), k -> Collections.synchronizedList(new ArrayList<>()))
+                        .add(i);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
@@ -193,11 +230,18 @@ abstract class ConcurrentPostingContract {
     assertThat(statuses.get(201)).hasSize(members.size() * each);
     assertThat(statuses.get(403)).hasSize(outsiders.size() * each);
     assertThat(statuses.get(404)).hasSize(2 * each);
-    assertThat(storedSeqs(room)).isEqualTo(LongStream.rangeClosed(1, members.size() * each).boxed().toList());
+    assertThat(storedSeqs(room))
+        .isEqualTo(LongStream.rangeClosed(1, members.size() * each).boxed().toList());
     Set<String> outsiderIds = new HashSet<>();
     outsiders.forEach(a -> outsiderIds.add(a.id()));
-    List<String> authors = server.db().withHandle(h -> h.createQuery("SELECT DISTINCT author_id FROM messages")
-        .mapTo(String.class).list());
+    List<String> authors =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT DISTINCT author_id FROM messages")
+                        .mapTo(String.class)
+                        .list());
     assertThat(authors).doesNotContainAnyElementsOf(outsiderIds).hasSize(members.size());
   }
 
@@ -210,34 +254,64 @@ abstract class ConcurrentPostingContract {
     try (ExecutorService pool = Executors.newFixedThreadPool(POSTERS)) {
       List<Future<?>> done = new ArrayList<>();
       for (Account a : writers) {
-        done.add(pool.submit(() -> {
-          long last = 0;
-          for (int i = 0; i < EACH / 4; i++) {
-            String path = "/api/v1/rooms/" + room + "/messages";
-            Reply posted = Api.expect(api.post(path, Map.of("body", "m" + i), a.accessToken()), 201);
-            String id = posted.json().get("id").asText();
-            Reply edited = Api.expect(api.patch(path + "/" + id, Map.of("body", "m" + i + "!"), a.accessToken()), 200);
-            Reply reacted = Api.expect(api.put(path + "/" + id + "/reactions/%F0%9F%91%8D", "", a.accessToken()), 200);
-            for (Reply r : List.of(posted, edited, reacted)) {
-              long rev = r.json().get("rev").asLong();
-              assertThat(rev).as("one writer's changes get increasing revs").isGreaterThan(last);
-              last = rev;
-              revs.add(rev);
-            }
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  long last = 0;
+                  for (int i = 0; i < EACH / 4; i++) {
+                    String path = "/api/v1/rooms/" + room + "/messages";
+                    Reply posted =
+                        Api.expect(api.post(path, Map.of("body", "m" + i), a.accessToken()), 201);
+                    String id = posted.json().get("id").asText();
+                    Reply edited =
+                        Api.expect(
+                            api.patch(
+                                path + "/" + id, Map.of("body", "m" + i + "!"), a.accessToken()),
+                            200);
+                    Reply reacted =
+                        Api.expect(
+                            api.put(
+                                path + "/" + id + "/reactions/%F0%9F%91%8D", "", a.accessToken()),
+                            200);
+                    for (Reply r : List.of(posted, edited, reacted)) {
+                      long rev = r.json().get("rev").asLong();
+                      assertThat(rev)
+                          .as("one writer's changes get increasing revs")
+                          .isGreaterThan(last);
+                      last = rev;
+                      revs.add(rev);
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
       }
     }
     assertThat(new HashSet<>(revs)).as("every change its own rev").hasSize(revs.size());
-    long lastRev = server.db().withHandle(h -> h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
-        .bind("r", room).mapTo(Long.class).one());
+    long lastRev =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .one());
     assertThat(lastRev).isEqualTo(Collections.max(revs));
-    List<Long> stored = server.db().withHandle(h -> h.createQuery("SELECT rev FROM messages WHERE room_id = :r")
-        .bind("r", room).mapTo(Long.class).list());
-    assertThat(stored).doesNotHaveDuplicates().hasSize(POSTERS * EACH / 4).allMatch(r -> r <= lastRev);
+    List<Long> stored =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT rev FROM messages WHERE room_id = :r")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .list());
+    assertThat(stored)
+        .doesNotHaveDuplicates()
+        .hasSize(POSTERS * EACH / 4)
+        .allMatch(r -> r <= lastRev);
   }
 }

@@ -32,8 +32,16 @@ class PerUserLimitsTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(Backend.SQLITE, Map.of("BANTER_USER_RATE_SCALE", "1",
-        "BANTER_MESSAGE_RATE", "0.2", "BANTER_MESSAGE_BURST", "5"));
+    server =
+        TestServer.start(
+            Backend.SQLITE,
+            Map.of(
+                "BANTER_USER_RATE_SCALE",
+                "1",
+                "BANTER_MESSAGE_RATE",
+                "0.2",
+                "BANTER_MESSAGE_BURST",
+                "5"));
     api = server.api();
   }
 
@@ -54,19 +62,29 @@ class PerUserLimitsTest {
     Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), other.accessToken()), 200);
     List<Integer> statuses = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      statuses.add(api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + i), a.accessToken()).status());
+      statuses.add(
+          api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + i), a.accessToken())
+              .status());
     }
     assertThat(statuses.subList(0, 5)).containsOnly(201);
-    Reply over = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "over"), a.accessToken());
+    Reply over =
+        api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "over"), a.accessToken());
     assertThat(over.status()).isEqualTo(429);
     assertThat(over.header("Retry-After")).isNotNull();
     assertThat(over.json().at("/error/details/retry_after_ms").asLong()).isPositive();
     try (WsClient ws = WsClient.connect(server.baseUrl(), a.accessToken())) {
-      JsonNode refused = ws.request(Map.of("type", "send_message", "room_id", room, "body", "ws", "client_id", "w1"));
+      JsonNode refused =
+          ws.request(
+              Map.of("type", "send_message", "room_id", room, "body", "ws", "client_id", "w1"));
       assertThat(refused.at("/error/code").asText()).isEqualTo("rate_limited");
     }
     assertThat(count("SELECT count(*) FROM messages WHERE room_id = ?", room)).isEqualTo(5);
-    assertThat(api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "fine"), other.accessToken()).status())
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + room + "/messages",
+                    Map.of("body", "fine"),
+                    other.accessToken())
+                .status())
         .isEqualTo(201);
   }
 
@@ -81,7 +99,10 @@ class PerUserLimitsTest {
     int ok = 0;
     int limited = 0;
     for (int i = 0; i < 40; i++) { // on and off again: each is an action
-      Reply r = i % 2 == 0 ? api.put(path + enc("👍"), Map.of(), a.accessToken()) : api.delete(path + enc("👍"), a.accessToken());
+      Reply r =
+          i % 2 == 0
+              ? api.put(path + enc("👍"), Map.of(), a.accessToken())
+              : api.delete(path + enc("👍"), a.accessToken());
       if (r.status() == 429) {
         limited++;
       } else if (r.status() == 200) {
@@ -91,10 +112,14 @@ class PerUserLimitsTest {
     assertThat(ok).isGreaterThanOrEqualTo(30); // the burst, and what refilled meanwhile (5/s)
     assertThat(limited).isPositive();
     try (WsClient ws = WsClient.connect(server.baseUrl(), a.accessToken())) {
-      JsonNode refused = ws.request(Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
+      JsonNode refused =
+          ws.request(
+              Map.of(
+                  "type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
       assertThat(refused.at("/error/code").asText()).isEqualTo("rate_limited");
     }
-    assertThat(count("SELECT count(*) FROM reactions WHERE message_id = ?", id)).isLessThanOrEqualTo(1);
+    assertThat(count("SELECT count(*) FROM reactions WHERE message_id = ?", id))
+        .isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -111,7 +136,8 @@ class PerUserLimitsTest {
     }
     assertThat(created).isEqualTo(10);
     assertThat(last.status()).isEqualTo(429);
-    assertThat(count("SELECT count(*) FROM rooms WHERE created_by = ?", a.id())).isEqualTo(before + 10);
+    assertThat(count("SELECT count(*) FROM rooms WHERE created_by = ?", a.id()))
+        .isEqualTo(before + 10);
   }
 
   @Test
@@ -123,12 +149,14 @@ class PerUserLimitsTest {
     }
     List<Integer> statuses = new ArrayList<>();
     for (Account peer : peers) {
-      statuses.add(api.post("/api/v1/dms", Map.of("username", peer.username()), a.accessToken()).status());
+      statuses.add(
+          api.post("/api/v1/dms", Map.of("username", peer.username()), a.accessToken()).status());
     }
     long refused = statuses.stream().filter(s -> s == 429).count();
     assertThat(refused).isPositive();
     assertThat(statuses.getLast()).isEqualTo(429);
-    assertThat(count("SELECT count(*) FROM rooms WHERE created_by = ?", a.id())).isEqualTo(25 - refused);
+    assertThat(count("SELECT count(*) FROM rooms WHERE created_by = ?", a.id()))
+        .isEqualTo(25 - refused);
   }
 
   @Test
@@ -156,7 +184,8 @@ class PerUserLimitsTest {
       }
       assertThat(ws.request(Map.of("type", "ping")).path("type").asText()).isEqualTo("pong");
       assertThat(ws.ofType("error")).isEmpty();
-      Awaitility.await().atMost(Duration.ofSeconds(5)) // scrapes are a second fresh
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5)) // scrapes are a second fresh
           .until(() -> api.get("/metrics", null).raw().body().contains("kind=\"user_typing\""));
     }
   }

@@ -37,13 +37,26 @@ class ReactionCapsTest {
   }
 
   private Reply react(Account who, String room, String id, String emoji) {
-    return api.put("/api/v1/rooms/" + room + "/messages/" + id + "/reactions/"
-        + URLEncoder.encode(emoji, StandardCharsets.UTF_8), Map.of(), who.accessToken());
+    return api.put(
+        "/api/v1/rooms/"
+            + room
+            + "/messages/"
+            + id
+            + "/reactions/"
+            + URLEncoder.encode(emoji, StandardCharsets.UTF_8),
+        Map.of(),
+        who.accessToken());
   }
 
   private long stored(String id) {
-    return server.db().withHandle(h -> h.createQuery("SELECT count(*) FROM reactions WHERE message_id = :m")
-        .bind("m", id).mapTo(Long.class).one());
+    return server
+        .db()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM reactions WHERE message_id = :m")
+                    .bind("m", id)
+                    .mapTo(Long.class)
+                    .one());
   }
 
   @Test
@@ -58,7 +71,9 @@ class ReactionCapsTest {
     assertThat(over.status()).isEqualTo(422);
     assertThat(over.errorField()).isEqualTo("emoji");
     assertThat(stored(id)).isEqualTo(20);
-    assertThat(react(a, room, id, emoji(3)).status()).as("one already there is no new reaction").isEqualTo(200);
+    assertThat(react(a, room, id, emoji(3)).status())
+        .as("one already there is no new reaction")
+        .isEqualTo(200);
   }
 
   @Test
@@ -69,7 +84,8 @@ class ReactionCapsTest {
     Account[] users = new Account[3];
     for (int u = 0; u < 3; u++) {
       users[u] = api.register("reactor");
-      Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), users[u].accessToken()), 200);
+      Api.expect(
+          api.post("/api/v1/rooms/" + room + "/join", Map.of(), users[u].accessToken()), 200);
     }
     for (int i = 0; i < 50; i++) {
       assertThat(react(users[i / 20], room, id, emoji(i)).status()).isEqualTo(200);

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Full-text search on both databases: prefixes, phrases, short terms, CJK, access, edits and deletes. */
+/**
+ * Full-text search on both databases: prefixes, phrases, short terms, CJK, access, edits and
+ * deletes.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SearchApiContract {
   TestServer server;
@@ -53,7 +56,9 @@ abstract class SearchApiContract {
   }
 
   private Reply search(Account who, String q, String extra) {
-    return api.get("/api/v1/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + extra, who.accessToken());
+    return api.get(
+        "/api/v1/search?q=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + extra,
+        who.accessToken());
   }
 
   private List<String> bodies(Account who, String q) {
@@ -92,7 +97,8 @@ abstract class SearchApiContract {
 
   @Test
   void onlyRoomsTheCallerBelongsToAreSearched() {
-    assertThat(bodies(alice, "quarterly")).containsExactly("Hello world, the quarterly report is ready");
+    assertThat(bodies(alice, "quarterly"))
+        .containsExactly("Hello world, the quarterly report is ready");
     assertThat(bodies(bob, "quarterly")).hasSize(2);
     assertThat(search(bob, "quarterly", "&room_id=" + room).json().get("results")).hasSize(1);
     Reply foreign = search(alice, "quarterly", "&room_id=" + secret);
@@ -103,7 +109,10 @@ abstract class SearchApiContract {
   void editsAndDeletesKeepTheIndexInStep() {
     String id = api.say(alice, room, "the zebra crossing").get("id").asText();
     assertThat(bodies(alice, "zebra")).hasSize(1);
-    api.patch("/api/v1/rooms/" + room + "/messages/" + id, Map.of("body", "the giraffe crossing"), alice.accessToken());
+    api.patch(
+        "/api/v1/rooms/" + room + "/messages/" + id,
+        Map.of("body", "the giraffe crossing"),
+        alice.accessToken());
     assertThat(bodies(alice, "zebra")).isEmpty();
     assertThat(bodies(alice, "giraffe")).hasSize(1);
     api.delete("/api/v1/rooms/" + room + "/messages/" + id, alice.accessToken());
@@ -124,7 +133,8 @@ abstract class SearchApiContract {
     JsonNode hit = results.get(0);
     String snippet = hit.get("snippet").asText();
     JsonNode mark = hit.get("highlights").get(0);
-    assertThat(snippet.substring(mark.get(0).asInt(), mark.get(1).asInt())).isEqualToIgnoringCase("pagination");
+    assertThat(snippet.substring(mark.get(0).asInt(), mark.get(1).asInt()))
+        .isEqualToIgnoringCase("pagination");
     String before = results.get(2).at("/message/created_at").asText();
     Reply next = search(alice, "pagination", "&limit=3&before=" + before);
     assertThat(next.json().get("results")).hasSize(2);
@@ -133,8 +143,27 @@ abstract class SearchApiContract {
 
   @Test
   void queriesTheEngineWouldChokeOnAreClearErrorsNever500() {
-    for (String q : new String[] {"\"", "\"\"", "***", "AND", "OR NOT", "(", ")", "NEAR(a b)", "a:b", "^x", "-x",
-        "col:*", "' OR 1=1 --", "&|!", "x\"y", "\\", "%_", "🙂"}) {
+    for (String q :
+        new String[] {
+          "\"",
+          "\"\"",
+          "***",
+          "AND",
+          "OR NOT",
+          "(",
+          ")",
+          "NEAR(a b)",
+          "a:b",
+          "^x",
+          "-x",
+          "col:*",
+          "' OR 1=1 --",
+          "&|!",
+          "x\"y",
+          "\\",
+          "%_",
+          "🙂"
+        }) {
       Reply r = search(alice, q, "");
       assertThat(r.status()).as(q + " " + r.json()).isIn(200, 422);
       if (r.status() == 422) {

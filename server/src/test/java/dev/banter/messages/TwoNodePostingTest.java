@@ -21,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Two nodes on one PostgreSQL database: seq and client_id hold across nodes, not just within one writer. */
+/**
+ * Two nodes on one PostgreSQL database: seq and client_id hold across nodes, not just within one
+ * writer.
+ */
 class TwoNodePostingTest {
   TestServer first;
   TestServer second;
@@ -53,20 +56,34 @@ class TwoNodePostingTest {
       for (int p = 0; p < posters.size(); p++) {
         Api node = (p % 2 == 0 ? first : second).api();
         Account a = posters.get(p);
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 100; i++) {
-            assertThat(node.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "m" + i), a.accessToken())
-                .status()).isEqualTo(201);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 100; i++) {
+                    assertThat(
+                            node.post(
+                                    "/api/v1/rooms/" + room + "/messages",
+                                    Map.of("body", "m" + i),
+                                    a.accessToken())
+                                .status())
+                        .isEqualTo(201);
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get();
       }
     }
-    List<Long> seqs = first.db().withHandle(h -> h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
-        .bind("r", room).mapTo(Long.class).list());
+    List<Long> seqs =
+        first
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .list());
     assertThat(seqs).isEqualTo(LongStream.rangeClosed(1, 800).boxed().toList());
   }
 
@@ -81,13 +98,18 @@ class TwoNodePostingTest {
         List<Future<?>> done = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
           Api node = (i % 2 == 0 ? first : second).api();
-          done.add(pool.submit(() -> {
-            Reply r = node.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "x", "client_id", clientId),
-                a.accessToken());
-            assertThat(r.status()).isIn(200, 201);
-            ids.add(r.json().get("id").asText());
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    Reply r =
+                        node.post(
+                            "/api/v1/rooms/" + room + "/messages",
+                            Map.of("body", "x", "client_id", clientId),
+                            a.accessToken());
+                    assertThat(r.status()).isIn(200, 201);
+                    ids.add(r.json().get("id").asText());
+                    return null;
+                  }));
         }
         for (Future<?> f : done) {
           f.get();
@@ -95,8 +117,15 @@ class TwoNodePostingTest {
       }
       assertThat(ids).as(clientId).hasSize(1);
     }
-    List<Long> seqs = first.db().withHandle(h -> h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
-        .bind("r", room).mapTo(Long.class).list());
+    List<Long> seqs =
+        first
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT seq FROM messages WHERE room_id = :r ORDER BY seq")
+                        .bind("r", room)
+                        .mapTo(Long.class)
+                        .list());
     assertThat(seqs).isEqualTo(LongStream.rangeClosed(1, 20).boxed().toList());
   }
 }

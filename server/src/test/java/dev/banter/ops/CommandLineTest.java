@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code java -jar banter.jar --help | --print-config | --config FILE}, run as a real process. */
 class CommandLineTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Outcome(int code, String out, String err) {}
 
@@ -32,7 +31,9 @@ class CommandLineTest {
     pb.environment().putAll(env);
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+    return new Outcome(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
@@ -43,7 +44,8 @@ class CommandLineTest {
     for (Setting s : Setting.values()) {
       assertThat(o.out()).contains(s.variable);
       if (!s.defaultValue.isEmpty()) {
-        assertThat(o.out()).containsPattern(s.variable + "\\s+default " + Pattern.quote(s.defaultValue));
+        assertThat(o.out())
+            .containsPattern(s.variable + "\\s+default " + Pattern.quote(s.defaultValue));
       }
     }
     assertThat(o.out()).contains("--config").contains("--print-config");
@@ -52,7 +54,9 @@ class CommandLineTest {
   @Test
   void theFileSuppliesSettingsTheEnvironmentOverridesAndSecretsAreMasked() throws Exception {
     Path file = dir.resolve("banter.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         BANTER_PORT: 9999
         BANTER_GUEST_ACCESS: true
         BANTER_DATABASE_URL: postgresql://bob:hunter2@db.example:5432/chat
@@ -60,9 +64,13 @@ class CommandLineTest {
         """);
     Outcome o = run(Map.of("BANTER_PORT", "7777"), "--config", file.toString(), "--print-config");
     assertThat(o.code()).as(o.err()).isZero();
-    assertThat(o.out()).contains("BANTER_PORT=7777").contains("BANTER_GUEST_ACCESS=true")
-        .contains("BANTER_DATABASE_URL=postgresql://bob:****@db.example:5432/chat").contains("BANTER_JWT_SECRET=****")
-        .doesNotContain("hunter2").doesNotContain("a-secret-that");
+    assertThat(o.out())
+        .contains("BANTER_PORT=7777")
+        .contains("BANTER_GUEST_ACCESS=true")
+        .contains("BANTER_DATABASE_URL=postgresql://bob:****@db.example:5432/chat")
+        .contains("BANTER_JWT_SECRET=****")
+        .doesNotContain("hunter2")
+        .doesNotContain("a-secret-that");
     Outcome viaEnv = run(Map.of("BANTER_CONFIG", file.toString()), "--print-config");
     assertThat(viaEnv.out()).contains("BANTER_PORT=9999");
   }

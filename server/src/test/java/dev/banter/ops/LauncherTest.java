@@ -11,12 +11,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The repository's ./banter launcher picks a JDK >= 21 by itself, or says in one line what to install. */
+/**
+ * The repository's ./banter launcher picks a JDK >= 21 by itself, or says in one line what to
+ * install.
+ */
 class LauncherTest {
   private static final Path LAUNCHER = Path.of("..", "banter").toAbsolutePath().normalize();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   private Path tools;
   private Path oldJdk;
 
@@ -37,14 +39,16 @@ class LauncherTest {
     }
     // A fake JDK 17: it answers the version probe like a real one would.
     oldJdk = Files.createDirectories(tmp.resolve("jdks/old-17/bin"));
-    Files.writeString(oldJdk.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
+    Files.writeString(
+        oldJdk.resolve("java"), "#!/bin/sh\necho '    java.specification.version = 17' >&2\n");
     Files.writeString(oldJdk.resolve("javac"), "#!/bin/sh\nexit 0\n");
     oldJdk.resolve("java").toFile().setExecutable(true);
     oldJdk.resolve("javac").toFile().setExecutable(true);
   }
 
   private Outcome javaHome(String javaHome, String jdkDirs) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(tools.resolve("bash").toString(), LAUNCHER.toString(), "java-home");
+    ProcessBuilder pb =
+        new ProcessBuilder(tools.resolve("bash").toString(), LAUNCHER.toString(), "java-home");
     pb.environment().clear();
     pb.environment().put("PATH", tools.toString());
     pb.environment().put("HOME", tmp.toString());
@@ -52,7 +56,9 @@ class LauncherTest {
     pb.environment().put("BANTER_JDK_DIRS", jdkDirs);
     Process p = pb.start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip(),
+    return new Outcome(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip(),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
   }
 

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real main(): a bad setting stops start-up with one line naming it and exit code 2. */
 class StartupTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private record Outcome(int exitCode, String stderr) {}
 
   private Outcome run(Map<String, String> env) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.banter.Banter");
+    ProcessBuilder pb =
+        new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.banter.Banter");
     pb.environment().keySet().removeIf(k -> k.startsWith("BANTER_"));
     pb.environment().put("BANTER_DATA_DIR", dataDir.toString());
     pb.environment().put("BANTER_HOST", "127.0.0.1");
@@ -32,7 +32,8 @@ class StartupTest {
       p.destroyForcibly();
       throw new AssertionError("the server did not stop by itself");
     }
-    return new Outcome(p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    return new Outcome(
+        p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
   @Test
@@ -45,7 +46,8 @@ class StartupTest {
 
   @Test
   void anUnparsableDatabaseUrlStopsStartUpWithExitCode2() throws Exception {
-    Outcome o = run(Map.of("BANTER_DATABASE_URL", "postgresql://user:pw@/nodb", "BANTER_PORT", "0"));
+    Outcome o =
+        run(Map.of("BANTER_DATABASE_URL", "postgresql://user:pw@/nodb", "BANTER_PORT", "0"));
     assertThat(o.exitCode()).isEqualTo(2);
     assertThat(o.stderr()).contains("BANTER_DATABASE_URL").doesNotContain("pw@");
     assertThat(o.stderr().strip().lines().toList()).hasSize(1);

@@ -37,16 +37,30 @@ class EverySeqTest {
 
   /** A message committed as the writer would, whose event nobody publishes (its node died). */
   private long storeWithoutPublishing(String roomId, Account author, String body) {
-    return server.db().inTransaction(h -> {
-      long seq = h.createQuery("UPDATE rooms SET last_seq = last_seq + 1 WHERE id = :r RETURNING last_seq")
-          .bind("r", roomId).mapTo(Long.class).one();
-      h.createUpdate("""
+    return server
+        .db()
+        .inTransaction(
+            h -> {
+              long seq =
+                  h.createQuery(
+                          "UPDATE rooms SET last_seq = last_seq + 1 WHERE id = :r RETURNING last_seq")
+                      .bind("r", roomId)
+                      .mapTo(Long.class)
+                      .one();
+              h.createUpdate(
+                      """
           INSERT INTO messages (id, room_id, seq, author_id, body, created_at, deleted, search_terms)
           VALUES (:id, :r, :seq, :a, :b, :now, 0, '')
-          """).bind("id", "lost-" + seq + "-" + roomId).bind("r", roomId).bind("seq", seq).bind("a", author.id())
-          .bind("b", body).bind("now", System.currentTimeMillis()).execute();
-      return seq;
-    });
+          """)
+                  .bind("id", "lost-" + seq + "-" + roomId)
+                  .bind("r", roomId)
+                  .bind("seq", seq)
+                  .bind("a", author.id())
+                  .bind("b", body)
+                  .bind("now", System.currentTimeMillis())
+                  .execute();
+              return seq;
+            });
   }
 
   private static List<Long> seqs(WsClient c) {
@@ -65,7 +79,8 @@ class EverySeqTest {
       early.await(f -> f.at("/message/seq").asLong() == 1);
       long lost = storeWithoutPublishing(room, alice, "two, never announced");
       try (WsClient late = WsClient.connect(server.baseUrl(), bob.accessToken())) {
-        late.request(Map.of("type", "join_room", "room_id", room, "since_seq", 0)); // replays 1 and 2
+        late.request(
+            Map.of("type", "join_room", "room_id", room, "since_seq", 0)); // replays 1 and 2
         assertThat(seqs(late)).containsExactly(1L, lost);
         api.say(alice, room, "three");
         late.await(f -> f.at("/message/seq").asLong() == lost + 1);

@@ -24,7 +24,8 @@ class GatewayAuthStorageTest {
 
   @BeforeAll
   void start() {
-    // an auth deadline longer than a test waits for a close: a close seen comes from the auth frame's answer
+    // an auth deadline longer than a test waits for a close: a close seen comes from the auth
+    // frame's answer
     server = TestServer.start(Backend.POSTGRES, Map.of("BANTER_WS_AUTH_TIMEOUT", "30s"));
     api = server.api();
   }
@@ -53,7 +54,9 @@ class GatewayAuthStorageTest {
   @Test
   void aValidTokenOfADeletedAccountClosesWith4001() {
     Account gone = api.register("gone");
-    server.db().useHandle(h -> h.execute("DELETE FROM users WHERE id = ?", gone.id())); // sessions cascade
+    server
+        .db()
+        .useHandle(h -> h.execute("DELETE FROM users WHERE id = ?", gone.id())); // sessions cascade
     try (WsClient c = WsClient.open(server.baseUrl(), "", Map.of())) {
       c.send(Map.of("type", "auth", "token", gone.accessToken()));
       assertThat(c.closeCode()).isEqualTo(4001);

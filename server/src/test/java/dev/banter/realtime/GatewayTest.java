@@ -39,13 +39,16 @@ class GatewayTest {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(Backend.SQLITE, Map.of(
-        "BANTER_WS_PING_INTERVAL", "300ms",
-        "BANTER_WS_IDLE_TIMEOUT", "1s",
-        "BANTER_WS_AUTH_TIMEOUT", "1s",
-        "BANTER_WS_REPLAY_LIMIT", "50",
-        "BANTER_MESSAGE_RATE", "1000",
-        "BANTER_MESSAGE_BURST", "1000"));
+    server =
+        TestServer.start(
+            Backend.SQLITE,
+            Map.of(
+                "BANTER_WS_PING_INTERVAL", "300ms",
+                "BANTER_WS_IDLE_TIMEOUT", "1s",
+                "BANTER_WS_AUTH_TIMEOUT", "1s",
+                "BANTER_WS_REPLAY_LIMIT", "50",
+                "BANTER_MESSAGE_RATE", "1000",
+                "BANTER_MESSAGE_BURST", "1000"));
     api = server.api();
   }
 
@@ -86,17 +89,26 @@ class GatewayTest {
   }
 
   private JsonNode sendMessage(WsClient c, String roomId, String body, String clientId) {
-    return c.request(Map.of("type", "send_message", "room_id", roomId, "body", body, "client_id", clientId));
+    return c.request(
+        Map.of("type", "send_message", "room_id", roomId, "body", body, "client_id", clientId));
   }
 
   private long stored() {
-    return server.db().withHandle(h -> h.createQuery("SELECT count(*) FROM messages WHERE room_id = :r")
-        .bind("r", room).mapTo(Long.class).one());
+    return server
+        .db()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT count(*) FROM messages WHERE room_id = :r")
+                    .bind("r", room)
+                    .mapTo(Long.class)
+                    .one());
   }
 
   private static List<Long> seqs(WsClient c, String roomId) {
-    return c.ofType("new_message").stream().filter(f -> roomId.equals(f.at("/message/room_id").asText()))
-        .map(f -> f.at("/message/seq").asLong()).toList();
+    return c.ofType("new_message").stream()
+        .filter(f -> roomId.equals(f.at("/message/room_id").asText()))
+        .map(f -> f.at("/message/seq").asLong())
+        .toList();
   }
 
   // ---- authentication ----
@@ -127,9 +139,15 @@ class GatewayTest {
     bad.send(Map.of("type", "auth", "token", "garbage"));
     assertThat(bad.closeCode()).isEqualTo(4001);
     Instant past = Instant.now().minusSeconds(3600);
-    String expired = JWT.create().withIssuer("banter").withSubject(alice.id()).withClaim("usr", alice.username())
-        .withClaim("sid", "some-session").withIssuedAt(past).withExpiresAt(past.plusSeconds(60))
-        .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
+    String expired =
+        JWT.create()
+            .withIssuer("banter")
+            .withSubject(alice.id())
+            .withClaim("usr", alice.username())
+            .withClaim("sid", "some-session")
+            .withIssuedAt(past)
+            .withExpiresAt(past.plusSeconds(60))
+            .sign(Algorithm.HMAC256(TestServer.JWT_SECRET));
     WsClient old = WsClient.open(server.baseUrl(), "?token=" + expired, Map.of());
     open.add(old);
     assertThat(old.closeCode()).isEqualTo(4001);
@@ -148,11 +166,16 @@ class GatewayTest {
 
   @Test
   void aForeignOriginIsRefusedBeforeTheUpgrade() {
-    assertThatThrownBy(() -> WsClient.open(server.baseUrl(), "?token=" + alice.accessToken(),
-        Map.of("Origin", "https://evil.example")))
+    assertThatThrownBy(
+            () ->
+                WsClient.open(
+                    server.baseUrl(),
+                    "?token=" + alice.accessToken(),
+                    Map.of("Origin", "https://evil.example")))
         .hasMessageContaining("WebSocket connect failed");
-    WsClient same = WsClient.open(server.baseUrl(), "?token=" + alice.accessToken(),
-        Map.of("Origin", server.baseUrl()));
+    WsClient same =
+        WsClient.open(
+            server.baseUrl(), "?token=" + alice.accessToken(), Map.of("Origin", server.baseUrl()));
     open.add(same);
     assertThat(same.await("ready")).isNotNull();
   }
@@ -215,10 +238,14 @@ class GatewayTest {
     join(a, room, null);
     join(b, room, null);
     String id = sendMessage(a, room, "draft", "c-e").at("/message/id").asText();
-    JsonNode edited = a.request(Map.of("type", "edit_message", "room_id", room, "message_id", id, "body", "final"));
+    JsonNode edited =
+        a.request(
+            Map.of("type", "edit_message", "room_id", room, "message_id", id, "body", "final"));
     assertThat(edited.get("type").asText()).isEqualTo("ack");
     assertThat(b.await("message_edited").at("/message/body").asText()).isEqualTo("final");
-    JsonNode reacted = b.request(Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "👍", "on", true));
+    JsonNode reacted =
+        b.request(
+            Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "👍", "on", true));
     assertThat(reacted.at("/message/reactions/👍/0").asText()).isEqualTo(bob.username());
     JsonNode reaction = a.await("reaction");
     assertThat(reaction.get("emoji").asText()).isEqualTo("👍");
@@ -229,7 +256,10 @@ class GatewayTest {
     assertThat(typing.get("active").asBoolean()).isTrue();
     b.send(Map.of("type", "read", "room_id", room, "seq", 1));
     assertThat(a.await("read_receipt").get("seq").asLong()).isEqualTo(1);
-    assertThat(a.request(Map.of("type", "delete_message", "room_id", room, "message_id", id)).get("type").asText())
+    assertThat(
+            a.request(Map.of("type", "delete_message", "room_id", room, "message_id", id))
+                .get("type")
+                .asText())
         .isEqualTo("ack");
     assertThat(b.await("message_deleted").get("message_id").asText()).isEqualTo(id);
     assertThat(a.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
@@ -243,8 +273,9 @@ class GatewayTest {
     b.send(Map.of("type", "typing", "room_id", room, "active", true));
     a.await(f -> "typing".equals(f.path("type").asText()) && f.get("active").asBoolean());
     long start = System.nanoTime();
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.ofType("typing").stream()
-        .anyMatch(f -> !f.get("active").asBoolean()));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.ofType("typing").stream().anyMatch(f -> !f.get("active").asBoolean()));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(4));
   }
 
@@ -257,7 +288,8 @@ class GatewayTest {
     api.say(alice, room, "unheard");
     assertThat(b.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
     assertThat(b.ofType("new_message")).isEmpty();
-    assertThat(api.get("/api/v1/rooms/" + room, bob.accessToken()).json().get("my_role").asText()).isEqualTo("member");
+    assertThat(api.get("/api/v1/rooms/" + room, bob.accessToken()).json().get("my_role").asText())
+        .isEqualTo("member");
   }
 
   // ---- resume ----
@@ -289,27 +321,54 @@ class GatewayTest {
     }
     WsClient poster = ws(alice);
     WsClient reader = ws(bob);
-    Thread writer = Thread.ofVirtual().start(() -> {
-      for (int i = 0; i < 60; i++) {
-        poster.send(Map.of("type", "send_message", "room_id", room, "body", "live " + i, "client_id", "l" + i));
-      }
-    });
+    Thread writer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  for (int i = 0; i < 60; i++) {
+                    poster.send(
+                        Map.of(
+                            "type",
+                            "send_message",
+                            "room_id",
+                            room,
+                            "body",
+                            "live " + i,
+                            "client_id",
+                            "l" + i));
+                  }
+                });
     JsonNode joined = join(reader, room, 0L);
     writer.join();
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(20))
-          .failFast("an error frame arrived", () -> poster.ofType("error").size() + reader.ofType("error").size() > 0)
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .failFast(
+              "an error frame arrived",
+              () -> poster.ofType("error").size() + reader.ofType("error").size() > 0)
           .until(() -> seqs(reader, room).size() >= 100);
     } catch (RuntimeException e) {
-      throw new AssertionError("joined=" + joined + " seqs=" + seqs(reader, room) + " reader errors="
-          + reader.ofType("error") + " poster errors=" + poster.ofType("error") + " acks=" + poster.ofType("ack").size(),
+      throw new AssertionError(
+          "joined="
+              + joined
+              + " seqs="
+              + seqs(reader, room)
+              + " reader errors="
+              + reader.ofType("error")
+              + " poster errors="
+              + poster.ofType("error")
+              + " acks="
+              + poster.ofType("ack").size(),
           e);
     }
     assertThat(seqs(reader, room)).isEqualTo(LongStream.rangeClosed(1, 100).boxed().toList());
     List<JsonNode> frames = reader.frames();
     int joinedAt = frames.indexOf(joined);
-    assertThat(frames.subList(0, joinedAt).stream().filter(f -> f.has("message"))
-        .allMatch(f -> f.at("/message/seq").asLong() <= joined.get("last_seq").asLong())).isTrue();
+    assertThat(
+            frames.subList(0, joinedAt).stream()
+                .filter(f -> f.has("message"))
+                .allMatch(f -> f.at("/message/seq").asLong() <= joined.get("last_seq").asLong()))
+        .isTrue();
   }
 
   @Test
@@ -330,24 +389,41 @@ class GatewayTest {
   void presenceGoesOnlineAtTheFirstConnectionAndOfflineAfterTheLast() {
     WsClient watcher = ws(alice);
     WsClient b1 = ws(bob);
-    watcher.await(f -> "presence".equals(f.path("type").asText()) && bob.username().equals(f.get("user").asText())
-        && f.get("online").asBoolean());
-    assertThat(api.get("/api/v1/users/" + bob.username(), alice.accessToken()).json().get("online").asBoolean())
+    watcher.await(
+        f ->
+            "presence".equals(f.path("type").asText())
+                && bob.username().equals(f.get("user").asText())
+                && f.get("online").asBoolean());
+    assertThat(
+            api.get("/api/v1/users/" + bob.username(), alice.accessToken())
+                .json()
+                .get("online")
+                .asBoolean())
         .isTrue();
     WsClient b2 = ws(bob);
     b1.close();
     b2.request(Map.of("type", "ping"));
-    assertThat(watcher.ofType("presence").stream().filter(f -> bob.username().equals(f.get("user").asText())
-        && !f.get("online").asBoolean())).isEmpty();
+    assertThat(
+            watcher.ofType("presence").stream()
+                .filter(
+                    f ->
+                        bob.username().equals(f.get("user").asText())
+                            && !f.get("online").asBoolean()))
+        .isEmpty();
     b2.close();
-    watcher.await(f -> "presence".equals(f.path("type").asText()) && bob.username().equals(f.get("user").asText())
-        && !f.get("online").asBoolean());
-    JsonNode members = api.get("/api/v1/rooms/" + room + "/members", alice.accessToken()).json().get("members");
-    members.forEach(m -> {
-      if (m.at("/user/username").asText().equals(bob.username())) {
-        assertThat(m.get("online").asBoolean()).isFalse();
-      }
-    });
+    watcher.await(
+        f ->
+            "presence".equals(f.path("type").asText())
+                && bob.username().equals(f.get("user").asText())
+                && !f.get("online").asBoolean());
+    JsonNode members =
+        api.get("/api/v1/rooms/" + room + "/members", alice.accessToken()).json().get("members");
+    members.forEach(
+        m -> {
+          if (m.at("/user/username").asText().equals(bob.username())) {
+            assertThat(m.get("online").asBoolean()).isFalse();
+          }
+        });
   }
 
   @Test
@@ -363,19 +439,32 @@ class GatewayTest {
     WsClient watcher = ws(alice);
     List<WsClient> sockets = leavers.stream().map(this::ws).toList();
     for (Account a : leavers) {
-      watcher.await(f -> "presence".equals(f.path("type").asText()) && a.username().equals(f.get("user").asText())
-          && f.get("online").asBoolean());
+      watcher.await(
+          f ->
+              "presence".equals(f.path("type").asText())
+                  && a.username().equals(f.get("user").asText())
+                  && f.get("online").asBoolean());
     }
     Map<String, String> seenBefore = new HashMap<>(); // set when they signed up
-    leavers.forEach(a -> seenBefore.put(a.username(),
-        api.get("/api/v1/users/" + a.username(), alice.accessToken()).json().get("last_seen_at").asText()));
+    leavers.forEach(
+        a ->
+            seenBefore.put(
+                a.username(),
+                api.get("/api/v1/users/" + a.username(), alice.accessToken())
+                    .json()
+                    .get("last_seen_at")
+                    .asText()));
     sockets.forEach(WsClient::close);
     for (Account a : leavers) {
-      watcher.await(f -> "presence".equals(f.path("type").asText()) && a.username().equals(f.get("user").asText())
-          && !f.get("online").asBoolean());
+      watcher.await(
+          f ->
+              "presence".equals(f.path("type").asText())
+                  && a.username().equals(f.get("user").asText())
+                  && !f.get("online").asBoolean());
       JsonNode profile = api.get("/api/v1/users/" + a.username(), alice.accessToken()).json();
       assertThat(profile.get("online").asBoolean()).isFalse();
-      assertThat(Instant.parse(profile.get("last_seen_at").asText())).as(a.username())
+      assertThat(Instant.parse(profile.get("last_seen_at").asText()))
+          .as(a.username())
           .isAfter(Instant.parse(seenBefore.get(a.username())));
     }
   }
@@ -398,12 +487,19 @@ class GatewayTest {
     for (int i = 0; i < 30; i++) {
       clients.add(ws(alice));
     }
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().allMatch(c -> c.pings() >= 2));
-    // Where in the 300 ms interval each connection is pinged: pinging them all in one task would put
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> clients.stream().allMatch(c -> c.pings() >= 2));
+    // Where in the 300 ms interval each connection is pinged: pinging them all in one task would
+    // put
     // every phase within a few milliseconds; slices spread them over the interval.
     long interval = 300_000_000L;
     long origin = clients.get(0).pingTimes().get(1);
-    List<Long> phases = clients.stream().map(c -> Math.floorMod(c.pingTimes().get(1) - origin, interval)).sorted().toList();
+    List<Long> phases =
+        clients.stream()
+            .map(c -> Math.floorMod(c.pingTimes().get(1) - origin, interval))
+            .sorted()
+            .toList();
     long window = 30_000_000L;
     int crowded = 0;
     for (long from : phases) { // the most phases within 30 ms of one another, around the circle
@@ -415,7 +511,9 @@ class GatewayTest {
       }
       crowded = Math.max(crowded, n);
     }
-    assertThat(crowded).as("pings within one 30 ms window, of %d: %s", phases.size(), phases).isLessThanOrEqualTo(15);
+    assertThat(crowded)
+        .as("pings within one 30 ms window, of %d: %s", phases.size(), phases)
+        .isLessThanOrEqualTo(15);
   }
 
   @Test
@@ -430,8 +528,12 @@ class GatewayTest {
   @Test
   void aFrameOverSixtyFourKibClosesWith1009AndStoresNothing() throws Exception {
     try (RawWs raw = new RawWs(server.port(), "/ws?token=" + alice.accessToken(), 0)) {
-      String big = "{\"type\":\"send_message\",\"room_id\":\"" + room + "\",\"client_id\":\"big\",\"body\":\""
-          + "x".repeat(70_000) + "\"}";
+      String big =
+          "{\"type\":\"send_message\",\"room_id\":\""
+              + room
+              + "\",\"client_id\":\"big\",\"body\":\""
+              + "x".repeat(70_000)
+              + "\"}";
       raw.sendText(big);
       assertThat(raw.readUntilClose()).isEqualTo(1009);
     }
@@ -445,17 +547,27 @@ class GatewayTest {
     assertThat(a.await("error").at("/error/code").asText()).isEqualTo("bad_request");
     Map<String, Map<String, Object>> cases = new LinkedHashMap<>();
     cases.put("unknown type", Map.of("type", "shout", "ref", "x1"));
-    cases.put("missing field", Map.of("type", "send_message", "room_id", room, "client_id", "c", "ref", "x2"));
-    cases.put("wrong type", Map.of("type", "send_message", "room_id", room, "body", 5, "client_id", "c", "ref", "x3"));
-    cases.put("wrong type bool", Map.of("type", "typing", "room_id", room, "active", "yes", "ref", "x4"));
-    cases.put("negative seq", Map.of("type", "join_room", "room_id", room, "since_seq", -1, "ref", "x5"));
-    cases.forEach((name, frame) -> {
-      a.send(frame);
-      JsonNode err = a.await(f -> frame.get("ref").equals(f.path("ref").asText(null)));
-      assertThat(err.get("type").asText()).as(name).isEqualTo("error");
-      assertThat(err.at("/error/code").asText()).as(name).isIn("bad_request", "validation_failed");
-    });
-    JsonNode blank = a.request(Map.of("type", "send_message", "room_id", room, "body", "   ", "client_id", "b"));
+    cases.put(
+        "missing field",
+        Map.of("type", "send_message", "room_id", room, "client_id", "c", "ref", "x2"));
+    cases.put(
+        "wrong type",
+        Map.of("type", "send_message", "room_id", room, "body", 5, "client_id", "c", "ref", "x3"));
+    cases.put(
+        "wrong type bool", Map.of("type", "typing", "room_id", room, "active", "yes", "ref", "x4"));
+    cases.put(
+        "negative seq", Map.of("type", "join_room", "room_id", room, "since_seq", -1, "ref", "x5"));
+    cases.forEach(
+        (name, frame) -> {
+          a.send(frame);
+          JsonNode err = a.await(f -> frame.get("ref").equals(f.path("ref").asText(null)));
+          assertThat(err.get("type").asText()).as(name).isEqualTo("error");
+          assertThat(err.at("/error/code").asText())
+              .as(name)
+              .isIn("bad_request", "validation_failed");
+        });
+    JsonNode blank =
+        a.request(Map.of("type", "send_message", "room_id", room, "body", "   ", "client_id", "b"));
     assertThat(blank.at("/error/code").asText()).isEqualTo("validation_failed");
     assertThat(blank.at("/error/details/field").asText()).isEqualTo("body");
     assertThat(a.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
@@ -467,7 +579,8 @@ class GatewayTest {
     Account eve = api.register("eve");
     WsClient e = ws(eve);
     assertThat(join(e, room, null).at("/error/code").asText()).isEqualTo("forbidden");
-    assertThat(sendMessage(e, room, "intrusion", "x").at("/error/code").asText()).isEqualTo("forbidden");
+    assertThat(sendMessage(e, room, "intrusion", "x").at("/error/code").asText())
+        .isEqualTo("forbidden");
     api.say(alice, room, "secret");
     assertThat(e.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
     assertThat(e.ofType("new_message")).isEmpty();

@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §5 on frames the fuzzer (WebSocketFuzzTest) found mishandled: refused, nothing stored, the socket open. */
+/**
+ * SPEC §5 on frames the fuzzer (WebSocketFuzzTest) found mishandled: refused, nothing stored, the
+ * socket open.
+ */
 class HostileFramesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,8 +41,12 @@ class HostileFramesTest {
       try (RawWs ws = new RawWs(server.port(), "/ws?token=" + alice.accessToken(), 0)) {
         next(ws, "ready");
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.writeBytes(("{\"type\":\"send_message\",\"ref\":\"a1\",\"room_id\":\"" + room + "\",\"client_id\":\"c1\","
-            + "\"body\":\"caf").getBytes(StandardCharsets.UTF_8));
+        frame.writeBytes(
+            ("{\"type\":\"send_message\",\"ref\":\"a1\",\"room_id\":\""
+                    + room
+                    + "\",\"client_id\":\"c1\","
+                    + "\"body\":\"caf")
+                .getBytes(StandardCharsets.UTF_8));
         frame.write(0xe9); // é in Latin-1: not UTF-8
         frame.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
         ws.sendFrame(0x1, frame.toByteArray());

@@ -35,8 +35,12 @@ class HostileSocketTest {
   }
 
   private long disconnectSeries() {
-    return api.get("/metrics", null).raw().body().lines()
-        .filter(l -> l.startsWith("banter_ws_disconnects_total{")).count();
+    return api.get("/metrics", null)
+        .raw()
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("banter_ws_disconnects_total{"))
+        .count();
   }
 
   @Test
@@ -49,7 +53,8 @@ class HostileSocketTest {
         assertThat(ws.readUntilClose()).isEqualTo(code); // the server echoes the close
       }
     }
-    Awaitility.await().atMost(Duration.ofSeconds(10))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> api.get("/metrics", null).raw().body().contains("code=\"other\""));
     assertThat(disconnectSeries()).isLessThanOrEqualTo(17); // the fixed set and "other"
   }

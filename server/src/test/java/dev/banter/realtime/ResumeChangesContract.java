@@ -43,7 +43,8 @@ abstract class ResumeChangesContract {
 
   @BeforeAll
   void start() {
-    server = TestServer.start(backend(), Map.of("BANTER_WS_REPLAY_LIMIT", String.valueOf(REPLAY_LIMIT)));
+    server =
+        TestServer.start(backend(), Map.of("BANTER_WS_REPLAY_LIMIT", String.valueOf(REPLAY_LIMIT)));
     api = server.api();
   }
 
@@ -92,8 +93,13 @@ abstract class ResumeChangesContract {
   }
 
   private JsonNode edit(String id, String body) {
-    return Api.expect(api.patch("/api/v1/rooms/" + room + "/messages/" + id, Map.of("body", body),
-        alice.accessToken()), 200).json();
+    return Api.expect(
+            api.patch(
+                "/api/v1/rooms/" + room + "/messages/" + id,
+                Map.of("body", body),
+                alice.accessToken()),
+            200)
+        .json();
   }
 
   private void delete(String id) {
@@ -101,13 +107,29 @@ abstract class ResumeChangesContract {
   }
 
   private JsonNode react(Account who, String id, String emoji) {
-    return Api.expect(api.put("/api/v1/rooms/" + room + "/messages/" + id + "/reactions/"
-        + URLEncoder.encode(emoji, StandardCharsets.UTF_8), null, who.accessToken()), 200).json();
+    return Api.expect(
+            api.put(
+                "/api/v1/rooms/"
+                    + room
+                    + "/messages/"
+                    + id
+                    + "/reactions/"
+                    + URLEncoder.encode(emoji, StandardCharsets.UTF_8),
+                null,
+                who.accessToken()),
+            200)
+        .json();
   }
 
   private long roomRev() {
-    return server.db().withHandle(h -> h.createQuery("SELECT last_rev FROM rooms WHERE id = :r").bind("r", room)
-        .mapTo(Long.class).one());
+    return server
+        .db()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT last_rev FROM rooms WHERE id = :r")
+                    .bind("r", room)
+                    .mapTo(Long.class)
+                    .one());
   }
 
   /** Bob was here, saw everything up to now (his joined frame), and went away. */
@@ -121,7 +143,8 @@ abstract class ResumeChangesContract {
   private static List<JsonNode> framesBefore(WsClient c, JsonNode joined) {
     List<JsonNode> frames = c.frames();
     return frames.subList(0, frames.indexOf(joined)).stream()
-        .filter(f -> f.has("message")).toList();
+        .filter(f -> f.has("message"))
+        .toList();
   }
 
   // ---- the tests ----
@@ -142,11 +165,16 @@ abstract class ResumeChangesContract {
     String fresh = say("posted while away");
 
     WsClient back = ws(bob);
-    JsonNode joined = join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined =
+        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> replay = framesBefore(back, joined);
 
-    assertThat(replay).extracting(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
-        .containsExactly("new_message " + fresh, "message_updated " + third, "message_updated " + second,
+    assertThat(replay)
+        .extracting(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
+        .containsExactly(
+            "new_message " + fresh,
+            "message_updated " + third,
+            "message_updated " + second,
             "message_updated " + first);
     List<JsonNode> updates = replay.subList(1, 4);
     assertThat(updates).extracting(f -> f.get("rev").asLong()).isSorted().doesNotHaveDuplicates();
@@ -171,7 +199,8 @@ abstract class ResumeChangesContract {
     WsClient back = ws(bob);
     JsonNode joined = join(back, room, seen.get("last_seq").asLong(), null);
 
-    assertThat(framesBefore(back, joined)).extracting(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
+    assertThat(framesBefore(back, joined))
+        .extracting(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
         .containsExactly("new_message " + fresh);
     assertThat(joined.get("last_rev").asLong()).isEqualTo(roomRev());
   }
@@ -183,7 +212,8 @@ abstract class ResumeChangesContract {
     JsonNode seen = bobSawEverythingAndLeft();
 
     WsClient back = ws(bob);
-    JsonNode joined = join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined =
+        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
 
     assertThat(framesBefore(back, joined)).isEmpty();
   }
@@ -201,8 +231,14 @@ abstract class ResumeChangesContract {
     JsonNode edited = live.await("message_edited");
     JsonNode reaction = live.await("reaction");
     JsonNode deleted = live.await("message_deleted");
-    assertThat(List.of(edited.get("rev").asLong(), reaction.get("rev").asLong(), deleted.get("rev").asLong()))
-        .isSorted().doesNotHaveDuplicates().allMatch(r -> r > rev);
+    assertThat(
+            List.of(
+                edited.get("rev").asLong(),
+                reaction.get("rev").asLong(),
+                deleted.get("rev").asLong()))
+        .isSorted()
+        .doesNotHaveDuplicates()
+        .allMatch(r -> r > rev);
     assertThat(edited.at("/message/rev").asLong()).isEqualTo(edited.get("rev").asLong());
     assertThat(deleted.get("seq").asLong()).isEqualTo(1);
     assertThat(deleted.get("message_id").asText()).isEqualTo(id);
@@ -223,22 +259,36 @@ abstract class ResumeChangesContract {
     }
 
     WsClient back = ws(bob);
-    JsonNode joined = join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined =
+        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> replay = framesBefore(back, joined);
 
     assertThat(joined.get("changes_truncated").asBoolean()).isTrue();
-    assertThat(replay).hasSize(REPLAY_LIMIT).allMatch(f -> f.get("type").asText().equals("message_updated"));
+    assertThat(replay)
+        .hasSize(REPLAY_LIMIT)
+        .allMatch(f -> f.get("type").asText().equals("message_updated"));
     Map<String, String> bodies = new LinkedHashMap<>();
     replay.forEach(f -> bodies.put(f.at("/message/id").asText(), f.at("/message/body").asText()));
     long cursor = replay.get(replay.size() - 1).get("rev").asLong();
     boolean more = true;
     while (more) {
-      JsonNode page = Api.expect(api.get("/api/v1/rooms/" + room + "/messages?changed_after_rev=" + cursor + "&limit=2",
-          bob.accessToken()), 200).json();
+      JsonNode page =
+          Api.expect(
+                  api.get(
+                      "/api/v1/rooms/"
+                          + room
+                          + "/messages?changed_after_rev="
+                          + cursor
+                          + "&limit=2",
+                      bob.accessToken()),
+                  200)
+              .json();
       for (JsonNode m : page.get("messages")) {
         assertThat(m.get("rev").asLong()).isGreaterThan(cursor);
         cursor = m.get("rev").asLong();
-        assertThat(bodies.put(m.get("id").asText(), m.get("body").asText())).as("each change once").isNull();
+        assertThat(bodies.put(m.get("id").asText(), m.get("body").asText()))
+            .as("each change once")
+            .isNull();
       }
       more = page.get("has_more").asBoolean();
     }
@@ -252,7 +302,8 @@ abstract class ResumeChangesContract {
     say("hello");
     WsClient c = ws(bob);
 
-    JsonNode wrongType = c.request(Map.of("type", "join_room", "room_id", room, "since_rev", "seven"));
+    JsonNode wrongType =
+        c.request(Map.of("type", "join_room", "room_id", room, "since_rev", "seven"));
     JsonNode negative = c.request(Map.of("type", "join_room", "room_id", room, "since_rev", -1));
     JsonNode fractional = c.request(Map.of("type", "join_room", "room_id", room, "since_rev", 1.5));
 
@@ -278,22 +329,31 @@ abstract class ResumeChangesContract {
       ids.add(say("m" + i));
     }
     AtomicBoolean editing = new AtomicBoolean(true);
-    Thread editor = Thread.ofVirtual().start(() -> {
-      Random random = new Random(7);
-      for (int i = 0; editing.get(); i++) {
-        String id = ids.get(random.nextInt(ids.size()));
-        if (i % 3 == 0) {
-          react(alice, id, i % 2 == 0 ? "👍" : "🎉");
-        } else {
-          edit(id, "edit " + i);
-        }
-      }
-    });
+    Thread editor =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  Random random = new Random(7);
+                  for (int i = 0; editing.get(); i++) {
+                    String id = ids.get(random.nextInt(ids.size()));
+                    if (i % 3 == 0) {
+                      react(alice, id, i % 2 == 0 ? "👍" : "🎉");
+                    } else {
+                      edit(id, "edit " + i);
+                    }
+                  }
+                });
     try {
       for (int round = 0; round < 5; round++) {
         WsClient c = ws(bob);
-        join(c, room, (long) ids.size(), 0L); // every message changed since rev 0: the replay races the editor
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> c.ofType("message_edited").size() >= 3);
+        join(
+            c,
+            room,
+            (long) ids.size(),
+            0L); // every message changed since rev 0: the replay races the editor
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> c.ofType("message_edited").size() >= 3);
         c.close();
         assertRevsIncreasePerMessage(c.frames());
       }
@@ -307,17 +367,19 @@ abstract class ResumeChangesContract {
     Map<String, Long> last = new HashMap<>();
     for (JsonNode f : frames) {
       String type = f.path("type").asText();
-      String id = switch (type) {
-        case "message_updated", "message_edited", "new_message" -> f.at("/message/id").asText();
-        case "reaction", "message_deleted" -> f.get("message_id").asText();
-        default -> null;
-      };
+      String id =
+          switch (type) {
+            case "message_updated", "message_edited", "new_message" -> f.at("/message/id").asText();
+            case "reaction", "message_deleted" -> f.get("message_id").asText();
+            default -> null;
+          };
       if (id == null) {
         continue;
       }
       long rev = f.has("rev") ? f.get("rev").asLong() : f.at("/message/rev").asLong();
       Long before = last.put(id, rev);
-      assertThat(before == null || rev > before).as("%s of %s at rev %d after rev %d", type, id, rev, before)
+      assertThat(before == null || rev > before)
+          .as("%s of %s at rev %d after rev %d", type, id, rev, before)
           .isTrue();
     }
   }

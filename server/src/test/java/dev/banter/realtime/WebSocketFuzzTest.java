@@ -38,8 +38,18 @@ import org.junit.jupiter.api.TestFactory;
  */
 class WebSocketFuzzTest {
   /** Codes a refusal may carry (SPEC §1); anything else, "internal" above all, is a bug. */
-  static final Set<String> CODES = Set.of("bad_request", "validation_failed", "unauthorized", "forbidden", "not_found",
-      "conflict", "payload_too_large", "rate_limited", "unavailable");
+  static final Set<String> CODES =
+      Set.of(
+          "bad_request",
+          "validation_failed",
+          "unauthorized",
+          "forbidden",
+          "not_found",
+          "conflict",
+          "payload_too_large",
+          "rate_limited",
+          "unavailable");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger PROBES = new AtomicInteger();
 
@@ -52,7 +62,10 @@ class WebSocketFuzzTest {
   @BeforeAll
   static void start() throws IOException {
     leaks = LeakWatch.install();
-    server = TestServer.start(Backend.SQLITE, Map.of("BANTER_MESSAGE_RATE", "100000", "BANTER_MESSAGE_BURST", "100000"));
+    server =
+        TestServer.start(
+            Backend.SQLITE,
+            Map.of("BANTER_MESSAGE_RATE", "100000", "BANTER_MESSAGE_BURST", "100000"));
     Api api = server.api();
     alice = api.register("alice");
     String room = api.createRoom(alice, "public");
@@ -75,59 +88,83 @@ class WebSocketFuzzTest {
 
   @TestFactory
   Stream<DynamicTest> anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen() {
-    return Fuzz.forAll(getClass(), "anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen", 300, textFrames(),
+    return Fuzz.forAll(
+        getClass(),
+        "anyTextFrameIsAnsweredInTheSpecShapeAndTheConnectionStaysOpen",
+        300,
+        textFrames(),
         text -> {
           byte[] payload = text.getBytes(StandardCharsets.UTF_8);
           List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
-          String sent = new String(payload, StandardCharsets.UTF_8); // what survives the wire (no lone surrogates)
+          String sent =
+              new String(
+                  payload, StandardCharsets.UTF_8); // what survives the wire (no lone surrogates)
           try {
             FrameParser.parse(sent);
           } catch (FrameParser.Invalid refusal) {
-            assertThat(answers).as("the refusal of %s", sent).anySatisfy(a -> {
-              assertThat(a.get("type").asText()).isEqualTo("error");
-              assertThat(a.get("ref").isNull() ? null : a.get("ref").asText()).isEqualTo(refusal.ref);
-              assertThat(a.at("/error/code").asText()).isEqualTo(refusal.error.code());
-              assertThat(a.at("/error/message").asText()).isEqualTo(refusal.error.getMessage());
-            });
+            assertThat(answers)
+                .as("the refusal of %s", sent)
+                .anySatisfy(
+                    a -> {
+                      assertThat(a.get("type").asText()).isEqualTo("error");
+                      assertThat(a.get("ref").isNull() ? null : a.get("ref").asText())
+                          .isEqualTo(refusal.ref);
+                      assertThat(a.at("/error/code").asText()).isEqualTo(refusal.error.code());
+                      assertThat(a.at("/error/message").asText())
+                          .isEqualTo(refusal.error.getMessage());
+                    });
           }
         });
   }
 
   @TestFactory
   Stream<DynamicTest> textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen() {
-    return Fuzz.forAll(getClass(), "textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen", 60,
-        JsonFuzz.invalidUtf8(), payload -> {
+    return Fuzz.forAll(
+        getClass(),
+        "textFramesThatAreNotUtf8AreRefusedAndTheConnectionStaysOpen",
+        60,
+        JsonFuzz.invalidUtf8(),
+        payload -> {
           List<JsonNode> answers = exchange(RawWsOpcode.TEXT, payload);
-          assertThat(answers).anySatisfy(a -> {
-            assertThat(a.at("/error/code").asText()).isEqualTo("bad_request");
-            assertThat(a.get("ref").isNull()).isTrue();
-          });
+          assertThat(answers)
+              .anySatisfy(
+                  a -> {
+                    assertThat(a.at("/error/code").asText()).isEqualTo("bad_request");
+                    assertThat(a.get("ref").isNull()).isTrue();
+                  });
         });
   }
 
   @TestFactory
   Stream<DynamicTest> binaryFramesAreRefusedAndTheConnectionStaysOpen() {
-    return Fuzz.forAll(getClass(), "binaryFramesAreRefusedAndTheConnectionStaysOpen", 40, Fuzz.bytes(300),
+    return Fuzz.forAll(
+        getClass(),
+        "binaryFramesAreRefusedAndTheConnectionStaysOpen",
+        40,
+        Fuzz.bytes(300),
         payload -> {
           List<JsonNode> answers = exchange(RawWsOpcode.BINARY, payload);
-          assertThat(answers).anySatisfy(a -> assertThat(a.at("/error/code").asText()).isEqualTo("bad_request"));
+          assertThat(answers)
+              .anySatisfy(a -> assertThat(a.at("/error/code").asText()).isEqualTo("bad_request"));
         });
   }
 
   private static Gen<String> textFrames() {
     Gen<String> named = Fuzz.frequency(w(1, Fuzz.of(ids)), w(1, JsonFuzz.hostileStrings()));
     return Fuzz.frequency(
-        w(4, FrameParserFuzzTest.frameShapedFrames(named)),
-        w(2, JsonFuzz.values()),
-        w(1, JsonFuzz.brokenDocuments()),
-        w(1, Fuzz.strings(Fuzz.anyChar(), 0, 100)))
+            w(4, FrameParserFuzzTest.frameShapedFrames(named)),
+            w(2, JsonFuzz.values()),
+            w(1, JsonFuzz.brokenDocuments()),
+            w(1, Fuzz.strings(Fuzz.anyChar(), 0, 100)))
         .filter(t -> t.getBytes(StandardCharsets.UTF_8).length < WsUpgrade.MAX_FRAME_BYTES - 1024);
   }
 
-  // ---- one exchange: the fuzzed frame, then a ping whose pong proves the connection is still open ----
+  // ---- one exchange: the fuzzed frame, then a ping whose pong proves the connection is still open
+  // ----
 
   private enum RawWsOpcode {
-    TEXT(0x1), BINARY(0x2);
+    TEXT(0x1),
+    BINARY(0x2);
 
     final int code;
 
@@ -136,7 +173,10 @@ class WebSocketFuzzTest {
     }
   }
 
-  /** Sends {@code payload}, then a ping; returns every text frame that came before the pong, each checked. */
+  /**
+   * Sends {@code payload}, then a ping; returns every text frame that came before the pong, each
+   * checked.
+   */
   private static List<JsonNode> exchange(RawWsOpcode opcode, byte[] payload) throws IOException {
     RawWs socket = socket();
     String probe = "probe-" + PROBES.incrementAndGet();
@@ -153,7 +193,8 @@ class WebSocketFuzzTest {
           continue; // a heartbeat ping
         }
         JsonNode answer = strictJson(f.payload());
-        if ("pong".equals(answer.path("type").asText()) && probe.equals(answer.path("ref").asText())) {
+        if ("pong".equals(answer.path("type").asText())
+            && probe.equals(answer.path("ref").asText())) {
           return answers;
         }
         assertIsInTheSpecShape(answer);
@@ -189,8 +230,13 @@ class WebSocketFuzzTest {
 
   private static JsonNode strictJson(byte[] payload) {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(payload))
+              .toString();
       return JSON.readTree(text);
     } catch (CharacterCodingException e) {
       throw new AssertionError("a frame from the server is not UTF-8", e);

@@ -20,14 +20,20 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every room-scoped endpoint × every kind of caller, on a private room: the status of each
- * cell, and that a refused caller learns nothing of the room's name, members or messages.
+ * Every room-scoped endpoint × every kind of caller, on a private room: the status of each cell,
+ * and that a refused caller learns nothing of the room's name, members or messages.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AuthorizationMatrixContract {
   private static final String SECRET_TEXT = "very-private-words";
 
-  enum Caller { NON_MEMBER, MEMBER, ADMIN, OWNER, GLOBAL_ADMIN }
+  enum Caller {
+    NON_MEMBER,
+    MEMBER,
+    ADMIN,
+    OWNER,
+    GLOBAL_ADMIN
+  }
 
   TestServer server;
   Api api;
@@ -66,15 +72,26 @@ abstract class AuthorizationMatrixContract {
 
   private Fixture fixture() {
     String name = Api.uniqueName("vault");
-    Reply r = expect(api.post("/api/v1/rooms", Map.of("name", name, "visibility", "private"), owner.accessToken()), 201);
+    Reply r =
+        expect(
+            api.post(
+                "/api/v1/rooms",
+                Map.of("name", name, "visibility", "private"),
+                owner.accessToken()),
+            201);
     String room = r.json().get("id").asText();
     for (Account a : List.of(admin, member, target)) {
       api.invite(owner, room, a);
     }
-    expect(api.patch("/api/v1/rooms/" + room + "/members/" + admin.username(), Map.of("role", "admin"),
-        owner.accessToken()), 200);
+    expect(
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + admin.username(),
+            Map.of("role", "admin"),
+            owner.accessToken()),
+        200);
     String ownersMessage = api.say(owner, room, SECRET_TEXT + " from the owner").get("id").asText();
-    String targetsMessage = api.say(target, room, SECRET_TEXT + " from the target").get("id").asText();
+    String targetsMessage =
+        api.say(target, room, SECRET_TEXT + " from the target").get("id").asText();
     return new Fixture(room, name, ownersMessage, targetsMessage);
   }
 
@@ -88,47 +105,165 @@ abstract class AuthorizationMatrixContract {
     };
   }
 
-  /** One row: an endpoint, how to call it, and the status for NON_MEMBER, MEMBER, ADMIN, OWNER, GLOBAL_ADMIN. */
+  /**
+   * One row: an endpoint, how to call it, and the status for NON_MEMBER, MEMBER, ADMIN, OWNER,
+   * GLOBAL_ADMIN.
+   */
   record Row(String endpoint, BiFunction<Fixture, String, Reply> call, int... statuses) {}
 
   private List<Row> rows() {
     String rooms = "/api/v1/rooms/";
     List<Row> rows = new ArrayList<>();
-    rows.add(new Row("GET /rooms/{id}", (f, t) -> api.get(rooms + f.room(), t), 403, 200, 200, 200, 403));
-    rows.add(new Row("PATCH /rooms/{id}", (f, t) -> api.patch(rooms + f.room(), Map.of("topic", "t"), t),
-        403, 403, 200, 200, 403));
-    rows.add(new Row("DELETE /rooms/{id}", (f, t) -> api.delete(rooms + f.room(), t), 403, 403, 403, 204, 204));
-    rows.add(new Row("POST /rooms/{id}/join", (f, t) -> api.post(rooms + f.room() + "/join", Map.of(), t),
-        403, 200, 200, 200, 403));
-    rows.add(new Row("POST /rooms/{id}/leave", (f, t) -> api.post(rooms + f.room() + "/leave", Map.of(), t),
-        403, 204, 204, 409, 403));
-    rows.add(new Row("GET /rooms/{id}/members", (f, t) -> api.get(rooms + f.room() + "/members", t),
-        403, 200, 200, 200, 403));
-    rows.add(new Row("POST /rooms/{id}/members",
-        (f, t) -> api.post(rooms + f.room() + "/members", Map.of("username", invitee.username()), t),
-        403, 403, 201, 201, 403));
-    rows.add(new Row("DELETE /rooms/{id}/members/{u}",
-        (f, t) -> api.delete(rooms + f.room() + "/members/" + target.username(), t), 403, 403, 204, 204, 403));
-    rows.add(new Row("PATCH /rooms/{id}/members/{u}",
-        (f, t) -> api.patch(rooms + f.room() + "/members/" + target.username(), Map.of("role", "admin"), t),
-        403, 403, 403, 200, 403));
-    rows.add(new Row("POST /rooms/{id}/read", (f, t) -> api.post(rooms + f.room() + "/read", Map.of("seq", 1), t),
-        403, 204, 204, 204, 403));
-    rows.add(new Row("GET /rooms/{id}/messages", (f, t) -> api.get(rooms + f.room() + "/messages", t),
-        403, 200, 200, 200, 403));
-    rows.add(new Row("POST /rooms/{id}/messages",
-        (f, t) -> api.post(rooms + f.room() + "/messages", Map.of("body", "hi"), t), 403, 201, 201, 201, 403));
-    rows.add(new Row("PATCH /rooms/{id}/messages/{m} (owner's)",
-        (f, t) -> api.patch(rooms + f.room() + "/messages/" + f.ownersMessage(), Map.of("body", "edit"), t),
-        403, 403, 403, 200, 403));
-    rows.add(new Row("DELETE /rooms/{id}/messages/{m} (another member's)",
-        (f, t) -> api.delete(rooms + f.room() + "/messages/" + f.targetsMessage(), t), 403, 403, 204, 204, 403));
-    rows.add(new Row("PUT /rooms/{id}/messages/{m}/reactions/{e}",
-        (f, t) -> api.put(rooms + f.room() + "/messages/" + f.ownersMessage() + "/reactions/%F0%9F%91%8D", "", t),
-        403, 200, 200, 200, 403));
-    rows.add(new Row("DELETE /rooms/{id}/messages/{m}/reactions/{e}",
-        (f, t) -> api.delete(rooms + f.room() + "/messages/" + f.ownersMessage() + "/reactions/%F0%9F%91%8D", t),
-        403, 200, 200, 200, 403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}", (f, t) -> api.get(rooms + f.room(), t), 403, 200, 200, 200, 403));
+    rows.add(
+        new Row(
+            "PATCH /rooms/{id}",
+            (f, t) -> api.patch(rooms + f.room(), Map.of("topic", "t"), t),
+            403,
+            403,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "DELETE /rooms/{id}",
+            (f, t) -> api.delete(rooms + f.room(), t),
+            403,
+            403,
+            403,
+            204,
+            204));
+    rows.add(
+        new Row(
+            "POST /rooms/{id}/join",
+            (f, t) -> api.post(rooms + f.room() + "/join", Map.of(), t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "POST /rooms/{id}/leave",
+            (f, t) -> api.post(rooms + f.room() + "/leave", Map.of(), t),
+            403,
+            204,
+            204,
+            409,
+            403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}/members",
+            (f, t) -> api.get(rooms + f.room() + "/members", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "POST /rooms/{id}/members",
+            (f, t) ->
+                api.post(rooms + f.room() + "/members", Map.of("username", invitee.username()), t),
+            403,
+            403,
+            201,
+            201,
+            403));
+    rows.add(
+        new Row(
+            "DELETE /rooms/{id}/members/{u}",
+            (f, t) -> api.delete(rooms + f.room() + "/members/" + target.username(), t),
+            403,
+            403,
+            204,
+            204,
+            403));
+    rows.add(
+        new Row(
+            "PATCH /rooms/{id}/members/{u}",
+            (f, t) ->
+                api.patch(
+                    rooms + f.room() + "/members/" + target.username(), Map.of("role", "admin"), t),
+            403,
+            403,
+            403,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "POST /rooms/{id}/read",
+            (f, t) -> api.post(rooms + f.room() + "/read", Map.of("seq", 1), t),
+            403,
+            204,
+            204,
+            204,
+            403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}/messages",
+            (f, t) -> api.get(rooms + f.room() + "/messages", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "POST /rooms/{id}/messages",
+            (f, t) -> api.post(rooms + f.room() + "/messages", Map.of("body", "hi"), t),
+            403,
+            201,
+            201,
+            201,
+            403));
+    rows.add(
+        new Row(
+            "PATCH /rooms/{id}/messages/{m} (owner's)",
+            (f, t) ->
+                api.patch(
+                    rooms + f.room() + "/messages/" + f.ownersMessage(), Map.of("body", "edit"), t),
+            403,
+            403,
+            403,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "DELETE /rooms/{id}/messages/{m} (another member's)",
+            (f, t) -> api.delete(rooms + f.room() + "/messages/" + f.targetsMessage(), t),
+            403,
+            403,
+            204,
+            204,
+            403));
+    rows.add(
+        new Row(
+            "PUT /rooms/{id}/messages/{m}/reactions/{e}",
+            (f, t) ->
+                api.put(
+                    rooms + f.room() + "/messages/" + f.ownersMessage() + "/reactions/%F0%9F%91%8D",
+                    "",
+                    t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "DELETE /rooms/{id}/messages/{m}/reactions/{e}",
+            (f, t) ->
+                api.delete(
+                    rooms + f.room() + "/messages/" + f.ownersMessage() + "/reactions/%F0%9F%91%8D",
+                    t),
+            403,
+            200,
+            200,
+            200,
+            403));
     return rows;
   }
 
@@ -138,17 +273,25 @@ abstract class AuthorizationMatrixContract {
     for (Row row : rows()) {
       for (Caller caller : Caller.values()) {
         int expected = row.statuses()[caller.ordinal()];
-        tests.add(DynamicTest.dynamicTest(row.endpoint() + " as " + caller + " → " + expected, () -> {
-          Fixture f = fixture();
-          Reply r = row.call().apply(f, as(caller).accessToken());
-          assertThat(r.status()).as(r.json() == null ? "" : r.json().toString()).isEqualTo(expected);
-          if (expected == 403) {
-            String body = r.json().toString();
-            assertThat(body).doesNotContain(f.name()).doesNotContain(SECRET_TEXT)
-                .doesNotContain(owner.username()).doesNotContain(target.username());
-            assertThat(r.errorCode()).isEqualTo("forbidden");
-          }
-        }));
+        tests.add(
+            DynamicTest.dynamicTest(
+                row.endpoint() + " as " + caller + " → " + expected,
+                () -> {
+                  Fixture f = fixture();
+                  Reply r = row.call().apply(f, as(caller).accessToken());
+                  assertThat(r.status())
+                      .as(r.json() == null ? "" : r.json().toString())
+                      .isEqualTo(expected);
+                  if (expected == 403) {
+                    String body = r.json().toString();
+                    assertThat(body)
+                        .doesNotContain(f.name())
+                        .doesNotContain(SECRET_TEXT)
+                        .doesNotContain(owner.username())
+                        .doesNotContain(target.username());
+                    assertThat(r.errorCode()).isEqualTo("forbidden");
+                  }
+                }));
       }
     }
     return tests.stream();
@@ -157,17 +300,26 @@ abstract class AuthorizationMatrixContract {
   @TestFactory
   Stream<DynamicTest> aRoomThatDoesNotExistIs404ForEveryEndpoint() {
     Fixture missing = new Fixture("no-such-room", "x", "no-such-message", "no-such-message");
-    return rows().stream().map(row -> DynamicTest.dynamicTest(row.endpoint(), () -> {
-      Reply r = row.call().apply(missing, member.accessToken());
-      assertThat(r.status()).isEqualTo(404);
-      assertThat(r.errorCode()).isEqualTo("not_found");
-    }));
+    return rows().stream()
+        .map(
+            row ->
+                DynamicTest.dynamicTest(
+                    row.endpoint(),
+                    () -> {
+                      Reply r = row.call().apply(missing, member.accessToken());
+                      assertThat(r.status()).isEqualTo(404);
+                      assertThat(r.errorCode()).isEqualTo("not_found");
+                    }));
   }
 
   @TestFactory
   Stream<DynamicTest> withoutATokenEveryEndpointIs401() {
     Fixture f = new Fixture("general", "general", "x", "x");
-    return rows().stream().map(row -> DynamicTest.dynamicTest(row.endpoint(), () ->
-        assertThat(row.call().apply(f, null).status()).isEqualTo(401)));
+    return rows().stream()
+        .map(
+            row ->
+                DynamicTest.dynamicTest(
+                    row.endpoint(),
+                    () -> assertThat(row.call().apply(f, null).status()).isEqualTo(401)));
   }
 }

@@ -36,7 +36,9 @@ class PrivacyRulesTest {
   }
 
   private Account guest(String stem) {
-    return Api.account(Api.expect(api.post("/api/v1/auth/guest", Map.of("username", Api.uniqueName(stem)), null), 201),
+    return Api.account(
+        Api.expect(
+            api.post("/api/v1/auth/guest", Map.of("username", Api.uniqueName(stem)), null), 201),
         null);
   }
 
@@ -45,15 +47,33 @@ class PrivacyRulesTest {
     Account alice = api.register("secretive");
     Account bob = api.register("curious");
     String name = Api.uniqueName("plans");
-    Api.expect(api.post("/api/v1/rooms", Map.of("name", name, "visibility", "private"), alice.accessToken()), 201);
-    assertThat(api.post("/api/v1/rooms", Map.of("name", name, "visibility", "private"), bob.accessToken()).status())
+    Api.expect(
+        api.post(
+            "/api/v1/rooms", Map.of("name", name, "visibility", "private"), alice.accessToken()),
+        201);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms",
+                    Map.of("name", name, "visibility", "private"),
+                    bob.accessToken())
+                .status())
         .isEqualTo(201);
-    assertThat(api.post("/api/v1/rooms", Map.of("name", name), api.register("other").accessToken()).status())
-        .as("a public channel of that name too").isEqualTo(201);
+    assertThat(
+            api.post("/api/v1/rooms", Map.of("name", name), api.register("other").accessToken())
+                .status())
+        .as("a public channel of that name too")
+        .isEqualTo(201);
     // names the caller can see are still unique: their own private room, and public channels
-    assertThat(api.post("/api/v1/rooms", Map.of("name", name, "visibility", "private"), alice.accessToken()).status())
+    assertThat(
+            api.post(
+                    "/api/v1/rooms",
+                    Map.of("name", name, "visibility", "private"),
+                    alice.accessToken())
+                .status())
         .isEqualTo(409);
-    assertThat(api.post("/api/v1/rooms", Map.of("name", name), api.register("late").accessToken()).status())
+    assertThat(
+            api.post("/api/v1/rooms", Map.of("name", name), api.register("late").accessToken())
+                .status())
         .isEqualTo(409);
   }
 
@@ -67,15 +87,19 @@ class PrivacyRulesTest {
     Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), visitor.accessToken()), 200);
     try (WsClient watching = WsClient.connect(server.baseUrl(), owner.accessToken())) {
       watching.request(Map.of("type", "join_room", "room_id", room));
-      Api.expect(api.patch("/api/v1/rooms/" + room, Map.of("visibility", "private"), owner.accessToken()), 200);
+      Api.expect(
+          api.patch("/api/v1/rooms/" + room, Map.of("visibility", "private"), owner.accessToken()),
+          200);
       JsonNode left = watching.await("user_left");
       assertThat(left.at("/user/id").asText()).isEqualTo(visitor.id());
     }
-    assertThat(api.get("/api/v1/rooms/" + room + "/messages", visitor.accessToken()).status()).isEqualTo(403);
-    assertThat(api.get("/api/v1/rooms/" + room + "/messages", member.accessToken()).status()).isEqualTo(200);
+    assertThat(api.get("/api/v1/rooms/" + room + "/messages", visitor.accessToken()).status())
+        .isEqualTo(403);
+    assertThat(api.get("/api/v1/rooms/" + room + "/messages", member.accessToken()).status())
+        .isEqualTo(200);
     JsonNode members = api.get("/api/v1/rooms/" + room + "/members", owner.accessToken()).json();
-    assertThat(members.get("members").findValuesAsText("username")).containsExactlyInAnyOrder(
-        owner.username(), member.username());
+    assertThat(members.get("members").findValuesAsText("username"))
+        .containsExactlyInAnyOrder(owner.username(), member.username());
   }
 
   @Test
@@ -96,11 +120,17 @@ class PrivacyRulesTest {
       assertThat(toStranger.json().get("online").asBoolean()).isFalse();
       assertThat(toStranger.json().get("last_seen_at").isNull()).isTrue();
       assertThat(api.get(path, visitor.accessToken()).json().get("online").asBoolean()).isFalse();
-      JsonNode found = api.get("/api/v1/users?query=" + hermit.username(), stranger.accessToken()).json();
+      JsonNode found =
+          api.get("/api/v1/users?query=" + hermit.username(), stranger.accessToken()).json();
       assertThat(found.at("/users/0/online").asBoolean()).isFalse();
-      assertThat(api.get("/api/v1/users?query=" + hermit.username(), friend.accessToken()).json()
-          .at("/users/0/online").asBoolean()).isTrue();
-      assertThat(api.get("/api/v1/users/me", hermit.accessToken()).json().get("online").asBoolean()).isTrue();
+      assertThat(
+              api.get("/api/v1/users?query=" + hermit.username(), friend.accessToken())
+                  .json()
+                  .at("/users/0/online")
+                  .asBoolean())
+          .isTrue();
+      assertThat(api.get("/api/v1/users/me", hermit.accessToken()).json().get("online").asBoolean())
+          .isTrue();
     }
   }
 }

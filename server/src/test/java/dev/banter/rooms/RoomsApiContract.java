@@ -4,11 +4,11 @@ import static dev.banter.support.Api.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.banter.support.Events.Seen;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
+import dev.banter.support.Events.Seen;
 import dev.banter.support.TestServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,8 @@ abstract class RoomsApiContract {
     assertThat(general.json().get("name").asText()).isEqualTo("general");
     assertThat(general.json().get("visibility").asText()).isEqualTo("public");
     assertThat(general.json().get("my_role").asText()).isEqualTo("member");
-    assertThat(names(api.get("/api/v1/rooms", a.accessToken()), "rooms", "/id")).contains("general");
+    assertThat(names(api.get("/api/v1/rooms", a.accessToken()), "rooms", "/id"))
+        .contains("general");
   }
 
   // ---- create, read, update, delete ----
@@ -63,8 +64,11 @@ abstract class RoomsApiContract {
   @Test
   void theCreatorOfARoomIsItsOwner() {
     Account a = api.register("creator");
-    Reply r = api.post("/api/v1/rooms", Map.of("name", "Design " + Api.uniqueName("x"), "topic", "pixels"),
-        a.accessToken());
+    Reply r =
+        api.post(
+            "/api/v1/rooms",
+            Map.of("name", "Design " + Api.uniqueName("x"), "topic", "pixels"),
+            a.accessToken());
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.json().get("kind").asText()).isEqualTo("channel");
     assertThat(r.json().get("visibility").asText()).isEqualTo("public");
@@ -91,16 +95,18 @@ abstract class RoomsApiContract {
   void invalidRoomFieldsAreRejectedAndStoreNothing() {
     Account a = api.register("badroom");
     long rooms = server.count("rooms");
-    Map<String, Map<String, Object>> cases = Map.of(
-        "name", Map.of("name", "   "),
-        "name ", Map.of("name", "n".repeat(65)),
-        "visibility", Map.of("name", Api.uniqueName("v"), "visibility", "secret"),
-        "topic", Map.of("name", Api.uniqueName("t"), "topic", "t".repeat(251)));
-    cases.forEach((field, body) -> {
-      Reply r = api.post("/api/v1/rooms", body, a.accessToken());
-      assertThat(r.status()).as(field).isEqualTo(422);
-      assertThat(r.errorField()).isEqualTo(field.strip());
-    });
+    Map<String, Map<String, Object>> cases =
+        Map.of(
+            "name", Map.of("name", "   "),
+            "name ", Map.of("name", "n".repeat(65)),
+            "visibility", Map.of("name", Api.uniqueName("v"), "visibility", "secret"),
+            "topic", Map.of("name", Api.uniqueName("t"), "topic", "t".repeat(251)));
+    cases.forEach(
+        (field, body) -> {
+          Reply r = api.post("/api/v1/rooms", body, a.accessToken());
+          assertThat(r.status()).as(field).isEqualTo(422);
+          assertThat(r.errorField()).isEqualTo(field.strip());
+        });
     Reply missing = api.post("/api/v1/rooms", Map.of("topic", "no name"), a.accessToken());
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.errorField()).isEqualTo("name");
@@ -119,7 +125,8 @@ abstract class RoomsApiContract {
     Reply hidden = api.get("/api/v1/rooms/" + priv, stranger.accessToken());
     assertThat(hidden.status()).isEqualTo(403);
     assertThat(hidden.json().toString()).doesNotContain("room_");
-    assertThat(api.get("/api/v1/rooms/doesnotexist", stranger.accessToken()).status()).isEqualTo(404);
+    assertThat(api.get("/api/v1/rooms/doesnotexist", stranger.accessToken()).status())
+        .isEqualTo(404);
     assertThat(api.get("/api/v1/rooms/%2e%2e", stranger.accessToken()).status()).isEqualTo(404);
   }
 
@@ -131,18 +138,30 @@ abstract class RoomsApiContract {
     String room = api.createRoom(owner, "public");
     api.invite(owner, room, admin);
     api.invite(owner, room, member);
-    expect(api.patch("/api/v1/rooms/" + room + "/members/" + admin.username(), Map.of("role", "admin"),
-        owner.accessToken()), 200);
-    Reply byAdmin = api.patch("/api/v1/rooms/" + room, Map.of("topic", "new topic"), admin.accessToken());
+    expect(
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + admin.username(),
+            Map.of("role", "admin"),
+            owner.accessToken()),
+        200);
+    Reply byAdmin =
+        api.patch("/api/v1/rooms/" + room, Map.of("topic", "new topic"), admin.accessToken());
     assertThat(byAdmin.status()).isEqualTo(200);
     assertThat(byAdmin.json().get("topic").asText()).isEqualTo("new topic");
     server.events().await("room_updated", e -> room.equals(e.roomId()));
-    Reply byMember = api.patch("/api/v1/rooms/" + room, Map.of("topic", "hijack"), member.accessToken());
+    Reply byMember =
+        api.patch("/api/v1/rooms/" + room, Map.of("topic", "hijack"), member.accessToken());
     assertThat(byMember.status()).isEqualTo(403);
     assertThat(api.get("/api/v1/rooms/" + room, member.accessToken()).json().get("topic").asText())
         .isEqualTo("new topic");
-    String taken = api.get("/api/v1/rooms/default", owner.accessToken()).json().get("name").asText();
-    assertThat(api.patch("/api/v1/rooms/" + room, Map.of("name", taken.toUpperCase()), owner.accessToken()).status())
+    String taken =
+        api.get("/api/v1/rooms/default", owner.accessToken()).json().get("name").asText();
+    assertThat(
+            api.patch(
+                    "/api/v1/rooms/" + room,
+                    Map.of("name", taken.toUpperCase()),
+                    owner.accessToken())
+                .status())
         .isEqualTo(409);
   }
 
@@ -184,7 +203,8 @@ abstract class RoomsApiContract {
     assertThat(joined.json().get("my_role").asText()).isEqualTo("member");
     assertThat(joined.json().get("member_count").asLong()).isEqualTo(2);
     server.events().await("user_joined", e -> pub.equals(e.roomId()));
-    assertThat(api.post("/api/v1/rooms/" + pub + "/join", Map.of(), joiner.accessToken()).status()).isEqualTo(200);
+    assertThat(api.post("/api/v1/rooms/" + pub + "/join", Map.of(), joiner.accessToken()).status())
+        .isEqualTo(200);
     long members = server.count("room_members");
     Reply refused = api.post("/api/v1/rooms/" + priv + "/join", Map.of(), joiner.accessToken());
     assertThat(refused.status()).isEqualTo(403);
@@ -199,10 +219,14 @@ abstract class RoomsApiContract {
     api.invite(owner, room, member);
     Reply ownerLeaves = api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken());
     assertThat(ownerLeaves.status()).isEqualTo(409);
-    assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), member.accessToken()).status()).isEqualTo(204);
+    assertThat(
+            api.post("/api/v1/rooms/" + room + "/leave", Map.of(), member.accessToken()).status())
+        .isEqualTo(204);
     server.events().await("user_left", e -> room.equals(e.roomId()));
-    assertThat(api.get("/api/v1/rooms/" + room + "/members", member.accessToken()).status()).isEqualTo(403);
-    assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken()).status()).isEqualTo(204);
+    assertThat(api.get("/api/v1/rooms/" + room + "/members", member.accessToken()).status())
+        .isEqualTo(403);
+    assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken()).status())
+        .isEqualTo(204);
   }
 
   @Test
@@ -211,13 +235,20 @@ abstract class RoomsApiContract {
     Account heir = api.register("heir");
     String room = api.createRoom(owner, "private");
     api.invite(owner, room, heir);
-    Reply promote = api.patch("/api/v1/rooms/" + room + "/members/" + heir.username(), Map.of("role", "owner"),
-        owner.accessToken());
+    Reply promote =
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + heir.username(),
+            Map.of("role", "owner"),
+            owner.accessToken());
     assertThat(promote.status()).isEqualTo(200);
     assertThat(promote.json().get("role").asText()).isEqualTo("owner");
-    assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken()).status()).isEqualTo(204);
-    Reply demoteLast = api.patch("/api/v1/rooms/" + room + "/members/" + heir.username(), Map.of("role", "member"),
-        heir.accessToken());
+    assertThat(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), owner.accessToken()).status())
+        .isEqualTo(204);
+    Reply demoteLast =
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + heir.username(),
+            Map.of("role", "member"),
+            heir.accessToken());
     assertThat(demoteLast.status()).isEqualTo(409);
   }
 
@@ -245,8 +276,11 @@ abstract class RoomsApiContract {
     Account owner = api.register("i_own");
     Account invitee = api.register("invitee");
     String room = api.createRoom(owner, "private");
-    Reply r = api.post("/api/v1/rooms/" + room + "/members", Map.of("username", invitee.username()),
-        owner.accessToken());
+    Reply r =
+        api.post(
+            "/api/v1/rooms/" + room + "/members",
+            Map.of("username", invitee.username()),
+            owner.accessToken());
     assertThat(r.status()).isEqualTo(201);
     assertThat(r.json().at("/user/id").asText()).isEqualTo(invitee.id());
     Seen invited = server.events().await("room_invited", e -> e.users().contains(invitee.id()));
@@ -254,10 +288,20 @@ abstract class RoomsApiContract {
     Map<String, Object> roomView = (Map<String, Object>) invited.body().get("room");
     assertThat(roomView.get("id")).isEqualTo(room);
     assertThat(roomView.get("my_role")).isEqualTo("member");
-    assertThat(api.post("/api/v1/rooms/" + room + "/members", Map.of("username", invitee.username()),
-        owner.accessToken()).status()).isEqualTo(200);
-    assertThat(api.post("/api/v1/rooms/" + room + "/members", Map.of("username", "nobody_here_at_all"),
-        owner.accessToken()).status()).isEqualTo(404);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + room + "/members",
+                    Map.of("username", invitee.username()),
+                    owner.accessToken())
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + room + "/members",
+                    Map.of("username", "nobody_here_at_all"),
+                    owner.accessToken())
+                .status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -270,11 +314,21 @@ abstract class RoomsApiContract {
     api.invite(owner, priv, member);
     api.invite(owner, pub, member);
     long members = server.count("room_members");
-    assertThat(api.post("/api/v1/rooms/" + priv + "/members", Map.of("username", friend.username()),
-        member.accessToken()).status()).isEqualTo(403);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + priv + "/members",
+                    Map.of("username", friend.username()),
+                    member.accessToken())
+                .status())
+        .isEqualTo(403);
     assertThat(server.count("room_members")).isEqualTo(members);
-    assertThat(api.post("/api/v1/rooms/" + pub + "/members", Map.of("username", friend.username()),
-        member.accessToken()).status()).isEqualTo(201);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + pub + "/members",
+                    Map.of("username", friend.username()),
+                    member.accessToken())
+                .status())
+        .isEqualTo(201);
   }
 
   @Test
@@ -285,16 +339,32 @@ abstract class RoomsApiContract {
     String room = api.createRoom(owner, "private");
     api.invite(owner, room, admin);
     api.invite(owner, room, member);
-    expect(api.patch("/api/v1/rooms/" + room + "/members/" + admin.username(), Map.of("role", "admin"),
-        owner.accessToken()), 200);
-    assertThat(api.delete("/api/v1/rooms/" + room + "/members/" + owner.username(), admin.accessToken()).status())
+    expect(
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + admin.username(),
+            Map.of("role", "admin"),
+            owner.accessToken()),
+        200);
+    assertThat(
+            api.delete(
+                    "/api/v1/rooms/" + room + "/members/" + owner.username(), admin.accessToken())
+                .status())
         .isEqualTo(403);
-    assertThat(api.delete("/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken()).status())
+    assertThat(
+            api.delete(
+                    "/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken())
+                .status())
         .isEqualTo(204);
-    Seen left = server.events().await("user_left", e -> room.equals(e.roomId()) && e.users().contains(member.id()));
+    Seen left =
+        server
+            .events()
+            .await("user_left", e -> room.equals(e.roomId()) && e.users().contains(member.id()));
     assertThat(left.body()).containsEntry("removed_by", admin.username());
     assertThat(api.get("/api/v1/rooms/" + room, member.accessToken()).status()).isEqualTo(403);
-    assertThat(api.delete("/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken()).status())
+    assertThat(
+            api.delete(
+                    "/api/v1/rooms/" + room + "/members/" + member.username(), admin.accessToken())
+                .status())
         .isEqualTo(404);
   }
 
@@ -304,13 +374,22 @@ abstract class RoomsApiContract {
     Account member = api.register("r_member");
     String room = api.createRoom(owner, "public");
     api.invite(owner, room, member);
-    assertThat(api.patch("/api/v1/rooms/" + room + "/members/" + member.username(), Map.of("role", "admin"),
-        member.accessToken()).status()).isEqualTo(403);
-    Reply bad = api.patch("/api/v1/rooms/" + room + "/members/" + member.username(), Map.of("role", "king"),
-        owner.accessToken());
+    assertThat(
+            api.patch(
+                    "/api/v1/rooms/" + room + "/members/" + member.username(),
+                    Map.of("role", "admin"),
+                    member.accessToken())
+                .status())
+        .isEqualTo(403);
+    Reply bad =
+        api.patch(
+            "/api/v1/rooms/" + room + "/members/" + member.username(),
+            Map.of("role", "king"),
+            owner.accessToken());
     assertThat(bad.status()).isEqualTo(422);
     assertThat(bad.errorField()).isEqualTo("role");
-    assertThat(api.get("/api/v1/rooms/" + room, member.accessToken()).json().get("my_role").asText())
+    assertThat(
+            api.get("/api/v1/rooms/" + room, member.accessToken()).json().get("my_role").asText())
         .isEqualTo("member");
   }
 
@@ -334,7 +413,8 @@ abstract class RoomsApiContract {
     assertThat(busyRoom.get("unread_count").asLong()).isEqualTo(2);
     assertThat(busyRoom.at("/last_message/body").asText()).isEqualTo("two");
     assertThat(busyRoom.get("last_seq").asLong()).isEqualTo(2);
-    assertThat(r.json().get("rooms").get(order.indexOf(quiet)).get("unread_count").asLong()).isEqualTo(1);
+    assertThat(r.json().get("rooms").get(order.indexOf(quiet)).get("unread_count").asLong())
+        .isEqualTo(1);
   }
 
   @Test
@@ -343,7 +423,11 @@ abstract class RoomsApiContract {
     Account seeker = api.register("seeker");
     String stem = "astro" + Long.toString(System.nanoTime() % 100_000, 36);
     expect(api.post("/api/v1/rooms", Map.of("name", stem + " club"), owner.accessToken()), 201);
-    expect(api.post("/api/v1/rooms", Map.of("name", stem + " secret", "visibility", "private"), owner.accessToken()),
+    expect(
+        api.post(
+            "/api/v1/rooms",
+            Map.of("name", stem + " secret", "visibility", "private"),
+            owner.accessToken()),
         201);
     Reply r = api.get("/api/v1/rooms/public?query=" + stem.toUpperCase(), seeker.accessToken());
     assertThat(r.status()).isEqualTo(200);
@@ -367,18 +451,28 @@ abstract class RoomsApiContract {
     assertThat(fromB.json().get("name").asText()).isEqualTo(a.username());
     server.events().await("room_invited", e -> e.users().contains(b.id()));
     String dm = first.json().get("id").asText();
-    assertThat(api.post("/api/v1/rooms/" + dm + "/members", Map.of("username", api.register("third").username()),
-        a.accessToken()).status()).isEqualTo(409);
-    assertThat(api.post("/api/v1/rooms/" + dm + "/leave", Map.of(), a.accessToken()).status()).isEqualTo(409);
-    assertThat(api.get("/api/v1/rooms/" + dm, a.accessToken()).json().get("member_count").asLong()).isEqualTo(2);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + dm + "/members",
+                    Map.of("username", api.register("third").username()),
+                    a.accessToken())
+                .status())
+        .isEqualTo(409);
+    assertThat(api.post("/api/v1/rooms/" + dm + "/leave", Map.of(), a.accessToken()).status())
+        .isEqualTo(409);
+    assertThat(api.get("/api/v1/rooms/" + dm, a.accessToken()).json().get("member_count").asLong())
+        .isEqualTo(2);
   }
 
   @Test
   void aDirectRoomNeedsAnotherExistingUser() {
     Account a = api.register("dm_self");
     long rooms = server.count("rooms");
-    assertThat(api.post("/api/v1/dms", Map.of("username", a.username()), a.accessToken()).status()).isEqualTo(422);
-    assertThat(api.post("/api/v1/dms", Map.of("username", "no_such_person"), a.accessToken()).status()).isEqualTo(404);
+    assertThat(api.post("/api/v1/dms", Map.of("username", a.username()), a.accessToken()).status())
+        .isEqualTo(422);
+    assertThat(
+            api.post("/api/v1/dms", Map.of("username", "no_such_person"), a.accessToken()).status())
+        .isEqualTo(404);
     assertThat(api.post("/api/v1/dms", Map.of(), a.accessToken()).status()).isEqualTo(400);
     assertThat(server.count("rooms")).isEqualTo(rooms);
   }
@@ -390,12 +484,25 @@ abstract class RoomsApiContract {
     Account guest = Api.account(g, null);
     String pub = api.createRoom(owner, "public");
     String priv = api.createRoom(owner, "private");
-    assertThat(api.post("/api/v1/rooms/" + pub + "/join", Map.of(), guest.accessToken()).status()).isEqualTo(200);
-    assertThat(api.post("/api/v1/rooms/" + priv + "/members", Map.of("username", guest.username()),
-        owner.accessToken()).status()).isEqualTo(403);
-    assertThat(api.post("/api/v1/rooms", Map.of("name", Api.uniqueName("guestroom")), guest.accessToken()).status())
+    assertThat(api.post("/api/v1/rooms/" + pub + "/join", Map.of(), guest.accessToken()).status())
+        .isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/v1/rooms/" + priv + "/members",
+                    Map.of("username", guest.username()),
+                    owner.accessToken())
+                .status())
         .isEqualTo(403);
-    assertThat(api.post("/api/v1/dms", Map.of("username", owner.username()), guest.accessToken()).status())
+    assertThat(
+            api.post(
+                    "/api/v1/rooms",
+                    Map.of("name", Api.uniqueName("guestroom")),
+                    guest.accessToken())
+                .status())
+        .isEqualTo(403);
+    assertThat(
+            api.post("/api/v1/dms", Map.of("username", owner.username()), guest.accessToken())
+                .status())
         .isEqualTo(403);
     assertThat(api.get("/api/v1/rooms/default", guest.accessToken()).json().get("my_role").asText())
         .isEqualTo("member");

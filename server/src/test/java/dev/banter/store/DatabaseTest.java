@@ -25,13 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Storage on both databases: migrations, constraints the spec relies on, and the event-loop rule. */
+/**
+ * Storage on both databases: migrations, constraints the spec relies on, and the event-loop rule.
+ */
 class DatabaseTest {
-  private static final List<String> TABLES = List.of("users", "token_families", "refresh_tokens", "rooms",
-      "room_members", "messages", "reactions", "uploads", "message_attachments");
+  private static final List<String> TABLES =
+      List.of(
+          "users",
+          "token_families",
+          "refresh_tokens",
+          "rooms",
+          "room_members",
+          "messages",
+          "reactions",
+          "uploads",
+          "message_attachments");
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private String pgUrl;
   private Database db;
 
@@ -65,53 +75,83 @@ class DatabaseTest {
     open(backend).close();
     Database again = open(backend);
     for (String table : TABLES) {
-      long rows = again.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
+      long rows =
+          again
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
       assertThat(rows).as(table).isZero();
     }
-    assertThat(again.dialect()).isEqualTo(backend == Backend.SQLITE ? Dialect.SQLITE : Dialect.POSTGRESQL);
+    assertThat(again.dialect())
+        .isEqualTo(backend == Backend.SQLITE ? Dialect.SQLITE : Dialect.POSTGRESQL);
     assertThat(again.isHealthy()).isTrue();
   }
 
   @Test
   void sqliteRunsInWalModeWithForeignKeysAndABusyTimeout() {
     Database d = open(Backend.SQLITE);
-    d.jdbi().useHandle(h -> {
-      assertThat(h.createQuery("PRAGMA journal_mode").mapTo(String.class).one()).isEqualToIgnoringCase("wal");
-      assertThat(h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one()).isEqualTo(1);
-      assertThat(h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one()).isGreaterThanOrEqualTo(5000);
-      assertThat(h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one()).isEqualTo(2); // FULL
-    });
+    d.jdbi()
+        .useHandle(
+            h -> {
+              assertThat(h.createQuery("PRAGMA journal_mode").mapTo(String.class).one())
+                  .isEqualToIgnoringCase("wal");
+              assertThat(h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one())
+                  .isEqualTo(1);
+              assertThat(h.createQuery("PRAGMA busy_timeout").mapTo(Integer.class).one())
+                  .isGreaterThanOrEqualTo(5000);
+              assertThat(h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one())
+                  .isEqualTo(2); // FULL
+            });
   }
 
   private static void user(Handle h, String id) {
-    h.execute("INSERT INTO users (id, username, display_name, role, guest, created_at) VALUES (?, ?, ?, 'user', ?, 0)",
-        id, id, id, false);
+    h.execute(
+        "INSERT INTO users (id, username, display_name, role, guest, created_at) VALUES (?, ?, ?, 'user', ?, 0)",
+        id,
+        id,
+        id,
+        false);
   }
 
   private static void message(Handle h, String id, long seq, String clientId) {
-    h.execute("INSERT INTO messages (id, room_id, seq, author_id, body, client_id, created_at, deleted)"
-        + " VALUES (?, 'r1', ?, 'u1', 'hi', ?, 0, ?)", id, seq, clientId, false);
+    h.execute(
+        "INSERT INTO messages (id, room_id, seq, author_id, body, client_id, created_at, deleted)"
+            + " VALUES (?, 'r1', ?, 'u1', 'hi', ?, 0, ?)",
+        id,
+        seq,
+        clientId,
+        false);
   }
 
   @ParameterizedTest
   @EnumSource(Backend.class)
   void aRoomSeqAndAnAuthorsClientIdAreUnique(Backend backend) {
     Database d = open(backend);
-    d.jdbi().useHandle(h -> {
-      user(h, "u1");
-      h.execute("INSERT INTO rooms (id, kind, name, name_key, visibility, created_at, last_activity_at)"
-          + " VALUES ('r1', 'channel', 'General', 'general', 'public', 0, 0)");
-      message(h, "m1", 1, "c1");
-    });
+    d.jdbi()
+        .useHandle(
+            h -> {
+              user(h, "u1");
+              h.execute(
+                  "INSERT INTO rooms (id, kind, name, name_key, visibility, created_at, last_activity_at)"
+                      + " VALUES ('r1', 'channel', 'General', 'general', 'public', 0, 0)");
+              message(h, "m1", 1, "c1");
+            });
     Throwable sameSeq = catchThrowable(() -> d.jdbi().useHandle(h -> message(h, "m2", 1, "c2")));
     assertThat(Sql.isUniqueViolation(sameSeq)).as(String.valueOf(sameSeq)).isTrue();
-    Throwable sameClientId = catchThrowable(() -> d.jdbi().useHandle(h -> message(h, "m3", 2, "c1")));
+    Throwable sameClientId =
+        catchThrowable(() -> d.jdbi().useHandle(h -> message(h, "m3", 2, "c1")));
     assertThat(Sql.isUniqueViolation(sameClientId)).as(String.valueOf(sameClientId)).isTrue();
     d.jdbi().useHandle(h -> message(h, "m4", 2, null));
     d.jdbi().useHandle(h -> message(h, "m5", 3, null)); // messages without client_id never collide
-    Throwable sameName = catchThrowable(() -> d.jdbi().useHandle(h -> h.execute(
-        "INSERT INTO rooms (id, kind, name, name_key, visibility, created_at, last_activity_at)"
-            + " VALUES ('r2', 'channel', 'GENERAL', 'general', 'public', 0, 0)")));
+    Throwable sameName =
+        catchThrowable(
+            () ->
+                d.jdbi()
+                    .useHandle(
+                        h ->
+                            h.execute(
+                                "INSERT INTO rooms (id, kind, name, name_key, visibility, created_at, last_activity_at)"
+                                    + " VALUES ('r2', 'channel', 'GENERAL', 'general', 'public', 0, 0)")));
     assertThat(Sql.isUniqueViolation(sameName)).isTrue();
   }
 
@@ -119,11 +159,23 @@ class DatabaseTest {
   @EnumSource(Backend.class)
   void foreignKeysAreEnforced(Backend backend) {
     Database d = open(backend);
-    assertThatThrownBy(() -> d.jdbi().useHandle(h -> h.execute(
-        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES ('nope', 'nobody', 'member', 0)")))
+    assertThatThrownBy(
+            () ->
+                d.jdbi()
+                    .useHandle(
+                        h ->
+                            h.execute(
+                                "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES ('nope', 'nobody', 'member', 0)")))
         .isNotNull();
-    assertThat(Sql.isUniqueViolation(catchThrowable(() -> d.jdbi().useHandle(h -> h.execute(
-        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES ('nope', 'nobody', 'member', 0)")))))
+    assertThat(
+            Sql.isUniqueViolation(
+                catchThrowable(
+                    () ->
+                        d.jdbi()
+                            .useHandle(
+                                h ->
+                                    h.execute(
+                                        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES ('nope', 'nobody', 'member', 0)")))))
         .isFalse();
   }
 
@@ -133,8 +185,15 @@ class DatabaseTest {
     Database d = open(backend);
     DefaultEventLoop loop = new DefaultEventLoop();
     try {
-      Throwable t = loop.submit(() -> catchThrowable(() -> d.jdbi().withHandle(h -> h.select("SELECT 1")
-          .mapTo(Integer.class).one()))).get();
+      Throwable t =
+          loop.submit(
+                  () ->
+                      catchThrowable(
+                          () ->
+                              d.jdbi()
+                                  .withHandle(
+                                      h -> h.select("SELECT 1").mapTo(Integer.class).one())))
+              .get();
       assertThat(t).isInstanceOf(IllegalStateException.class).hasMessageContaining("event-loop");
       Integer one = d.jdbi().withHandle(h -> h.select("SELECT 1").mapTo(Integer.class).one());
       assertThat(one).isEqualTo(1);
@@ -146,10 +205,17 @@ class DatabaseTest {
   @Test
   void sqliteCheckpointsFromItsOwnThreadNotInTheWritersCommit() {
     Database d = open(Backend.SQLITE);
-    d.jdbi().useHandle(h -> assertThat(h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one())
-        .isGreaterThanOrEqualTo(10_000));
-    d.jdbi().useTransaction(h -> h.execute("INSERT INTO users (id, username, display_name, role, guest, created_at, "
-        + "last_seen_at) VALUES ('c1', 'checkpointed', 'checkpointed', 'user', false, 0, 0)"));
+    d.jdbi()
+        .useHandle(
+            h ->
+                assertThat(h.createQuery("PRAGMA wal_autocheckpoint").mapTo(Integer.class).one())
+                    .isGreaterThanOrEqualTo(10_000));
+    d.jdbi()
+        .useTransaction(
+            h ->
+                h.execute(
+                    "INSERT INTO users (id, username, display_name, role, guest, created_at, "
+                        + "last_seen_at) VALUES ('c1', 'checkpointed', 'checkpointed', 'user', false, 0, 0)"));
     long before = d.checkpoints();
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> d.checkpoints() > before);
   }
@@ -158,8 +224,19 @@ class DatabaseTest {
   void aJdbcStylePostgresUrlWorksToo() {
     pgUrl = Postgres.createDatabase();
     String name = pgUrl.substring(pgUrl.lastIndexOf('/') + 1);
-    Map<String, String> env = Map.of("BANTER_DATA_DIR", dataDir.toString(), "BANTER_DATABASE_URL",
-        "jdbc:postgresql://" + Postgres.HOST + ":" + Postgres.PORT + "/" + name + "?user=" + Postgres.USER);
+    Map<String, String> env =
+        Map.of(
+            "BANTER_DATA_DIR",
+            dataDir.toString(),
+            "BANTER_DATABASE_URL",
+            "jdbc:postgresql://"
+                + Postgres.HOST
+                + ":"
+                + Postgres.PORT
+                + "/"
+                + name
+                + "?user="
+                + Postgres.USER);
     db = Database.open(new ConfigLoader(env, false).load());
     assertThat(db.dialect()).isEqualTo(Dialect.POSTGRESQL);
     assertThat(db.isHealthy()).isTrue();
@@ -179,21 +256,38 @@ class DatabaseTest {
     try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < writers; i++) {
         String name = "writer" + i;
-        done.add(pool.submit(() -> {
-          sqlite.jdbi().useTransaction(h -> {
-            h.createUpdate("INSERT INTO users (id, username, display_name, created_at) "
-                + "VALUES (:id, :name, :name, 0)").bind("id", name).bind("name", name).execute();
-            Thread.sleep(20); // unmounts this virtual thread while it holds SQLite's write lock
-          });
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  sqlite
+                      .jdbi()
+                      .useTransaction(
+                          h -> {
+                            h.createUpdate(
+                                    "INSERT INTO users (id, username, display_name, created_at) "
+                                        + "VALUES (:id, :name, :name, 0)")
+                                .bind("id", name)
+                                .bind("name", name)
+                                .execute();
+                            Thread.sleep(
+                                20); // unmounts this virtual thread while it holds SQLite's write
+                            // lock
+                          });
+                  return null;
+                }));
       }
       for (var f : done) {
         f.get(); // rethrows "database is locked" if a writer gave up
       }
     }
-    long stored = sqlite.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM users WHERE username LIKE 'writer%'")
-        .mapTo(Long.class).one());
+    long stored =
+        sqlite
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT count(*) FROM users WHERE username LIKE 'writer%'")
+                        .mapTo(Long.class)
+                        .one());
     assertThat(stored).isEqualTo(writers);
   }
 }

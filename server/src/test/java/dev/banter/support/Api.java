@@ -13,10 +13,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A small HTTP client DSL for tests: requests read like the spec, replies expose status and JSON. */
+/**
+ * A small HTTP client DSL for tests: requests read like the spec, replies expose status and JSON.
+ */
 public final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final AtomicInteger NAMES = new AtomicInteger();
 
   private final String base;
@@ -31,9 +34,14 @@ public final class Api {
     this.client = client;
   }
 
-  /** The DSL for a client on the local address {@code from} (another loopback address is another client). */
+  /**
+   * The DSL for a client on the local address {@code from} (another loopback address is another
+   * client).
+   */
   public static Api from(String baseUrl, InetAddress from) {
-    return new Api(baseUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(from).build());
+    return new Api(
+        baseUrl,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).localAddress(from).build());
   }
 
   /** A reply: status, parsed body (null when empty) and headers. */
@@ -52,12 +60,21 @@ public final class Api {
   }
 
   /** A registered user with their tokens. */
-  public record Account(String id, String username, String password, String accessToken, String refreshToken,
+  public record Account(
+      String id,
+      String username,
+      String password,
+      String accessToken,
+      String refreshToken,
       JsonNode user) {}
 
   /** A fresh username unique within this JVM. */
   public static String uniqueName(String stem) {
-    return stem + "_" + NAMES.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 100_000, 36);
+    return stem
+        + "_"
+        + NAMES.incrementAndGet()
+        + "_"
+        + Long.toString(System.nanoTime() % 100_000, 36);
   }
 
   public Account register(String stem) {
@@ -72,27 +89,42 @@ public final class Api {
 
   public static Account account(Reply r, String password) {
     JsonNode u = r.json().get("user");
-    return new Account(u.get("id").asText(), u.get("username").asText(), password,
-        r.json().get("access_token").asText(), r.json().get("refresh_token").asText(), u);
+    return new Account(
+        u.get("id").asText(),
+        u.get("username").asText(),
+        password,
+        r.json().get("access_token").asText(),
+        r.json().get("refresh_token").asText(),
+        u);
   }
 
   // ---- chat helpers: each asserts its own success so tests read as the scenario ----
 
   /** Creates a channel as {@code owner}; returns its id. */
   public String createRoom(Account owner, String visibility) {
-    Reply r = post("/api/v1/rooms", Map.of("name", uniqueName("room"), "visibility", visibility), owner.accessToken());
+    Reply r =
+        post(
+            "/api/v1/rooms",
+            Map.of("name", uniqueName("room"), "visibility", visibility),
+            owner.accessToken());
     expect(r, 201);
     return r.json().get("id").asText();
   }
 
   /** Adds {@code who} to a room by invitation of {@code by}. */
   public void invite(Account by, String roomId, Account who) {
-    expect(post("/api/v1/rooms/" + roomId + "/members", Map.of("username", who.username()), by.accessToken()), 201);
+    expect(
+        post(
+            "/api/v1/rooms/" + roomId + "/members",
+            Map.of("username", who.username()),
+            by.accessToken()),
+        201);
   }
 
   /** Posts a message; returns it. */
   public JsonNode say(Account who, String roomId, String body) {
-    Reply r = post("/api/v1/rooms/" + roomId + "/messages", Map.of("body", body), who.accessToken());
+    Reply r =
+        post("/api/v1/rooms/" + roomId + "/messages", Map.of("body", body), who.accessToken());
     expect(r, 201);
     return r.json();
   }
@@ -113,7 +145,10 @@ public final class Api {
   }
 
   public Reply patch(String path, Object body, String token) {
-    return send(builder(path, token).method("PATCH", body(body)).header("Content-Type", "application/json"));
+    return send(
+        builder(path, token)
+            .method("PATCH", body(body))
+            .header("Content-Type", "application/json"));
   }
 
   public Reply put(String path, Object body, String token) {
@@ -126,8 +161,10 @@ public final class Api {
 
   /** Posts raw bytes as the body (malformed JSON, oversize bodies). */
   public Reply postRaw(String path, byte[] body, String token) {
-    return send(builder(path, token).POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .header("Content-Type", "application/json"));
+    return send(
+        builder(path, token)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .header("Content-Type", "application/json"));
   }
 
   public Reply send(HttpRequest.Builder b) {
@@ -145,7 +182,8 @@ public final class Api {
   }
 
   public HttpRequest.Builder builder(String path, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -154,7 +192,8 @@ public final class Api {
 
   private static HttpRequest.BodyPublisher body(Object body) {
     try {
-      return body instanceof String s ? HttpRequest.BodyPublishers.ofString(s)
+      return body instanceof String s
+          ? HttpRequest.BodyPublishers.ofString(s)
           : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.function.ThrowingConsumer;
  * library). Generators are {@link Gen}s drawn from a {@link SplittableRandom}; {@link #forAll}
  * turns a generator and a check into one dynamic test per case.
  *
- * <p>Every case draws from its own random source, derived from the run's seed, the test class,
- * the property and the case's index: a failure names the seed and the index, and
- * {@code -Dbanter.fuzz.seed=S} (with {@code -Dbanter.fuzz.case=I} to run that case alone) draws
- * exactly the same input again, whatever {@code -Dbanter.fuzz.factor} is.
+ * <p>Every case draws from its own random source, derived from the run's seed, the test class, the
+ * property and the case's index: a failure names the seed and the index, and {@code
+ * -Dbanter.fuzz.seed=S} (with {@code -Dbanter.fuzz.case=I} to run that case alone) draws exactly
+ * the same input again, whatever {@code -Dbanter.fuzz.factor} is.
  *
  * <p>Sizes and numbers lean the way a property-testing library's do: edge values (empty, the
  * largest, 0, ±1, the limits of long) come often, small sizes more often than large.
@@ -34,33 +34,65 @@ public final class Fuzz {
   // ---- the runner ----
 
   /**
-   * One dynamic test per case of {@code property}: {@code declaredTries} scaled by
-   * {@link FuzzBudget#tries}, each drawing a value from {@code gen} and checking it.
+   * One dynamic test per case of {@code property}: {@code declaredTries} scaled by {@link
+   * FuzzBudget#tries}, each drawing a value from {@code gen} and checking it.
    */
-  public static <T> Stream<DynamicTest> forAll(Class<?> testClass, String property, int declaredTries, Gen<T> gen,
+  public static <T> Stream<DynamicTest> forAll(
+      Class<?> testClass,
+      String property,
+      int declaredTries,
+      Gen<T> gen,
       ThrowingConsumer<? super T> check) {
     int tries = FuzzBudget.tries(testClass, declaredTries);
     long seed = FuzzBudget.seed();
     String name = testClass.getSimpleName() + "." + property;
     long base = mix(seed ^ mix(name.hashCode()));
     Integer only = FuzzBudget.onlyCase();
-    System.out.printf("[fuzz] %s: %d cases, seed %d%s%n", name, tries, seed, only == null ? "" : ", only case " + only);
-    return IntStream.range(0, tries).filter(i -> only == null || only == i).mapToObj(i ->
-        DynamicTest.dynamicTest("case " + i + " of " + tries + " (seed " + seed + ")", () -> {
-          String where = name + " case " + i + " of " + tries + ", seed " + seed + " (replay: -D" + FuzzBudget.SEED
-              + "=" + seed + " -D" + FuzzBudget.CASE + "=" + i + ")";
-          T value;
-          try {
-            value = gen.draw(new SplittableRandom(mix(base + i * 0x9E3779B97F4A7C15L)));
-          } catch (Throwable t) {
-            throw new AssertionError(where + ": the generator failed: " + t, t);
-          }
-          try {
-            check.accept(value);
-          } catch (Throwable t) {
-            throw new AssertionError(where + " failed\n  sample: " + describe(value) + "\n  " + t.getMessage(), t);
-          }
-        }));
+    System.out.printf(
+        "[fuzz] %s: %d cases, seed %d%s%n",
+        name, tries, seed, only == null ? "" : ", only case " + only);
+    return IntStream.range(0, tries)
+        .filter(i -> only == null || only == i)
+        .mapToObj(
+            i ->
+                DynamicTest.dynamicTest(
+                    "case " + i + " of " + tries + " (seed " + seed + ")",
+                    () -> {
+                      String where =
+                          name
+                              + " case "
+                              + i
+                              + " of "
+                              + tries
+                              + ", seed "
+                              + seed
+                              + " (replay: -D"
+                              + FuzzBudget.SEED
+                              + "="
+                              + seed
+                              + " -D"
+                              + FuzzBudget.CASE
+                              + "="
+                              + i
+                              + ")";
+                      T value;
+                      try {
+                        value = gen.draw(new SplittableRandom(mix(base + i * 0x9E3779B97F4A7C15L)));
+                      } catch (Throwable t) {
+                        throw new AssertionError(where + ": the generator failed: " + t, t);
+                      }
+                      try {
+                        check.accept(value);
+                      } catch (Throwable t) {
+                        throw new AssertionError(
+                            where
+                                + " failed\n  sample: "
+                                + describe(value)
+                                + "\n  "
+                                + t.getMessage(),
+                            t);
+                      }
+                    }));
   }
 
   /** SplitMix64's finaliser: spreads a seed's bits. */
@@ -70,7 +102,10 @@ public final class Fuzz {
     return z ^ (z >>> 31);
   }
 
-  /** A sample as a failure report shows it: text escaped and cut short, bytes in hex, records by component. */
+  /**
+   * A sample as a failure report shows it: text escaped and cut short, bytes in hex, records by
+   * component.
+   */
   static String describe(Object value) {
     if (value == null) {
       return "null";
@@ -92,8 +127,13 @@ public final class Fuzz {
     }
     if (value instanceof byte[] bytes) {
       byte[] head = bytes.length > 200 ? Arrays.copyOf(bytes, 200) : bytes;
-      return bytes.length + " bytes " + HexFormat.of().formatHex(head) + (bytes.length > 200 ? "…" : "") + " ("
-          + describe(new String(head, StandardCharsets.UTF_8)) + ")";
+      return bytes.length
+          + " bytes "
+          + HexFormat.of().formatHex(head)
+          + (bytes.length > 200 ? "…" : "")
+          + " ("
+          + describe(new String(head, StandardCharsets.UTF_8))
+          + ")";
     }
     if (value instanceof Record r && !overridesToString(r)) {
       List<String> parts = new ArrayList<>();
@@ -168,10 +208,11 @@ public final class Fuzz {
   }
 
   /**
-   * Values nested up to a depth chosen evenly between {@code minDepth} and {@code maxDepth}:
-   * {@code deeper} applied that many times to {@code base}.
+   * Values nested up to a depth chosen evenly between {@code minDepth} and {@code maxDepth}: {@code
+   * deeper} applied that many times to {@code base}.
    */
-  public static <T> Gen<T> recursive(Supplier<Gen<T>> base, UnaryOperator<Gen<T>> deeper, int minDepth, int maxDepth) {
+  public static <T> Gen<T> recursive(
+      Supplier<Gen<T>> base, UnaryOperator<Gen<T>> deeper, int minDepth, int maxDepth) {
     List<Gen<T>> byDepth = new ArrayList<>();
     Gen<T> g = base.get();
     for (int d = 0; d <= maxDepth; d++) {
@@ -183,7 +224,10 @@ public final class Fuzz {
 
   // ---- sizes and numbers ----
 
-  /** A size in [min, max]: min or max one time in eight each, small (≤ min + 10) three in eight, else any. */
+  /**
+   * A size in [min, max]: min or max one time in eight each, small (≤ min + 10) three in eight,
+   * else any.
+   */
   public static int size(SplittableRandom r, int min, int max) {
     if (min >= max) {
       return min;
@@ -201,7 +245,10 @@ public final class Fuzz {
     return min + r.nextInt(max - min + 1);
   }
 
-  /** Integers in [min, max]: the ends one time in eight, half the rest evenly, half leaning towards min. */
+  /**
+   * Integers in [min, max]: the ends one time in eight, half the rest evenly, half leaning towards
+   * min.
+   */
   public static Gen<Integer> ints(int min, int max) {
     long range = (long) max - min;
     return r -> {
@@ -218,10 +265,25 @@ public final class Fuzz {
     };
   }
 
-  private static final long[] LONG_EDGES = {0, 1, -1, 2, -2, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE - 1,
-      Long.MIN_VALUE + 1, Integer.MAX_VALUE, Integer.MIN_VALUE, (long) Integer.MAX_VALUE + 1};
+  private static final long[] LONG_EDGES = {
+    0,
+    1,
+    -1,
+    2,
+    -2,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    Long.MAX_VALUE - 1,
+    Long.MIN_VALUE + 1,
+    Integer.MAX_VALUE,
+    Integer.MIN_VALUE,
+    (long) Integer.MAX_VALUE + 1
+  };
 
-  /** Any long: edge values one time in eight, else a random number of bits (small numbers as often as huge). */
+  /**
+   * Any long: edge values one time in eight, else a random number of bits (small numbers as often
+   * as huge).
+   */
   public static Gen<Long> longs() {
     return r -> {
       if (r.nextInt(8) == 0) {
@@ -232,10 +294,27 @@ public final class Fuzz {
     };
   }
 
-  private static final double[] DOUBLE_EDGES = {0.0, -0.0, 1.0, -1.0, 0.01, -0.01, Double.MIN_VALUE,
-      -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE, Float.MAX_VALUE, 1e-300, 1e300};
+  private static final double[] DOUBLE_EDGES = {
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.01,
+    -0.01,
+    Double.MIN_VALUE,
+    -Double.MIN_VALUE,
+    Double.MIN_NORMAL,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    Float.MAX_VALUE,
+    1e-300,
+    1e300
+  };
 
-  /** Finite doubles: edge values, two-decimal numbers of any size, and any bit pattern that is a number. */
+  /**
+   * Finite doubles: edge values, two-decimal numbers of any size, and any bit pattern that is a
+   * number.
+   */
   public static Gen<Double> doubles() {
     return r -> {
       int p = r.nextInt(8);
@@ -255,12 +334,17 @@ public final class Fuzz {
 
   // ---- characters, text, bytes ----
 
-  private static final char[] CHAR_EDGES = {'\u0000', ' ', '\u007f', '\ud800', '\udbff', '\udc00', '\udfff', '\uffff',
-      '\ufffe', 'a'};
+  private static final char[] CHAR_EDGES = {
+    '\u0000', ' ', '\u007f', '\ud800', '\udbff', '\udc00', '\udfff', '\uffff', '\ufffe', 'a'
+  };
 
-  /** Any UTF-16 unit, lone surrogates and noncharacters included: edge units one time in sixteen, else even. */
+  /**
+   * Any UTF-16 unit, lone surrogates and noncharacters included: edge units one time in sixteen,
+   * else even.
+   */
   public static Gen<Character> anyChar() {
-    return r -> r.nextInt(16) == 0 ? CHAR_EDGES[r.nextInt(CHAR_EDGES.length)] : (char) r.nextInt(0x10000);
+    return r ->
+        r.nextInt(16) == 0 ? CHAR_EDGES[r.nextInt(CHAR_EDGES.length)] : (char) r.nextInt(0x10000);
   }
 
   /** ASCII, controls included. */
@@ -277,10 +361,17 @@ public final class Fuzz {
   }
 
   public static Gen<Character> alphaNumeric() {
-    return of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".chars().mapToObj(c -> (char) c).toList());
+    return of(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+            .chars()
+            .mapToObj(c -> (char) c)
+            .toList());
   }
 
-  /** Strings of {@code minLength} to {@code maxLength} units from {@code chars} (lengths as {@link #size}). */
+  /**
+   * Strings of {@code minLength} to {@code maxLength} units from {@code chars} (lengths as {@link
+   * #size}).
+   */
   public static Gen<String> strings(Gen<Character> chars, int minLength, int maxLength) {
     return r -> {
       int n = size(r, minLength, maxLength);

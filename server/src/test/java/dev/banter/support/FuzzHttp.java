@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A bare HTTP/1.1 client, for requests no polite client sends: any bytes in the target and the
- * body (invalid percent-escapes, invalid UTF-8). Each request has a connection of its own, so a
+ * A bare HTTP/1.1 client, for requests no polite client sends: any bytes in the target and the body
+ * (invalid percent-escapes, invalid UTF-8). Each request has a connection of its own, so a
  * connection the server drops is blamed on the request that made it drop it.
  */
 public final class FuzzHttp implements AutoCloseable {
@@ -51,9 +51,17 @@ public final class FuzzHttp implements AutoCloseable {
         out = socket.getOutputStream();
       }
       ByteArrayOutputStream req = new ByteArrayOutputStream();
-      StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-          .append("Host: 127.0.0.1:").append(port).append("\r\n")
-          .append("Content-Length: ").append(body.length).append("\r\n");
+      StringBuilder head =
+          new StringBuilder(method)
+              .append(' ')
+              .append(target)
+              .append(" HTTP/1.1\r\n")
+              .append("Host: 127.0.0.1:")
+              .append(port)
+              .append("\r\n")
+              .append("Content-Length: ")
+              .append(body.length)
+              .append("\r\n");
       headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       req.write(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
       req.write(body);
@@ -76,7 +84,8 @@ public final class FuzzHttp implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String h = line(); !h.isEmpty(); h = line()) {
       int colon = h.indexOf(':');
-      headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+      headers.put(
+          h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
     }
     byte[] body;
     String length = headers.get("content-length");

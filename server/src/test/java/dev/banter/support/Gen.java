@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * A generator of fuzz input: draws one value from a seeded random source. Drawing from the same
- * source state always gives the same value, which is what makes a failing case replayable.
- * The factories are in {@link Fuzz}.
+ * source state always gives the same value, which is what makes a failing case replayable. The
+ * factories are in {@link Fuzz}.
  */
 @FunctionalInterface
 public interface Gen<T> {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Catches what Netty's leak detector reports (tests run it at {@code paranoid}: every buffer is
- * tracked) so a test can fail on a leaked {@code ByteBuf} instead of leaving a log line nobody reads.
+ * tracked) so a test can fail on a leaked {@code ByteBuf} instead of leaving a log line nobody
+ * reads.
  */
 public final class LeakWatch extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<String> leaks = new CopyOnWriteArrayList<>();
@@ -26,7 +27,9 @@ public final class LeakWatch extends AppenderBase<ILoggingEvent> implements Auto
     setName("leak-watch");
   }
 
-  /** Starts listening; leaks already collected (by earlier tests) are reported first and forgotten. */
+  /**
+   * Starts listening; leaks already collected (by earlier tests) are reported first and forgotten.
+   */
   public static LeakWatch install() {
     LeakWatch watch = new LeakWatch();
     watch.start();
@@ -45,7 +48,8 @@ public final class LeakWatch extends AppenderBase<ILoggingEvent> implements Auto
 
   /**
    * Lets the garbage collector find unreleased buffers and the detector report them: it reports
-   * collected leaks each time a new buffer is tracked, so a few buffers are allocated after each GC.
+   * collected leaks each time a new buffer is tracked, so a few buffers are allocated after each
+   * GC.
    */
   public List<String> collect() {
     for (int i = 0; i < 5; i++) {

@@ -5,8 +5,8 @@ import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.lang.management.ManagementFactory;
 
 /**
- * What the server (running in this JVM) holds: live heap after a full collection plus the
- * direct memory of Netty's default allocator, where socket buffers and download chunks live.
+ * What the server (running in this JVM) holds: live heap after a full collection plus the direct
+ * memory of Netty's default allocator, where socket buffers and download chunks live.
  */
 public final class Memory {
   private Memory() {}
@@ -15,10 +15,13 @@ public final class Memory {
   public static long usedMiB() {
     var memory = ManagementFactory.getMemoryMXBean();
     memory.gc();
-    memory.gc(); // the second pass clears what finalization and reference processing freed in the first
+    memory.gc(); // the second pass clears what finalization and reference processing freed in the
+    // first
     long heap = memory.getHeapMemoryUsage().getUsed();
-    long direct = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
-        ? p.metric().usedDirectMemory() : 0;
+    long direct =
+        ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+            ? p.metric().usedDirectMemory()
+            : 0;
     return (heap + direct) >> 20;
   }
 }

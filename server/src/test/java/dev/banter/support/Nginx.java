@@ -14,13 +14,14 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A private nginx for a test: its own prefix, pid, logs and temp folders under {@code dir}, in
- * the foreground, killed by {@link #close()}. It serves a site configuration (what would go in
- * {@code conf.d/}, the {@code http} context) on a port of its own. Missing nginx fails under
- * CI=true and skips the test otherwise.
+ * A private nginx for a test: its own prefix, pid, logs and temp folders under {@code dir}, in the
+ * foreground, killed by {@link #close()}. It serves a site configuration (what would go in {@code
+ * conf.d/}, the {@code http} context) on a port of its own. Missing nginx fails under CI=true and
+ * skips the test otherwise.
  */
 public final class Nginx implements AutoCloseable {
-  public static final Path BINARY = Path.of(System.getenv().getOrDefault("BANTER_TEST_NGINX", "/usr/sbin/nginx"));
+  public static final Path BINARY =
+      Path.of(System.getenv().getOrDefault("BANTER_TEST_NGINX", "/usr/sbin/nginx"));
 
   private final Process process;
   private final Path dir;
@@ -37,7 +38,9 @@ public final class Nginx implements AutoCloseable {
     return NodeProcess.freePort();
   }
 
-  /** Starts nginx with {@code site} in {@code dir} and waits until {@code port} accepts connections. */
+  /**
+   * Starts nginx with {@code site} in {@code dir} and waits until {@code port} accepts connections.
+   */
   public static Nginx start(Path dir, String site, int port) {
     if (!Files.isExecutable(BINARY)) {
       if (Postgres.inCi()) {
@@ -46,12 +49,16 @@ public final class Nginx implements AutoCloseable {
       Assumptions.abort(BINARY + " is not installed");
     }
     try {
-      for (String temp : new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"}) {
+      for (String temp :
+          new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs"}) {
         Files.createDirectories(dir.resolve(temp));
       }
       Files.writeString(dir.resolve("site.conf"), site);
-      // master_process off: one process that stays the user who started it (no worker user to switch to)
-      Files.writeString(dir.resolve("nginx.conf"), """
+      // master_process off: one process that stays the user who started it (no worker user to
+      // switch to)
+      Files.writeString(
+          dir.resolve("nginx.conf"),
+          """
           master_process off;
           pid %1$s/nginx.pid;
           error_log %1$s/logs/error.log info;
@@ -65,12 +72,25 @@ public final class Nginx implements AutoCloseable {
             scgi_temp_path %1$s/scgi;
             include %1$s/site.conf;
           }
-          """.formatted(dir));
-      Process p = new ProcessBuilder(BINARY.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-          "-e", dir.resolve("logs/error.log").toString(), "-g", "daemon off;")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+          """
+              .formatted(dir));
+      Process p =
+          new ProcessBuilder(
+                  BINARY.toString(),
+                  "-p",
+                  dir.toString(),
+                  "-c",
+                  dir.resolve("nginx.conf").toString(),
+                  "-e",
+                  dir.resolve("logs/error.log").toString(),
+                  "-g",
+                  "daemon off;")
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("logs/stdout.log").toFile())
+              .start();
       Nginx nginx = new Nginx(p, dir, port);
-      Awaitility.await().atMost(Duration.ofSeconds(20))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
           .failFast("nginx exited: " + dir.resolve("logs"), () -> !p.isAlive())
           .until(() -> accepts(port));
       return nginx;

@@ -45,8 +45,9 @@ public final class NodeProcess implements AutoCloseable {
     String nodeId = name + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
     int port = freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        "dev.banter.Banter");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.banter.Banter");
     pb.environment().keySet().removeIf(k -> k.startsWith("BANTER_"));
     Map<String, String> all = new HashMap<>();
     all.put("BANTER_HOST", "127.0.0.1");
@@ -68,10 +69,20 @@ public final class NodeProcess implements AutoCloseable {
       Process p = pb.start();
       NodeProcess node = new NodeProcess(p, port, nodeId, log);
       HttpClient http = HttpClient.newHttpClient();
-      Awaitility.await().atMost(Duration.ofSeconds(40)).ignoreExceptions()
-          .failFast("node " + nodeId + " exited; log: " + dir.resolve(nodeId + ".log"), () -> !p.isAlive())
-          .until(() -> http.send(HttpRequest.newBuilder(URI.create(node.baseUrl() + "/health")).build(),
-              HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(40))
+          .ignoreExceptions()
+          .failFast(
+              "node " + nodeId + " exited; log: " + dir.resolve(nodeId + ".log"),
+              () -> !p.isAlive())
+          .until(
+              () ->
+                  http.send(
+                              HttpRequest.newBuilder(URI.create(node.baseUrl() + "/health"))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .statusCode()
+                      == 200);
       return node;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -41,11 +41,12 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /**
-   * A connection from {@code localAddress} (another loopback address such as 127.0.0.2 is
-   * another client to the server; null → the default) with a receive buffer of that many
-   * bytes (0 → the system's), so that a client that does not read holds little in its kernel.
+   * A connection from {@code localAddress} (another loopback address such as 127.0.0.2 is another
+   * client to the server; null → the default) with a receive buffer of that many bytes (0 → the
+   * system's), so that a client that does not read holds little in its kernel.
    */
-  public static RawHttp connect(String localAddress, int port, int receiveBuffer) throws IOException {
+  public static RawHttp connect(String localAddress, int port, int receiveBuffer)
+      throws IOException {
     Socket s = new Socket();
     try {
       if (receiveBuffer > 0) {
@@ -67,7 +68,11 @@ public final class RawHttp implements AutoCloseable {
   }
 
   public static String get(String path, String bearer) {
-    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + bearer + "\r\n\r\n";
+    return "GET "
+        + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+        + bearer
+        + "\r\n\r\n";
   }
 
   public void send(String text) throws IOException {
@@ -80,24 +85,27 @@ public final class RawHttp implements AutoCloseable {
   }
 
   /**
-   * Writes {@code text} {@code times} times from a virtual thread, {@code perBatch} at a time
-   * with {@code pause} between batches (a client pipelining at a steady rate, never more than
-   * a batch ahead of a server that keeps up); stops quietly when the connection is closed.
-   * The caller never reads.
+   * Writes {@code text} {@code times} times from a virtual thread, {@code perBatch} at a time with
+   * {@code pause} between batches (a client pipelining at a steady rate, never more than a batch
+   * ahead of a server that keeps up); stops quietly when the connection is closed. The caller never
+   * reads.
    */
   public Thread pipelineInBackground(String text, int times, int perBatch, Duration pause) {
     byte[] batch = text.repeat(perBatch).getBytes(StandardCharsets.US_ASCII);
-    return Thread.ofVirtual().name("raw-http-writer").start(() -> {
-      try {
-        for (int sent = 0; sent < times; sent += perBatch) {
-          out.write(batch);
-          out.flush();
-          Thread.sleep(pause); // the attacker's pace, not a wait for the server
-        }
-      } catch (IOException | InterruptedException e) {
-        // closed by the test or the server: the attack is over
-      }
-    });
+    return Thread.ofVirtual()
+        .name("raw-http-writer")
+        .start(
+            () -> {
+              try {
+                for (int sent = 0; sent < times; sent += perBatch) {
+                  out.write(batch);
+                  out.flush();
+                  Thread.sleep(pause); // the attacker's pace, not a wait for the server
+                }
+              } catch (IOException | InterruptedException e) {
+                // closed by the test or the server: the attack is over
+              }
+            });
   }
 
   /** Reads one response: status line, headers, and a body of its Content-Length. */
@@ -116,12 +124,16 @@ public final class RawHttp implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String h = line(); h != null && !h.isEmpty(); h = line()) {
       int colon = h.indexOf(':');
-      headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+      headers.put(
+          h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
     }
     return new Reply(Integer.parseInt(status.split(" ")[1]), headers, new byte[0]);
   }
 
-  /** True when the server closes (or resets) this connection within {@code within}; bytes before that are skipped. */
+  /**
+   * True when the server closes (or resets) this connection within {@code within}; bytes before
+   * that are skipped.
+   */
   public boolean closedByServer(Duration within) throws IOException {
     socket.setSoTimeout((int) Math.max(1, within.toMillis()));
     byte[] skip = new byte[8192];

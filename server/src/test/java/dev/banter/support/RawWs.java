@@ -14,8 +14,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A bare WebSocket client over a socket, for what a polite client never does: stay silent
- * (no pongs), stop reading altogether, or send a frame over the limit.
+ * A bare WebSocket client over a socket, for what a polite client never does: stay silent (no
+ * pongs), stop reading altogether, or send a frame over the limit.
  */
 public final class RawWs implements AutoCloseable {
   private final Socket socket;
@@ -44,9 +44,16 @@ public final class RawWs implements AutoCloseable {
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
     String key = Base64.getEncoder().encodeToString(new byte[16]);
-    out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET "
+                + pathAndQuery
+                + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     String status = readLine(in);
     if (!status.contains(" 101 ")) {

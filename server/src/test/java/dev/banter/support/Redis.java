@@ -10,9 +10,13 @@ import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
-/** Redis for tests: the machine's (127.0.0.1:6379), or a private redis-server the test starts and stops. */
+/**
+ * Redis for tests: the machine's (127.0.0.1:6379), or a private redis-server the test starts and
+ * stops.
+ */
 public final class Redis implements AutoCloseable {
-  public static final String SHARED_URL = "redis://127.0.0.1:" + System.getenv().getOrDefault("BANTER_TEST_REDIS_PORT", "6379");
+  public static final String SHARED_URL =
+      "redis://127.0.0.1:" + System.getenv().getOrDefault("BANTER_TEST_REDIS_PORT", "6379");
 
   private final int port;
   private Process process;
@@ -54,9 +58,20 @@ public final class Redis implements AutoCloseable {
 
   public void start() {
     try {
-      process = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      process =
+          new ProcessBuilder(
+                  "/usr/bin/redis-server",
+                  "--port",
+                  String.valueOf(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }

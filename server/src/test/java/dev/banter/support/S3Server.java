@@ -38,14 +38,33 @@ public final class S3Server implements AutoCloseable {
       install();
     }
     int port = NodeProcess.freePort();
-    Process p = new ProcessBuilder("node", script.toString(), "-d", dataDir.toString(), "-p", String.valueOf(port),
-        "-a", "127.0.0.1", "--configure-bucket", BUCKET)
-        .redirectErrorStream(true).redirectOutput(dataDir.resolveSibling("s3rver.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                "node",
+                script.toString(),
+                "-d",
+                dataDir.toString(),
+                "-p",
+                String.valueOf(port),
+                "-a",
+                "127.0.0.1",
+                "--configure-bucket",
+                BUCKET)
+            .redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling("s3rver.log").toFile())
+            .start();
     S3Server s = new S3Server(p, port);
     HttpClient http = HttpClient.newHttpClient();
-    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> http.send(
-        HttpRequest.newBuilder(URI.create(s.endpoint() + "/" + BUCKET)).build(), HttpResponse.BodyHandlers.discarding())
-        .statusCode() == 200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(URI.create(s.endpoint() + "/" + BUCKET)).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
     return s;
   }
 
@@ -53,8 +72,19 @@ public final class S3Server implements AutoCloseable {
     Files.createDirectories(INSTALL);
     Process npm;
     try {
-      npm = new ProcessBuilder("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", INSTALL.toString(),
-          "s3rver@3.7.1").redirectErrorStream(true).redirectOutput(INSTALL.resolve("npm.log").toFile()).start();
+      npm =
+          new ProcessBuilder(
+                  "npm",
+                  "install",
+                  "--silent",
+                  "--no-audit",
+                  "--no-fund",
+                  "--prefix",
+                  INSTALL.toString(),
+                  "s3rver@3.7.1")
+              .redirectErrorStream(true)
+              .redirectOutput(INSTALL.resolve("npm.log").toFile())
+              .start();
     } catch (IOException e) {
       unavailable("npm is not installed");
       return;

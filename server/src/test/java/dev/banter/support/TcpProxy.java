@@ -14,10 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A TCP proxy on 127.0.0.1 between one client (a node) and a server (Redis), so a test can stall
- * or cut that one link while everything else keeps working. Black-holed, it still accepts and
- * reads but forwards nothing either way: the bytes wait (the chunk read, then the kernel's buffers)
- * until {@link #restore} sends them on, or until {@link #cut} or {@link #close} drops them.
+ * A TCP proxy on 127.0.0.1 between one client (a node) and a server (Redis), so a test can stall or
+ * cut that one link while everything else keeps working. Black-holed, it still accepts and reads
+ * but forwards nothing either way: the bytes wait (the chunk read, then the kernel's buffers) until
+ * {@link #restore} sends them on, or until {@link #cut} or {@link #close} drops them.
  */
 public final class TcpProxy implements AutoCloseable {
   private static final CountDownLatch OPEN = new CountDownLatch(0);
@@ -26,6 +26,7 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
+
   /** Every pump waits on this before forwarding a chunk: open, or closed while black-holed. */
   private volatile CountDownLatch gate = OPEN;
 
@@ -93,7 +94,8 @@ public final class TcpProxy implements AutoCloseable {
         Thread.ofVirtual().name("tcp-proxy-up").start(() -> pump(link, client, target));
         Thread.ofVirtual().name("tcp-proxy-down").start(() -> pump(link, target, client));
       } catch (IOException e) {
-        closeQuietly(client); // the target is down: the client sees a closed connection, as it would
+        closeQuietly(
+            client); // the target is down: the client sees a closed connection, as it would
       }
     }
   }

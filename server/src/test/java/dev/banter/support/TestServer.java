@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 
-/** A real Banter started in this JVM on a free port, with its own data dir and (for PostgreSQL) database. */
+/**
+ * A real Banter started in this JVM on a free port, with its own data dir and (for PostgreSQL)
+ * database.
+ */
 public final class TestServer implements AutoCloseable {
   /** The JWT secret every test server uses, so tests can forge and inspect tokens. */
   public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
@@ -33,10 +36,13 @@ public final class TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // A given BANTER_DATABASE_URL is shared with another test server (a second node): not ours to drop.
+    // A given BANTER_DATABASE_URL is shared with another test server (a second node): not ours to
+    // drop.
     this.sharedDatabase = overrides.get("BANTER_DATABASE_URL") != null;
-    this.databaseUrl = sharedDatabase ? overrides.get("BANTER_DATABASE_URL")
-        : backend == Backend.POSTGRES ? Postgres.createDatabase() : null;
+    this.databaseUrl =
+        sharedDatabase
+            ? overrides.get("BANTER_DATABASE_URL")
+            : backend == Backend.POSTGRES ? Postgres.createDatabase() : null;
     env = new HashMap<>();
     env.put("BANTER_HOST", "127.0.0.1");
     env.put("BANTER_PORT", "0");
@@ -121,16 +127,21 @@ public final class TestServer implements AutoCloseable {
   /** A direct connection to the server's database, to check what was (not) stored. */
   public Jdbi db() {
     if (jdbi == null) {
-      jdbi = backend == Backend.POSTGRES
-          ? Jdbi.create("jdbc:" + databaseUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://"),
-              Postgres.USER, "")
-          : Jdbi.create("jdbc:sqlite:" + dataDir.resolve("banter.db"));
+      jdbi =
+          backend == Backend.POSTGRES
+              ? Jdbi.create(
+                  "jdbc:"
+                      + databaseUrl.replace("postgresql://" + Postgres.USER + "@", "postgresql://"),
+                  Postgres.USER,
+                  "")
+              : Jdbi.create("jdbc:sqlite:" + dataDir.resolve("banter.db"));
     }
     return jdbi;
   }
 
   public long count(String table) {
-    return db().withHandle(h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
+    return db().withHandle(
+            h -> h.createQuery("SELECT count(*) FROM " + table).mapTo(Long.class).one());
   }
 
   @Override

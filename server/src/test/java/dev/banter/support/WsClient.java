@@ -44,11 +44,13 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** Opens /ws from the local address {@code from} (another loopback address is another client). */
-  public static WsClient open(InetAddress from, String baseUrl, String query, Map<String, String> headers) {
+  public static WsClient open(
+      InetAddress from, String baseUrl, String query, Map<String, String> headers) {
     return open(HttpClient.newBuilder().localAddress(from).build(), baseUrl, query, headers);
   }
 
-  private static WsClient open(HttpClient http, String baseUrl, String query, Map<String, String> headers) {
+  private static WsClient open(
+      HttpClient http, String baseUrl, String query, Map<String, String> headers) {
     WsClient c = new WsClient();
     WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
@@ -70,7 +72,8 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** {@link #connect(String, String)} from the local address {@code from}, with extra headers. */
-  public static WsClient connect(InetAddress from, String baseUrl, String token, Map<String, String> headers) {
+  public static WsClient connect(
+      InetAddress from, String baseUrl, String token, Map<String, String> headers) {
     return authenticated(open(from, baseUrl, "", headers), token);
   }
 
@@ -151,7 +154,10 @@ public final class WsClient implements AutoCloseable {
 
   /** Waits up to 10 s for a received frame matching {@code match}. */
   public JsonNode await(Predicate<JsonNode> match) {
-    Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(2))
         .until(() -> frames.stream().anyMatch(match));
     return frames.stream().filter(match).findFirst().orElseThrow();
   }
@@ -173,7 +179,9 @@ public final class WsClient implements AutoCloseable {
     return List.copyOf(pingedAt);
   }
 
-  /** The close code the server sent (waits up to 10 s); -1 when the connection failed without one. */
+  /**
+   * The close code the server sent (waits up to 10 s); -1 when the connection failed without one.
+   */
   public int closeCode() {
     try {
       return closed.get(10, TimeUnit.SECONDS);

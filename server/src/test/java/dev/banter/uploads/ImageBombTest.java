@@ -16,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * An image that is small on the wire and huge once decoded costs the server next to nothing:
- * its size is read from the header and it gets no thumbnail; an image within the pixel budget is
+ * An image that is small on the wire and huge once decoded costs the server next to nothing: its
+ * size is read from the header and it gets no thumbnail; an image within the pixel budget is
  * decoded subsampled, never at full size.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -55,7 +54,8 @@ class ImageBombTest {
   static byte[] blackPng(int width, int height, int bitDepth) throws IOException {
     ByteArrayOutputStream idat = new ByteArrayOutputStream();
     byte[] row = new byte[1 + (int) (((long) width * bitDepth + 7) / 8)];
-    try (DeflaterOutputStream z = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
+    try (DeflaterOutputStream z =
+        new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
       for (int y = 0; y < height; y++) {
         z.write(row);
       }
@@ -89,14 +89,19 @@ class ImageBombTest {
     out.writeInt((int) crc.getValue());
   }
 
-  /** What the upload took: the time and the bytes every thread of this JVM (the server's too) allocated. */
+  /**
+   * What the upload took: the time and the bytes every thread of this JVM (the server's too)
+   * allocated.
+   */
   private record Cost(Reply reply, Duration time, long allocated) {}
 
   private Cost upload(String name, byte[] image) {
     long allocatedBefore = THREADS.getTotalThreadAllocatedBytes();
     long started = System.nanoTime();
     Reply r = Multipart.upload(server.baseUrl(), alice, name, image);
-    return new Cost(r, Duration.ofNanos(System.nanoTime() - started),
+    return new Cost(
+        r,
+        Duration.ofNanos(System.nanoTime() - started),
         THREADS.getTotalThreadAllocatedBytes() - allocatedBefore);
   }
 
@@ -108,10 +113,14 @@ class ImageBombTest {
     assertThat(cost.reply().status()).isEqualTo(201);
     assertThat(cost.reply().json().get("content_type").asText()).isEqualTo("image/png");
     String id = cost.reply().json().get("id").asText();
-    assertThat(Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id + "/thumbnail").statusCode())
+    assertThat(
+            Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id + "/thumbnail")
+                .statusCode())
         .isEqualTo(404);
-    assertThat(Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id).body()).isEqualTo(bomb);
-    // Sanity bounds, not a benchmark: decoded whole it took 20 s and allocated 118 MB (an 8-bit one: 42 s, 22 GB).
+    assertThat(Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id).body())
+        .isEqualTo(bomb);
+    // Sanity bounds, not a benchmark: decoded whole it took 20 s and allocated 118 MB (an 8-bit
+    // one: 42 s, 22 GB).
     assertThat(cost.time()).isLessThan(Duration.ofSeconds(10));
     assertThat(cost.allocated()).as("bytes allocated").isLessThan(64L << 20);
   }
@@ -123,7 +132,8 @@ class ImageBombTest {
 
     assertThat(cost.reply().status()).isEqualTo(201);
     String id = cost.reply().json().get("id").asText();
-    HttpResponse<byte[]> thumb = Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id + "/thumbnail");
+    HttpResponse<byte[]> thumb =
+        Multipart.download(server.baseUrl(), alice, "/api/v1/uploads/" + id + "/thumbnail");
     assertThat(thumb.statusCode()).isEqualTo(200);
     BufferedImage t = ImageIO.read(new ByteArrayInputStream(thumb.body()));
     assertThat(t.getWidth()).isEqualTo(320);

@@ -18,14 +18,19 @@ import java.time.Duration;
 final class Multipart {
   static final String BOUNDARY = "----banter-test-boundary";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Multipart() {}
 
   /** The multipart headers of the part that carries the file. */
   static byte[] preamble(String filename) {
-    return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+    return ("--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] epilogue() {
@@ -42,12 +47,15 @@ final class Multipart {
 
   static Reply upload(String baseUrl, Account who, String filename, byte[] content) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/uploads"))
-          .timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-          .header("Authorization", "Bearer " + who.accessToken())
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body(filename, content))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/uploads"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                  .header("Authorization", "Bearer " + who.accessToken())
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body(filename, content)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode json = r.body().isEmpty() ? null : JSON.readTree(r.body());
       return new Reply(r.statusCode(), json, r);
     } catch (IOException e) {
@@ -60,8 +68,11 @@ final class Multipart {
 
   static HttpResponse<byte[]> download(String baseUrl, Account who, String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-          .header("Authorization", "Bearer " + who.accessToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create(baseUrl + path))
+              .header("Authorization", "Bearer " + who.accessToken())
+              .build(),
+          HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

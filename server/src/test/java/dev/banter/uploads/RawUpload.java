@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * An upload over a bare socket, to do what a well-behaved client never does: stop halfway,
- * fall silent, or send a chunked body that never ends.
+ * An upload over a bare socket, to do what a well-behaved client never does: stop halfway, fall
+ * silent, or send a chunked body that never ends.
  */
 final class RawUpload implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,8 +32,8 @@ final class RawUpload implements AutoCloseable {
   }
 
   /**
-   * Sends the request line and headers, then the multipart headers of the file part. With
-   * {@code contentLength} null the body is chunked (Transfer-Encoding: chunked, no length).
+   * Sends the request line and headers, then the multipart headers of the file part. With {@code
+   * contentLength} null the body is chunked (Transfer-Encoding: chunked, no length).
    */
   RawUpload(int port, String token, Long contentLength) {
     try {
@@ -43,9 +43,15 @@ final class RawUpload implements AutoCloseable {
       in = socket.getInputStream();
       chunked = contentLength == null;
       String framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + contentLength;
-      out.write(("POST /api/v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-          + "\r\nContent-Type: multipart/form-data; boundary=" + Multipart.BOUNDARY + "\r\n" + framing + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nContent-Type: multipart/form-data; boundary="
+                  + Multipart.BOUNDARY
+                  + "\r\n"
+                  + framing
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       send(Multipart.preamble("raw.bin"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -74,11 +80,14 @@ final class RawUpload implements AutoCloseable {
       }
     }
     byte[] body = in.readNBytes(length);
-    return new Answer(Integer.parseInt(status.split(" ")[1]),
-        body.length == 0 ? null : JSON.readTree(body));
+    return new Answer(
+        Integer.parseInt(status.split(" ")[1]), body.length == 0 ? null : JSON.readTree(body));
   }
 
-  /** True when the server has closed the connection (end of stream or reset) within the read timeout. */
+  /**
+   * True when the server has closed the connection (end of stream or reset) within the read
+   * timeout.
+   */
   boolean closedByServer() throws IOException {
     try {
       return in.read() == -1;

@@ -24,20 +24,31 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With BANTER_S3_BUCKET, uploads live in an S3-compatible bucket (a real s3rver), not in the data dir. */
+/**
+ * With BANTER_S3_BUCKET, uploads live in an S3-compatible bucket (a real s3rver), not in the data
+ * dir.
+ */
 class S3UploadsTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void filesAndThumbnailsGoToTheBucketAndComeBackFromIt() throws Exception {
     Path s3data = Files.createDirectories(dir.resolve("s3"));
     try (S3Server s3 = S3Server.start(s3data);
-         TestServer server = TestServer.start(Backend.SQLITE, Map.of("BANTER_S3_BUCKET", S3Server.BUCKET,
-             "BANTER_S3_ENDPOINT", s3.endpoint(), "BANTER_S3_ACCESS_KEY", S3Server.KEY,
-             "BANTER_S3_SECRET_KEY", S3Server.KEY))) {
+        TestServer server =
+            TestServer.start(
+                Backend.SQLITE,
+                Map.of(
+                    "BANTER_S3_BUCKET",
+                    S3Server.BUCKET,
+                    "BANTER_S3_ENDPOINT",
+                    s3.endpoint(),
+                    "BANTER_S3_ACCESS_KEY",
+                    S3Server.KEY,
+                    "BANTER_S3_SECRET_KEY",
+                    S3Server.KEY))) {
       Api api = server.api();
       Account alice = api.register("alice");
       BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
@@ -46,36 +57,68 @@ class S3UploadsTest {
       ByteArrayOutputStream png = new ByteArrayOutputStream();
       ImageIO.write(img, "png", png);
       String boundary = "----s3test";
-      byte[] body = concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pic.png\"\r\n"
-          + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8), png.toByteArray(),
-          ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-      HttpResponse<String> up = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads"))
-          .header("Authorization", "Bearer " + alice.accessToken())
-          .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      byte[] body =
+          concat(
+              ("--"
+                      + boundary
+                      + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pic.png\"\r\n"
+                      + "Content-Type: image/png\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8),
+              png.toByteArray(),
+              ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+      HttpResponse<String> up =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads"))
+                  .header("Authorization", "Bearer " + alice.accessToken())
+                  .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
       String id = up.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
 
-      HttpResponse<byte[]> down = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads/" + id))
-          .header("Authorization", "Bearer " + alice.accessToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> down =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads/" + id))
+                  .header("Authorization", "Bearer " + alice.accessToken())
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(down.statusCode()).isEqualTo(200);
       assertThat(down.body()).isEqualTo(png.toByteArray());
-      HttpResponse<byte[]> thumb = HTTP.send(HttpRequest.newBuilder(
-              URI.create(server.baseUrl() + "/api/v1/uploads/" + id + "/thumbnail"))
-          .header("Authorization", "Bearer " + alice.accessToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> thumb =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(server.baseUrl() + "/api/v1/uploads/" + id + "/thumbnail"))
+                  .header("Authorization", "Bearer " + alice.accessToken())
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(thumb.statusCode()).isEqualTo(200);
 
       // nothing stored in the data dir; the objects are in the bucket's storage
       assertThat(regularFiles(server.dataDir().resolve("uploads"))).isEmpty();
-      String storage = server.db().withHandle(h -> h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
-          .bind("id", id).mapTo(String.class).one());
-      assertThat(regularFiles(s3data).stream().map(Path::toString).filter(p -> p.contains(storage))).isNotEmpty();
+      String storage =
+          server
+              .db()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
+                          .bind("id", id)
+                          .mapTo(String.class)
+                          .one());
+      assertThat(regularFiles(s3data).stream().map(Path::toString).filter(p -> p.contains(storage)))
+          .isNotEmpty();
 
       // orphan removal deletes from the bucket too
-      server.db().useHandle(h -> h.createUpdate("UPDATE uploads SET created_at = 0 WHERE id = :id").bind("id", id)
-          .execute());
+      server
+          .db()
+          .useHandle(
+              h ->
+                  h.createUpdate("UPDATE uploads SET created_at = 0 WHERE id = :id")
+                      .bind("id", id)
+                      .execute());
       assertThat(server.banter().uploads().removeOrphans()).isEqualTo(1);
-      assertThat(regularFiles(s3data).stream().map(Path::toString).filter(p -> p.contains(storage))).isEmpty();
+      assertThat(regularFiles(s3data).stream().map(Path::toString).filter(p -> p.contains(storage)))
+          .isEmpty();
     }
   }
 

@@ -28,17 +28,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Each user may upload so many bytes in any 24 hours (past it 429, with when to retry) and keep
- * so many stored (past it 413); guests may not upload unless the operator allows some. What
- * counts is what arrived, and two uploads at once cannot both slip under the quota.
+ * Each user may upload so many bytes in any 24 hours (past it 429, with when to retry) and keep so
+ * many stored (past it 413); guests may not upload unless the operator allows some. What counts is
+ * what arrived, and two uploads at once cannot both slip under the quota.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UploadQuotaTest {
   private static final int DAILY = 100_000;
   private static final int TOTAL = 150_000;
-  private static final Map<String, String> QUOTAS = Map.of("BANTER_UPLOAD_MAX_BYTES", "200000",
-      "BANTER_UPLOAD_QUOTA_DAILY", String.valueOf(DAILY), "BANTER_UPLOAD_QUOTA_TOTAL", String.valueOf(TOTAL),
-      "BANTER_GUEST_ACCESS", "true");
+  private static final Map<String, String> QUOTAS =
+      Map.of(
+          "BANTER_UPLOAD_MAX_BYTES",
+          "200000",
+          "BANTER_UPLOAD_QUOTA_DAILY",
+          String.valueOf(DAILY),
+          "BANTER_UPLOAD_QUOTA_TOTAL",
+          String.valueOf(TOTAL),
+          "BANTER_GUEST_ACCESS",
+          "true");
   TestServer server;
   Api api;
 
@@ -66,10 +73,20 @@ class UploadQuotaTest {
   /** Makes an upload look {@code age} old, posted in a room so that it is kept (not an orphan). */
   private void age(Account who, String uploadId, Duration age) {
     String room = api.createRoom(who, "private");
-    Api.expect(api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "file", "attachments",
-        List.of(uploadId)), who.accessToken()), 201);
-    server.db().useHandle(h -> h.createUpdate("UPDATE uploads SET created_at = :t WHERE id = :id")
-        .bind("t", System.currentTimeMillis() - age.toMillis()).bind("id", uploadId).execute());
+    Api.expect(
+        api.post(
+            "/api/v1/rooms/" + room + "/messages",
+            Map.of("body", "file", "attachments", List.of(uploadId)),
+            who.accessToken()),
+        201);
+    server
+        .db()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE uploads SET created_at = :t WHERE id = :id")
+                    .bind("t", System.currentTimeMillis() - age.toMillis())
+                    .bind("id", uploadId)
+                    .execute());
   }
 
   private long storedFiles(TestServer on) throws IOException {
@@ -162,19 +179,32 @@ class UploadQuotaTest {
         ExecutorService pool = Executors.newFixedThreadPool(6)) {
       Account grace = on.api().register("grace");
       // Each fits alone, any two do not: all six pass the check before their bodies are read.
-      List<Callable<Reply>> uploads = IntStream.range(0, 6).<Callable<Reply>>mapToObj(i -> () -> upload(on, grace, 60_000))
-          .toList();
-      List<Integer> statuses = pool.invokeAll(uploads).stream().map(f -> {
-        try {
-          return f.get().status();
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      }).toList();
+      List<Callable<Reply>> uploads =
+          IntStream.range(0, 6)
+              .<Callable<Reply>>mapToObj(i -> () -> upload(on, grace, 60_000))
+              .toList();
+      List<Integer> statuses =
+          pool.invokeAll(uploads).stream()
+              .map(
+                  f -> {
+                    try {
+                      return f.get().status();
+                    } catch (Exception e) {
+                      throw new AssertionError(e);
+                    }
+                  })
+              .toList();
 
       assertThat(statuses).containsOnly(201, 429).containsOnlyOnce(201);
-      long stored = on.db().withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size), 0) FROM uploads WHERE uploader_id = :u")
-          .bind("u", grace.id()).mapTo(Long.class).one());
+      long stored =
+          on.db()
+              .withHandle(
+                  h ->
+                      h.createQuery(
+                              "SELECT COALESCE(SUM(size), 0) FROM uploads WHERE uploader_id = :u")
+                          .bind("u", grace.id())
+                          .mapTo(Long.class)
+                          .one());
       assertThat(stored).isEqualTo(60_000);
       assertThat(storedFiles(on)).isEqualTo(1);
       nothingLeftIn(on);
@@ -201,13 +231,15 @@ class UploadQuotaTest {
     Map<String, String> env = new HashMap<>(QUOTAS);
     env.put("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "50000");
     try (TestServer on = TestServer.start(Backend.SQLITE, env)) {
-      Reply g = on.api().post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("guest")), null);
+      Reply g =
+          on.api().post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("guest")), null);
       Account guest = Api.account(Api.expect(g, 201), null);
       Account user = on.api().register("henry");
 
       assertThat(upload(on, guest, 30_000).status()).isEqualTo(201);
       assertThat(upload(on, guest, 30_000).status()).isEqualTo(429);
-      assertThat(upload(on, user, 60_000).status()).isEqualTo(201); // a registered user's day is larger
+      assertThat(upload(on, user, 60_000).status())
+          .isEqualTo(201); // a registered user's day is larger
     }
   }
 }

@@ -69,16 +69,25 @@ class UploadsApiTest {
     return out.toByteArray();
   }
 
-  private Reply upload(Account who, String field, String filename, byte[] content) throws Exception {
+  private Reply upload(Account who, String field, String filename, byte[] content)
+      throws Exception {
     String boundary = "----banter" + System.nanoTime();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"" + filename
-        + "\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\""
+                + field
+                + "\"; filename=\""
+                + filename
+                + "\"\r\nContent-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(content);
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/uploads"))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     if (who != null) {
       b.header("Authorization", "Bearer " + who.accessToken());
     }
@@ -88,8 +97,11 @@ class UploadsApiTest {
   }
 
   private HttpResponse<byte[]> download(Account who, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-        .header("Authorization", "Bearer " + who.accessToken()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
+            .header("Authorization", "Bearer " + who.accessToken())
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private List<Path> storedFiles() throws Exception {
@@ -112,11 +124,26 @@ class UploadsApiTest {
     assertThat(r.json().get("size").asLong()).isEqualTo(bytes.length);
     assertThat(r.json().get("content_type").asText()).isEqualTo("image/png");
     assertThat(r.json().get("url").asText()).isEqualTo("/api/v1/uploads/" + id);
-    String sha = server.db().withHandle(h -> h.createQuery("SELECT sha256 FROM uploads WHERE id = :id").bind("id", id)
-        .mapTo(String.class).one());
-    assertThat(sha).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-    String storage = server.db().withHandle(h -> h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
-        .bind("id", id).mapTo(String.class).one());
+    String sha =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT sha256 FROM uploads WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
+    assertThat(sha)
+        .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    String storage =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
+                        .bind("id", id)
+                        .mapTo(String.class)
+                        .one());
     assertThat(storage).doesNotContain("holiday").matches("[A-Za-z0-9_-]{20,}");
     HttpResponse<byte[]> d = download(alice, "/api/v1/uploads/" + id);
     assertThat(d.statusCode()).isEqualTo(200);
@@ -132,19 +159,28 @@ class UploadsApiTest {
 
   @Test
   void attachedFilesReachRoomMembersAndNoOneElse() throws Exception {
-    String id = upload(alice, "file", "notes.txt", "meeting notes".getBytes(StandardCharsets.UTF_8)).json()
-        .get("id").asText();
-    assertThat(download(bob, "/api/v1/uploads/" + id).statusCode()).isEqualTo(403); // not posted yet
-    Reply posted = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "see attached",
-        "attachments", List.of(id)), alice.accessToken());
+    String id =
+        upload(alice, "file", "notes.txt", "meeting notes".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
+    assertThat(download(bob, "/api/v1/uploads/" + id).statusCode())
+        .isEqualTo(403); // not posted yet
+    Reply posted =
+        api.post(
+            "/api/v1/rooms/" + room + "/messages",
+            Map.of("body", "see attached", "attachments", List.of(id)),
+            alice.accessToken());
     assertThat(posted.status()).isEqualTo(201);
     assertThat(posted.json().at("/attachments/0/id").asText()).isEqualTo(id);
     assertThat(posted.json().at("/attachments/0/name").asText()).isEqualTo("notes.txt");
     JsonNode history = api.get("/api/v1/rooms/" + room + "/messages", bob.accessToken()).json();
-    assertThat(history.at("/messages/0/attachments/0/content_type").asText()).startsWith("text/plain");
+    assertThat(history.at("/messages/0/attachments/0/content_type").asText())
+        .startsWith("text/plain");
     HttpResponse<byte[]> d = download(bob, "/api/v1/uploads/" + id);
     assertThat(d.statusCode()).isEqualTo(200);
-    assertThat(d.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+    assertThat(d.headers().firstValue("Content-Disposition").orElseThrow())
+        .startsWith("attachment");
     assertThat(download(eve, "/api/v1/uploads/" + id).statusCode()).isEqualTo(403);
     assertThat(api.get("/api/v1/uploads/" + id, null).status()).isEqualTo(401);
     assertThat(download(bob, "/api/v1/uploads/no-such-upload").statusCode()).isEqualTo(404);
@@ -152,16 +188,25 @@ class UploadsApiTest {
 
   @Test
   void anotherUsersUploadCannotBeAttached() throws Exception {
-    String evesFile = upload(eve, "file", "mine.txt", "eve's".getBytes(StandardCharsets.UTF_8)).json()
-        .get("id").asText();
+    String evesFile =
+        upload(eve, "file", "mine.txt", "eve's".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
     long messages = server.count("messages");
     long links = server.count("message_attachments");
-    Reply r = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "stolen", "attachments", List.of(evesFile)),
-        alice.accessToken());
+    Reply r =
+        api.post(
+            "/api/v1/rooms/" + room + "/messages",
+            Map.of("body", "stolen", "attachments", List.of(evesFile)),
+            alice.accessToken());
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.errorField()).isEqualTo("attachments");
-    Reply unknown = api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "x", "attachments", List.of("nope")),
-        alice.accessToken());
+    Reply unknown =
+        api.post(
+            "/api/v1/rooms/" + room + "/messages",
+            Map.of("body", "x", "attachments", List.of("nope")),
+            alice.accessToken());
     assertThat(unknown.status()).isEqualTo(422);
     assertThat(server.count("messages")).isEqualTo(messages);
     assertThat(server.count("message_attachments")).isEqualTo(links);
@@ -189,31 +234,63 @@ class UploadsApiTest {
 
   @Test
   void theBytesDecideTheTypeNotTheNameAndNamesCannotEscape() throws Exception {
-    Reply fake = upload(alice, "file", "innocent.png", "<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
+    Reply fake =
+        upload(
+            alice,
+            "file",
+            "innocent.png",
+            "<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
     assertThat(fake.status()).isEqualTo(201);
     assertThat(fake.json().get("content_type").asText()).startsWith("text/plain");
     assertThat(fake.json().has("thumbnail_url")).isFalse();
     HttpResponse<byte[]> d = download(alice, "/api/v1/uploads/" + fake.json().get("id").asText());
-    assertThat(d.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment");
+    assertThat(d.headers().firstValue("Content-Disposition").orElseThrow())
+        .startsWith("attachment");
     assertThat(d.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("sandbox");
-    Reply traversal = upload(alice, "file", "../../../etc/passwd", "root:x:0:0".getBytes(StandardCharsets.UTF_8));
+    Reply traversal =
+        upload(alice, "file", "../../../etc/passwd", "root:x:0:0".getBytes(StandardCharsets.UTF_8));
     assertThat(traversal.status()).isEqualTo(201);
     assertThat(traversal.json().get("name").asText()).isEqualTo("passwd");
     assertThat(server.dataDir().resolve("etc")).doesNotExist();
-    assertThat(storedFiles()).allSatisfy(p -> assertThat(p.getParent()).isEqualTo(server.dataDir().resolve("uploads")));
+    assertThat(storedFiles())
+        .allSatisfy(p -> assertThat(p.getParent()).isEqualTo(server.dataDir().resolve("uploads")));
   }
 
   @Test
   void uploadsNeverAttachedAreRemovedAfterADay() throws Exception {
-    String orphan = upload(alice, "file", "orphan.txt", "alone".getBytes(StandardCharsets.UTF_8)).json().get("id").asText();
-    String kept = upload(alice, "file", "kept.txt", "loved".getBytes(StandardCharsets.UTF_8)).json().get("id").asText();
-    api.post("/api/v1/rooms/" + room + "/messages", Map.of("body", "keep", "attachments", List.of(kept)),
+    String orphan =
+        upload(alice, "file", "orphan.txt", "alone".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
+    String kept =
+        upload(alice, "file", "kept.txt", "loved".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
+    api.post(
+        "/api/v1/rooms/" + room + "/messages",
+        Map.of("body", "keep", "attachments", List.of(kept)),
         alice.accessToken());
     long dayAgo = System.currentTimeMillis() - 25 * 3600_000L;
-    server.db().useHandle(h -> h.createUpdate("UPDATE uploads SET created_at = :t WHERE id IN (:a, :b)")
-        .bind("t", dayAgo).bind("a", orphan).bind("b", kept).execute());
-    String storage = server.db().withHandle(h -> h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
-        .bind("id", orphan).mapTo(String.class).one());
+    server
+        .db()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE uploads SET created_at = :t WHERE id IN (:a, :b)")
+                    .bind("t", dayAgo)
+                    .bind("a", orphan)
+                    .bind("b", kept)
+                    .execute());
+    String storage =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT storage_name FROM uploads WHERE id = :id")
+                        .bind("id", orphan)
+                        .mapTo(String.class)
+                        .one());
     assertThat(server.banter().uploads().removeOrphans()).isGreaterThanOrEqualTo(1);
     assertThat(server.dataDir().resolve("uploads").resolve(storage)).doesNotExist();
     assertThat(download(alice, "/api/v1/uploads/" + orphan).statusCode()).isEqualTo(404);

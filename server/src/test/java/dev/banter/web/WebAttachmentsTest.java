@@ -9,7 +9,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.FilePayload;
-import dev.banter.support.Api.Account;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -75,8 +74,11 @@ class WebAttachmentsTest extends WebRoomTestBase {
     thumbnailLoaded(b, "look at this");
     assertThat(b.locator("#messages img[src*='token'], #messages img[src*='/api/']")).hasCount(0);
     // Clicking the thumbnail opens the full image (also fetched with the token).
-    message(b, "look at this").getByRole(AriaRole.BUTTON,
-        new Locator.GetByRoleOptions().setName(Pattern.compile("^Open image sky.png"))).click();
+    message(b, "look at this")
+        .getByRole(
+            AriaRole.BUTTON,
+            new Locator.GetByRoleOptions().setName(Pattern.compile("^Open image sky.png")))
+        .click();
     Locator full = b.locator("dialog[open] img.full-image");
     assertThat(full).isVisible();
     b.waitForFunction("e => e.complete && e.naturalWidth === 400", full.elementHandle());
@@ -89,7 +91,10 @@ class WebAttachmentsTest extends WebRoomTestBase {
   void aTextFileIsAChipThatDownloads() throws IOException {
     Page a = open(alice);
     Page b = open(bob);
-    attach(a, new FilePayload("notes.txt", "text/plain", "shopping list\n".getBytes(StandardCharsets.UTF_8)));
+    attach(
+        a,
+        new FilePayload(
+            "notes.txt", "text/plain", "shopping list\n".getBytes(StandardCharsets.UTF_8)));
     assertThat(a.locator("#attachments .chip.ready")).hasCount(1);
     // No text: the file names become the body.
     a.locator("#composer button[type=submit]").click();
@@ -119,10 +124,12 @@ class WebAttachmentsTest extends WebRoomTestBase {
   @Test
   void aPastedImageBecomesAChip() {
     Page a = open(alice);
-    a.locator("#input").evaluate("(e, b64) => { const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));"
-        + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'pasted.png', {type: 'image/png'}));"
-        + " e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); }",
-        Base64.getEncoder().encodeToString(png(64, 64)));
+    a.locator("#input")
+        .evaluate(
+            "(e, b64) => { const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));"
+                + " const dt = new DataTransfer(); dt.items.add(new File([bytes], 'pasted.png', {type: 'image/png'}));"
+                + " e.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true})); }",
+            Base64.getEncoder().encodeToString(png(64, 64)));
     assertThat(a.locator("#attachments .chip.ready .chip-name")).hasText("pasted.png");
     a.locator("#input").press("Enter");
     thumbnailLoaded(a, "pasted.png");
@@ -131,10 +138,12 @@ class WebAttachmentsTest extends WebRoomTestBase {
   @Test
   void aFileDroppedOnTheMessagesBecomesAChip() {
     Page a = open(alice);
-    a.locator(".timeline").evaluate("e => { const dt = new DataTransfer();"
-        + " dt.items.add(new File(['dropped text'], 'dropped.txt', {type: 'text/plain'}));"
-        + " e.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));"
-        + " e.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); }");
+    a.locator(".timeline")
+        .evaluate(
+            "e => { const dt = new DataTransfer();"
+                + " dt.items.add(new File(['dropped text'], 'dropped.txt', {type: 'text/plain'}));"
+                + " e.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+                + " e.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); }");
     assertThat(a.locator("#attachments .chip.ready .chip-name")).hasText("dropped.txt");
   }
 }

@@ -24,8 +24,7 @@ class WebAuthTest extends WebTestBase {
     page.getByText("No account? Create one").click();
     page.getByLabel("Username").fill(name);
     page.getByLabel("Password").fill("a long enough password");
-    page.getByRole(AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("Create account")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
     assertThat(page.locator("#room-name")).hasText("# general");
     assertThat(page.locator("#conn")).hasText("Connected");
     assertThat(page.locator("#me-bar")).containsText(name);
@@ -38,12 +37,10 @@ class WebAuthTest extends WebTestBase {
     Page page = anonymousPage();
     page.getByLabel("Username").fill(alice.username());
     page.getByLabel("Password").fill("wrong password!");
-    page.getByRole(AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("Sign in")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
     assertThat(page.locator(".auth-card .error").first()).hasText("wrong username or password");
     page.getByLabel("Password").fill(alice.password());
-    page.getByRole(AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("Sign in")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
     assertThat(page.locator("#room-name")).hasText("# general");
     assertThat(page.locator("#conn")).hasText("Connected");
   }
@@ -64,7 +61,9 @@ class WebAuthTest extends WebTestBase {
     Page page = signedIn(bob);
     page.getByText("Sign out").click();
     assertThat(page.locator("#auth-title")).hasText("Sign in to Banter");
-    assertThat(api.post("/api/v1/auth/refresh", Map.of("refresh_token", bob.refreshToken()), null).status())
+    assertThat(
+            api.post("/api/v1/auth/refresh", Map.of("refresh_token", bob.refreshToken()), null)
+                .status())
         .isEqualTo(401);
   }
 }

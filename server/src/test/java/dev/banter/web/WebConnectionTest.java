@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Losing the network: the indicator says so, missed messages arrive once, offline sends are delivered once,
- * and edits and deletes made meanwhile are shown after the reconnect (SPEC §5.1).
+ * Losing the network: the indicator says so, missed messages arrive once, offline sends are
+ * delivered once, and edits and deletes made meanwhile are shown after the reconnect (SPEC §5.1).
  */
 class WebConnectionTest extends WebTestBase {
 
   static Locator withBody(Page page, String body) {
-    return page.locator("#messages li.msg .body").filter(
-        new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
+    return page.locator("#messages li.msg .body")
+        .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
   }
 
   @Test
@@ -51,7 +51,8 @@ class WebConnectionTest extends WebTestBase {
     assertThat(withBody(b, "before")).hasCount(1);
     assertThat(messages(b)).hasCount(4);
 
-    JsonNode history = api.get("/api/v1/rooms/" + room + "/messages?limit=50", alice.accessToken()).json();
+    JsonNode history =
+        api.get("/api/v1/rooms/" + room + "/messages?limit=50", alice.accessToken()).json();
     assertThat(history.get("messages").findValuesAsText("body"))
         .containsExactly("sent in the tunnel", "missed two", "missed one", "before");
   }
@@ -106,7 +107,8 @@ class WebConnectionTest extends WebTestBase {
     Locator edited = b.locator("#messages li.msg[data-id='" + typo + "']");
     assertThat(edited.locator(".body")).containsText("hello");
     assertThat(edited.locator(".edited")).hasCount(1);
-    assertThat(b.locator("#messages li.msg[data-id='" + regret + "'] .tombstone")).hasText("message deleted");
+    assertThat(b.locator("#messages li.msg[data-id='" + regret + "'] .tombstone"))
+        .hasText("message deleted");
     assertThat(withBody(b, "regrettable")).hasCount(0);
     assertThat(withBody(b, "untouched")).hasCount(1);
     assertThat(messages(b)).hasCount(3);

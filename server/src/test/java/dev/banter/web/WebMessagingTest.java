@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import dev.banter.support.Api.Account;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Two users in one room, each in their own browser: sending, editing, replies, reactions, typing, safety. */
+/**
+ * Two users in one room, each in their own browser: sending, editing, replies, reactions, typing,
+ * safety.
+ */
 class WebMessagingTest extends WebRoomTestBase {
   static Locator message(Page page, String text) {
     return messages(page).filter(new Locator.FilterOptions().setHasText(text));
@@ -37,7 +39,8 @@ class WebMessagingTest extends WebRoomTestBase {
     assertThat(input).hasValue("line one\nline two");
     input.press("Enter");
     assertThat(message(a, "line two")).hasCount(1);
-    assertThat(message(a, "line two").locator(".body").evaluate("e => e.textContent")).isEqualTo("line one\nline two");
+    assertThat(message(a, "line two").locator(".body").evaluate("e => e.textContent"))
+        .isEqualTo("line one\nline two");
   }
 
   @Test
@@ -107,7 +110,8 @@ class WebMessagingTest extends WebRoomTestBase {
     reactionOnA.click();
     assertThat(reactionOnA).hasText("👍2");
     assertThat(reactionOnA).hasAttribute("aria-pressed", "true");
-    assertThat(onB.locator(".reaction")).hasAttribute("title", "👍 by " + bob.username() + ", " + alice.username());
+    assertThat(onB.locator(".reaction"))
+        .hasAttribute("title", "👍 by " + bob.username() + ", " + alice.username());
     reactionOnA.click();
     assertThat(reactionOnA).hasText("👍1");
     assertThat(reactionOnA).hasAttribute("aria-pressed", "false");
@@ -127,10 +131,11 @@ class WebMessagingTest extends WebRoomTestBase {
   void messageBodiesAreTextNeverMarkup() {
     Page b = open(bob);
     List<String> dialogs = new ArrayList<>();
-    b.onDialog(d -> {
-      dialogs.add(d.message());
-      d.dismiss();
-    });
+    b.onDialog(
+        d -> {
+          dialogs.add(d.message());
+          d.dismiss();
+        });
     api.say(alice, room, "<img src=x onerror=alert(1)>");
     api.say(alice, room, "javascript:alert(1)");
     api.say(alice, room, "<script>alert(2)</script> see https://example.com/ok");

@@ -35,15 +35,21 @@ class WebRoomsTest extends WebTestBase {
     Account owner = api.register("owner");
     Account bob = api.register("browser");
     String roomId = api.createRoom(owner, "public");
-    String name = api.get("/api/v1/rooms/" + roomId, owner.accessToken()).json().get("name").asText();
+    String name =
+        api.get("/api/v1/rooms/" + roomId, owner.accessToken()).json().get("name").asText();
     Page page = signedIn(bob);
     page.getByText("Browse rooms").click();
     page.getByLabel("Search public rooms").fill(name);
     page.getByLabel("Join " + name).click();
     assertThat(page.locator("#room-name")).hasText("# " + name);
-    assertThat(page.locator("#sidebar [data-room-id='" + roomId + "']")).hasAttribute("aria-current", "page");
-    assertThat(api.get("/api/v1/rooms/" + roomId + "/members", owner.accessToken()).json().get("members")
-        .findValuesAsText("username")).contains(bob.username());
+    assertThat(page.locator("#sidebar [data-room-id='" + roomId + "']"))
+        .hasAttribute("aria-current", "page");
+    assertThat(
+            api.get("/api/v1/rooms/" + roomId + "/members", owner.accessToken())
+                .json()
+                .get("members")
+                .findValuesAsText("username"))
+        .contains(bob.username());
   }
 
   @Test
@@ -59,7 +65,9 @@ class WebRoomsTest extends WebTestBase {
     assertThat(b.locator("#room-name")).hasText("@" + alice.username());
     b.locator("#input").fill("psst");
     b.locator("#input").press("Enter");
-    Locator dm = a.locator("#dm-list button").filter(new Locator.FilterOptions().setHasText("@" + bob.username()));
+    Locator dm =
+        a.locator("#dm-list button")
+            .filter(new Locator.FilterOptions().setHasText("@" + bob.username()));
     assertThat(dm.locator(".badge")).hasText("1");
     dm.click();
     assertThat(messages(a).filter(new Locator.FilterOptions().setHasText("psst"))).hasCount(1);
@@ -117,23 +125,29 @@ class WebRoomsTest extends WebTestBase {
     assertThat(page.locator("dialog")).hasCount(0);
     api.patch("/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/a1"), alice.accessToken());
     api.say(alice, "general", "with avatar");
-    assertThat(page.locator("#messages img.avatar").last()).hasAttribute("src", "/api/v1/uploads/a1");
+    assertThat(page.locator("#messages img.avatar").last())
+        .hasAttribute("src", "/api/v1/uploads/a1");
   }
 
   @Test
   void aDisplayNameThatIsNotTheUsernameShowsTheHandleBesideIt() {
     Account admin = api.register("realadmin");
     Account pretender = api.register("pretender");
-    api.patch("/api/v1/users/me", Map.of("display_name", admin.username()), pretender.accessToken());
+    api.patch(
+        "/api/v1/users/me", Map.of("display_name", admin.username()), pretender.accessToken());
     Page page = signedIn(admin);
     api.say(pretender, "general", "trust me");
-    Locator head = page.locator("#messages li.msg:not(.grouped)").filter(new Locator.FilterOptions()
-        .setHas(page.getByText("trust me"))).locator(".msg-head");
+    Locator head =
+        page.locator("#messages li.msg:not(.grouped)")
+            .filter(new Locator.FilterOptions().setHas(page.getByText("trust me")))
+            .locator(".msg-head");
     assertThat(head.locator(".author")).hasText(admin.username());
     assertThat(head.locator(".handle")).hasText("@" + pretender.username());
     api.say(admin, "general", "the real one");
-    Locator mine = page.locator("#messages li.msg:not(.grouped)").filter(new Locator.FilterOptions()
-        .setHas(page.getByText("the real one"))).locator(".msg-head .handle");
+    Locator mine =
+        page.locator("#messages li.msg:not(.grouped)")
+            .filter(new Locator.FilterOptions().setHas(page.getByText("the real one")))
+            .locator(".msg-head .handle");
     assertThat(mine).hasText("");
   }
 

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A room with 120 messages: history pages in as the reader scrolls up; new messages do not yank the view. */
+/**
+ * A room with 120 messages: history pages in as the reader scrolls up; new messages do not yank the
+ * view.
+ */
 class WebScrollTest extends WebTestBase {
   Account alice;
   String room;
@@ -35,8 +38,8 @@ class WebScrollTest extends WebTestBase {
   }
 
   static Locator exact(Page page, String body) {
-    return page.locator("#messages li.msg .body").filter(
-        new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
+    return page.locator("#messages li.msg .body")
+        .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^" + body + "$")));
   }
 
   @Test
@@ -46,8 +49,11 @@ class WebScrollTest extends WebTestBase {
     page.locator("#scroller").evaluate("e => e.scrollTop = 0");
     assertThat(messages(page)).hasCount(100);
     // The message that was on top is still where the reader left it, not pushed off screen.
-    Object top = exact(page, "msg 71").evaluate("e => { const s = document.getElementById('scroller').getBoundingClientRect();"
-        + " const r = e.getBoundingClientRect(); return r.top >= s.top - 5 && r.bottom <= s.bottom + 5; }");
+    Object top =
+        exact(page, "msg 71")
+            .evaluate(
+                "e => { const s = document.getElementById('scroller').getBoundingClientRect();"
+                    + " const r = e.getBoundingClientRect(); return r.top >= s.top - 5 && r.bottom <= s.bottom + 5; }");
     assertThat(top).isEqualTo(true);
     page.locator("#scroller").evaluate("e => e.scrollTop = 0");
     assertThat(page.locator("#history-status")).hasText("This is the beginning of the room.");

@@ -11,7 +11,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Search from the header: highlighted results, jumping to a message older than the loaded page, 422, XSS. */
+/**
+ * Search from the header: highlighted results, jumping to a message older than the loaded page,
+ * 422, XSS.
+ */
 class WebSearchTest extends WebTestBase {
   Account alice;
   String room;
@@ -46,14 +49,19 @@ class WebSearchTest extends WebTestBase {
     assertThat(hits.locator("time")).not().hasText("");
     hits.click();
     assertThat(page.locator("#search-panel")).isHidden();
-    assertThat(page.locator("#sidebar [data-room-id='" + room + "']")).hasAttribute("aria-current", "page");
-    Locator target = messages(page).filter(new Locator.FilterOptions().setHasText("the zebracorn appears first"));
+    assertThat(page.locator("#sidebar [data-room-id='" + room + "']"))
+        .hasAttribute("aria-current", "page");
+    Locator target =
+        messages(page)
+            .filter(new Locator.FilterOptions().setHasText("the zebracorn appears first"));
     assertThat(target).hasCount(1);
     assertThat(target).isInViewport();
     assertThat(target).hasClass(Pattern.compile("flash"));
     // The newest page and the page around the hit are joined without a gap.
-    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("filler number 30"))).hasCount(1);
-    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("xsstoken"))).hasCount(1);
+    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("filler number 30")))
+        .hasCount(1);
+    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("xsstoken")))
+        .hasCount(1);
     assertThat(pageErrors).isEmpty();
   }
 
@@ -79,10 +87,11 @@ class WebSearchTest extends WebTestBase {
   void markupInAFoundMessageIsShownAsText() {
     Page page = signedIn(alice);
     AtomicBoolean dialog = new AtomicBoolean();
-    page.onDialog(d -> {
-      dialog.set(true);
-      d.dismiss();
-    });
+    page.onDialog(
+        d -> {
+          dialog.set(true);
+          d.dismiss();
+        });
     search(page, "xsstoken");
     Locator hit = page.locator("#search-results .search-hit");
     assertThat(hit).hasCount(1);
@@ -90,7 +99,8 @@ class WebSearchTest extends WebTestBase {
     assertThat(hit.locator("mark")).hasText("xsstoken");
     assertThat(page.locator("#search-results img, #search-results script")).hasCount(0);
     hit.click();
-    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("xsstoken"))).isInViewport();
+    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("xsstoken")))
+        .isInViewport();
     assertThat(page.locator("#messages img:not(.avatar), #messages script")).hasCount(0);
     page.waitForTimeout(300);
     assertThat(dialog.get()).isFalse();
@@ -102,9 +112,13 @@ class WebSearchTest extends WebTestBase {
     assertThat(page.locator("#search-input")).isVisible();
     search(page, "zebracorn");
     assertThat(page.locator("#search-results .search-hit")).hasCount(1);
-    Object overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
+    Object overflow =
+        page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth");
     assertThat(overflow).isEqualTo(false);
     page.locator("#search-results .search-hit").click();
-    assertThat(messages(page).filter(new Locator.FilterOptions().setHasText("the zebracorn appears first"))).isInViewport();
+    assertThat(
+            messages(page)
+                .filter(new Locator.FilterOptions().setHasText("the zebracorn appears first")))
+        .isInViewport();
   }
 }

@@ -48,20 +48,31 @@ class WebSessionTest extends WebTestBase {
     String first = storedRefreshToken(page);
     double connects = connectsSoFar();
     // 3 s tokens plus 5 s of clock leeway: after 10 s the first token is dead for sure.
-    page.waitForFunction("() => Date.now() > " + (System.currentTimeMillis() + 10_000), null,
+    page.waitForFunction(
+        "() => Date.now() > " + (System.currentTimeMillis() + 10_000),
+        null,
         new Page.WaitForFunctionOptions().setTimeout(20_000));
     assertThat(storedRefreshToken(page)).isNotEqualTo(first);
-    assertThat(connectsSoFar()).as("the socket was never closed for an expired token and reopened")
+    assertThat(connectsSoFar())
+        .as("the socket was never closed for an expired token and reopened")
         .isEqualTo(connects);
     page.locator("#input").fill("still here");
     page.locator("#input").press("Enter");
-    assertThat(page.locator("#messages li.msg:not(.pending) .body").filter(
-        new Locator.FilterOptions().setHasText("still here"))).hasCount(1);
+    assertThat(
+            page.locator("#messages li.msg:not(.pending) .body")
+                .filter(new Locator.FilterOptions().setHasText("still here")))
+        .hasCount(1);
     page.getByText("Browse rooms").click();
     assertThat(page.locator("dialog .results li").first()).isVisible();
     assertThat(page.locator("dialog .error")).isEmpty();
-    String token = api.post("/api/v1/auth/login", Map.of("username", alice.username(), "password", alice.password()), null)
-        .json().get("access_token").asText();
+    String token =
+        api.post(
+                "/api/v1/auth/login",
+                Map.of("username", alice.username(), "password", alice.password()),
+                null)
+            .json()
+            .get("access_token")
+            .asText();
     JsonNode history = api.get("/api/v1/rooms/general/messages?limit=5", token).json();
     assertThat(history.get("messages").findValuesAsText("body")).contains("still here");
   }

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * One real Banter and one headless Chromium per test class; a fresh browser context per
- * page the test opens (closed after each test). Users are registered through the API DSL
- * and signed in by seeding the client's session, except where signing in is what is tested.
+ * One real Banter and one headless Chromium per test class; a fresh browser context per page the
+ * test opens (closed after each test). Users are registered through the API DSL and signed in by
+ * seeding the client's session, except where signing in is what is tested.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class WebTestBase {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
   static {
     PlaywrightAssertions.setDefaultAssertionTimeout(10_000);
   }
@@ -56,16 +57,29 @@ abstract class WebTestBase {
       }
       Assumptions.abort(CHROMIUM + " is missing; browser tests skipped outside CI");
     }
-    Map<String, String> env = new LinkedHashMap<>(Map.of("BANTER_MESSAGE_RATE", "1000", "BANTER_MESSAGE_BURST", "1000"));
+    Map<String, String> env =
+        new LinkedHashMap<>(Map.of("BANTER_MESSAGE_RATE", "1000", "BANTER_MESSAGE_BURST", "1000"));
     env.putAll(serverEnv());
     server = TestServer.start(Backend.SQLITE, env);
     api = server.api();
     playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM).setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-            "--disable-quic")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(CHROMIUM)
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            "--disable-dev-shm-usage",
+                            "--disable-quic")));
   }
 
   @AfterEach
@@ -88,8 +102,11 @@ abstract class WebTestBase {
   }
 
   BrowserContext newContext(int width, int height) {
-    BrowserContext c = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)
-        .setBaseURL(server.baseUrl()));
+    BrowserContext c =
+        browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(width, height)
+                .setBaseURL(server.baseUrl()));
     contexts.add(c);
     return c;
   }
@@ -109,8 +126,11 @@ abstract class WebTestBase {
 
   Page signedIn(Account who, int width, int height) {
     BrowserContext c = newContext(width, height);
-    c.addInitScript("if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
-        + " localStorage.setItem('banter.session', " + quote(session(who)) + "); }");
+    c.addInitScript(
+        "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
+            + " localStorage.setItem('banter.session', "
+            + quote(session(who))
+            + "); }");
     Page page = c.newPage();
     watch(page);
     page.navigate("/");
@@ -119,15 +139,17 @@ abstract class WebTestBase {
   }
 
   private void watch(Page page) {
-    page.onPageError(e -> {
-      pageErrors.add(e);
-      System.out.println("[browser error] " + e);
-    });
-    page.onConsoleMessage(m -> {
-      if ("error".equals(m.type()) && !m.text().startsWith("Failed to load resource")) {
-        System.out.println("[browser console] " + m.text());
-      }
-    });
+    page.onPageError(
+        e -> {
+          pageErrors.add(e);
+          System.out.println("[browser error] " + e);
+        });
+    page.onConsoleMessage(
+        m -> {
+          if ("error".equals(m.type()) && !m.text().startsWith("Failed to load resource")) {
+            System.out.println("[browser console] " + m.text());
+          }
+        });
   }
 
   private static String session(Account who) {

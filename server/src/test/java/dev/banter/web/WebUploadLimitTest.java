@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** A server with a 20 000-byte upload limit: a bigger file shows the 413 next to the composer and sends nothing. */
+/**
+ * A server with a 20 000-byte upload limit: a bigger file shows the 413 next to the composer and
+ * sends nothing.
+ */
 class WebUploadLimitTest extends WebTestBase {
   @Override
   Map<String, String> serverEnv() {

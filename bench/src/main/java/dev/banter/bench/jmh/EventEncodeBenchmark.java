@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A new message becoming the bytes sent to sockets, once per event: {@code frameOfEvent} is the
  * fan-out's serialisation of a published event; {@code eventOfStoredMessage} adds what happens
- * before it for each stored message (its view, the event) — the whole per-message cost up to the bytes.
+ * before it for each stored message (its view, the event) — the whole per-message cost up to the
+ * bytes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,9 +45,23 @@ public class EventEncodeBenchmark {
 
   /** A stored message as the writer builds it: no reply, no reactions, no attachments. */
   static Message sampleMessage(String roomId, long seq) {
-    return new Message("Zr8m2QnV0xLk5Tb7Ye1cWg", roomId, seq, seq, "Hn3Qd9Lp2Vx6Rb0Kt8Mz4A", "alice",
-        "Alice Liddell", null, "Still on for the release review at three?", null, "c-5f3a9e1b-42",
-        1_763_900_000_000L + seq, null, false, Map.of(), List.of());
+    return new Message(
+        "Zr8m2QnV0xLk5Tb7Ye1cWg",
+        roomId,
+        seq,
+        seq,
+        "Hn3Qd9Lp2Vx6Rb0Kt8Mz4A",
+        "alice",
+        "Alice Liddell",
+        null,
+        "Still on for the release review at three?",
+        null,
+        "c-5f3a9e1b-42",
+        1_763_900_000_000L + seq,
+        null,
+        false,
+        Map.of(),
+        List.of());
   }
 
   /** The event MessageService publishes after commit. */

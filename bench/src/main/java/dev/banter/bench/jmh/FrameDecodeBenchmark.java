@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A client frame from the payload bytes the WebSocket aggregator hands over (a direct buffer,
- * as from a socket) to the decoded {@code ClientFrame}: UTF-8 decoding, Jackson's tree, field checks.
+ * A client frame from the payload bytes the WebSocket aggregator hands over (a direct buffer, as
+ * from a socket) to the decoded {@code ClientFrame}: UTF-8 decoding, Jackson's tree, field checks.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,10 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class FrameDecodeBenchmark {
   static final String ROOM_ID = "q3VfXo1y2bTzW8kLm4Pn7A";
+
   /** A typical send: 148 bytes. */
-  static final String SEND_MESSAGE = "{\"type\":\"send_message\",\"ref\":\"17\",\"room_id\":\"" + ROOM_ID
-      + "\",\"client_id\":\"c-5f3a9e1b-42\",\"body\":\"Still on for the release review at three?\"}";
-  static final String TYPING = "{\"type\":\"typing\",\"ref\":\"18\",\"room_id\":\"" + ROOM_ID + "\",\"active\":true}";
+  static final String SEND_MESSAGE =
+      "{\"type\":\"send_message\",\"ref\":\"17\",\"room_id\":\""
+          + ROOM_ID
+          + "\",\"client_id\":\"c-5f3a9e1b-42\",\"body\":\"Still on for the release review at three?\"}";
+
+  static final String TYPING =
+      "{\"type\":\"typing\",\"ref\":\"18\",\"room_id\":\"" + ROOM_ID + "\",\"active\":true}";
 
   ByteBuf sendMessage;
   ByteBuf typing;
@@ -65,7 +70,10 @@ public class FrameDecodeBenchmark {
     return decode(typing);
   }
 
-  /** What the connection does with an aggregated text frame's payload: strict UTF-8, then the parser. */
+  /**
+   * What the connection does with an aggregated text frame's payload: strict UTF-8, then the
+   * parser.
+   */
   static Record decode(ByteBuf payload) {
     return (Record) FrameParser.parse(payload.toString(StandardCharsets.UTF_8));
   }

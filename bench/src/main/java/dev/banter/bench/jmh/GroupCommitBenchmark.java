@@ -1,10 +1,9 @@
 package dev.banter.bench.jmh;
 
-import dev.banter.core.UserLimits;
-
 import dev.banter.bench.InProcess;
 import dev.banter.core.Metrics;
 import dev.banter.core.Principal;
+import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
 import dev.banter.messages.PostOutcome.Posted;
 import java.io.IOException;
@@ -28,10 +27,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Durable posts per second through {@code MessageService.post} (validation, then the
- * group-commit writer) on SQLite in a temporary directory: one poster, and 64 posting at once
- * into a few rooms, each waiting for its commit. {@code batch=1} — a transaction and an fsync
- * per post — is the baseline group commit is compared with.
+ * Durable posts per second through {@code MessageService.post} (validation, then the group-commit
+ * writer) on SQLite in a temporary directory: one poster, and 64 posting at once into a few rooms,
+ * each waiting for its commit. {@code batch=1} — a transaction and an fsync per post — is the
+ * baseline group commit is compared with.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -60,8 +59,15 @@ public class GroupCommitBenchmark {
     for (int r = 0; r < ROOMS; r++) {
       rooms.add(app.rooms.create(owner, "commit-" + r, null, "private").id());
     }
-    messages = new MessageService(app.db, app.rooms, app.bus, app.clock, batch, new Metrics("bench"),
-        UserLimits.unlimited());
+    messages =
+        new MessageService(
+            app.db,
+            app.rooms,
+            app.bus,
+            app.clock,
+            batch,
+            new Metrics("bench"),
+            UserLimits.unlimited());
   }
 
   @TearDown(Level.Trial)

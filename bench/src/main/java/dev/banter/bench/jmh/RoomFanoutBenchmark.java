@@ -4,9 +4,9 @@ import ch.qos.logback.classic.Logger;
 import dev.banter.bench.InProcess;
 import dev.banter.core.Principal;
 import dev.banter.realtime.Gateway;
-import io.netty.buffer.ByteBuf;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -48,12 +48,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.slf4j.LoggerFactory;
 
 /**
- * One room's new message delivered to every local connection subscribed to it, through the
- * server's own path: event bus → the gateway's fan-out thread (serialise once) → each
- * subscription → its connection, on its event loop → the pipeline. The connections are Netty
- * in-VM channels on two real event loops (as many as the server runs here), each channel's
- * outbound end counting and releasing what a socket would send, so memory stays flat; not
- * measured: the socket write itself. Time is per event; deliveries per second = connections / time.
+ * One room's new message delivered to every local connection subscribed to it, through the server's
+ * own path: event bus → the gateway's fan-out thread (serialise once) → each subscription → its
+ * connection, on its event loop → the pipeline. The connections are Netty in-VM channels on two
+ * real event loops (as many as the server runs here), each channel's outbound end counting and
+ * releasing what a socket would send, so memory stays flat; not measured: the socket write itself.
+ * Time is per event; deliveries per second = connections / time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,13 +62,19 @@ import org.slf4j.LoggerFactory;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class RoomFanoutBenchmark {
-  /** Events published per invocation, so one wake-up of the waiting benchmark thread is shared by several. */
-  static final int EVENTS = 10;
   /**
-   * A ping interval no trial lasts: the heartbeat pings a slice of the connections every interval / 250, and
-   * a ping is a frame the sockets would count as a delivery. What is measured is the fan-out alone.
+   * Events published per invocation, so one wake-up of the waiting benchmark thread is shared by
+   * several.
+   */
+  static final int EVENTS = 10;
+
+  /**
+   * A ping interval no trial lasts: the heartbeat pings a slice of the connections every interval /
+   * 250, and a ping is a frame the sockets would count as a delivery. What is measured is the
+   * fan-out alone.
    */
   private static final Duration NO_PINGS = Duration.ofDays(1);
+
   private static final Logger CONNECTION_LOG =
       (Logger) LoggerFactory.getLogger("dev.banter.realtime.Connection");
 
@@ -83,17 +89,29 @@ public class RoomFanoutBenchmark {
   Channel server;
   final List<FakeSocket> sockets = new ArrayList<>();
   final Deliveries deliveries = new Deliveries();
-  /** The seq of the last event published: each event is the room's next message, as the fan-out expects. */
+
+  /**
+   * The seq of the last event published: each event is the room's next message, as the fan-out
+   * expects.
+   */
   long seq;
+
   private ch.qos.logback.classic.Level connectionLogLevel; // NOPMD - JMH's Level is imported
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     connectionLogLevel = CONNECTION_LOG.getLevel();
-    CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // NOPMD - JMH's Level is imported; a thousand "ws closed" lines would bury JMH's output
+    // a thousand "ws closed" lines would bury JMH's output
+    CONNECTION_LOG.setLevel(ch.qos.logback.classic.Level.WARN); // NOPMD - JMH's Level is imported
     // No pings during the measure: the heartbeat is not what is measured.
-    app = new InProcess(null, Map.of("BANTER_WS_PING_INTERVAL", NO_PINGS.toSeconds() + "s",
-        "BANTER_WS_IDLE_TIMEOUT", NO_PINGS.multipliedBy(2).toSeconds() + "s"));
+    app =
+        new InProcess(
+            null,
+            Map.of(
+                "BANTER_WS_PING_INTERVAL",
+                NO_PINGS.toSeconds() + "s",
+                "BANTER_WS_IDLE_TIMEOUT",
+                NO_PINGS.multipliedBy(2).toSeconds() + "s"));
     String token = app.registerForToken("fan");
     Principal member = app.tokens.authenticate(token);
     roomId = app.rooms.create(member, "fanout", null, "public").id();
@@ -101,22 +119,33 @@ public class RoomFanoutBenchmark {
     loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
     LocalAddress address = new LocalAddress("bench-fanout-" + System.nanoTime());
     BlockingQueue<Channel> accepted = new LinkedBlockingQueue<>();
-    server = new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
-        .childHandler(new ChannelInitializer<LocalChannel>() {
-          @Override
-          protected void initChannel(LocalChannel ch) {
-            accepted.add(ch);
-          }
-        })
-        .bind(address).syncUninterruptibly().channel();
-    Bootstrap clients = new Bootstrap().group(loops).channel(LocalChannel.class)
-        .handler(new ChannelInitializer<LocalChannel>() {
-          @Override
-          protected void initChannel(LocalChannel ch) {
-            // the client ends only keep the server's ends open
-          }
-        });
-    // One user, many connections (tabs, devices): the room's subscriber set is per connection either way.
+    server =
+        new ServerBootstrap()
+            .group(loops)
+            .channel(LocalServerChannel.class)
+            .childHandler(
+                new ChannelInitializer<LocalChannel>() {
+                  @Override
+                  protected void initChannel(LocalChannel ch) {
+                    accepted.add(ch);
+                  }
+                })
+            .bind(address)
+            .syncUninterruptibly()
+            .channel();
+    Bootstrap clients =
+        new Bootstrap()
+            .group(loops)
+            .channel(LocalChannel.class)
+            .handler(
+                new ChannelInitializer<LocalChannel>() {
+                  @Override
+                  protected void initChannel(LocalChannel ch) {
+                    // the client ends only keep the server's ends open
+                  }
+                });
+    // One user, many connections (tabs, devices): the room's subscriber set is per connection
+    // either way.
     for (int i = 0; i < connections; i++) {
       channels.add(clients.connect(address).syncUninterruptibly().channel());
       Channel ch;
@@ -127,14 +156,17 @@ public class RoomFanoutBenchmark {
         throw new IOException(e);
       }
       FakeSocket socket = new FakeSocket(deliveries);
-      ch.pipeline().addLast("socket", socket)
+      ch.pipeline()
+          .addLast("socket", socket)
           .addLast("wsencoder", new WebSocket13FrameEncoder(false))
           .addLast("arrivals", socket.arrivals);
       // As WsUpgrade does after the handshake: the gateway's connection, authenticated by the
       // token, then the client's join_room frame through the connection's own path.
       gateway.attach(ch, "127.0.0.1", token);
-      ch.pipeline().fireChannelRead(new TextWebSocketFrame(
-          "{\"type\":\"join_room\",\"ref\":\"j\",\"room_id\":\"" + roomId + "\"}"));
+      ch.pipeline()
+          .fireChannelRead(
+              new TextWebSocketFrame(
+                  "{\"type\":\"join_room\",\"ref\":\"j\",\"room_id\":\"" + roomId + "\"}"));
       channels.add(ch);
       sockets.add(socket);
     }
@@ -173,7 +205,8 @@ public class RoomFanoutBenchmark {
     deliveries.expect(EVENTS * connections);
     for (int i = 0; i < EVENTS; i++) {
       seq++;
-      app.bus.publish(EventEncodeBenchmark.newMessageEvent(EventEncodeBenchmark.sampleMessage(roomId, seq)));
+      app.bus.publish(
+          EventEncodeBenchmark.newMessageEvent(EventEncodeBenchmark.sampleMessage(roomId, seq)));
     }
     deliveries.await();
   }
@@ -192,15 +225,16 @@ public class RoomFanoutBenchmark {
 
     void await() throws InterruptedException {
       if (!pending.await(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("fan-out stalled: " + pending.getCount() + " frames not delivered");
+        throw new IllegalStateException(
+            "fan-out stalled: " + pending.getCount() + " frames not delivered");
       }
     }
   }
 
   /**
    * The outbound end of one test connection: the bytes are counted and released where a socket
-   * would write them. {@link #arrivals}, in front of the encoder, counts whole frames: the
-   * server's own, already framed, or any the encoder would frame.
+   * would write them. {@link #arrivals}, in front of the encoder, counts whole frames: the server's
+   * own, already framed, or any the encoder would frame.
    */
   static final class FakeSocket extends ChannelOutboundHandlerAdapter {
     final Arrivals arrivals;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 public final class ByteScan {
   /** The type markers of the server frames the bench looks for, as {@link #hasType} takes them. */
   public static final byte[] NEW_MESSAGE = bytes("\"type\":\"new_message\"");
+
   public static final byte[] ACK = bytes("\"type\":\"ack\"");
   public static final byte[] ERROR = bytes("\"type\":\"error\"");
 
@@ -36,9 +37,12 @@ public final class ByteScan {
     return -1;
   }
 
-  /** Whether the frame is of the given type: {@code typeMarker} is {@code "type":"<name>"} in bytes. */
+  /**
+   * Whether the frame is of the given type: {@code typeMarker} is {@code "type":"<name>"} in bytes.
+   */
   public static boolean hasType(ByteBuf buf, byte[] typeMarker) {
-    // Banter writes "type" first; look at the start, then anywhere (top-level order is not promised).
+    // Banter writes "type" first; look at the start, then anywhere (top-level order is not
+    // promised).
     int start = buf.readerIndex() + 1;
     if (matchesAt(buf, TYPE, start)) {
       return matchesAt(buf, typeMarker, start);
@@ -60,7 +64,10 @@ public final class ByteScan {
     return true;
   }
 
-  /** The decimal number starting at {@code at} (absolute index), up to the first non-digit; -1 if none. */
+  /**
+   * The decimal number starting at {@code at} (absolute index), up to the first non-digit; -1 if
+   * none.
+   */
   public static long parseLong(ByteBuf buf, int at) {
     long v = 0;
     int i = at;

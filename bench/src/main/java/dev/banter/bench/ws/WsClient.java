@@ -1,7 +1,6 @@
 package dev.banter.bench.ws;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -37,8 +36,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WsClient implements AutoCloseable {
   /** 127.0.0.2–127.0.0.9: about 28,000 ephemeral ports each. */
-  public static final List<String> DEFAULT_SOURCES = List.of(
-      "127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.8", "127.0.0.9");
+  public static final List<String> DEFAULT_SOURCES =
+      List.of(
+          "127.0.0.2",
+          "127.0.0.3",
+          "127.0.0.4",
+          "127.0.0.5",
+          "127.0.0.6",
+          "127.0.0.7",
+          "127.0.0.8",
+          "127.0.0.9");
 
   private final EventLoopGroup group;
   private final Bootstrap bootstrap;
@@ -46,15 +53,19 @@ public final class WsClient implements AutoCloseable {
   private final AtomicInteger nextSource = new AtomicInteger();
   private final boolean epoll;
 
-  /** @param threads event-loop threads; @param sources local addresses to connect from, round-robin */
+  /**
+   * @param threads event-loop threads; @param sources local addresses to connect from, round-robin
+   */
   public WsClient(int threads, List<String> sources) {
     epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     group = new MultiThreadIoEventLoopGroup(threads, io);
-    bootstrap = new Bootstrap().group(group)
-        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
+    bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000);
     this.sources = sources.stream().map(a -> new InetSocketAddress(a, 0)).toList();
   }
 
@@ -69,30 +80,44 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** Same, with the caller's object attached to the connection from its first frame on. */
-  public CompletableFuture<WsConnection> connect(URI uri, FrameListener listener, Object attachment) {
+  public CompletableFuture<WsConnection> connect(
+      URI uri, FrameListener listener, Object attachment) {
     CompletableFuture<WsConnection> opened = new CompletableFuture<>();
-    WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-        .webSocketUri(uri)
-        .handleCloseFrames(false)
-        .maxFramePayloadLength(1 << 20)
-        .handshakeTimeoutMillis(10_000)
-        .build();
-    Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-            new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(1 << 20),
-            new Handler(new WsConnection(ch, listener, attachment), opened));
-      }
-    });
+    WebSocketClientProtocolConfig config =
+        WebSocketClientProtocolConfig.newBuilder()
+            .webSocketUri(uri)
+            .handleCloseFrames(false)
+            .maxFramePayloadLength(1 << 20)
+            .handshakeTimeoutMillis(10_000)
+            .build();
+    Bootstrap b =
+        bootstrap
+            .clone()
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(8192),
+                            new WebSocketClientProtocolHandler(config),
+                            new WebSocketFrameAggregator(1 << 20),
+                            new Handler(new WsConnection(ch, listener, attachment), opened));
+                  }
+                });
     InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());
-    ChannelFuture f = sources.isEmpty() ? b.connect(remote)
-        : b.connect(remote, sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size())));
-    f.addListener(done -> {
-      if (!done.isSuccess()) {
-        opened.completeExceptionally(done.cause());
-      }
-    });
+    ChannelFuture f =
+        sources.isEmpty()
+            ? b.connect(remote)
+            : b.connect(
+                remote, sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size())));
+    f.addListener(
+        done -> {
+          if (!done.isSuccess()) {
+            opened.completeExceptionally(done.cause());
+          }
+        });
     return opened;
   }
 
@@ -101,7 +126,10 @@ public final class WsClient implements AutoCloseable {
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
-  /** Completes the open future on the upgrade and passes frames and the close code to the connection. */
+  /**
+   * Completes the open future on the upgrade and passes frames and the close code to the
+   * connection.
+   */
   private static final class Handler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final WsConnection connection;
     private final CompletableFuture<WsConnection> opened;
@@ -116,7 +144,8 @@ public final class WsClient implements AutoCloseable {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
       if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         opened.complete(connection);
-      } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      } else if (evt
+          == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
         opened.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
       }
       super.userEventTriggered(ctx, evt);
@@ -135,7 +164,8 @@ public final class WsClient implements AutoCloseable {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       if (!opened.isDone()) {
-        opened.completeExceptionally(new IllegalStateException("closed before the WebSocket upgrade"));
+        opened.completeExceptionally(
+            new IllegalStateException("closed before the WebSocket upgrade"));
       } else {
         connection.onClose(closeCode);
       }

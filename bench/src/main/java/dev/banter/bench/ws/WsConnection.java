@@ -34,7 +34,10 @@ public final class WsConnection {
     return attachment;
   }
 
-  /** Sends {@code auth} with the access token; completes on {@code ready}, fails on {@code error} or close. */
+  /**
+   * Sends {@code auth} with the access token; completes on {@code ready}, fails on {@code error} or
+   * close.
+   */
   public CompletableFuture<Void> authenticate(String token) {
     return request(READY, "{\"type\":\"auth\",\"token\":\"" + token + "\"}");
   }
@@ -49,24 +52,33 @@ public final class WsConnection {
    * {@code new_message} frames, passed to the listener) and then answers {@code joined}.
    */
   public CompletableFuture<Void> resume(String roomId, long sinceSeq) {
-    return request(JOINED, "{\"type\":\"join_room\",\"room_id\":\"" + roomId + "\",\"since_seq\":" + sinceSeq + "}");
+    return request(
+        JOINED,
+        "{\"type\":\"join_room\",\"room_id\":\"" + roomId + "\",\"since_seq\":" + sinceSeq + "}");
   }
 
   private CompletableFuture<Void> request(byte[] replyType, String frame) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    channel.eventLoop().execute(() -> {
-      if (pending != null) {
-        done.completeExceptionally(new IllegalStateException("a setup step is already in flight"));
-        return;
-      }
-      pending = done;
-      pendingType = replyType;
-      channel.writeAndFlush(new TextWebSocketFrame(frame)).addListener(f -> {
-        if (!f.isSuccess()) {
-          finishPending(f.cause());
-        }
-      });
-    });
+    channel
+        .eventLoop()
+        .execute(
+            () -> {
+              if (pending != null) {
+                done.completeExceptionally(
+                    new IllegalStateException("a setup step is already in flight"));
+                return;
+              }
+              pending = done;
+              pendingType = replyType;
+              channel
+                  .writeAndFlush(new TextWebSocketFrame(frame))
+                  .addListener(
+                      f -> {
+                        if (!f.isSuccess()) {
+                          finishPending(f.cause());
+                        }
+                      });
+            });
     return done;
   }
 
@@ -96,7 +108,8 @@ public final class WsConnection {
         return;
       }
       if (ByteScan.hasType(utf8, ByteScan.ERROR)) {
-        finishPending(new IllegalStateException("server replied " + utf8.toString(StandardCharsets.UTF_8)));
+        finishPending(
+            new IllegalStateException("server replied " + utf8.toString(StandardCharsets.UTF_8)));
         return;
       }
     }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each JMH benchmark run directly, not through JMH: its setup, one call of each benchmark method,
- * its teardown — so the benchmarks keep compiling, working and measuring what they claim. No timing.
+ * its teardown — so the benchmarks keep compiling, working and measuring what they claim. No
+ * timing.
  */
 class JmhBenchmarksTest {
   @Test
@@ -29,8 +30,11 @@ class JmhBenchmarksTest {
     bench.setUp();
     try {
       String room = FrameDecodeBenchmark.ROOM_ID;
-      assertThat(bench.sendMessage()).hasToString("SendMessage[ref=17, roomId=" + room
-          + ", body=Still on for the release review at three?, clientId=c-5f3a9e1b-42, replyTo=null, attachments=null]");
+      assertThat(bench.sendMessage())
+          .hasToString(
+              "SendMessage[ref=17, roomId="
+                  + room
+                  + ", body=Still on for the release review at three?, clientId=c-5f3a9e1b-42, replyTo=null, attachments=null]");
       assertThat(bench.typing()).hasToString("Typing[ref=18, roomId=" + room + ", active=true]");
       assertThat(bench.sendMessage.refCnt()).as("the payload stays the caller's").isEqualTo(1);
     } finally {
@@ -50,10 +54,12 @@ class JmhBenchmarksTest {
       int len7 = bytes.getUnsignedByte(1);
       assertThat(len7).isEqualTo(126); // 126..65535 bytes of JSON: a 16-bit length follows
       assertThat(bytes.getUnsignedShort(2)).isEqualTo(bytes.readableBytes() - 4);
-      JsonNode frame = Json.MAPPER.readTree(ByteBufUtil.getBytes(bytes, 4, bytes.readableBytes() - 4));
+      JsonNode frame =
+          Json.MAPPER.readTree(ByteBufUtil.getBytes(bytes, 4, bytes.readableBytes() - 4));
       assertThat(frame.path("type").asText()).isEqualTo("new_message");
       assertThat(frame.path("message").path("seq").asLong()).isEqualTo(EventEncodeBenchmark.SEQ);
-      assertThat(frame.path("message").path("body").asText()).isEqualTo("Still on for the release review at three?");
+      assertThat(frame.path("message").path("body").asText())
+          .isEqualTo("Still on for the release review at three?");
       assertThat(bench.frameOfEvent()).isEqualTo(bytes.readableBytes());
       assertThat(bench.eventOfStoredMessage()).isEqualTo(bytes.readableBytes());
     } finally {
@@ -70,10 +76,13 @@ class JmhBenchmarksTest {
       bench.newMessageToRoom();
       long bytesEach = bench.sockets.get(0).bytes;
       assertThat(bytesEach).isGreaterThan(RoomFanoutBenchmark.EVENTS * 100L);
-      assertThat(bench.sockets).hasSize(1000).allSatisfy(s -> {
-        assertThat(s.frames()).isEqualTo(RoomFanoutBenchmark.EVENTS);
-        assertThat(s.bytes).isEqualTo(bytesEach);
-      });
+      assertThat(bench.sockets)
+          .hasSize(1000)
+          .allSatisfy(
+              s -> {
+                assertThat(s.frames()).isEqualTo(RoomFanoutBenchmark.EVENTS);
+                assertThat(s.bytes).isEqualTo(bytesEach);
+              });
     } finally {
       bench.tearDown();
     }
@@ -107,10 +116,16 @@ class JmhBenchmarksTest {
           posted.add(call.get());
         }
       }
-      var seqsByRoom = posted.stream().collect(Collectors.groupingBy(p -> p.message().roomId(),
-          Collectors.mapping(p -> p.message().seq(), Collectors.toSet())));
+      var seqsByRoom =
+          posted.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      p -> p.message().roomId(),
+                      Collectors.mapping(p -> p.message().seq(), Collectors.toSet())));
       assertThat(seqsByRoom).hasSize(GroupCommitBenchmark.ROOMS);
-      assertThat(seqsByRoom.values().stream().mapToInt(Set::size).sum()).as("distinct seqs").isEqualTo(8);
+      assertThat(seqsByRoom.values().stream().mapToInt(Set::size).sum())
+          .as("distinct seqs")
+          .isEqualTo(8);
     } finally {
       bench.tearDown();
     }
