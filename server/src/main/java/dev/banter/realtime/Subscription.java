@@ -11,7 +11,7 @@ import java.util.function.LongFunction;
 /**
  * One connection's live interest in one room. It remembers the last message seq delivered, so each
  * message reaches the connection exactly once and in order; while a join replays history, live
- * events wait in {@code pending} and are merged after it (dropping what the replay sent).
+ * events wait (see {@link Replay}) and are merged after it (dropping what the replay sent).
  *
  * <p>The merge rule for changes (SPEC §5.1): a replayed message is its whole state at its rev,
  * which includes every change of it with a rev up to that one. So a live edit, delete or reaction
@@ -32,32 +32,42 @@ final class Subscription {
   private record Pending(ServerEvent event, ByteBuf bytes) {}
 
   /**
-   * What arrived during the replay; null once live. Bounded like the connection's outbound backlog:
-   * a room so busy that more than {@code pendingLimit} bytes arrive while one join replays closes
+   * What a join's replay needs until the subscription goes live; then dropped, so a live
+   * subscription keeps only its position. {@code pending} is bounded like the connection's outbound
+   * backlog: a room so busy that more than {@code limit} bytes arrive while one join replays closes
    * that connection 4008 (it reconnects and resumes), instead of holding the bytes.
    */
-  private List<Pending> pending = new ArrayList<>();
+  private static final class Replay {
+    final long limit;
+    final List<Pending> pending = new ArrayList<>();
+    long pendingBytes;
 
-  private long pendingBytes;
-  private final long pendingLimit;
+    /** The rev each message was replayed at (at most two replay bounds of entries). */
+    final Map<String, Long> replayedRevs = new HashMap<>();
+
+    /**
+     * The client's since_rev: changes at or below it were seen before the disconnect (-1: none).
+     */
+    long sinceRev = -1;
+
+    Replay(long limit) {
+      this.limit = limit;
+    }
+  }
+
+  /** Null once live (or ended). */
+  private Replay replay;
 
   /** Set when the connection left the room or closed: nothing is delivered or held from then on. */
   private boolean ended;
 
   /**
-   * The rev each message was replayed at (at most two replay bounds of entries); null once live.
+   * @param pendingLimit bytes of live events that may wait during the join's replay
    */
-  private Map<String, Long> replayedRevs = new HashMap<>();
-
-  /**
-   * The client's since_rev: live changes at or below it were seen before the disconnect (-1: none).
-   */
-  private long sinceRev = -1;
-
   Subscription(Connection connection, String roomId, long pendingLimit) {
     this.connection = connection;
     this.roomId = roomId;
-    this.pendingLimit = pendingLimit;
+    this.replay = new Replay(pendingLimit);
   }
 
   /**
@@ -69,14 +79,14 @@ final class Subscription {
     if (ended) {
       return false;
     }
-    if (pending != null) {
-      pendingBytes += frame.readableBytes();
-      if (pendingBytes > pendingLimit) {
+    if (replay != null) {
+      replay.pendingBytes += frame.readableBytes();
+      if (replay.pendingBytes > replay.limit) {
         discard();
         connection.slowConsumer();
         return false;
       }
-      pending.add(new Pending(e, frame.retainedDuplicate()));
+      replay.pending.add(new Pending(e, frame.retainedDuplicate()));
       return false;
     }
     return isNew(e) ? connection.write(frame.retainedDuplicate()) : false;
@@ -107,26 +117,28 @@ final class Subscription {
    * {@code rev}.
    */
   synchronized void replayedChange(String messageId, long rev) {
-    if (replayedRevs != null) {
-      replayedRevs.merge(messageId, rev, Math::max);
+    if (replay != null) {
+      replay.replayedRevs.merge(messageId, rev, Math::max);
     }
   }
 
   /** The client resumes from {@code rev}: changes up to it are not sent again. */
   synchronized void sinceRev(long rev) {
-    sinceRev = rev;
+    if (replay != null) {
+      replay.sinceRev = rev;
+    }
   }
 
   /**
    * Whether a live event that waited during the replay is already shown by it (see the class
    * comment).
    */
-  private boolean shownByReplay(ServerEvent e) {
+  private static boolean shownByReplay(Replay r, ServerEvent e) {
     if (!(e instanceof ServerEvent.Change c)) {
       return false;
     }
-    Long replayed = replayedRevs.get(c.messageId());
-    return c.rev() <= sinceRev || (replayed != null && c.rev() <= replayed);
+    Long replayed = r.replayedRevs.get(c.messageId());
+    return c.rev() <= r.sinceRev || (replayed != null && c.rev() <= replayed);
   }
 
   synchronized long lastSeq() {
@@ -148,15 +160,14 @@ final class Subscription {
                   return; // discarded meanwhile: the connection closed or left
                 }
                 connection.send(joined.apply(lastSeq));
-                for (Pending p : pending) {
-                  if (!shownByReplay(p.event()) && isNew(p.event())) {
+                for (Pending p : replay.pending) {
+                  if (!shownByReplay(replay, p.event()) && isNew(p.event())) {
                     connection.send(p.bytes());
                   } else {
                     p.bytes().release();
                   }
                 }
-                pending = null;
-                replayedRevs = null;
+                replay = null;
               }
             });
   }
@@ -164,10 +175,9 @@ final class Subscription {
   /** Drops what waited (the connection closed or left mid-replay). */
   synchronized void discard() {
     ended = true;
-    if (pending != null) {
-      pending.forEach(p -> p.bytes().release());
-      pending = null;
-      replayedRevs = null;
+    if (replay != null) {
+      replay.pending.forEach(p -> p.bytes().release());
+      replay = null;
     }
   }
 
