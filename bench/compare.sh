@@ -107,7 +107,7 @@ start_server() {
     data_dir=$(mktemp -d "${TMPDIR:-/tmp}/banter-compare-data.XXXXXX")
     (pinned "$SERVER_CPUS" env BANTER_DATA_DIR="$data_dir" BANTER_HOST=127.0.0.1 BANTER_PORT="$port" \
       BANTER_AUTH_RATE=1000000 BANTER_HTTP_RATE=1000000 BANTER_MESSAGE_RATE=100000 BANTER_MESSAGE_BURST=100000 \
-      BANTER_USER_RATE_SCALE=100000 \
+      BANTER_USER_RATE_SCALE=100000 BANTER_HTTP_CONNECTIONS_PER_IP=0 \
       BANTER_WS_PER_IP=0 BANTER_GUEST_ACCESS=true \
       "$JAVA" "${server_java_opts[@]}" -jar "$SERVER_JAR") >"$log" 2>&1 &
   else
