@@ -27,10 +27,10 @@ import java.util.Map;
 
 /**
  * A {@link Connection} on Netty's {@link EmbeddedChannel}, wired as {@link Gateway#attach} wires
- * one (the server's WebSocket encoder in front, the connection's handler last, its outbox the
- * queue onto the channel's loop), and the client's view of it: every byte written, decoded by
- * Netty's own WebSocket decoder. Nothing runs on the loop until the test says so
- * ({@link #runLoop}), so each interleaving is written down in the test instead of hoped for.
+ * one (the server's WebSocket encoder in front, the connection's handler last, its outbox the queue
+ * onto the channel's loop), and the client's view of it: every byte written, decoded by Netty's own
+ * WebSocket decoder. Nothing runs on the loop until the test says so ({@link #runLoop}), so each
+ * interleaving is written down in the test instead of hoped for.
  *
  * <p>Netty's embedded loop takes every thread for its own ({@code inEventLoop()} is always true)
  * and its task queue is not thread-safe; so what another thread sends — a join's replay, an ack
@@ -39,8 +39,11 @@ import java.util.Map;
  */
 final class EmbeddedSocket implements AutoCloseable {
   /** A client's decoder: server frames are not masked; large enough for any frame a test sends. */
-  private static final WebSocketDecoderConfig CLIENT_DECODER = WebSocketDecoderConfig.newBuilder()
-      .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build();
+  private static final WebSocketDecoderConfig CLIENT_DECODER =
+      WebSocketDecoderConfig.newBuilder()
+          .expectMaskedFrames(false)
+          .maxFramePayloadLength(1 << 20)
+          .build();
 
   /**
    * The node side that sockets share: a real {@link Protocol} (over a gateway with no features
@@ -50,8 +53,10 @@ final class EmbeddedSocket implements AutoCloseable {
     final Gateway.Limits limits;
     final Hub hub;
     private final Metrics metrics = new Metrics("embedded");
+
     /** The hub's own: its gauges have the gateway's names. */
     private final Metrics hubMetrics = new Metrics("embedded-hub");
+
     private final Gateway gateway;
     private final Protocol protocol;
 
@@ -62,8 +67,14 @@ final class EmbeddedSocket implements AutoCloseable {
     Node(long outboundBytes) {
       Duration never = Duration.ofDays(1);
       limits = new Gateway.Limits(never, never, never, outboundBytes, 1000, 0);
-      gateway = new Gateway(new Gateway.Services(null, null, null, null, null, null), new LocalBus(),
-          new LocalPresence(), Clock.systemUTC(), limits, metrics);
+      gateway =
+          new Gateway(
+              new Gateway.Services(null, null, null, null, null, null),
+              new LocalBus(),
+              new LocalPresence(),
+              Clock.systemUTC(),
+              limits,
+              metrics);
       protocol = new Protocol(null, null, null, null, gateway, null);
       hub = new Hub(new RoomCursors(), new LocalBus(), hubMetrics);
     }
@@ -73,10 +84,14 @@ final class EmbeddedSocket implements AutoCloseable {
       return new EmbeddedSocket(this);
     }
 
-    /** A new connection authenticated as {@code userId} (so that events addressed to the user reach it). */
+    /**
+     * A new connection authenticated as {@code userId} (so that events addressed to the user reach
+     * it).
+     */
     EmbeddedSocket openAs(String userId) {
       EmbeddedSocket s = open();
-      s.connection.authenticated(new Session(new Principal(userId, userId, "member", false), "s-" + userId));
+      s.connection.authenticated(
+          new Session(new Principal(userId, userId, "member", false), "s-" + userId));
       hub.connected(s.connection);
       return s;
     }
@@ -94,19 +109,22 @@ final class EmbeddedSocket implements AutoCloseable {
     }
   }
 
-  /** One frame as the client decoded it: a text frame's JSON, or a close frame as {@code {code, reason}}. */
+  /**
+   * One frame as the client decoded it: a text frame's JSON, or a close frame as {@code {code,
+   * reason}}.
+   */
   record Received(String type, JsonNode json) {
     /**
-     * A line of the transcript the tests compare: {@code new_message 3}, {@code joined 5},
-     * {@code message_edited m3@16}, {@code ack a1}, {@code close 4008 slow_consumer}.
+     * A line of the transcript the tests compare: {@code new_message 3}, {@code joined 5}, {@code
+     * message_edited m3@16}, {@code ack a1}, {@code close 4008 slow_consumer}.
      */
     String line() {
       return switch (type) {
         case "new_message" -> type + " " + json.at("/message/seq").asLong();
-        case "message_edited", "message_updated" -> type + " " + json.at("/message/id").asText() + "@"
-            + json.path("rev").asLong();
-        case "message_deleted", "reaction" -> type + " " + json.path("message_id").asText() + "@"
-            + json.path("rev").asLong();
+        case "message_edited", "message_updated" ->
+            type + " " + json.at("/message/id").asText() + "@" + json.path("rev").asLong();
+        case "message_deleted", "reaction" ->
+            type + " " + json.path("message_id").asText() + "@" + json.path("rev").asLong();
         case "joined" -> type + " " + json.path("last_seq").asLong();
         case "ack", "marker" -> type + " " + json.path("ref").asText();
         case "close" -> type + " " + json.path("code").asInt() + " " + json.path("reason").asText();
@@ -118,41 +136,58 @@ final class EmbeddedSocket implements AutoCloseable {
   final EmbeddedChannel channel;
   final Connection connection;
   private final Node node;
-  private final EmbeddedChannel decoder = new EmbeddedChannel(new WebSocket13FrameDecoder(CLIENT_DECODER));
+  private final EmbeddedChannel decoder =
+      new EmbeddedChannel(new WebSocket13FrameDecoder(CLIENT_DECODER));
   private int flushes;
+
   /** Every frame the test handed over, to check that each one's last owner released it. */
   private final List<ByteBuf> handed = new ArrayList<>();
 
   private EmbeddedSocket(Node node) {
     this.node = node;
     channel = new EmbeddedChannel();
-    channel.pipeline().addLast("flushes", new ChannelOutboundHandlerAdapter() {
-      @Override
-      public void flush(ChannelHandlerContext ctx) {
-        flushes++;
-        ctx.flush();
-      }
-    });
-    channel.pipeline().addLast("wsencoder", new WebSocket13FrameEncoder(false)); // as the server handshake adds it
-    connection = new Connection(channel, "127.0.0.1", node.protocol, node.limits,
-        node.hub.outbox(channel.eventLoop()));
+    channel
+        .pipeline()
+        .addLast(
+            "flushes",
+            new ChannelOutboundHandlerAdapter() {
+              @Override
+              public void flush(ChannelHandlerContext ctx) {
+                flushes++;
+                ctx.flush();
+              }
+            });
+    channel
+        .pipeline()
+        .addLast(
+            "wsencoder", new WebSocket13FrameEncoder(false)); // as the server handshake adds it
+    connection =
+        new Connection(
+            channel, "127.0.0.1", node.protocol, node.limits, node.hub.outbox(channel.eventLoop()));
     channel.pipeline().addLast("ws", connection);
     node.hub.opened(connection);
   }
 
-  /** Runs what is queued on the connection's loop (the outbox's runs among it), as the loop would. */
+  /**
+   * Runs what is queued on the connection's loop (the outbox's runs among it), as the loop would.
+   */
   void runLoop() {
     channel.runPendingTasks();
   }
 
-  /** A subscription of {@code roomId}, registered with the hub, still replaying (live events wait). */
+  /**
+   * A subscription of {@code roomId}, registered with the hub, still replaying (live events wait).
+   */
   Subscription subscribe(String roomId) {
     Subscription s = new Subscription(connection, roomId, node.limits.outboundBytes());
     node.hub.subscribe(s, 0, 0);
     return s;
   }
 
-  /** A subscription of {@code roomId} that has gone live at {@code seq}, its {@code joined} already read. */
+  /**
+   * A subscription of {@code roomId} that has gone live at {@code seq}, its {@code joined} already
+   * read.
+   */
   Subscription live(String roomId, long seq) {
     Subscription s = subscribe(roomId);
     s.startAt(seq);
@@ -167,8 +202,8 @@ final class EmbeddedSocket implements AutoCloseable {
 
   /**
    * What {@code Connection.send} does off the loop (a join's replay, an ack from the writer
-   * thread): the frame is queued on the loop's outbox. Ownership passes; the socket keeps an eye
-   * on the buffer ({@link #unreleased}).
+   * thread): the frame is queued on the loop's outbox. Ownership passes; the socket keeps an eye on
+   * the buffer ({@link #unreleased}).
    */
   void sendFromAnotherThread(ByteBuf frame) {
     connection.outbox().send(connection, watched(frame));
@@ -216,7 +251,9 @@ final class EmbeddedSocket implements AutoCloseable {
   /** Every frame written to the client since the last call, decoded; the bytes are released. */
   List<Received> received() {
     List<Received> out = new ArrayList<>();
-    for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+    for (Object written = channel.readOutbound();
+        written != null;
+        written = channel.readOutbound()) {
       if (!(written instanceof ByteBuf bytes)) {
         ReferenceCountUtil.release(written);
         throw new AssertionError("not encoded to bytes: " + written);
@@ -245,7 +282,9 @@ final class EmbeddedSocket implements AutoCloseable {
         yield new Received(json.path("type").asText(), json);
       }
       case CloseWebSocketFrame c ->
-          new Received("close", Json.MAPPER.valueToTree(Map.of("code", c.statusCode(), "reason", c.reasonText())));
+          new Received(
+              "close",
+              Json.MAPPER.valueToTree(Map.of("code", c.statusCode(), "reason", c.reasonText())));
       default -> new Received(f.getClass().getSimpleName(), Json.MAPPER.nullNode());
     };
   }
@@ -273,7 +312,9 @@ final class EmbeddedSocket implements AutoCloseable {
     return unpooled(Frames.reply("ack", ref, Map.of()));
   }
 
-  /** {@code e}'s frame as {@link Frames#of} makes it, in an unpooled buffer (see {@link #unpooled}). */
+  /**
+   * {@code e}'s frame as {@link Frames#of} makes it, in an unpooled buffer (see {@link #unpooled}).
+   */
   static ByteBuf frameOf(ServerEvent e) {
     return unpooled(Frames.of(e));
   }

@@ -32,8 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FramesTest {
   /** Netty's decoder on the client side: server frames come unmasked. */
-  private static final WebSocketDecoderConfig CLIENT = WebSocketDecoderConfig.newBuilder()
-      .expectMaskedFrames(false).maxFramePayloadLength(1 << 20).build();
+  private static final WebSocketDecoderConfig CLIENT =
+      WebSocketDecoderConfig.newBuilder()
+          .expectMaskedFrames(false)
+          .maxFramePayloadLength(1 << 20)
+          .build();
 
   private static LeakWatch leaks;
 
@@ -53,7 +56,8 @@ class FramesTest {
 
   @ParameterizedTest(name = "{0} bytes of JSON: a {1}-byte header")
   @CsvSource({"0, 2", "1, 2", "125, 2", "126, 4", "127, 4", "65535, 4", "65536, 10", "100000, 10"})
-  void theHeaderCarriesTheLengthInItsShortestFormAndAClientReadsTheSameText(int length, int header) {
+  void theHeaderCarriesTheLengthInItsShortestFormAndAClientReadsTheSameText(
+      int length, int header) {
     String text = jsonOf(length);
     ByteBuf frame = Frames.wire(text.getBytes(StandardCharsets.UTF_8));
 
@@ -83,7 +87,8 @@ class FramesTest {
   void everyKindOfEventHasASampleHere() {
     Set<Class<?>> sampled = new HashSet<>();
     oneOfEachKind().forEach(e -> sampled.add(e.getClass()));
-    assertThat(sampled).as("a new kind of ServerEvent needs a sample in oneOfEachKind()")
+    assertThat(sampled)
+        .as("a new kind of ServerEvent needs a sample in oneOfEachKind()")
         .containsExactlyInAnyOrderElementsOf(kinds(ServerEvent.class));
   }
 
@@ -110,8 +115,10 @@ class FramesTest {
     return switch (e) {
       case ServerEvent.NewMessage m -> new Spec("new_message", "message");
       case ServerEvent.MessageEdited m -> new Spec("message_edited", "message", "rev");
-      case ServerEvent.MessageDeleted d -> new Spec("message_deleted", "room_id", "message_id", "seq", "rev");
-      case ServerEvent.Reaction r -> new Spec("reaction", "room_id", "message_id", "emoji", "user", "on", "rev");
+      case ServerEvent.MessageDeleted d ->
+          new Spec("message_deleted", "room_id", "message_id", "seq", "rev");
+      case ServerEvent.Reaction r ->
+          new Spec("reaction", "room_id", "message_id", "emoji", "user", "on", "rev");
       case ServerEvent.MessageUpdated m -> new Spec("message_updated", "message", "rev");
       case ServerEvent.UserJoined j -> new Spec("user_joined", "room_id", "user");
       case ServerEvent.UserLeft l -> new Spec("user_left", "room_id", "user");
@@ -125,7 +132,8 @@ class FramesTest {
   }
 
   static Stream<ServerEvent> oneOfEachKind() {
-    Map<String, Object> message = Map.of("id", "m1", "room_id", "r1", "seq", 1, "body", "hi", "rev", 3);
+    Map<String, Object> message =
+        Map.of("id", "m1", "room_id", "r1", "seq", 1, "body", "hi", "rev", 3);
     Map<String, Object> user = Map.of("id", "u1", "username", "alice");
     Map<String, Object> room = Map.of("id", "r1", "name", "general");
     return Stream.of(

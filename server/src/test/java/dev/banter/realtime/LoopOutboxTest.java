@@ -17,15 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The outbound path of connections, on embedded loops: one queue per loop keeps an ack before
- * the event it precedes, one run flushes each connection once, a client that stops reading
- * builds a backlog that is written in order when it reads again — or, past its bound, closes
- * the connection 4008 and is released — and a frame handed to many connections is released once
- * the last of them wrote it.
+ * The outbound path of connections, on embedded loops: one queue per loop keeps an ack before the
+ * event it precedes, one run flushes each connection once, a client that stops reading builds a
+ * backlog that is written in order when it reads again — or, past its bound, closes the connection
+ * 4008 and is released — and a frame handed to many connections is released once the last of them
+ * wrote it.
  */
 class LoopOutboxTest {
   /** About six of the ~600-byte frames of {@link RoomEvents#LONG_BODY}. */
   private static final long BOUND = 4096;
+
   private static LeakWatch leaks;
   private EmbeddedSocket.Node node;
 
@@ -59,7 +60,8 @@ class LoopOutboxTest {
   void anAckQueuedBeforeItsMessagesEventIsWrittenBeforeIt() {
     try (EmbeddedSocket sender = node.open()) {
       Subscription sub = sender.live(ROOM, 0);
-      sender.sendFromAnotherThread(EmbeddedSocket.ack("a1")); // the writer thread, right after the commit
+      sender.sendFromAnotherThread(
+          EmbeddedSocket.ack("a1")); // the writer thread, right after the commit
       sender.fanOut(message(1), sub); // then the fan-out, with the published event
       sender.runLoop();
 
@@ -94,8 +96,11 @@ class LoopOutboxTest {
       client.sendFromAnotherThread(EmbeddedSocket.ack("a1"));
       client.runLoop();
 
-      assertThat(client.transcript()).containsExactly("new_message 1", "new_message 2", "new_message 3", "ack a1");
-      assertThat(client.flushes() - flushesBefore).as("flushes (writev calls) for one run").isEqualTo(1);
+      assertThat(client.transcript())
+          .containsExactly("new_message 1", "new_message 2", "new_message 3", "ack a1");
+      assertThat(client.flushes() - flushesBefore)
+          .as("flushes (writev calls) for one run")
+          .isEqualTo(1);
     }
   }
 
@@ -110,7 +115,9 @@ class LoopOutboxTest {
       client.sendFromAnotherThread(EmbeddedSocket.ack("a2"));
       client.fanOut(message(2, LONG_BODY), sub);
       client.runLoop();
-      assertThat(client.transcript()).as("all of it waits in the backlog (the loop ran everything queued)").isEmpty();
+      assertThat(client.transcript())
+          .as("all of it waits in the backlog (the loop ran everything queued)")
+          .isEmpty();
 
       client.clientReads(true);
       assertThat(client.transcript()).containsExactly("new_message 1", "ack a2", "new_message 2");
@@ -125,13 +132,16 @@ class LoopOutboxTest {
     try (EmbeddedSocket client = node.open()) {
       Subscription sub = client.live(ROOM, 0);
       client.clientReads(false);
-      for (long seq = 1; seq <= 9; seq++) { // the bound is passed at the 7th; the rest come to a closed connection
+      for (long seq = 1;
+          seq <= 9;
+          seq++) { // the bound is passed at the 7th; the rest come to a closed connection
         client.fanOut(message(seq, LONG_BODY), sub);
       }
       client.sendFromAnotherThread(EmbeddedSocket.ack("late"));
       client.runLoop();
 
-      assertThat(client.transcript()).as("nothing of the backlog, only the close")
+      assertThat(client.transcript())
+          .as("nothing of the backlog, only the close")
           .containsExactly("close 4008 slow_consumer");
       assertThat(client.channel.isActive()).isFalse();
       assertThat(client.connection.closeCode()).isEqualTo(4008);
@@ -144,24 +154,26 @@ class LoopOutboxTest {
 
   /**
    * One serialised frame, as the fan-out hands it over: to two live subscribers, one still
-   * replaying, and the user it names (not subscribed). Each loop holds a reference until its
-   * batch is written; the replaying one until it goes live; then none is left.
+   * replaying, and the user it names (not subscribed). Each loop holds a reference until its batch
+   * is written; the replaying one until it goes live; then none is left.
    */
   @Test
   void aFrameHandedToManyConnectionsIsReleasedOnceTheLastOneWroteIt() {
     try (EmbeddedSocket ann = node.open();
-         EmbeddedSocket ben = node.open();
-         EmbeddedSocket cat = node.open();
-         EmbeddedSocket dora = node.openAs("dora")) {
+        EmbeddedSocket ben = node.open();
+        EmbeddedSocket cat = node.open();
+        EmbeddedSocket dora = node.openAs("dora")) {
       ann.live(ROOM, 0);
       ben.live(ROOM, 0);
       Subscription catJoining = cat.subscribe(ROOM);
-      ServerEvent removed = new ServerEvent.UserLeft(ROOM, "dora", Map.of("id", "dora", "username", "dora"), "ann");
+      ServerEvent removed =
+          new ServerEvent.UserLeft(ROOM, "dora", Map.of("id", "dora", "username", "dora"), "ann");
       ByteBuf frame = EmbeddedSocket.frameOf(removed);
 
       assertThat(node.hub.deliver(removed, frame)).as("connections handed the frame").isEqualTo(4);
       frame.release(); // the fan-out's own reference, as RoomStreams.deliver drops it
-      assertThat(frame.refCnt()).as("three batches waiting for their loops; dora's copy written at once, unread")
+      assertThat(frame.refCnt())
+          .as("three batches waiting for their loops; dora's copy written at once, unread")
           .isEqualTo(4);
       for (EmbeddedSocket s : List.of(ann, ben, cat, dora)) {
         s.runLoop();

@@ -6,6 +6,7 @@ import java.util.Map;
 /** Events of one room for the embedded tests, with just the fields the transcript shows. */
 final class RoomEvents {
   static final String ROOM = "r1";
+
   /** A body that makes a new message's frame about 600 bytes, to fill a bound in a few frames. */
   static final String LONG_BODY = "x".repeat(520);
 

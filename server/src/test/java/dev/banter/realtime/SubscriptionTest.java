@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * A join's replay merged with the live events that arrived meanwhile (SPEC §5 resume, §5.1
  * changes), one step at a time on an embedded loop, in the order {@code RoomStreams.join} takes
  * them: subscribe (live events are caught and wait), replay from storage (frames queued from the
- * join's thread, each recorded as sent), then go live ({@code joined}, then what waited and is new).
+ * join's thread, each recorded as sent), then go live ({@code joined}, then what waited and is
+ * new).
  */
 class SubscriptionTest {
   private static LeakWatch leaks;
@@ -56,11 +57,13 @@ class SubscriptionTest {
     try (EmbeddedSocket client = node.open()) {
       Subscription sub = client.subscribe(ROOM); // from here the room's live events are caught
       sub.startAt(2); // since_seq 2; the replay will read up to 5, the end when it looked
-      client.fanOut(message(4), sub); // published after the subscribe, committed before the end was read
+      client.fanOut(
+          message(4), sub); // published after the subscribe, committed before the end was read
       client.fanOut(message(5), sub);
       replay(client, sub, message(3));
       client.runLoop();
-      assertThat(client.transcript()).as("the replay is written; what arrived live waits")
+      assertThat(client.transcript())
+          .as("the replay is written; what arrived live waits")
           .containsExactly("new_message 3");
 
       replay(client, sub, message(4));
@@ -72,8 +75,14 @@ class SubscriptionTest {
       client.fanOut(message(8), sub);
       client.runLoop();
 
-      assertThat(client.transcript()).containsExactly("new_message 4", "new_message 5", "joined 5",
-          "new_message 6", "new_message 7", "new_message 8");
+      assertThat(client.transcript())
+          .containsExactly(
+              "new_message 4",
+              "new_message 5",
+              "joined 5",
+              "new_message 6",
+              "new_message 7",
+              "new_message 8");
       assertThat(client.unreleased()).isEmpty();
     }
   }
@@ -99,14 +108,15 @@ class SubscriptionTest {
       Subscription sub = client.subscribe(ROOM);
       sub.startAt(2);
       client.fanOut(reaction("m3", 11), sub); // made before the replay read m3 at rev 12
-      client.fanOut(edited("m3", 12), sub);   // the state the replay read
-      client.fanOut(edited("m3", 14), sub);   // made after it
+      client.fanOut(edited("m3", 12), sub); // the state the replay read
+      client.fanOut(edited("m3", 14), sub); // made after it
       replay(client, sub, message(3), 12);
       client.runLoop();
       endReplay(sub);
       client.runLoop();
 
-      assertThat(client.transcript()).containsExactly("new_message 3", "joined 3", "message_edited m3@14");
+      assertThat(client.transcript())
+          .containsExactly("new_message 3", "joined 3", "message_edited m3@14");
       assertThat(client.unreleased()).isEmpty();
     }
   }
@@ -150,8 +160,13 @@ class SubscriptionTest {
       endReplay(sub);
       client.runLoop();
 
-      assertThat(client.transcript()).containsExactly("new_message 4", "message_updated m1@20", "joined 4",
-          "message_edited m4@15", "message_deleted m1@21");
+      assertThat(client.transcript())
+          .containsExactly(
+              "new_message 4",
+              "message_updated m1@20",
+              "joined 4",
+              "message_edited m4@15",
+              "message_deleted m1@21");
       assertThat(client.unreleased()).isEmpty();
     }
   }
@@ -163,7 +178,9 @@ class SubscriptionTest {
       Subscription sub = client.subscribe(ROOM);
       sub.startAt(2);
       replay(client, sub, message(3));
-      for (long seq = 4; seq <= 11; seq++) { // ~600 bytes each: the 4096-byte bound is passed at the 7th
+      for (long seq = 4;
+          seq <= 11;
+          seq++) { // ~600 bytes each: the 4096-byte bound is passed at the 7th
         client.fanOut(message(seq, LONG_BODY), sub);
       }
       client.runLoop();
@@ -186,7 +203,8 @@ class SubscriptionTest {
       client.fanOut(message(4), sub);
       client.runLoop();
       client.fanOut(message(5), sub); // a batch already queued for the loop when the client leaves
-      node.hub.unsubscribe(client.connection, ROOM); // leave_room does this, on the connection's thread
+      node.hub.unsubscribe(
+          client.connection, ROOM); // leave_room does this, on the connection's thread
       assertThat(client.unreleased()).as("what waited is released at once").hasSize(1);
       client.runLoop();
       endReplay(sub); // the join's replay finishing after the leave
@@ -215,7 +233,8 @@ class SubscriptionTest {
       endReplay(sub);
       client.fanOut(message(5), sub);
       client.runLoop();
-      assertThat(client.transcript()).isEmpty(); // closed: a deterministic loop that ran everything wrote nothing
+      assertThat(client.transcript())
+          .isEmpty(); // closed: a deterministic loop that ran everything wrote nothing
       assertThat(client.unreleased()).isEmpty();
     }
   }
@@ -227,12 +246,14 @@ class SubscriptionTest {
   }
 
   /** A replayed message whose state, read from storage, is at {@code rev}. */
-  private static void replay(EmbeddedSocket client, Subscription sub, ServerEvent.NewMessage m, long rev) {
+  private static void replay(
+      EmbeddedSocket client, Subscription sub, ServerEvent.NewMessage m, long rev) {
     client.sendFromAnotherThread(m);
     sub.replayed(m.seq(), "m" + m.seq(), rev);
   }
 
-  private static void replayChange(EmbeddedSocket client, Subscription sub, ServerEvent.MessageUpdated u) {
+  private static void replayChange(
+      EmbeddedSocket client, Subscription sub, ServerEvent.MessageUpdated u) {
     client.sendFromAnotherThread(u);
     sub.replayedChange(u.messageId(), u.rev());
   }
