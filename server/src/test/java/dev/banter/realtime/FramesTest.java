@@ -113,21 +113,21 @@ class FramesTest {
   /** What SPEC §5 says each kind is sent as; a new kind without a case here does not compile. */
   private static Spec specOf(ServerEvent e) {
     return switch (e) {
-      case ServerEvent.NewMessage m -> new Spec("new_message", "message");
-      case ServerEvent.MessageEdited m -> new Spec("message_edited", "message", "rev");
-      case ServerEvent.MessageDeleted d ->
+      case ServerEvent.NewMessage ignored -> new Spec("new_message", "message");
+      case ServerEvent.MessageEdited ignored -> new Spec("message_edited", "message", "rev");
+      case ServerEvent.MessageDeleted ignored ->
           new Spec("message_deleted", "room_id", "message_id", "seq", "rev");
-      case ServerEvent.Reaction r ->
+      case ServerEvent.Reaction ignored ->
           new Spec("reaction", "room_id", "message_id", "emoji", "user", "on", "rev");
-      case ServerEvent.MessageUpdated m -> new Spec("message_updated", "message", "rev");
-      case ServerEvent.UserJoined j -> new Spec("user_joined", "room_id", "user");
-      case ServerEvent.UserLeft l -> new Spec("user_left", "room_id", "user");
-      case ServerEvent.RoomInvited i -> new Spec("room_invited", "room");
-      case ServerEvent.RoomUpdated u -> new Spec("room_updated", "room");
-      case ServerEvent.RoomDeleted d -> new Spec("room_deleted", "room_id");
-      case ServerEvent.ReadReceipt r -> new Spec("read_receipt", "room_id", "user", "seq");
-      case ServerEvent.Typing t -> new Spec("typing", "room_id", "user", "active");
-      case ServerEvent.PresenceChanged p -> new Spec("presence", "user", "online");
+      case ServerEvent.MessageUpdated ignored -> new Spec("message_updated", "message", "rev");
+      case ServerEvent.UserJoined ignored -> new Spec("user_joined", "room_id", "user");
+      case ServerEvent.UserLeft ignored -> new Spec("user_left", "room_id", "user");
+      case ServerEvent.RoomInvited ignored -> new Spec("room_invited", "room");
+      case ServerEvent.RoomUpdated ignored -> new Spec("room_updated", "room");
+      case ServerEvent.RoomDeleted ignored -> new Spec("room_deleted", "room_id");
+      case ServerEvent.ReadReceipt ignored -> new Spec("read_receipt", "room_id", "user", "seq");
+      case ServerEvent.Typing ignored -> new Spec("typing", "room_id", "user", "active");
+      case ServerEvent.PresenceChanged ignored -> new Spec("presence", "user", "online");
     };
   }
 
