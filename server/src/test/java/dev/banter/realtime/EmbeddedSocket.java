@@ -1,16 +1,10 @@
 package dev.banter.realtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.banter.cluster.LocalBus;
-import dev.banter.cluster.LocalPresence;
 import dev.banter.core.Json;
-import dev.banter.core.Metrics;
-import dev.banter.core.Principal;
 import dev.banter.events.ServerEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -20,11 +14,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Connection} on Netty's {@link EmbeddedChannel}, wired as {@link Gateway#attach} wires
@@ -45,70 +38,6 @@ final class EmbeddedSocket implements AutoCloseable {
           .expectMaskedFrames(false)
           .maxFramePayloadLength(1 << 20)
           .build();
-
-  /**
-   * The node side that sockets share: a real {@link Protocol} (over a gateway with no features
-   * behind it: only its slow-consumer counter and its disconnect path are used) and a {@link Hub}.
-   */
-  static final class Node implements AutoCloseable {
-    final Gateway.Limits limits;
-    final Hub hub;
-    private final Metrics metrics = new Metrics("embedded");
-
-    /** The hub's own: its gauges have the gateway's names. */
-    private final Metrics hubMetrics = new Metrics("embedded-hub");
-
-    private final Gateway gateway;
-    private final Protocol protocol;
-
-    /**
-     * A node whose connections hold at most {@code outboundBytes} waiting. Its timers are set a day
-     * apart so that none of them touches an embedded loop from its own thread during a test.
-     */
-    Node(long outboundBytes) {
-      Duration never = Duration.ofDays(1);
-      limits = new Gateway.Limits(never, never, never, outboundBytes, 1000, 0);
-      gateway =
-          new Gateway(
-              new Gateway.Services(null, null, null, null, null, null),
-              new LocalBus(),
-              new LocalPresence(),
-              Clock.systemUTC(),
-              limits,
-              metrics);
-      protocol = new Protocol(null, null, null, null, gateway, null);
-      hub = new Hub(new RoomCursors(), new LocalBus(), hubMetrics);
-    }
-
-    /** A new connection, as {@code Gateway.attach} makes one, not yet authenticated. */
-    EmbeddedSocket open() {
-      return new EmbeddedSocket(this);
-    }
-
-    /**
-     * A new connection authenticated as {@code userId} (so that events addressed to the user reach
-     * it).
-     */
-    EmbeddedSocket openAs(String userId) {
-      EmbeddedSocket s = open();
-      s.connection.authenticated(
-          new Session(new Principal(userId, userId, "member", false), "s-" + userId));
-      hub.connected(s.connection);
-      return s;
-    }
-
-    /** Connections closed 4008 on this node so far. */
-    long slowConsumerCloses() {
-      return gateway.slowConsumerCloses();
-    }
-
-    @Override
-    public void close() {
-      gateway.close();
-      metrics.close();
-      hubMetrics.close();
-    }
-  }
 
   /**
    * One frame as the client decoded it: a text frame's JSON, or a close frame as {@code {code,
@@ -136,28 +65,19 @@ final class EmbeddedSocket implements AutoCloseable {
 
   final EmbeddedChannel channel;
   final Connection connection;
-  private final Node node;
+  private final EmbeddedNode node;
   private final EmbeddedChannel decoder =
       new EmbeddedChannel(new WebSocket13FrameDecoder(CLIENT_DECODER));
-  private int flushes;
+  private final KernelSocket socket = new KernelSocket();
 
   /** Every frame the test handed over, to check that each one's last owner released it. */
   private final List<ByteBuf> handed = new ArrayList<>();
 
-  private EmbeddedSocket(Node node) {
+  EmbeddedSocket(EmbeddedNode node) {
     this.node = node;
     channel = new EmbeddedChannel();
-    channel
-        .pipeline()
-        .addLast(
-            "flushes",
-            new ChannelOutboundHandlerAdapter() {
-              @Override
-              public void flush(ChannelHandlerContext ctx) {
-                flushes++;
-                ctx.flush();
-              }
-            });
+    channel.freezeTime(); // timers fire only when a test moves the clock (advanceMillis)
+    channel.pipeline().addLast("socket", socket);
     channel
         .pipeline()
         .addLast(
@@ -236,17 +156,30 @@ final class EmbeddedSocket implements AutoCloseable {
   }
 
   /**
-   * Makes the socket's buffer full (or free again), as a client that stops (or resumes) reading
-   * makes it: Netty's channel turns unwritable whatever is written, and says so on the loop.
+   * The client stops reading (its socket's buffers are full: Netty's channel turns unwritable, and
+   * what is still written waits in the socket, unsent), or reads again (what waited is sent, then
+   * the channel turns writable). Netty says so on the loop, which this runs.
    */
   void clientReads(boolean reads) {
     channel.unsafe().outboundBuffer().setUserDefinedWritability(1, reads);
+    if (reads) {
+      socket.clientReads(); // may end the socket: a close frame was waiting
+    } else {
+      socket.clientStopsReading();
+    }
     runLoop();
   }
 
   /** Flushes of the channel so far. */
   int flushes() {
-    return flushes;
+    return socket.flushes();
+  }
+
+  /** Moves the loop's clock on by {@code millis} and runs the timers then due. */
+  void advanceMillis(long millis) {
+    channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    runLoop();
   }
 
   /** Every frame written to the client since the last call, decoded; the bytes are released. */

@@ -28,7 +28,7 @@ class LoopOutboxTest {
   private static final long BOUND = 4096;
 
   private static LeakWatch leaks;
-  private EmbeddedSocket.Node node;
+  private EmbeddedNode node;
 
   @BeforeAll
   static void watchLeaks() {
@@ -46,7 +46,7 @@ class LoopOutboxTest {
 
   @BeforeEach
   void startNode() {
-    node = new EmbeddedSocket.Node(BOUND);
+    node = new EmbeddedNode(BOUND);
   }
 
   @AfterEach
@@ -127,26 +127,51 @@ class LoopOutboxTest {
   }
 
   @Test
-  void aBacklogPastItsBoundClosesTheConnection4008AndIsReleased() {
+  void aBacklogPastItsBoundIsReleasedAtOnceAndTheClientGetsOnlyTheClose4008() {
     long closedBefore = node.slowConsumerCloses();
     try (EmbeddedSocket client = node.open()) {
       Subscription sub = client.live(ROOM, 0);
       client.clientReads(false);
       for (long seq = 1;
           seq <= 9;
-          seq++) { // the bound is passed at the 7th; the rest come to a closed connection
+          seq++) { // the bound is passed at the 7th; the rest come to a closing connection
         client.fanOut(message(seq, LONG_BODY), sub);
       }
       client.sendFromAnotherThread(EmbeddedSocket.ack("late"));
       client.runLoop();
+      assertThat(client.channel.isActive())
+          .as("the close frame waits in the socket of a client that does not read")
+          .isTrue();
+      assertThat(client.unreleased())
+          .as(
+              "the backlog, released at the close and not when the socket ends; "
+                  + "and what came after")
+          .isEmpty();
+      assertThat(node.slowConsumerCloses()).isEqualTo(closedBefore + 1);
 
+      client.clientReads(true);
       assertThat(client.transcript())
           .as("nothing of the backlog, only the close")
           .containsExactly("close 4008 slow_consumer");
-      assertThat(client.channel.isActive()).isFalse();
+      assertThat(client.channel.isActive()).as("ended once the close frame is written").isFalse();
       assertThat(client.connection.closeCode()).isEqualTo(4008);
-      assertThat(node.slowConsumerCloses()).isEqualTo(closedBefore + 1);
-      assertThat(client.unreleased()).as("the backlog and what came after the close").isEmpty();
+    }
+  }
+
+  @Test
+  void aSlowConsumerThatNeverTakesItsCloseFrameIsCutOffAfterTheGracePeriod() {
+    try (EmbeddedSocket client = node.open()) {
+      Subscription sub = client.live(ROOM, 0);
+      client.clientReads(false);
+      for (long seq = 1; seq <= 7; seq++) {
+        client.fanOut(message(seq, LONG_BODY), sub);
+      }
+      client.runLoop();
+      client.advanceMillis(1_999); // Connection.CLOSE_GRACE_MS is 2 s
+      assertThat(client.channel.isActive()).isTrue();
+      client.advanceMillis(1);
+      assertThat(client.channel.isActive()).isFalse();
+      assertThat(client.unreleased()).isEmpty();
     }
   }
 
