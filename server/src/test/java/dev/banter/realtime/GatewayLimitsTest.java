@@ -103,8 +103,10 @@ class GatewayLimitsTest {
           poster.send(
               Map.of("type", "send_message", "room_id", room, "body", body, "client_id", "m" + i));
         }
+        // what is asserted is that the fast one gets everything, not how fast: a loaded 2-core
+        // box (the old code too) needed more than 20 s for the 8 MB
         Awaitility.await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Duration.ofSeconds(60))
             .until(() -> fast.ofType("new_message").size() >= total);
         List<Long> seqs =
             fast.ofType("new_message").stream().map(f -> f.at("/message/seq").asLong()).toList();
