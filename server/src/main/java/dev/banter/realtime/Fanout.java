@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each shard's queue is bounded and never makes the publisher wait (the writer thread, a
  * service, or Redis' reader thread). When it is full, the event is dropped and counted, and its
- * room is marked stale: the shard reads the room forward from the store (seq and rev) as soon as it
+ * room is marked stale: the shard reads the room's messages forward from the store as soon as it
  * has caught up, so subscribers still get every message, in order. A dropped user-addressed event
  * (presence, an invitation) is lost, as on a Redis outage: clients see the state on their next
  * read.

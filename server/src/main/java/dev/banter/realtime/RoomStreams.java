@@ -257,11 +257,7 @@ final class RoomStreams implements Fanout.Sink {
     }
   }
 
-  /**
-   * Reads {@code roomId} forward from its cursor: the messages after its seq, then the messages
-   * changed after its rev (as {@code message_updated}; a subscriber that has them already gets the
-   * same state again).
-   */
+  /** Reads {@code roomId} forward from its cursor: the messages after its seq. */
   @Override
   public void resync(String roomId) {
     RoomCursors.Cursor at = cursors.of(roomId);
@@ -269,21 +265,10 @@ final class RoomStreams implements Fanout.Sink {
       return;
     }
     try {
-      long fromRev = at.rev;
+      // Messages only: a subscription drops a seq it has, so reading them again is harmless. A
+      // change has no such check (the same rev may be on its way live), so changes missed here
+      // reach the client on its next resume (since_rev), not as a second live copy.
       deliverFromStore(roomId, at.seq, Long.MAX_VALUE);
-      long cursor = fromRev;
-      while (true) {
-        var page = messages.changes(roomId, cursor, at.seq, REPLAY_PAGE);
-        for (Message m : page.messages()) {
-          if (m.rev() > fromRev && m.seq() <= at.seq) {
-            deliver(m.updated());
-          }
-          cursor = m.rev();
-        }
-        if (!page.hasMore() || page.messages().isEmpty()) {
-          return;
-        }
-      }
     } catch (RuntimeException e) {
       log.warn("could not read room {} forward from the store: {}", roomId, e.toString());
     }
