@@ -96,17 +96,17 @@ final class Hub {
   // ---- subscriptions ----
 
   /**
-   * Adds {@code s}; with the room's first subscriber here its cursor starts at {@code seq} and
-   * {@code rev}, what was stored before the subscription. Returns once other nodes' events of the
-   * room reach this node.
+   * Adds {@code s}; with the room's first subscriber here its cursor starts at {@code seq}, what
+   * was stored before the subscription. Returns once other nodes' events of the room reach this
+   * node.
    */
-  void subscribe(Subscription s, long seq, long rev) {
+  void subscribe(Subscription s, long seq) {
     byRoom.compute(
         s.roomId,
         (k, set) -> { // inside compute: a concurrent removal of the last one cannot orphan it
           Set<Subscription> subs = set == null ? ConcurrentHashMap.newKeySet() : set;
           subs.add(s);
-          cursors.startIfAbsent(s.roomId, seq, rev);
+          cursors.startIfAbsent(s.roomId, seq);
           return subs;
         });
     s.connection.subscribed(s);

@@ -67,8 +67,7 @@ final class RoomStreams implements Fanout.Sink {
     var before = rooms.requireMembership(session.principal(), roomId);
     hub.unsubscribe(c, roomId);
     Subscription sub = new Subscription(c, roomId, limits.outboundBytes());
-    hub.subscribe(
-        sub, before.lastSeq(), before.lastRev()); // returns once other nodes' events reach us
+    hub.subscribe(sub, before.lastSeq()); // returns once other nodes' events reach us
     presence.member(session, roomId);
     // Read the end of the room only now that live events are being caught: anything later arrives
     // live. Asking for the membership again also catches a removal that raced with the subscribing.
@@ -228,13 +227,8 @@ final class RoomStreams implements Fanout.Sink {
     if (at == null) {
       return;
     }
-    switch (e) {
-      case ServerEvent.NewMessage m -> {
-        at.seq = Math.max(at.seq, m.seq());
-        at.rev = Math.max(at.rev, m.rev());
-      }
-      case ServerEvent.Change c -> at.rev = Math.max(at.rev, c.rev());
-      default -> {}
+    if (e instanceof ServerEvent.NewMessage m) {
+      at.seq = Math.max(at.seq, m.seq());
     }
   }
 

@@ -101,7 +101,7 @@ final class EmbeddedSocket implements AutoCloseable {
    */
   Subscription subscribe(String roomId) {
     Subscription s = new Subscription(connection, roomId, node.limits.outboundBytes());
-    node.hub.subscribe(s, 0, 0);
+    node.hub.subscribe(s, 0);
     return s;
   }
 
