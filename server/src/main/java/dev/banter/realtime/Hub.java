@@ -121,6 +121,20 @@ final class Hub {
     }
   }
 
+  /**
+   * Ends {@code c}'s subscription of {@code roomId} because of an event just handed to the loops
+   * (the user left or was removed): nothing new is queued for it from now on, and it stops on its
+   * loop after what is queued there already, so that the event that ends it (addressed to the user,
+   * and queued through this subscription) is still written.
+   */
+  void unsubscribeAfterQueued(Connection c, String roomId) {
+    Subscription s = c.unsubscribed(roomId);
+    if (s != null) {
+      forget(s);
+      discardAfterQueued(s);
+    }
+  }
+
   /** Ends every subscription of {@code c} (it closed). */
   void unsubscribeAll(Connection c) {
     c.unsubscribeAll().forEach(this::remove);
@@ -128,6 +142,15 @@ final class Hub {
 
   private void remove(Subscription s) {
     s.discard();
+    forget(s);
+  }
+
+  private void discardAfterQueued(Subscription s) {
+    outbox(s.connection.eventLoop()).execute(s::discard);
+  }
+
+  /** Takes {@code s} out of its room's index (and stops watching the room with its last one). */
+  private void forget(Subscription s) {
     boolean[] removed = new boolean[1];
     byRoom.computeIfPresent(
         s.roomId,
@@ -144,14 +167,17 @@ final class Hub {
     }
   }
 
-  /** The room is gone: every subscription of it here ends. */
+  /**
+   * The room is gone (its {@code room_deleted} was just handed to the loops): every subscription of
+   * it here ends, each after what is queued on its loop — that event among it.
+   */
   void dropRoom(String roomId) {
     Set<Subscription> subs = byRoom.remove(roomId);
     if (subs != null) {
       cursors.forget(roomId);
       subs.forEach(
           s -> {
-            s.discard();
+            discardAfterQueued(s);
             s.connection.unsubscribed(s);
             bus.unwatchRoom(roomId);
           });

@@ -240,7 +240,7 @@ final class RoomStreams implements Fanout.Sink {
         presence.roomGone(d.roomId());
       }
       case ServerEvent.UserLeft l -> {
-        hub.connectionsOf(l.userId()).forEach(c -> hub.unsubscribe(c, l.roomId()));
+        hub.connectionsOf(l.userId()).forEach(c -> hub.unsubscribeAfterQueued(c, l.roomId()));
         presence.notMember(l.userId(), l.roomId());
       }
       case ServerEvent.UserJoined j when j.user().get("id") instanceof String id ->

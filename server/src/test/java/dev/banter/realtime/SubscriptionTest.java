@@ -11,6 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.banter.events.ServerEvent;
 import dev.banter.support.LeakWatch;
+import io.netty.buffer.ByteBuf;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,6 +121,55 @@ class SubscriptionTest {
       assertThat(client.transcript())
           .containsExactly("new_message 3", "joined 3", "message_edited m3@14");
       assertThat(client.unreleased()).isEmpty();
+    }
+  }
+
+  @Test
+  void aMemberWhoLeftIsToldThroughTheSubscriptionItEndsThenHearsNothingMoreOfTheRoom() {
+    try (EmbeddedSocket bob = node.openAs("bob");
+        EmbeddedSocket alice = node.openAs("alice")) {
+      bob.live(ROOM, 4);
+      alice.live(ROOM, 4);
+      // as RoomStreams does on the room's shard: hand the event to the loops, then end the
+      // subscription — before the loops have run (an embedded loop runs only when told to)
+      fanOutThroughHub(
+          new ServerEvent.UserLeft(ROOM, "bob", Map.of("id", "bob", "username", "bob"), null));
+      node.hub.unsubscribeAfterQueued(bob.connection, ROOM);
+      fanOutThroughHub(message(5));
+      bob.runLoop();
+      alice.runLoop();
+
+      assertThat(bob.transcript()).containsExactly("user_left");
+      assertThat(alice.transcript()).containsExactly("user_left", "new_message 5");
+      assertThat(node.hub.hasSubscribers(ROOM)).isTrue();
+    }
+  }
+
+  @Test
+  void aDeletedRoomsMembersAreToldThroughTheSubscriptionsItEnds() {
+    try (EmbeddedSocket bob = node.openAs("bob");
+        EmbeddedSocket alice = node.openAs("alice")) {
+      bob.live(ROOM, 4);
+      alice.live(ROOM, 4);
+      fanOutThroughHub(new ServerEvent.RoomDeleted(ROOM, List.of("alice", "bob")));
+      node.hub.dropRoom(ROOM);
+      fanOutThroughHub(message(5)); // a straggler of the bus: nobody is subscribed any more
+      bob.runLoop();
+      alice.runLoop();
+
+      assertThat(bob.transcript()).containsExactly("room_deleted");
+      assertThat(alice.transcript()).containsExactly("room_deleted");
+      assertThat(node.hub.hasSubscribers(ROOM)).isFalse();
+    }
+  }
+
+  /** What RoomStreams does with a live event: one frame, handed by the hub to every receiver. */
+  private void fanOutThroughHub(ServerEvent e) {
+    ByteBuf frame = Frames.of(e);
+    try {
+      node.hub.deliver(e, frame);
+    } finally {
+      frame.release();
     }
   }
 
