@@ -79,9 +79,8 @@ public record Services(
           new AuthService(
               db,
               tokens,
-              config.refreshTokenTtl(),
-              config.admins(),
-              config.guestAccess(),
+              new AuthService.Policy(
+                  config.refreshTokenTtl(), config.admins(), config.guestAccess()),
               logins,
               clock,
               rooms::joinDefaultRoom,

@@ -26,9 +26,7 @@ public final class AuthService {
 
   private final Database db;
   private final AccessTokens accessTokens;
-  private final Duration refreshTtl;
-  private final Set<String> admins;
-  private final boolean guestAccess;
+  private final Policy policy;
   private final LoginThrottle logins;
   private final Clock clock;
   private final BiConsumer<Handle, User> onCreated;
@@ -41,9 +39,7 @@ public final class AuthService {
   public AuthService(
       Database db,
       AccessTokens accessTokens,
-      Duration refreshTtl,
-      Set<String> admins,
-      boolean guestAccess,
+      Policy policy,
       LoginThrottle logins,
       Clock clock,
       BiConsumer<Handle, User> onCreated,
@@ -51,12 +47,20 @@ public final class AuthService {
     this.revocations = revocations;
     this.db = db;
     this.accessTokens = accessTokens;
-    this.refreshTtl = refreshTtl;
-    this.admins = admins;
-    this.guestAccess = guestAccess;
+    this.policy = policy;
     this.logins = logins;
     this.clock = clock;
     this.onCreated = onCreated;
+  }
+
+  /**
+   * The operator's rules for accounts: how long a refresh token lives, the usernames that are
+   * global admins (BANTER_ADMINS), and whether guests may sign in.
+   */
+  public record Policy(Duration refreshTtl, Set<String> admins, boolean guestAccess) {
+    public Policy {
+      admins = Set.copyOf(admins);
+    }
   }
 
   /** What register, login, guest and refresh answer. */
@@ -82,11 +86,13 @@ public final class AuthService {
   }
 
   public Session guest(String rawUsername) {
-    if (!guestAccess) {
+    if (!policy.guestAccess()) {
       throw ApiError.forbidden("guest access is disabled on this server");
     }
     String username = Fields.username(rawUsername);
-    if (admins.contains(username)) { // an admin-to-be registers it; a guest must not squat it first
+    if (policy
+        .admins()
+        .contains(username)) { // an admin-to-be registers it; a guest must not squat it first
       throw ApiError.conflict("username is taken");
     }
     return createUser(username, username, null, true);
@@ -110,7 +116,8 @@ public final class AuthService {
                   throw ApiError.conflict("username is taken");
                 }
                 boolean first = !guest && !Users.anyRegistered(h);
-                String role = first || (!guest && admins.contains(username)) ? "admin" : "user";
+                String role =
+                    first || (!guest && policy.admins().contains(username)) ? "admin" : "user";
                 User user =
                     new User(
                         Ids.newId(),
@@ -160,7 +167,7 @@ public final class AuthService {
   private Session openSession(Handle h, User user, long now) {
     User effective = effectiveRole(user);
     RefreshTokens.Family family =
-        RefreshTokens.startFamily(h, user.id(), now, refreshTtl.toMillis());
+        RefreshTokens.startFamily(h, user.id(), now, policy.refreshTtl().toMillis());
     return new Session(
         effective,
         accessTokens.issue(effective, family.id()),
@@ -170,7 +177,9 @@ public final class AuthService {
 
   /** Admins named in BANTER_ADMINS are admins whatever the stored role says. */
   private User effectiveRole(User user) {
-    return !user.guest() && admins.contains(user.username()) ? user.withRole("admin") : user;
+    return !user.guest() && policy.admins().contains(user.username())
+        ? user.withRole("admin")
+        : user;
   }
 
   private enum Outcome {
@@ -219,7 +228,8 @@ public final class AuthService {
                   User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
                   Users.touch(h, user.id(), now);
                   String next =
-                      RefreshTokens.issue(h, stored.familyId(), now, refreshTtl.toMillis());
+                      RefreshTokens.issue(
+                          h, stored.familyId(), now, policy.refreshTtl().toMillis());
                   return new Rotation(
                       Outcome.OK,
                       new Session(

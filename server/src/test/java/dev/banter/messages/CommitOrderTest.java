@@ -83,9 +83,7 @@ class CommitOrderTest {
         new AuthService(
             db,
             tokens,
-            Duration.ofDays(1),
-            Set.of(),
-            false,
+            new AuthService.Policy(Duration.ofDays(1), Set.of(), false),
             LoginThrottle.perMinute(1_000_000, () -> {}),
             clock,
             (h, u) -> {},

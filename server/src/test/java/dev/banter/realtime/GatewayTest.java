@@ -281,12 +281,14 @@ class GatewayTest {
 
   @Test
   void leavingARoomStopsItsEventsButNotTheMembership() {
+    WsClient witness = ws(alice);
+    join(witness, room, null);
     WsClient b = ws(bob);
     join(b, room, null);
     JsonNode left = b.request(Map.of("type", "leave_room", "room_id", room));
     assertThat(left.get("type").asText()).isEqualTo("left");
     api.say(alice, room, "unheard");
-    assertThat(b.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
+    heardEverywhere(witness, b, "unheard");
     assertThat(b.ofType("new_message")).isEmpty();
     assertThat(api.get("/api/v1/rooms/" + room, bob.accessToken()).json().get("my_role").asText())
         .isEqualTo("member");
@@ -383,6 +385,21 @@ class GatewayTest {
     assertThat(seqs(b, room)).isEqualTo(LongStream.rangeClosed(31, 80).boxed().toList());
   }
 
+  /**
+   * Returns once a message {@code witness} (subscribed to its room on this node) receives would
+   * also have reached {@code other}: the fan-out hands one event to every subscriber's loop at
+   * once, and two round trips on {@code other}'s connection let its loop run what was queued.
+   */
+  private static void heardEverywhere(WsClient witness, WsClient other, String body) {
+    witness.await(
+        f ->
+            "new_message".equals(f.path("type").asText())
+                && body.equals(f.at("/message/body").asText()));
+    for (int i = 0; i < 2; i++) {
+      assertThat(other.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
+    }
+  }
+
   // ---- presence ----
 
   @Test
@@ -416,6 +433,12 @@ class GatewayTest {
             "presence".equals(f.path("type").asText())
                 && bob.username().equals(f.get("user").asText())
                 && !f.get("online").asBoolean());
+    assertThat(
+            watcher.ofType("presence").stream()
+                .filter(f -> bob.username().equals(f.get("user").asText())))
+        .as("online at the first connection, offline after the last: none at the first close")
+        .extracting(f -> f.get("online").asBoolean())
+        .containsExactly(true, false);
     JsonNode members =
         api.get("/api/v1/rooms/" + room + "/members", alice.accessToken()).json().get("members");
     members.forEach(
@@ -581,8 +604,10 @@ class GatewayTest {
     assertThat(join(e, room, null).at("/error/code").asText()).isEqualTo("forbidden");
     assertThat(sendMessage(e, room, "intrusion", "x").at("/error/code").asText())
         .isEqualTo("forbidden");
+    WsClient witness = ws(alice);
+    join(witness, room, null);
     api.say(alice, room, "secret");
-    assertThat(e.request(Map.of("type", "ping")).get("type").asText()).isEqualTo("pong");
+    heardEverywhere(witness, e, "secret");
     assertThat(e.ofType("new_message")).isEmpty();
     assertThat(stored()).isEqualTo(1);
   }

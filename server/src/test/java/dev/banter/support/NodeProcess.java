@@ -65,10 +65,14 @@ public final class NodeProcess implements AutoCloseable {
     pb.environment().putAll(all);
     Path log = dir.resolve(nodeId + ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    Process p;
     try {
-      Process p = pb.start();
-      NodeProcess node = new NodeProcess(p, port, nodeId, log);
-      HttpClient http = HttpClient.newHttpClient();
+      p = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    NodeProcess node = new NodeProcess(p, port, nodeId, log);
+    try (HttpClient http = HttpClient.newHttpClient()) {
       Awaitility.await()
           .atMost(Duration.ofSeconds(40))
           .ignoreExceptions()
@@ -84,8 +88,10 @@ public final class NodeProcess implements AutoCloseable {
                           .statusCode()
                       == 200);
       return node;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (
+        RuntimeException e) { // not up in time (or exited): the child must not outlive the test
+      p.destroyForcibly();
+      throw e;
     }
   }
 
