@@ -1,9 +1,11 @@
 package dev.banter.http;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -17,8 +19,16 @@ import java.util.Arrays;
  * per request.
  */
 public final class ClientAddress {
-  private static final AttributeKey<Connection> CONNECTION =
-      AttributeKey.valueOf("banter.connection-address");
+  /** Whom the clients of a listener may believe: on the server channel, one for all its clients. */
+  private static final AttributeKey<TrustedProxies> PROXIES =
+      AttributeKey.valueOf("banter.trusted-proxies");
+
+  /**
+   * The client a PROXY protocol header named for a connection; only such connections carry one, so
+   * an ordinary connection costs nothing here (its socket peer is read when asked).
+   */
+  private static final AttributeKey<InetAddress> NAMED =
+      AttributeKey.valueOf("banter.proxy-named-client");
 
   /**
    * IPv6 clients get a /64 each (a typical subscriber's share), so budgets are per /64, not per
@@ -68,16 +78,14 @@ public final class ClientAddress {
     return https;
   }
 
-  /**
-   * Sets where {@code ch} comes from: its socket peer, or {@code address} when a PROXY header named
-   * one.
-   */
-  static void attach(Channel ch, TrustedProxies proxies, InetAddress address) {
-    InetAddress peer =
-        address != null
-            ? address
-            : ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-    ch.attr(CONNECTION).set(new Connection(normalized(peer), proxies));
+  /** The clients of the listener {@code b} binds may believe {@code proxies}. */
+  static void trust(ServerBootstrap b, TrustedProxies proxies) {
+    b.attr(PROXIES, proxies);
+  }
+
+  /** A PROXY protocol header on {@code ch} named {@code address} as its client. */
+  static void named(Channel ch, InetAddress address) {
+    ch.attr(NAMED).set(normalized(address));
   }
 
   /**
@@ -103,22 +111,37 @@ public final class ClientAddress {
   }
 
   private static Connection connection(Channel ch) {
-    Connection c = ch.attr(CONNECTION).get();
-    if (c == null) { // a channel the server did not set up: only its socket counts
-      attach(ch, TrustedProxies.NONE, null);
-      c = ch.attr(CONNECTION).get();
-    }
-    return c;
+    Channel server = ch.parent();
+    TrustedProxies proxies = server == null ? null : server.attr(PROXIES).get();
+    InetAddress named = ch.hasAttr(NAMED) ? ch.attr(NAMED).get() : null;
+    InetAddress address =
+        named != null
+            ? named
+            : ch.remoteAddress() instanceof InetSocketAddress a ? normalized(a.getAddress()) : null;
+    // a channel the server did not set up: only its socket counts
+    return new Connection(address, proxies == null ? TrustedProxies.NONE : proxies);
   }
 
   /**
    * An IPv4-mapped IPv6 address (a dual-stack socket's view of an IPv4 peer) is that IPv4 address.
    */
   private static InetAddress normalized(InetAddress a) {
+    if (!(a instanceof Inet6Address v6) || !isIpv4Mapped(v6.getAddress())) {
+      return a; // as the socket gave it: nothing allocated per connection
+    }
     try {
-      return a == null ? null : InetAddress.getByAddress(a.getAddress());
+      return InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16));
     } catch (UnknownHostException e) {
       return a;
     }
+  }
+
+  private static boolean isIpv4Mapped(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
   }
 }

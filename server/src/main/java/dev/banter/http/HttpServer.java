@@ -179,8 +179,10 @@ public final class HttpServer implements AutoCloseable {
     EventLoopGroup group =
         new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
     try {
+      ServerBootstrap bootstrap = new ServerBootstrap();
+      ClientAddress.trust(bootstrap, proxies);
       Channel ch =
-          new ServerBootstrap()
+          bootstrap
               .group(group)
               .channel(type)
               .option(ChannelOption.SO_BACKLOG, 4096)
@@ -189,14 +191,12 @@ public final class HttpServer implements AutoCloseable {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
-                      ClientAddress.attach(c, proxies, null);
                       if (edge.proxyProtocol() && ClientAddress.fromTrustedProxy(c)) {
                         c.pipeline().addLast(PROXY_PROTOCOL, new HAProxyMessageDecoder());
                         c.pipeline()
                             .addLast(
                                 "proxy-header",
                                 new ProxyProtocolHeader(
-                                    proxies,
                                     limits.headerTimeout(),
                                     ch -> serve(ch, tls, connections, limits, context)));
                       } else {

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ProxyProtocolHeader.class);
 
-  private final TrustedProxies proxies;
   private final Duration timeout;
   private final Consumer<Channel> serve;
   private ScheduledFuture<?> timer;
@@ -34,8 +33,7 @@ final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
   /**
    * @param serve adds the HTTP handlers once the client is known
    */
-  ProxyProtocolHeader(TrustedProxies proxies, Duration timeout, Consumer<Channel> serve) {
-    this.proxies = proxies;
+  ProxyProtocolHeader(Duration timeout, Consumer<Channel> serve) {
     this.timeout = timeout;
     this.serve = serve;
   }
@@ -71,7 +69,9 @@ final class ProxyProtocolHeader extends ChannelInboundHandlerAdapter {
       header.release();
     }
     timer.cancel(false);
-    ClientAddress.attach(ctx.channel(), proxies, source);
+    if (source != null) {
+      ClientAddress.named(ctx.channel(), source);
+    }
     serve.accept(ctx.channel());
     ctx.fireChannelActive();
     ctx.pipeline()
