@@ -27,6 +27,8 @@ import dev.banter.realtime.WsUpgrade;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.store.DataDir;
 import dev.banter.store.Database;
+import dev.banter.tools.BackupCommand;
+import dev.banter.tools.MigrateCommand;
 import dev.banter.uploads.UploadRoutes;
 import dev.banter.uploads.UploadService;
 import io.netty.handler.ssl.SslContext;
@@ -90,11 +92,15 @@ public final class Banter implements AutoCloseable {
     this.routes = routes;
   }
 
-  /** The command line: {@code --config FILE}, {@code --print-config}, {@code --help}. */
+  /**
+   * The command line: {@code --config FILE}, {@code --print-config}, {@code --help}; the tools
+   * {@code migrate} and {@code backup} are sub-commands.
+   */
   @Command(
       name = "banter",
       mixinStandardHelpOptions = true,
       version = "banter 0.1",
+      subcommands = {MigrateCommand.class, BackupCommand.class},
       description =
           "A self-hosted real-time chat server. Configuration comes from BANTER_* environment "
               + "variables and, optionally, a YAML file with the same keys (the environment wins).")
