@@ -137,10 +137,14 @@ public final class Banter implements AutoCloseable {
         }
         config = new ConfigLoader(vars, System.console() != null).load();
       } catch (ConfigException e) {
-        System.err.println("banter: configuration error: " + e.getMessage());
+        e.problems().forEach(p -> System.err.println("banter: configuration error: " + p));
         return EXIT_CONFIG;
       }
-      return printConfig ? 0 : serve(config);
+      if (printConfig) {
+        config.warnings().forEach(w -> System.err.println("banter: warning: " + w));
+        return 0;
+      }
+      return serve(config);
     }
   }
 
@@ -159,6 +163,7 @@ public final class Banter implements AutoCloseable {
         "logback.configurationFile",
         config.logFormat() == Config.LogFormat.JSON ? "logback-json.xml" : "logback-text.xml");
     Logger log = LoggerFactory.getLogger(Banter.class);
+    LogLevels.apply(config.logLevel()); // the process's own log; an embedding JVM keeps its own
     long started = System.nanoTime();
     Banter banter;
     try {
@@ -205,6 +210,7 @@ public final class Banter implements AutoCloseable {
           "node_id", config.nodeId()); // in every JSON line; %property{node_id} in text
     }
     log.info("starting with {}", config);
+    config.warnings().forEach(log::warn);
     if (config.allowedOrigins().contains("*")) {
       log.warn(
           "BANTER_ALLOWED_ORIGINS contains '*': any web page may open WebSockets with your users' tokens");

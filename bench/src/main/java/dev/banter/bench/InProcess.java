@@ -56,7 +56,7 @@ public final class InProcess implements AutoCloseable {
     dataDir = Files.createTempDirectory("banter-bench-");
     Map<String, String> env = new HashMap<>();
     env.put("BANTER_DATA_DIR", dataDir.toString());
-    env.put("BANTER_JWT_SECRET", "bench-secret-bench-secret-bench-secret-00");
+    env.put("BANTER_JWT_SECRET", "A0BSdMjOB6Zv/vosEnygUqWwNsXM00oWkSAgR3aSo/tJ");
     env.put("BANTER_USER_RATE_SCALE", "1000000");
     env.put("BANTER_MESSAGE_RATE", "1000000");
     env.put("BANTER_MESSAGE_BURST", "1000000");

@@ -27,7 +27,7 @@ class ScenariosSmokeTest {
     env.put("BANTER_HOST", "127.0.0.1");
     env.put("BANTER_PORT", "0");
     env.put("BANTER_DATA_DIR", Files.createTempDirectory("banter-bench-smoke-").toString());
-    env.put("BANTER_JWT_SECRET", "bench-smoke-secret-bench-smoke-secret-0123");
+    env.put("BANTER_JWT_SECRET", "vAILpqtjzDEcHcakEc+gc2AK5llFEyTKP/9MqI0kwLUe");
     env.put("BANTER_AUTH_RATE", "1000000");
     env.put("BANTER_HTTP_RATE", "1000000");
     env.put("BANTER_MESSAGE_RATE", "100000");

@@ -3,10 +3,14 @@ package dev.banter.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The validated configuration of one Banter process. Its toString never shows secrets. */
+/**
+ * The validated configuration of one Banter process. Its toString shows the settings given, secrets
+ * masked by the one rule {@code --print-config} uses too.
+ */
 public record Config(
     String host,
     int port,
@@ -17,6 +21,7 @@ public record Config(
     Optional<byte[]> jwtSecret,
     Duration accessTokenTtl,
     Duration refreshTokenTtl,
+    Optional<String> publicUrl,
     List<String> allowedOrigins,
     boolean guestAccess,
     Set<String> admins,
@@ -37,6 +42,7 @@ public record Config(
     Path uploadDir,
     Optional<S3> s3,
     LogFormat logFormat,
+    LogLevel logLevel,
     Duration shutdownDrain,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
@@ -47,7 +53,9 @@ public record Config(
     int wsReplayLimit,
     Duration presenceTtl,
     double userRateScale,
-    Duration guestExpiry) {
+    Duration guestExpiry,
+    Map<Setting, String> given,
+    List<String> warnings) {
 
   /** An S3-compatible bucket for uploads; {@link #toString()} hides the keys. */
   public record S3(
@@ -70,86 +78,61 @@ public record Config(
     JSON
   }
 
+  /** The root level of the server's log. */
+  public enum LogLevel {
+    ERROR,
+    WARN,
+    INFO,
+    DEBUG,
+    TRACE
+  }
+
+  /**
+   * The origin users reach the server at ({@code https://chat.example.com}, no trailing slash),
+   * from BANTER_PUBLIC_URL: the base of absolute links the server hands out ({@code publicUrl +
+   * "/path"}: invites, password resets, OIDC redirects, Web Push). Empty when unset; then there is
+   * no address to build links from, and the allowed origin is whatever the request names ({@code
+   * Host}).
+   */
+  @Override
+  public Optional<String> publicUrl() {
+    return publicUrl;
+  }
+
+  /**
+   * The browser origins that may open WebSockets and call the API: BANTER_ALLOWED_ORIGINS, else
+   * BANTER_PUBLIC_URL's origin, else none (then only the server's own origin, as each request names
+   * it).
+   */
+  @Override
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /**
+   * The settings given a value, as given, secrets included: shown only through {@link
+   * ConfigReport}, which masks them.
+   */
+  @Override
+  public Map<Setting, String> given() {
+    return given;
+  }
+
+  /** What start-up should warn about: BANTER_* variables that are no setting (typos). */
+  @Override
+  public List<String> warnings() {
+    return warnings;
+  }
+
   public boolean usesPostgres() {
     return database.isPresent();
   }
 
+  /**
+   * The settings given, secrets masked by {@link ConfigReport#mask}: what the start-up log shows.
+   */
   @Override
   public String toString() {
-    return "Config[host="
-        + host
-        + ", port="
-        + port
-        + ", dataDir="
-        + dataDir
-        + ", database="
-        + database.map(DatabaseUrl::redacted).orElse("sqlite")
-        + ", redis="
-        + redisUrl.map(u -> "set").orElse("unset")
-        + ", nodeId="
-        + nodeId
-        + ", jwtSecret="
-        + (jwtSecret.isPresent() ? "****" : "generated")
-        + ", accessTokenTtl="
-        + accessTokenTtl
-        + ", refreshTokenTtl="
-        + refreshTokenTtl
-        + ", allowedOrigins="
-        + allowedOrigins
-        + ", guestAccess="
-        + guestAccess
-        + ", admins="
-        + admins
-        + ", messageRate="
-        + messageRate
-        + ", messageBurst="
-        + messageBurst
-        + ", authRate="
-        + authRatePerMinute
-        + ", httpRate="
-        + httpRatePerMinute
-        + ", httpConnectionsPerIp="
-        + httpConnectionsPerIp
-        + ", httpHeaderTimeout="
-        + httpHeaderTimeout
-        + ", trustedProxies="
-        + trustedProxies
-        + ", proxyProtocol="
-        + proxyProtocol
-        + ", wsPerIp="
-        + wsPerIp
-        + ", uploadMaxBytes="
-        + uploadMaxBytes
-        + ", uploadStallTimeout="
-        + uploadStallTimeout
-        + ", uploadQuotaDaily="
-        + uploadQuotaDaily
-        + ", uploadQuotaTotal="
-        + uploadQuotaTotal
-        + ", guestUploadQuotaDaily="
-        + guestUploadQuotaDaily
-        + ", uploadDir="
-        + uploadDir
-        + ", s3="
-        + s3.map(S3::toString).orElse("unset")
-        + ", logFormat="
-        + logFormat
-        + ", shutdownDrain="
-        + shutdownDrain
-        + ", tls="
-        + tlsCert.isPresent()
-        + ", wsPingInterval="
-        + wsPingInterval
-        + ", wsIdleTimeout="
-        + wsIdleTimeout
-        + ", wsAuthTimeout="
-        + wsAuthTimeout
-        + ", wsQueueBytes="
-        + wsQueueBytes
-        + ", wsReplayLimit="
-        + wsReplayLimit
-        + ", presenceTtl="
-        + presenceTtl
-        + "]";
+    return "Config[" + ConfigReport.given(given) + "]";
   }
 }

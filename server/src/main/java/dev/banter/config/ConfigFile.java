@@ -6,9 +6,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -48,15 +50,24 @@ public final class ConfigFile {
     if (!root.isObject()) {
       throw new ConfigException("BANTER_CONFIG: " + file + " must be a map of BANTER_* settings");
     }
+    List<String> problems = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!KNOWN.contains(e.getKey())) {
-        throw new ConfigException("BANTER_CONFIG: unknown setting '" + e.getKey() + "' in " + file);
+        problems.add(
+            "BANTER_CONFIG: unknown setting '"
+                + e.getKey()
+                + "' in "
+                + file
+                + KnownNames.closest(e.getKey()).map(k -> " (did you mean " + k + "?)").orElse(""));
+      } else if (!e.getValue().isValueNode()) {
+        problems.add(e.getKey() + ": must be a single value in " + file);
+      } else {
+        out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
       }
-      if (!e.getValue().isValueNode()) {
-        throw new ConfigException(e.getKey() + ": must be a single value in " + file);
-      }
-      out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
     return out;
   }

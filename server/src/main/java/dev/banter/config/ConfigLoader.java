@@ -1,10 +1,11 @@
 package dev.banter.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,14 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads every {@link Setting} from a map of variables (the environment), validating each. */
 public final class ConfigLoader {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-  private static final int MIN_SECRET_BYTES = 32;
-
   private final Map<String, String> vars;
   private final boolean terminal;
 
@@ -32,246 +28,280 @@ public final class ConfigLoader {
     return new ConfigLoader(System.getenv(), System.console() != null).load();
   }
 
+  /**
+   * The configuration, or a {@link ConfigException} naming every bad setting at once (one line
+   * each); a bad value is replaced by its default while the others are read, so that one mistake
+   * does not hide the next.
+   */
   public Config load() {
-    String host = text(Setting.HOST);
-    int port = integer(Setting.PORT, 0, 65535);
-    Path dataDir = Path.of(text(Setting.DATA_DIR));
+    SettingReader in = new SettingReader(vars);
+    String host = in.text(Setting.HOST);
+    int port = in.integer(Setting.PORT, 0, 65535);
+    Path dataDir = Path.of(in.text(Setting.DATA_DIR));
     Optional<DatabaseUrl> database =
-        optional(Setting.DATABASE_URL)
-            .map(
-                raw -> {
-                  try {
-                    return DatabaseUrl.parse(raw);
-                  } catch (IllegalArgumentException e) {
-                    throw new ConfigException(
-                        Setting.DATABASE_URL, "cannot parse the database URL: " + e.getMessage());
-                  }
-                });
-    Optional<String> redis = optional(Setting.REDIS_URL);
-    redis.ifPresent(
-        url -> {
-          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-            throw new ConfigException(Setting.REDIS_URL, "expected redis://host:port");
-          }
-        });
-    if (redis.isPresent() && database.isEmpty()) {
-      throw new ConfigException(
+        in.read(
+            Setting.DATABASE_URL,
+            s ->
+                in.optional(s)
+                    .map(
+                        raw -> {
+                          try {
+                            return DatabaseUrl.parse(raw);
+                          } catch (IllegalArgumentException e) {
+                            throw new ConfigException(
+                                s, "cannot parse the database URL: " + e.getMessage());
+                          }
+                        }));
+    Optional<String> redis =
+        in.read(
+            Setting.REDIS_URL,
+            s ->
+                in.optional(s)
+                    .map(
+                        url -> {
+                          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+                            throw new ConfigException(s, "expected redis://host:port");
+                          }
+                          return url;
+                        }));
+    if (redis.isPresent() && database.isEmpty() && !in.rejected(Setting.DATABASE_URL)) {
+      in.problem(
           Setting.REDIS_URL,
           "cluster mode needs PostgreSQL: set BANTER_DATABASE_URL too (nodes must share one database; SQLite is one node's file)");
     }
     String nodeId =
-        optional(Setting.NODE_ID)
+        in.optional(Setting.NODE_ID)
             .orElseGet(() -> "node-" + UUID.randomUUID().toString().substring(0, 8));
     Optional<byte[]> secret =
-        optional(Setting.JWT_SECRET).map(s -> s.getBytes(StandardCharsets.UTF_8));
-    secret.ifPresent(
-        s -> {
-          if (s.length < MIN_SECRET_BYTES) {
-            throw new ConfigException(
-                Setting.JWT_SECRET, "must be at least " + MIN_SECRET_BYTES + " bytes");
-          }
-        });
-    Duration accessTtl = duration(Setting.ACCESS_TOKEN_TTL);
-    Duration refreshTtl = duration(Setting.REFRESH_TOKEN_TTL);
-    List<String> origins = list(Setting.ALLOWED_ORIGINS);
-    for (String origin : origins) {
-      if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
-        throw new ConfigException(
-            Setting.ALLOWED_ORIGINS, "not an origin (scheme://host[:port]): " + origin);
-      }
+        in.read(
+            Setting.JWT_SECRET,
+            s ->
+                in.optional(s)
+                    .map(
+                        value -> {
+                          Optional<String> weakness = SecretStrength.weakness(value);
+                          if (weakness.isPresent()) {
+                            throw new ConfigException(s, weakness.get());
+                          }
+                          return value.getBytes(StandardCharsets.UTF_8);
+                        }));
+    Duration accessTtl = in.duration(Setting.ACCESS_TOKEN_TTL);
+    Duration refreshTtl = in.duration(Setting.REFRESH_TOKEN_TTL);
+    Optional<String> publicUrl =
+        in.read(Setting.PUBLIC_URL, s -> in.optional(s).map(u -> origin(s, u)));
+    List<String> origins =
+        in.read(
+            Setting.ALLOWED_ORIGINS,
+            s -> {
+              List<String> listed = in.list(s);
+              for (String origin : listed) {
+                if (!origin.equals("*") && !origin.matches("https?://[^/\\s]+")) {
+                  throw new ConfigException(s, "not an origin (scheme://host[:port]): " + origin);
+                }
+              }
+              return listed;
+            });
+    if (origins.isEmpty() && publicUrl.isPresent()) {
+      origins = List.of(publicUrl.get()); // the address users reach is where the pages come from
     }
-    boolean guests = bool(Setting.GUEST_ACCESS);
+    boolean guests = in.bool(Setting.GUEST_ACCESS);
     Set<String> admins = new LinkedHashSet<>();
-    list(Setting.ADMINS).forEach(a -> admins.add(a.toLowerCase(Locale.ROOT)));
-    double messageRate = decimal(Setting.MESSAGE_RATE);
-    int messageBurst = integer(Setting.MESSAGE_BURST, 1, 1_000_000);
-    int authRate = integer(Setting.AUTH_RATE, 1, 1_000_000_000);
-    int httpRate = integer(Setting.HTTP_RATE, 1, 1_000_000_000);
-    int httpConnectionsPerIp = integer(Setting.HTTP_CONNECTIONS_PER_IP, 0, 1_000_000_000);
-    Duration httpHeaderTimeout = duration(Setting.HTTP_HEADER_TIMEOUT);
-    List<AddressRange> trustedProxies = addressRanges(Setting.TRUSTED_PROXIES);
-    boolean proxyProtocol = bool(Setting.PROXY_PROTOCOL);
-    if (proxyProtocol && trustedProxies.isEmpty()) {
-      throw new ConfigException(
+    in.list(Setting.ADMINS).forEach(a -> admins.add(a.toLowerCase(Locale.ROOT)));
+    double messageRate = in.decimal(Setting.MESSAGE_RATE);
+    int messageBurst = in.integer(Setting.MESSAGE_BURST, 1, 1_000_000);
+    int authRate = in.integer(Setting.AUTH_RATE, 1, 1_000_000_000);
+    int httpRate = in.integer(Setting.HTTP_RATE, 1, 1_000_000_000);
+    int httpConnectionsPerIp = in.integer(Setting.HTTP_CONNECTIONS_PER_IP, 0, 1_000_000_000);
+    Duration httpHeaderTimeout = in.duration(Setting.HTTP_HEADER_TIMEOUT);
+    List<AddressRange> trustedProxies = in.read(Setting.TRUSTED_PROXIES, s -> addressRanges(in, s));
+    boolean proxyProtocol = in.bool(Setting.PROXY_PROTOCOL);
+    if (proxyProtocol && trustedProxies.isEmpty() && !in.rejected(Setting.TRUSTED_PROXIES)) {
+      in.problem(
           Setting.PROXY_PROTOCOL,
           "needs BANTER_TRUSTED_PROXIES: the PROXY protocol is accepted only from trusted proxies");
     }
-    int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
-    long uploadMax = longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
-    Duration uploadStall = duration(Setting.UPLOAD_STALL_TIMEOUT);
-    long quotaDaily = longValue(Setting.UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
-    long quotaTotal = longValue(Setting.UPLOAD_QUOTA_TOTAL, 0, Long.MAX_VALUE);
-    long guestQuotaDaily = longValue(Setting.GUEST_UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
+    int wsPerIp = in.integer(Setting.WS_PER_IP, 0, 1_000_000_000);
+    long uploadMax = in.longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
+    Duration uploadStall = in.duration(Setting.UPLOAD_STALL_TIMEOUT);
+    long quotaDaily = in.longValue(Setting.UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
+    long quotaTotal = in.longValue(Setting.UPLOAD_QUOTA_TOTAL, 0, Long.MAX_VALUE);
+    long guestQuotaDaily = in.longValue(Setting.GUEST_UPLOAD_QUOTA_DAILY, 0, Long.MAX_VALUE);
+    in.read(Setting.SMTP_URL, s -> in.optional(s).map(u -> smtp(s, u)));
     Config.LogFormat logFormat =
-        optional(Setting.LOG_FORMAT)
-            .map(
-                f ->
-                    switch (f.toLowerCase(Locale.ROOT)) {
-                      case "text" -> Config.LogFormat.TEXT;
-                      case "json" -> Config.LogFormat.JSON;
-                      default ->
-                          throw new ConfigException(
-                              Setting.LOG_FORMAT, "expected text or json, got '" + f + "'");
-                    })
-            .orElse(terminal ? Config.LogFormat.TEXT : Config.LogFormat.JSON);
-    Duration drain = duration(Setting.SHUTDOWN_DRAIN);
-    Optional<Path> cert = optional(Setting.TLS_CERT).map(Path::of);
-    Optional<Path> key = optional(Setting.TLS_KEY).map(Path::of);
+        in.read(
+            Setting.LOG_FORMAT,
+            s ->
+                in.optional(s)
+                    .map(
+                        f ->
+                            switch (f.toLowerCase(Locale.ROOT)) {
+                              case "text" -> Config.LogFormat.TEXT;
+                              case "json" -> Config.LogFormat.JSON;
+                              default ->
+                                  throw new ConfigException(
+                                      s, "expected text or json, got '" + f + "'");
+                            })
+                    .orElse(terminal ? Config.LogFormat.TEXT : Config.LogFormat.JSON));
+    Config.LogLevel logLevel = in.read(Setting.LOG_LEVEL, s -> logLevel(in, s));
+    Duration drain = in.duration(Setting.SHUTDOWN_DRAIN);
+    Optional<Path> cert = in.optional(Setting.TLS_CERT).map(Path::of);
+    Optional<Path> key = in.optional(Setting.TLS_KEY).map(Path::of);
     if (cert.isPresent() != key.isPresent()) {
-      throw new ConfigException(
-          (cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT),
+      in.problem(
+          cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT,
           "BANTER_TLS_CERT and BANTER_TLS_KEY must be set together");
     }
-    cert.ifPresent(p -> readable(Setting.TLS_CERT, p));
-    key.ifPresent(p -> readable(Setting.TLS_KEY, p));
-    Duration ping = duration(Setting.WS_PING_INTERVAL);
-    Duration idle = duration(Setting.WS_IDLE_TIMEOUT);
+    cert.ifPresent(p -> readable(in, Setting.TLS_CERT, p));
+    key.ifPresent(p -> readable(in, Setting.TLS_KEY, p));
+    Duration ping = in.duration(Setting.WS_PING_INTERVAL);
+    Duration idle = in.duration(Setting.WS_IDLE_TIMEOUT);
     if (idle.compareTo(ping) <= 0) {
-      throw new ConfigException(
+      in.problem(
           Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
     }
-    return new Config(
-        host,
-        port,
-        dataDir,
-        database,
-        redis,
-        nodeId,
-        secret,
-        accessTtl,
-        refreshTtl,
-        origins,
-        guests,
-        Set.copyOf(admins),
-        messageRate,
-        messageBurst,
-        authRate,
-        httpRate,
-        httpConnectionsPerIp,
-        httpHeaderTimeout,
-        trustedProxies,
-        proxyProtocol,
-        wsPerIp,
-        uploadMax,
-        uploadStall,
-        quotaDaily,
-        quotaTotal,
-        guestQuotaDaily,
-        optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")),
-        s3(),
-        logFormat,
-        drain,
-        cert,
-        key,
-        ping,
-        idle,
-        duration(Setting.WS_AUTH_TIMEOUT),
-        longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30),
-        integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
-        duration(Setting.PRESENCE_TTL),
-        decimal(Setting.USER_RATE_SCALE),
-        duration(Setting.GUEST_EXPIRY));
+    Config config =
+        new Config(
+            host,
+            port,
+            dataDir,
+            database,
+            redis,
+            nodeId,
+            secret,
+            accessTtl,
+            refreshTtl,
+            publicUrl,
+            origins,
+            guests,
+            Set.copyOf(admins),
+            messageRate,
+            messageBurst,
+            authRate,
+            httpRate,
+            httpConnectionsPerIp,
+            httpHeaderTimeout,
+            trustedProxies,
+            proxyProtocol,
+            wsPerIp,
+            uploadMax,
+            uploadStall,
+            quotaDaily,
+            quotaTotal,
+            guestQuotaDaily,
+            in.optional(Setting.UPLOAD_DIR).map(Path::of).orElse(dataDir.resolve("uploads")),
+            s3(in),
+            logFormat,
+            logLevel,
+            drain,
+            cert,
+            key,
+            ping,
+            idle,
+            in.duration(Setting.WS_AUTH_TIMEOUT),
+            in.longValue(Setting.WS_QUEUE_BYTES, 4096, 1L << 30),
+            in.integer(Setting.WS_REPLAY_LIMIT, 1, 100_000),
+            in.duration(Setting.PRESENCE_TTL),
+            in.decimal(Setting.USER_RATE_SCALE),
+            in.duration(Setting.GUEST_EXPIRY),
+            in.given(),
+            KnownNames.unknown(vars.keySet()));
+    if (!in.problems().isEmpty()) {
+      throw new ConfigException(in.problems());
+    }
+    return config;
   }
 
-  private Optional<Config.S3> s3() {
-    Optional<String> bucket = optional(Setting.S3_BUCKET);
+  private static Optional<Config.S3> s3(SettingReader in) {
+    Optional<String> bucket = in.optional(Setting.S3_BUCKET);
     if (bucket.isEmpty()) {
       return Optional.empty();
     }
-    String endpoint = optional(Setting.S3_ENDPOINT).orElse("");
-    if (!endpoint.isEmpty() && !endpoint.matches("https?://\\S+")) {
-      throw new ConfigException(Setting.S3_ENDPOINT, "expected an http(s) URL");
+    String endpoint =
+        in.read(
+            Setting.S3_ENDPOINT,
+            s -> {
+              String e = in.optional(s).orElse("");
+              if (!e.isEmpty() && !e.matches("https?://\\S+")) {
+                throw new ConfigException(s, "expected an http(s) URL");
+              }
+              return e;
+            });
+    Optional<String> access = in.optional(Setting.S3_ACCESS_KEY);
+    Optional<String> secret = in.optional(Setting.S3_SECRET_KEY);
+    if (access.isEmpty()) {
+      in.problem(Setting.S3_ACCESS_KEY, "required with BANTER_S3_BUCKET");
     }
-    String access =
-        optional(Setting.S3_ACCESS_KEY)
-            .orElseThrow(
-                () -> new ConfigException(Setting.S3_ACCESS_KEY, "required with BANTER_S3_BUCKET"));
-    String secret =
-        optional(Setting.S3_SECRET_KEY)
-            .orElseThrow(
-                () -> new ConfigException(Setting.S3_SECRET_KEY, "required with BANTER_S3_BUCKET"));
+    if (secret.isEmpty()) {
+      in.problem(Setting.S3_SECRET_KEY, "required with BANTER_S3_BUCKET");
+    }
     return Optional.of(
-        new Config.S3(endpoint, text(Setting.S3_REGION), bucket.get(), access, secret));
+        new Config.S3(
+            endpoint,
+            in.text(Setting.S3_REGION),
+            bucket.get(),
+            access.orElse(""),
+            secret.orElse("")));
   }
 
-  private String text(Setting s) {
-    String v = vars.get(s.variable);
-    return v == null || v.isBlank() ? s.defaultValue : v.strip();
-  }
-
-  private Optional<String> optional(Setting s) {
-    String v = text(s);
-    return v.isEmpty() ? Optional.empty() : Optional.of(v);
-  }
-
-  private int integer(Setting s, int min, int max) {
-    return (int) longValue(s, min, max);
-  }
-
-  private long longValue(Setting s, long min, long max) {
-    String v = text(s);
-    long n;
+  private static Config.LogLevel logLevel(SettingReader in, Setting s) {
+    String v = in.text(s);
     try {
-      n = Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(s, "expected a whole number, got '" + v + "'");
+      return Config.LogLevel.valueOf(v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s, "expected error, warn, info, debug or trace, got '" + v + "'");
     }
-    if (n < min || n > max) {
-      throw new ConfigException(s, "must be between " + min + " and " + max + ", got " + n);
-    }
-    return n;
   }
 
-  private double decimal(Setting s) {
-    String v = text(s);
+  /**
+   * The origin of an absolute http(s) URL without path, query or user info ({@code
+   * https://chat.example.com}), lower-cased and without its scheme's default port: what browsers
+   * send as {@code Origin}.
+   */
+  private static String origin(Setting s, String url) {
+    URI uri;
     try {
-      double d = Double.parseDouble(v);
-      if (!(d > 0) || Double.isInfinite(d)) {
-        throw new ConfigException(s, "must be a positive number, got '" + v + "'");
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(s, "expected a number, got '" + v + "'");
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(s, "not a URL (" + e.getReason() + ")");
     }
-  }
-
-  private boolean bool(Setting s) {
-    String v = text(s).toLowerCase(Locale.ROOT);
-    return switch (v) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default -> throw new ConfigException(s, "expected true or false, got '" + v + "'");
-    };
-  }
-
-  private Duration duration(Setting s) {
-    String v = text(s).toLowerCase(Locale.ROOT);
-    Matcher m = DURATION.matcher(v);
-    if (!m.matches()) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
       throw new ConfigException(
-          s, "expected a duration such as 500ms, 10s, 15m, 12h or 30d, got '" + v + "'");
+          s, "expected an absolute http(s) URL such as https://chat.example.com");
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d =
-        switch (m.group(2)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          case "h" -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-    if (d.isZero()) {
-      throw new ConfigException(s, "must be longer than zero");
+    String path = uri.getRawPath();
+    if (uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || path != null && !path.isEmpty() && !path.equals("/")) {
+      throw new ConfigException(
+          s,
+          "must be scheme://host[:port] only (Banter serves from the root: no path, query or user)");
     }
-    return d;
+    int port = uri.getPort();
+    boolean defaultPort = port == -1 || port == (scheme.equals("https") ? 443 : 80);
+    return scheme
+        + "://"
+        + uri.getHost().toLowerCase(Locale.ROOT)
+        + (defaultPort ? "" : ":" + port);
   }
 
-  private List<String> list(Setting s) {
-    return Arrays.stream(text(s).split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+  /** Checks the form SPEC §9 gives, {@code smtp[s]://user:pass@host:port}; nothing reads it yet. */
+  private static String smtp(Setting s, String url) {
+    try {
+      URI uri = new URI(url);
+      if (("smtp".equals(uri.getScheme()) || "smtps".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException ignored) {
+      // reported below, without the value: it may hold a password
+    }
+    throw new ConfigException(s, "expected smtp[s]://user:pass@host:port");
   }
 
-  private List<AddressRange> addressRanges(Setting s) {
-    return list(s).stream()
+  private static List<AddressRange> addressRanges(SettingReader in, Setting s) {
+    return in.list(s).stream()
         .map(
             entry -> {
               try {
@@ -283,9 +313,9 @@ public final class ConfigLoader {
         .toList();
   }
 
-  private static void readable(Setting s, Path p) {
+  private static void readable(SettingReader in, Setting s, Path p) {
     if (!Files.isReadable(p)) {
-      throw new ConfigException(s, "cannot read " + p);
+      in.problem(s, "cannot read " + p);
     }
   }
 }

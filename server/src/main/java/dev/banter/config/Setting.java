@@ -9,20 +9,28 @@ public enum Setting {
       "BANTER_DATABASE_URL",
       "",
       "postgresql://user:pass@host:port/db or jdbc:postgresql:…; unset → SQLite in the data dir",
-      true),
-  REDIS_URL("BANTER_REDIS_URL", "", "redis://host:port; unset → single node", true),
+      Masking.URL_PASSWORD),
+  REDIS_URL(
+      "BANTER_REDIS_URL",
+      "",
+      "redis://[:pass@]host:port; unset → single node",
+      Masking.URL_PASSWORD),
   NODE_ID("BANTER_NODE_ID", "", "name of this node in logs and metrics; unset → generated"),
   JWT_SECRET(
       "BANTER_JWT_SECRET",
       "",
-      "HMAC key, at least 32 bytes; unset → generated once, kept in the data dir",
-      true),
+      "HMAC key: at least 32 random bytes (placeholders and low-entropy values are refused); unset → generated once, kept in the data dir",
+      Masking.WHOLE),
   ACCESS_TOKEN_TTL("BANTER_ACCESS_TOKEN_TTL", "15m", "access token lifetime"),
   REFRESH_TOKEN_TTL("BANTER_REFRESH_TOKEN_TTL", "30d", "refresh token lifetime"),
+  PUBLIC_URL(
+      "BANTER_PUBLIC_URL",
+      "",
+      "the address users reach, e.g. https://chat.example.com (no path); the default allowed origin, and the base of links the server hands out"),
   ALLOWED_ORIGINS(
       "BANTER_ALLOWED_ORIGINS",
       "",
-      "comma list of browser origins; unset → the server's own origin; * allowed with a warning"),
+      "comma list of browser origins; unset → BANTER_PUBLIC_URL, else the server's own origin; * allowed with a warning"),
   GUEST_ACCESS("BANTER_GUEST_ACCESS", "false", "enables POST /api/v1/auth/guest"),
   ADMINS("BANTER_ADMINS", "", "comma list of usernames that are global admins"),
   MESSAGE_RATE("BANTER_MESSAGE_RATE", "10", "per-user sends per second"),
@@ -71,9 +79,23 @@ public enum Setting {
       "BANTER_S3_BUCKET", "", "keep uploads in this S3-compatible bucket instead of a folder"),
   S3_ENDPOINT("BANTER_S3_ENDPOINT", "", "S3-compatible endpoint URL (unset → AWS for the region)"),
   S3_REGION("BANTER_S3_REGION", "us-east-1", "S3 region"),
-  S3_ACCESS_KEY("BANTER_S3_ACCESS_KEY", "", "S3 access key id", true),
-  S3_SECRET_KEY("BANTER_S3_SECRET_KEY", "", "S3 secret access key", true),
+  S3_ACCESS_KEY("BANTER_S3_ACCESS_KEY", "", "S3 access key id", Masking.WHOLE),
+  S3_SECRET_KEY("BANTER_S3_SECRET_KEY", "", "S3 secret access key", Masking.WHOLE),
+  SMTP_URL(
+      "BANTER_SMTP_URL",
+      "",
+      "smtp[s]://user:pass@host:port for e-mail (invites, password resets); read by a later feature, unused today",
+      Masking.URL_PASSWORD),
+  OIDC_CLIENT_SECRET(
+      "BANTER_OIDC_CLIENT_SECRET",
+      "",
+      "OpenID Connect client secret (single sign-on); read by a later feature, unused today",
+      Masking.WHOLE),
   LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
+  LOG_LEVEL(
+      "BANTER_LOG_LEVEL",
+      "info",
+      "root log level: error, warn, info, debug or trace (libraries set quieter stay quieter)"),
   SHUTDOWN_DRAIN("BANTER_SHUTDOWN_DRAIN", "10s", "graceful shutdown budget"),
   TLS_CERT(
       "BANTER_TLS_CERT",
@@ -104,19 +126,40 @@ public enum Setting {
       "30d",
       "guest accounts unused this long are removed and their names freed");
 
+  /**
+   * What of a secret setting's value is hidden wherever it is shown: {@code --print-config}, {@code
+   * --help}, logs ({@link ConfigReport#mask}).
+   */
+  public enum Masking {
+    /** Not a secret: shown as it is. */
+    NONE,
+    /** The whole value is the secret. */
+    WHOLE,
+    /**
+     * A URL that may carry a password: in its user info ({@code user:pass@}, or {@code pass@} as
+     * Redis reads it) or as a {@code password=} query parameter. The rest stays readable.
+     */
+    URL_PASSWORD
+  }
+
   public final String variable;
   public final String defaultValue;
   public final String meaning;
+
+  /** True for the settings whose values must never be shown: the one list masking reads. */
   public final boolean secret;
 
+  public final Masking masking;
+
   Setting(String variable, String defaultValue, String meaning) {
-    this(variable, defaultValue, meaning, false);
+    this(variable, defaultValue, meaning, Masking.NONE);
   }
 
-  Setting(String variable, String defaultValue, String meaning, boolean secret) {
+  Setting(String variable, String defaultValue, String meaning, Masking masking) {
     this.variable = variable;
     this.defaultValue = defaultValue;
     this.meaning = meaning;
-    this.secret = secret;
+    this.masking = masking;
+    this.secret = masking != Masking.NONE;
   }
 }

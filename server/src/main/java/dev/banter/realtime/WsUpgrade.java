@@ -22,17 +22,23 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws}: refuses a foreign {@code Origin} (cross-site WebSocket hijacking) and IPs over
  * their connection limit before the upgrade, then swaps the HTTP handlers for the WebSocket ones.
  */
 public final class WsUpgrade implements WebSocketUpgrader {
+  private static final Logger log = LoggerFactory.getLogger(WsUpgrade.class);
+
   /** Frames above this are refused with close 1009 (SPEC §5). */
   static final int MAX_FRAME_BYTES = 64 * 1024;
 
@@ -40,6 +46,7 @@ public final class WsUpgrade implements WebSocketUpgrader {
   private final List<String> allowedOrigins;
   private final boolean tls;
   private final Map<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private final AtomicBoolean refusalExplained = new AtomicBoolean();
 
   public WsUpgrade(Gateway gateway, List<String> allowedOrigins, boolean tls) {
     this.gateway = gateway;
@@ -54,7 +61,9 @@ public final class WsUpgrade implements WebSocketUpgrader {
     // Behind a TLS-terminating proxy that says so, the page's own origin is https.
     boolean https = tls || client.forwardedHttps();
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (origin != null && !originAllowed(origin, req.headers().get(HttpHeaderNames.HOST), https)) {
+    String host = req.headers().get(HttpHeaderNames.HOST);
+    if (origin != null && !originAllowed(origin, host, https)) {
+      explainRefusal(origin, host, https, client.forwardedHttps());
       refuse(ch, ApiError.forbidden("origin not allowed"), requestId);
       return;
     }
@@ -117,16 +126,43 @@ public final class WsUpgrade implements WebSocketUpgrader {
     if (allowedOrigins.contains("*") || allowedOrigins.contains(o)) {
       return true;
     }
-    if (!allowedOrigins.isEmpty() || host == null) {
+    // the server's own origin, as the request names it: same host and port, same scheme
+    return allowedOrigins.isEmpty() && sameOrigin(o, https ? "https" : "http", host);
+  }
+
+  private static boolean sameOrigin(String origin, String scheme, String host) {
+    if (host == null) {
       return false;
     }
     try {
-      URI uri = new URI(o); // the server's own origin: same host and port as the request
+      URI uri = new URI(origin);
       return uri.getRawAuthority() != null
           && uri.getRawAuthority().equalsIgnoreCase(host)
-          && (https ? "https" : "http").equals(uri.getScheme());
-    } catch (Exception e) {
+          && scheme.equals(uri.getScheme());
+    } catch (URISyntaxException ignored) {
       return false;
+    }
+  }
+
+  /**
+   * Behind a proxy that terminates TLS, with neither BANTER_PUBLIC_URL nor BANTER_ALLOWED_ORIGINS,
+   * the web client's own socket is refused when the request does not name the page's origin: the
+   * proxy is not trusted or does not say {@code https} (the origin differs in its scheme only), or
+   * it says so but sends its own {@code Host}. Says once which setting fixes it; the refused origin
+   * is shown, not proposed, since any page can send one.
+   */
+  private void explainRefusal(String origin, String host, boolean https, boolean forwardedHttps) {
+    boolean tlsProxy =
+        forwardedHttps || !https && sameOrigin(origin.toLowerCase(Locale.ROOT), "https", host);
+    if (allowedOrigins.isEmpty() && tlsProxy && !refusalExplained.getAndSet(true)) {
+      log.warn(
+          "a WebSocket from the origin {} was refused (403): without BANTER_PUBLIC_URL the only "
+              + "origin allowed is the one the request names ({}://{}); behind a TLS proxy set "
+              + "BANTER_PUBLIC_URL to the address users reach (e.g. https://chat.example.com), or "
+              + "list the origins in BANTER_ALLOWED_ORIGINS (said once)",
+          origin,
+          https ? "https" : "http",
+          host);
     }
   }
 

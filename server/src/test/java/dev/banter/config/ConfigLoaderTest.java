@@ -57,6 +57,8 @@ class ConfigLoaderTest {
     assertThat(c.guestUploadQuotaDaily()).isZero();
     assertThat(c.uploadDir().toString()).isEqualTo("./data/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.JSON);
+    assertThat(c.logLevel()).isEqualTo(Config.LogLevel.INFO);
+    assertThat(c.publicUrl()).isEmpty();
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.tlsCert()).isEmpty();
     assertThat(new ConfigLoader(Map.of(), true).load().logFormat())
@@ -73,9 +75,10 @@ class ConfigLoaderTest {
         "BANTER_DATABASE_URL", "postgresql://bob:s%40cret@db.example:6543/chat?sslmode=require");
     vars.put("BANTER_REDIS_URL", "redis://cache:6379");
     vars.put("BANTER_NODE_ID", "n1");
-    vars.put("BANTER_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    vars.put("BANTER_JWT_SECRET", "Zq3kP9xL2mV7nB4cR8tW1yH6jF5dS0gA");
     vars.put("BANTER_ACCESS_TOKEN_TTL", "5m");
     vars.put("BANTER_REFRESH_TOKEN_TTL", "12h");
+    vars.put("BANTER_PUBLIC_URL", "https://Chat.Example:443/");
     vars.put("BANTER_ALLOWED_ORIGINS", "https://chat.example, http://localhost:3000");
     vars.put("BANTER_GUEST_ACCESS", "true");
     vars.put("BANTER_ADMINS", "Alice, bob");
@@ -93,6 +96,7 @@ class ConfigLoaderTest {
     vars.put("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "512");
     vars.put("BANTER_UPLOAD_DIR", "/mnt/shared/uploads");
     vars.put("BANTER_LOG_FORMAT", "text");
+    vars.put("BANTER_LOG_LEVEL", "DEBUG");
     vars.put("BANTER_SHUTDOWN_DRAIN", "500ms");
     Config c = load(vars);
     assertThat(c.host()).isEqualTo("127.0.0.1");
@@ -123,7 +127,10 @@ class ConfigLoaderTest {
     assertThat(c.guestUploadQuotaDaily()).isEqualTo(512);
     assertThat(c.uploadDir().toString()).isEqualTo("/mnt/shared/uploads");
     assertThat(c.logFormat()).isEqualTo(Config.LogFormat.TEXT);
+    assertThat(c.logLevel()).isEqualTo(Config.LogLevel.DEBUG);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.publicUrl()).contains("https://chat.example");
+    assertThat(c.warnings()).isEmpty();
   }
 
   @Test
@@ -165,6 +172,16 @@ class ConfigLoaderTest {
     rejects("BANTER_UPLOAD_QUOTA_TOTAL", "5GiB");
     rejects("BANTER_GUEST_UPLOAD_QUOTA_DAILY", "lots");
     rejects("BANTER_LOG_FORMAT", "xml");
+    rejects("BANTER_LOG_LEVEL", "verbose");
+    rejects("BANTER_LOG_LEVEL", "warning");
+    rejects("BANTER_PUBLIC_URL", "chat.example.com");
+    rejects("BANTER_PUBLIC_URL", "ftp://chat.example.com");
+    rejects("BANTER_PUBLIC_URL", "https://chat.example.com/banter");
+    rejects("BANTER_PUBLIC_URL", "https://chat.example.com?x=1");
+    rejects("BANTER_PUBLIC_URL", "https://user:pw@chat.example.com");
+    rejects("BANTER_PUBLIC_URL", "https://");
+    rejects("BANTER_SMTP_URL", "mail.example.com:587");
+    rejects("BANTER_SMTP_URL", "http://mail.example.com");
     rejects("BANTER_SHUTDOWN_DRAIN", "soon");
   }
 
@@ -278,13 +295,97 @@ class ConfigLoaderTest {
         load(
             Map.of(
                 "BANTER_DATABASE_URL", "postgresql://bob:hunter2-db@db:5432/chat",
-                "BANTER_JWT_SECRET", "jwt-secret-value-that-is-long-enough-42",
-                "BANTER_REDIS_URL", "redis://:redis-pass@cache:6379"));
+                "BANTER_JWT_SECRET", "jwt-hmac-value-that-is-long-enough-42",
+                "BANTER_REDIS_URL", "redis://:redis-pass@cache:6379",
+                "BANTER_S3_ACCESS_KEY", "AKIDLOGGEDNOWHERE",
+                "BANTER_S3_SECRET_KEY", "s3-key-logged-nowhere",
+                "BANTER_SMTP_URL", "smtps://mailer:smtp-pass@mail.example:465",
+                "BANTER_OIDC_CLIENT_SECRET", "oidc-client-logged-nowhere"));
     assertThat(c.toString())
         .doesNotContain("hunter2-db")
-        .doesNotContain("jwt-secret-value")
+        .doesNotContain("jwt-hmac-value")
         .doesNotContain("redis-pass")
-        .contains("db:5432/chat");
+        .doesNotContain("AKIDLOGGEDNOWHERE")
+        .doesNotContain("s3-key-logged")
+        .doesNotContain("smtp-pass")
+        .doesNotContain("oidc-client-logged")
+        .contains("BANTER_DATABASE_URL=postgresql://bob:****@db:5432/chat")
+        .contains("BANTER_REDIS_URL=redis://:****@cache:6379")
+        .contains("BANTER_SMTP_URL=smtps://mailer:****@mail.example:465")
+        .contains("BANTER_OIDC_CLIENT_SECRET=****");
     assertThat(c.database().orElseThrow().toString()).doesNotContain("hunter2-db");
+  }
+
+  @Test
+  void everyBadSettingIsReportedAtOnceOneLineEach() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("BANTER_PORT", "abc");
+    vars.put("BANTER_LOG_LEVEL", "loud");
+    vars.put("BANTER_PUBLIC_URL", "chat.example.com");
+    vars.put("BANTER_WS_PER_IP", "-1");
+    vars.put("BANTER_JWT_SECRET", "CHANGE-ME-to-at-least-32-random-bytes");
+    vars.put("BANTER_SHUTDOWN_DRAIN", "10s"); // fine: not reported
+    assertThatThrownBy(() -> load(vars))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(5)
+                    .anySatisfy(p -> assertThat(p).startsWith("BANTER_PORT: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("BANTER_LOG_LEVEL: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("BANTER_PUBLIC_URL: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("BANTER_WS_PER_IP: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("BANTER_JWT_SECRET: "))
+                    .allSatisfy(p -> assertThat(p).doesNotContain("\n")));
+  }
+
+  @Test
+  void aBadValueDoesNotAlsoFailTheChecksThatCombineItWithOthers() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("BANTER_DATABASE_URL", "mysql://x/y");
+    vars.put("BANTER_REDIS_URL", "redis://cache:6379");
+    assertThatThrownBy(() -> load(vars))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("BANTER_DATABASE_URL: "));
+  }
+
+  @Test
+  void thePublicUrlIsTheDefaultAllowedOriginAndTheBaseOfLinks() {
+    Config c = load(Map.of("BANTER_PUBLIC_URL", "https://chat.example.com"));
+    assertThat(c.publicUrl()).contains("https://chat.example.com");
+    assertThat(c.allowedOrigins()).containsExactly("https://chat.example.com");
+    assertThat(load(Map.of("BANTER_PUBLIC_URL", "http://[::1]:8080/")).publicUrl())
+        .contains("http://[::1]:8080");
+    Config both =
+        load(
+            Map.of(
+                "BANTER_PUBLIC_URL",
+                "https://chat.example.com",
+                "BANTER_ALLOWED_ORIGINS",
+                "https://other.example"));
+    assertThat(both.allowedOrigins()).containsExactly("https://other.example");
+    assertThat(both.publicUrl()).contains("https://chat.example.com");
+  }
+
+  @Test
+  void unknownBanterVariablesAreWarnedAboutByNameWithTheLikelyOne() {
+    Map<String, String> vars = new HashMap<>();
+    vars.put("BANTER_PROT", "9000");
+    vars.put("BANTER_JWT_SECERT", "x");
+    vars.put("BANTER_ALLOWED_ORIGIN", "https://chat.example");
+    vars.put("BANTER_FROBNICATE", "yes");
+    vars.put("BANTER_CONFIG", "/etc/banter.yaml"); // read by the command line
+    vars.put("PATH", "/usr/bin"); // not ours
+    assertThat(load(vars).warnings())
+        .containsExactly(
+            "BANTER_ALLOWED_ORIGIN: not a Banter setting, ignored (did you mean BANTER_ALLOWED_ORIGINS?)",
+            "BANTER_FROBNICATE: not a Banter setting, ignored",
+            "BANTER_JWT_SECERT: not a Banter setting, ignored (did you mean BANTER_JWT_SECRET?)",
+            "BANTER_PROT: not a Banter setting, ignored (did you mean BANTER_PORT?)");
   }
 }

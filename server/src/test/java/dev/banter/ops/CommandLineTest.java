@@ -60,7 +60,7 @@ class CommandLineTest {
         BANTER_PORT: 9999
         BANTER_GUEST_ACCESS: true
         BANTER_DATABASE_URL: postgresql://bob:hunter2@db.example:5432/chat
-        BANTER_JWT_SECRET: a-secret-that-is-long-enough-to-be-valid-01
+        BANTER_JWT_SECRET: a-hmac-key-that-is-long-enough-to-be-valid-01
         """);
     Outcome o = run(Map.of("BANTER_PORT", "7777"), "--config", file.toString(), "--print-config");
     assertThat(o.code()).as(o.err()).isZero();
@@ -70,7 +70,7 @@ class CommandLineTest {
         .contains("BANTER_DATABASE_URL=postgresql://bob:****@db.example:5432/chat")
         .contains("BANTER_JWT_SECRET=****")
         .doesNotContain("hunter2")
-        .doesNotContain("a-secret-that");
+        .doesNotContain("a-hmac-key-that");
     Outcome viaEnv = run(Map.of("BANTER_CONFIG", file.toString()), "--print-config");
     assertThat(viaEnv.out()).contains("BANTER_PORT=9999");
   }
@@ -81,7 +81,10 @@ class CommandLineTest {
     Files.writeString(unknown, "BANTER_PROT: 9000\n");
     Outcome o = run(Map.of(), "--config", unknown.toString(), "--print-config");
     assertThat(o.code()).isEqualTo(2);
-    assertThat(o.err()).contains("BANTER_PROT").hasLineCount(1);
+    assertThat(o.err())
+        .contains("BANTER_PROT")
+        .contains("did you mean BANTER_PORT?")
+        .hasLineCount(1);
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "BANTER_PORT: abc\n");
     Outcome b = run(Map.of(), "--config", bad.toString());
@@ -89,5 +92,17 @@ class CommandLineTest {
     assertThat(b.err()).contains("BANTER_PORT");
     Outcome missing = run(Map.of(), "--config", dir.resolve("nope.yaml").toString());
     assertThat(missing.code()).isEqualTo(2);
+  }
+
+  @Test
+  void printConfigWarnsAboutAnUnknownVariableByName() throws Exception {
+    Outcome o = run(Map.of("BANTER_JWT_SECERT", "x", "BANTER_PORT", "7777"), "--print-config");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out()).contains("BANTER_PORT=7777").doesNotContain("BANTER_JWT_SECERT");
+    assertThat(o.err())
+        .isEqualTo(
+            "banter: warning: BANTER_JWT_SECERT: not a Banter setting, ignored (did you mean"
+                + " BANTER_JWT_SECRET?)"
+                + System.lineSeparator());
   }
 }

@@ -7,6 +7,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 
@@ -19,10 +21,12 @@ public final class Redis implements AutoCloseable {
       "redis://127.0.0.1:" + System.getenv().getOrDefault("BANTER_TEST_REDIS_PORT", "6379");
 
   private final int port;
+  private final String password;
   private Process process;
 
-  private Redis(int port) {
+  private Redis(int port, String password) {
     this.port = port;
+    this.password = password;
   }
 
   /** The machine's Redis; missing → fail under CI=true, skip otherwise. */
@@ -40,6 +44,14 @@ public final class Redis implements AutoCloseable {
 
   /** A private redis-server on a spare port (no persistence), started now. */
   public static Redis startPrivate() {
+    return startPrivate(null);
+  }
+
+  /**
+   * A private redis-server that refuses clients without {@code password} ({@code requirepass};
+   * null: none), started now.
+   */
+  public static Redis startPrivate(String password) {
     Path binary = Path.of("/usr/bin/redis-server");
     if (!Files.isExecutable(binary)) {
       if (Postgres.inCi()) {
@@ -47,19 +59,21 @@ public final class Redis implements AutoCloseable {
       }
       Assumptions.abort("redis-server is not installed");
     }
-    Redis r = new Redis(NodeProcess.freePort());
+    Redis r = new Redis(NodeProcess.freePort(), password);
     r.start();
     return r;
   }
 
+  /** Its URL, with the password when it has one ({@code redis://:pass@127.0.0.1:port}). */
   public String url() {
-    return "redis://127.0.0.1:" + port;
+    return "redis://" + (password == null ? "" : ":" + password + "@") + "127.0.0.1:" + port;
   }
 
   public void start() {
     try {
-      process =
-          new ProcessBuilder(
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
                   "/usr/bin/redis-server",
                   "--port",
                   String.valueOf(port),
@@ -68,7 +82,12 @@ public final class Redis implements AutoCloseable {
                   "--save",
                   "",
                   "--appendonly",
-                  "no")
+                  "no"));
+      if (password != null) {
+        cmd.addAll(List.of("--requirepass", password));
+      }
+      process =
+          new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
@@ -92,7 +111,8 @@ public final class Redis implements AutoCloseable {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.getOutputStream().write("PING\r\n".getBytes());
       byte[] buf = new byte[7];
-      return s.getInputStream().read(buf) > 0 && new String(buf).startsWith("+PONG");
+      String reply = s.getInputStream().read(buf) > 0 ? new String(buf) : "";
+      return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"); // up, wants a password
     } catch (IOException e) {
       return false;
     }

@@ -17,8 +17,11 @@ import org.jdbi.v3.core.Jdbi;
  * database.
  */
 public final class TestServer implements AutoCloseable {
-  /** The JWT secret every test server uses, so tests can forge and inspect tokens. */
-  public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  /**
+   * The JWT secret every test server uses, so tests can forge and inspect tokens (random-looking:
+   * start-up refuses placeholders and low-entropy secrets).
+   */
+  public static final String JWT_SECRET = "kswyF4jpJlEC5fAEn+SfQzd/ie3RzcDiJVkIVobAVQyr";
 
   private final Backend backend;
   private final Path dataDir;
