@@ -217,7 +217,7 @@ public final class Banter implements AutoCloseable {
       services = Services.start(config, db, cluster, clock, metrics);
       Services s = services;
       Routes routes = new Routes();
-      new HealthRoutes(db, cluster.bus(), draining::get).mount(routes);
+      new HealthRoutes(db, cluster.bus(), s.uploads()::storeProblem, draining::get).mount(routes);
       new MetricsRoutes(metrics).mount(routes);
       new AuthRoutes(s.auth(), s.users()).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
