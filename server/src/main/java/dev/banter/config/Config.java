@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /** The validated configuration of one Banter process. Its toString never shows secrets. */
@@ -28,6 +29,7 @@ public record Config(
     Duration httpHeaderTimeout,
     List<AddressRange> trustedProxies,
     boolean proxyProtocol,
+    OptionalInt metricsPort,
     int wsPerIp,
     long uploadMaxBytes,
     Duration uploadStallTimeout,
@@ -116,6 +118,8 @@ public record Config(
         + trustedProxies
         + ", proxyProtocol="
         + proxyProtocol
+        + ", metricsPort="
+        + (metricsPort.isPresent() ? String.valueOf(metricsPort.getAsInt()) : "unset")
         + ", wsPerIp="
         + wsPerIp
         + ", uploadMaxBytes="

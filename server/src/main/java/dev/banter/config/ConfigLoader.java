@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -96,6 +97,7 @@ public final class ConfigLoader {
           Setting.PROXY_PROTOCOL,
           "needs BANTER_TRUSTED_PROXIES: the PROXY protocol is accepted only from trusted proxies");
     }
+    OptionalInt metricsPort = metricsPort(port);
     int wsPerIp = integer(Setting.WS_PER_IP, 0, 1_000_000_000);
     long uploadMax = longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
     Duration uploadStall = duration(Setting.UPLOAD_STALL_TIMEOUT);
@@ -151,6 +153,7 @@ public final class ConfigLoader {
         httpHeaderTimeout,
         trustedProxies,
         proxyProtocol,
+        metricsPort,
         wsPerIp,
         uploadMax,
         uploadStall,
@@ -171,6 +174,19 @@ public final class ConfigLoader {
         duration(Setting.PRESENCE_TTL),
         decimal(Setting.USER_RATE_SCALE),
         duration(Setting.GUEST_EXPIRY));
+  }
+
+  /** BANTER_METRICS_PORT: unset, or a port other than the main one (0 picks a free one). */
+  private OptionalInt metricsPort(int mainPort) {
+    if (optional(Setting.METRICS_PORT).isEmpty()) {
+      return OptionalInt.empty();
+    }
+    int port = integer(Setting.METRICS_PORT, 0, 65535);
+    if (port != 0 && port == mainPort) {
+      throw new ConfigException(
+          Setting.METRICS_PORT, "must differ from BANTER_PORT (" + mainPort + ")");
+    }
+    return OptionalInt.of(port);
   }
 
   private Optional<Config.S3> s3() {
