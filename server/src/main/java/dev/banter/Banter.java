@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +66,7 @@ public final class Banter implements AutoCloseable {
   private final Cluster cluster;
   private final Services services;
   private final HttpServer http;
+  private final HttpServer metricsHttp; // null without BANTER_METRICS_PORT
   private final ExecutorService blocking;
   private final Metrics metrics;
   private final AtomicBoolean draining;
@@ -77,6 +79,7 @@ public final class Banter implements AutoCloseable {
       Cluster cluster,
       Services services,
       HttpServer http,
+      HttpServer metricsHttp,
       ExecutorService blocking,
       Metrics metrics,
       AtomicBoolean draining,
@@ -86,6 +89,7 @@ public final class Banter implements AutoCloseable {
     this.cluster = cluster;
     this.services = services;
     this.http = http;
+    this.metricsHttp = metricsHttp;
     this.blocking = blocking;
     this.metrics = metrics;
     this.draining = draining;
@@ -225,12 +229,14 @@ public final class Banter implements AutoCloseable {
     Cluster cluster =
         Cluster.of(config.redisUrl(), config.nodeId(), config.presenceTtl(), clock, metrics);
     Services services = null;
+    HttpServer metricsHttp = null;
     try {
       services = Services.start(config, db, cluster, clock, metrics);
       Services s = services;
       Routes routes = new Routes();
-      new HealthRoutes(db, cluster.bus(), draining::get).mount(routes);
-      new MetricsRoutes(metrics).mount(routes);
+      new HealthRoutes(db, cluster.bus(), s.uploads()::storeProblem, draining::get).mount(routes);
+      MetricsRoutes scrapes = new MetricsRoutes(metrics);
+      scrapes.mount(routes);
       new AuthRoutes(s.auth(), s.users()).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);
@@ -248,6 +254,15 @@ public final class Banter implements AutoCloseable {
       WsUpgrade upgrade =
           new WsUpgrade(s.gateway(), config.allowedOrigins(), config.tlsCert().isPresent());
 
+      HttpServer.Limits limits =
+          new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout());
+      if (config.metricsPort().isPresent()) {
+        metricsHttp =
+            scrapes.listen(
+                new HttpServer.Listen(config.host(), config.metricsPort().getAsInt(), tls(config)),
+                limits,
+                blocking);
+      }
       HttpServer http =
           HttpServer.start(
               new HttpServer.Listen(config.host(), config.port(), tls(config)),
@@ -262,13 +277,25 @@ public final class Banter implements AutoCloseable {
                   upgrade,
                   web,
                   s.uploads()),
-              new HttpServer.Limits(config.httpConnectionsPerIp(), config.httpHeaderTimeout()),
+              limits,
               new HttpServer.Edge(
                   config.trustedProxies(), config.proxyProtocol(), config.allowedOrigins()),
               metrics);
       return new Banter(
-          config, db, cluster, services, http, blocking, metrics, draining, routes.all());
+          config,
+          db,
+          cluster,
+          services,
+          http,
+          metricsHttp,
+          blocking,
+          metrics,
+          draining,
+          routes.all());
     } catch (Exception e) {
+      if (metricsHttp != null) {
+        metricsHttp.close();
+      }
       if (services != null) {
         services.close();
       }
@@ -296,6 +323,11 @@ public final class Banter implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** The port of the /metrics listener (BANTER_METRICS_PORT), if there is one. */
+  public OptionalInt metricsPort() {
+    return metricsHttp == null ? OptionalInt.empty() : OptionalInt.of(metricsHttp.port());
   }
 
   public Config config() {
@@ -348,6 +380,9 @@ public final class Banter implements AutoCloseable {
     http.awaitRequests(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     services.messages().close(); // queued posts are stored before the store closes
     http.close();
+    if (metricsHttp != null) {
+      metricsHttp.close();
+    }
     blocking.shutdown();
     services.close();
     cluster.close();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -33,6 +34,7 @@ public record Config(
     Duration httpHeaderTimeout,
     List<AddressRange> trustedProxies,
     boolean proxyProtocol,
+    OptionalInt metricsPort,
     int wsPerIp,
     long uploadMaxBytes,
     Duration uploadStallTimeout,

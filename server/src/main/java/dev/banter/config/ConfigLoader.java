@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
@@ -120,6 +121,28 @@ public final class ConfigLoader {
           Setting.PROXY_PROTOCOL,
           "needs BANTER_TRUSTED_PROXIES: the PROXY protocol is accepted only from trusted proxies");
     }
+    OptionalInt metricsPort =
+        in.read(
+            Setting.METRICS_PORT,
+            s -> {
+              Optional<String> given = in.optional(s);
+              if (given.isEmpty()) {
+                return OptionalInt.empty();
+              }
+              int n;
+              try {
+                n = Integer.parseInt(given.get());
+              } catch (NumberFormatException e) {
+                throw new ConfigException(s, "expected a port number, got '" + given.get() + "'");
+              }
+              if (n < 0 || n > 65535) {
+                throw new ConfigException(s, "expected a port number from 0 to 65535, got " + n);
+              }
+              if (n != 0 && n == port) {
+                throw new ConfigException(s, "must differ from BANTER_PORT (" + port + ")");
+              }
+              return OptionalInt.of(n);
+            });
     int wsPerIp = in.integer(Setting.WS_PER_IP, 0, 1_000_000_000);
     long uploadMax = in.longValue(Setting.UPLOAD_MAX_BYTES, 1, Long.MAX_VALUE);
     Duration uploadStall = in.duration(Setting.UPLOAD_STALL_TIMEOUT);
@@ -182,6 +205,7 @@ public final class ConfigLoader {
             httpHeaderTimeout,
             trustedProxies,
             proxyProtocol,
+            metricsPort,
             wsPerIp,
             uploadMax,
             uploadStall,

@@ -121,6 +121,10 @@ public enum Setting {
       "BANTER_USER_RATE_SCALE",
       "1",
       "multiplies every per-user action budget (reactions, edits, joins, rooms, invites …; sends have their own)"),
+  METRICS_PORT(
+      "BANTER_METRICS_PORT",
+      "",
+      "serve /metrics on a listener of its own on this port (same BANTER_HOST and TLS; 0 picks a free one); set or not, /metrics on BANTER_PORT answers only loopback and BANTER_TRUSTED_PROXIES peers"),
   GUEST_EXPIRY(
       "BANTER_GUEST_EXPIRY",
       "30d",

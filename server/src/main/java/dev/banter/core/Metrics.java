@@ -3,6 +3,7 @@ package dev.banter.core;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -12,6 +13,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -34,6 +37,31 @@ public final class Metrics {
     Duration.ofSeconds(1),
     Duration.ofMillis(2500)
   };
+
+  /** HikariCP's timer of waits for a pooled connection (hikaricp_connections_acquire_seconds). */
+  private static final String POOL_ACQUIRE = "hikaricp.connections.acquire";
+
+  /**
+   * HikariCP registers that timer without buckets (only a count, a sum and a max); the dashboard's
+   * p99 of it needs them, so they are added as it is registered.
+   */
+  private static final MeterFilter POOL_ACQUIRE_BUCKETS =
+      new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(
+            Meter.Id id, DistributionStatisticConfig config) {
+          if (!id.getName().equals(POOL_ACQUIRE)) {
+            return config;
+          }
+          return DistributionStatisticConfig.builder()
+              .percentilesHistogram(true)
+              .minimumExpectedValue(100_000.0) // nanoseconds: 0.1 ms
+              .maximumExpectedValue((double) Duration.ofSeconds(30).toNanos())
+              .build()
+              .merge(config);
+        }
+      };
+
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -51,7 +79,7 @@ public final class Metrics {
 
   public Metrics(String nodeId) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().commonTags("node", nodeId);
+    registry.config().commonTags("node", nodeId).meterFilter(POOL_ACQUIRE_BUCKETS);
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);

@@ -41,10 +41,12 @@ public final class ClientAddress {
 
   private final InetAddress address;
   private final boolean https;
+  private final boolean inside;
 
-  ClientAddress(InetAddress address, boolean https) {
+  ClientAddress(InetAddress address, boolean https, boolean inside) {
     this.address = address;
     this.https = https;
+    this.inside = inside;
   }
 
   /**
@@ -73,6 +75,17 @@ public final class ClientAddress {
     return address;
   }
 
+  /**
+   * Whether the request comes from inside: the connection's own peer (its socket's, or the one a
+   * trusted balancer's PROXY header names) is a loopback address or a trusted proxy, and the
+   * request speaks for that peer — no forwarding header names anyone else. A loopback client named
+   * by a forwarding header does not count: the peer decides, not what a proxy passed on. What the
+   * main port's {@code /metrics} asks (SPEC §11).
+   */
+  public boolean inside() {
+    return inside;
+  }
+
   /** True when a trusted proxy says the client spoke HTTPS to it. */
   public boolean forwardedHttps() {
     return https;
@@ -93,7 +106,7 @@ public final class ClientAddress {
    */
   static ClientAddress of(Channel ch) {
     Connection c = connection(ch);
-    return new ClientAddress(c.address(), false);
+    return new ClientAddress(c.address(), false, false);
   }
 
   /**

@@ -256,6 +256,9 @@ final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   /** The handler's answer: whole, or a {@link StreamedResponse} that is sent as it is read. */
   private HttpResponse handle(Route route, Request request) throws Exception {
+    if (route.insideOnly && !request.fromInside()) {
+      throw ApiError.forbidden("only loopback and trusted proxies may ask for this");
+    }
     RateLimiter limiter =
         switch (route.budget) {
           case AUTH -> context.authLimiter();

@@ -146,6 +146,23 @@ public final class HttpServer implements AutoCloseable {
   public static HttpServer start(
       Listen listen, Handlers handlers, Limits limits, Edge edge, Metrics metrics)
       throws InterruptedException {
+    return start(listen, handlers, limits, edge, metrics, true);
+  }
+
+  /**
+   * A listener beside the main one (BANTER_METRICS_PORT): clients straight on the socket, and not
+   * counted in the {@code banter_http_connections} and {@code banter_http_requests_in_flight}
+   * gauges, which are the main port's (a gauge has one source).
+   */
+  public static HttpServer startBeside(
+      Listen listen, Handlers handlers, Limits limits, Metrics metrics)
+      throws InterruptedException {
+    return start(listen, handlers, limits, Edge.DIRECT, metrics, false);
+  }
+
+  private static HttpServer start(
+      Listen listen, Handlers handlers, Limits limits, Edge edge, Metrics metrics, boolean gauges)
+      throws InterruptedException {
     String host = listen.host();
     int port = listen.port();
     SslContext tls = listen.tls();
@@ -164,14 +181,16 @@ public final class HttpServer implements AutoCloseable {
             new Cors(edge.allowedOrigins()));
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies());
     ConnectionLimit connections = new ConnectionLimit(limits.connectionsPerIp());
-    metrics.gauge(
-        "banter_http_connections",
-        "open HTTP connections (WebSockets are counted apart)",
-        connections::open);
-    metrics.gauge(
-        "banter_http_requests_in_flight",
-        "requests to routes being handled or answered (a download " + "until it is sent)",
-        context.inFlight()::get);
+    if (gauges) {
+      metrics.gauge(
+          "banter_http_connections",
+          "open HTTP connections (WebSockets are counted apart)",
+          connections::open);
+      metrics.gauge(
+          "banter_http_requests_in_flight",
+          "requests to routes being handled or answered (a download " + "until it is sent)",
+          context.inFlight()::get);
+    }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> type =

@@ -132,6 +132,11 @@ public final class Request {
     return client.limitKey();
   }
 
+  /** Whether the caller is inside (see {@link ClientAddress#inside()}). */
+  boolean fromInside() {
+    return client.inside();
+  }
+
   public String requestId() {
     return requestId;
   }

@@ -19,6 +19,7 @@ public final class Route {
   int status = 200;
   boolean authenticated = true;
   Budget budget = Budget.API;
+  boolean insideOnly;
 
   Route(HttpMethod method, String template, Handler handler) {
     this.method = method;
@@ -54,6 +55,15 @@ public final class Route {
   /** Not rate limited per IP (health checks, static files). */
   public Route unlimited() {
     budget = Budget.NONE;
+    return this;
+  }
+
+  /**
+   * Answered only to callers {@link ClientAddress#inside()} (loopback and trusted-proxy peers
+   * speaking for themselves); anyone else gets 403 before the handler or a budget is touched.
+   */
+  public Route insideOnly() {
+    insideOnly = true;
     return this;
   }
 

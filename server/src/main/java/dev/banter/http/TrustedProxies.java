@@ -36,7 +36,8 @@ final class TrustedProxies {
   /** The client of a request that arrived over a connection from {@code connection}. */
   ClientAddress resolve(InetAddress connection, HttpHeaders headers) {
     if (!trusts(connection)) {
-      return new ClientAddress(connection, false);
+      return new ClientAddress(
+          connection, false, connection != null && connection.isLoopbackAddress());
     }
     List<ForwardedHeaders.Hop> hops = ForwardedHeaders.hops(headers);
     InetAddress client = connection;
@@ -51,6 +52,6 @@ final class TrustedProxies {
         proto = hop.proto(); // Forwarded: the scheme of the hop that names the client
       }
     }
-    return new ClientAddress(client, "https".equals(proto));
+    return new ClientAddress(client, "https".equals(proto), client.equals(connection));
   }
 }

@@ -26,4 +26,7 @@ interface FileStore {
   Optional<InputStream> open(String name) throws IOException;
 
   void delete(String name) throws IOException;
+
+  /** Why files cannot be stored here now, or null when they can (asked at start and by /ready). */
+  StoreProblem problem();
 }

@@ -82,6 +82,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
 
   private final Path dir;
   private final FileStore files;
+  private final StoreHealth health;
   private final UploadLimits limits;
   private final UploadQuota quota;
   private final Thumbnails thumbnails = new Thumbnails();
@@ -107,6 +108,9 @@ public final class UploadService implements UploadTarget, AutoCloseable {
             ? new LocalFileStore(dir)
             : new S3FileStore(
                 s3.endpoint(), s3.region(), s3.bucket(), s3.accessKey(), s3.secretKey());
+    // incoming parts are written to the folder even when the files end up in a bucket
+    this.health =
+        new StoreHealth(s3 == null ? List.of(files) : List.of(new LocalFileStore(dir), files));
     this.limits = limits;
     this.quota = new UploadQuota(limits, db.dialect(), clock);
     this.clock = clock;
@@ -118,6 +122,15 @@ public final class UploadService implements UploadTarget, AutoCloseable {
         IncomingSweep.EVERY.toMinutes(),
         IncomingSweep.EVERY.toMinutes(),
         TimeUnit.MINUTES);
+  }
+
+  /**
+   * Why this node cannot store uploads now (the setting to fix and a short reason, shown by {@code
+   * /ready}), or null when it can. Logged at start and whenever it changes.
+   */
+  public String storeProblem() {
+    StoreProblem p = health.problem();
+    return p == null ? null : p.summary();
   }
 
   @Override

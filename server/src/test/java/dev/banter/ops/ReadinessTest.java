@@ -34,7 +34,7 @@ class ReadinessTest {
                 new ConfigLoader(Map.of("BANTER_DATA_DIR", dir.toString()), false).load());
         var blocking = Executors.newVirtualThreadPerTaskExecutor()) {
       Routes routes = new Routes();
-      new HealthRoutes(db, new LocalBus(), draining::get).mount(routes);
+      new HealthRoutes(db, new LocalBus(), () -> null, draining::get).mount(routes);
       HttpServer server =
           HttpServer.start(
               new HttpServer.Listen("127.0.0.1", 0, null),

@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.Postgres;
+import dev.banter.support.SelfSignedCert;
 import dev.banter.support.TestServer;
-import java.io.FileInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,62 +40,15 @@ class ServingTest {
 
   @Test
   void withACertificateTheServerSpeaksHttps() throws Exception {
-    Path keystore = tmp.resolve("tls.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-alias",
-                "banter",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "changeit")
-            .inheritIO()
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (FileInputStream in = new FileInputStream(keystore.toFile())) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes());
-    Path cert = tmp.resolve("cert.pem");
-    Path key = tmp.resolve("key.pem");
-    Files.writeString(
-        cert,
-        "-----BEGIN CERTIFICATE-----\n"
-            + pem.encodeToString(ks.getCertificate("banter").getEncoded())
-            + "\n-----END CERTIFICATE-----\n");
-    Files.writeString(
-        key,
-        "-----BEGIN PRIVATE KEY-----\n"
-            + pem.encodeToString(ks.getKey("banter", "changeit".toCharArray()).getEncoded())
-            + "\n-----END PRIVATE KEY-----\n");
+    SelfSignedCert tls = SelfSignedCert.create(tmp);
+    Path cert = tls.cert();
+    Path key = tls.key();
 
     try (TestServer server =
         TestServer.start(
             Backend.SQLITE,
             Map.of("BANTER_TLS_CERT", cert.toString(), "BANTER_TLS_KEY", key.toString()))) {
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ks);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
+      HttpClient client = HttpClient.newBuilder().sslContext(tls.trusting()).build();
       HttpResponse<String> r =
           client.send(
               HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + "/health"))

@@ -50,6 +50,8 @@ class S3UploadsTest {
                     "BANTER_S3_SECRET_KEY",
                     S3Server.KEY))) {
       Api api = server.api();
+      // the bucket answers its readiness check (a HEAD of the bucket)
+      assertThat(api.get("/ready", null).json().at("/checks/uploads").asText()).isEqualTo("up");
       Account alice = api.register("alice");
       BufferedImage img = new BufferedImage(640, 480, BufferedImage.TYPE_INT_RGB);
       img.getGraphics().setColor(Color.BLUE);
