@@ -11,12 +11,12 @@ import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.NodeProcess;
 import dev.banter.support.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -69,24 +69,40 @@ class UploadStoreReadinessTest {
 
   @Test
   void aReadOnlyUploadFolderMakesTheNodeUnreadyUntilItIsWritable() throws Exception {
-    Assumptions.assumeFalse(
-        "root".equals(System.getProperty("user.name")), "permission bits do not stop root");
     Path uploads = Files.createDirectories(dir.resolve("read-only"));
-    Files.setPosixFilePermissions(uploads, PosixFilePermissions.fromString("r-xr-xr-x"));
+    writable(uploads, false);
     try (TestServer server =
         TestServer.start(Backend.SQLITE, Map.of("BANTER_UPLOAD_DIR", uploads.toString()))) {
       Reply ready = server.api().get("/ready", null);
       assertThat(ready.status()).isEqualTo(503);
       assertThat(ready.json().at("/error/details/upload_store").asText())
           .isEqualTo("BANTER_UPLOAD_DIR: the folder is not writable");
-      Files.setPosixFilePermissions(uploads, PosixFilePermissions.fromString("rwxr-xr-x"));
+      writable(uploads, true);
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
               () -> assertThat(server.api().get("/ready", null).status()).isEqualTo(200));
     } finally {
-      Files.setPosixFilePermissions(uploads, PosixFilePermissions.fromString("rwxr-xr-x"));
+      writable(uploads, true);
     }
+  }
+
+  /**
+   * Makes {@code folder} refuse new files, or take them again: by its permission bits, or, since
+   * those do not stop root (as the tests run on CI machines), by the immutable attribute.
+   */
+  private static void writable(Path folder, boolean writable) throws Exception {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      Files.setPosixFilePermissions(
+          folder, PosixFilePermissions.fromString(writable ? "rwxr-xr-x" : "r-xr-xr-x"));
+      return;
+    }
+    Process chattr =
+        new ProcessBuilder("chattr", writable ? "-i" : "+i", folder.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(chattr.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(chattr.waitFor()).as("chattr on %s: %s", folder, out).isZero();
   }
 
   @Test
