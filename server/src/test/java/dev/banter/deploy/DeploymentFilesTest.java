@@ -439,6 +439,52 @@ class DeploymentFilesTest {
         .doesNotContain("metrics");
   }
 
+  // ---- systemd ----
+
+  /** The unit's {@code Key=value} lines, every value of each key in order (comments left out). */
+  private static Map<String, List<String>> unit(String file) throws IOException {
+    Map<String, List<String>> out = new HashMap<>();
+    for (String line : Files.readAllLines(DEPLOY.resolve(file))) {
+      String l = line.strip();
+      int eq = l.indexOf('=');
+      if (l.isEmpty() || l.startsWith("#") || l.startsWith("[") || eq < 0) {
+        continue;
+      }
+      out.computeIfAbsent(l.substring(0, eq), k -> new ArrayList<>()).add(l.substring(eq + 1));
+    }
+    return out;
+  }
+
+  @Test
+  void theSystemdUnitRunsTheJarLockedDownAndDrainsBeforeItIsKilled() throws IOException {
+    Map<String, List<String>> u = unit("systemd/banter.service");
+    assertThat(u.get("ExecStart")).singleElement().asString().contains(" -jar ").endsWith(".jar");
+    assertThat(u.get("User")).singleElement().isNotEqualTo("root");
+    Map<String, String> env = new HashMap<>();
+    u.getOrDefault("Environment", List.of())
+        .forEach(e -> env.put(e.substring(0, e.indexOf('=')), e.substring(e.indexOf('=') + 1)));
+    assertThat(SETTINGS).as("every variable the unit sets is a setting").containsAll(env.keySet());
+    String dataDir = env.get(Setting.DATA_DIR.variable);
+    assertThat(dataDir).isEqualTo("/var/lib/" + u.get("StateDirectory").get(0));
+    assertThat(u.get("ReadWritePaths")).as("the data dir is writable").contains(dataDir);
+    assertThat(u.get("ProtectSystem")).containsExactly("strict");
+    assertThat(u.get("NoNewPrivileges")).containsExactly("true");
+    assertThat(u.get("CapabilityBoundingSet")).containsExactly("");
+    assertThat(u.get("RestartPreventExitStatus"))
+        .as("a bad setting exits 2: restarting would not fix it")
+        .containsExactly("2");
+    long drain = parseSeconds(Setting.SHUTDOWN_DRAIN.defaultValue);
+    assertThat(Long.parseLong(u.get("TimeoutStopSec").get(0)))
+        .as("systemd waits longer than the drain before it kills")
+        .isGreaterThan(drain);
+    assertThat(Long.parseLong(u.get("LimitNOFILE").get(0))).isGreaterThanOrEqualTo(65_536);
+  }
+
+  private static long parseSeconds(String duration) {
+    assertThat(duration).matches("\\d+s");
+    return Long.parseLong(duration.substring(0, duration.length() - 1));
+  }
+
   // ---- nginx with TLS, Grafana ----
 
   @Test
