@@ -24,33 +24,6 @@ export function clear(el) {
   return el;
 }
 
-const URL_RE = /https?:\/\/[^\s<>"'`]+/g;
-
-/** The body as text nodes, with http(s) URLs as safe links (never any other scheme). */
-export function linkified(text) {
-  const frag = document.createDocumentFragment();
-  let last = 0;
-  for (const m of text.matchAll(URL_RE)) {
-    let raw = m[0].replace(/[).,;:!?\]]+$/, '');
-    frag.append(document.createTextNode(text.slice(last, m.index)));
-    let url = null;
-    try { url = new URL(raw); } catch { url = null; }
-    if (url && (url.protocol === 'https:' || url.protocol === 'http:')) {
-      const a = document.createElement('a');
-      a.href = url.href;
-      a.textContent = raw;
-      a.rel = 'noopener noreferrer';
-      a.target = '_blank';
-      frag.append(a);
-    } else {
-      frag.append(document.createTextNode(raw));
-    }
-    last = m.index + raw.length;
-  }
-  frag.append(document.createTextNode(text.slice(last)));
-  return frag;
-}
-
 /** True for avatar URLs we are willing to load: https: or this server's uploads. */
 export function safeAvatarUrl(url) {
   if (!url) return null;

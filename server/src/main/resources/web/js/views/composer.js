@@ -7,6 +7,7 @@
 import { h, clear, snippet, displayName } from '../dom.js';
 import { typingNames } from '../store.js';
 import { uploadFile, humanSize } from '../files.js';
+import { plainText } from '../markdown.js';
 
 const TYPING_EVERY_MS = 2500;
 
@@ -209,7 +210,7 @@ export function cancel() {
 
 export function startReply(m) {
   mode = { kind: 'reply', message: m };
-  showContext(`Replying to ${displayName(m.author)}: ${snippet(m.body, 60)}`);
+  showContext(`Replying to ${displayName(m.author)}: ${snippet(plainText(m.body), 60)}`);
   input.focus();
 }
 

@@ -2,7 +2,8 @@
 // scroll survive updates), day separators, author grouping, replies, reactions, pending
 // sends, infinite scroll upward and smart autoscroll with a "new messages" pill.
 
-import { h, avatar, displayName, handleIfRenamed, linkified, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { h, avatar, displayName, handleIfRenamed, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { renderBody, plainText } from '../markdown.js';
 import { state, timeline, currentRoom, findMessage, canModerate } from '../store.js';
 import { openEmojiPicker } from './emoji.js';
 import { blobUrl, download, humanSize } from '../files.js';
@@ -162,9 +163,12 @@ function messageItem(room, m, grouped, parent, mod) {
     li.append(h('div', { class: 'body tombstone' }, 'message deleted'));
     return li;
   }
-  const body = h('div', { class: 'body' });
-  body.append(linkified(m.body));
-  if (m.edited_at) body.append(' ', h('span', { class: 'edited', title: new Date(m.edited_at).toLocaleString() }, '(edited)'));
+  const body = bodyOf(m.body);
+  if (m.edited_at) {
+    const last = body.lastElementChild; // "(edited)" ends the last line when that is a paragraph
+    (last && last.tagName === 'P' ? last : body).append(' ',
+      h('span', { class: 'edited', title: new Date(m.edited_at).toLocaleString() }, '(edited)'));
+  }
   li.append(body);
   if (m.attachments && m.attachments.length) li.append(attachmentList(m.attachments));
   const reactions = reactionBar(room, m);
@@ -173,9 +177,14 @@ function messageItem(room, m, grouped, parent, mod) {
   return li;
 }
 
+/** A body as the Markdown subset (markdown.js), mentions of the reader marked. */
+function bodyOf(text) {
+  return h('div', { class: 'body' }, renderBody(text, { me: state.me && state.me.username }));
+}
+
 function replyQuote(parent) {
   if (!parent) return h('div', { class: 'reply-quote' }, '↪ original message');
-  const text = parent.deleted ? 'message deleted' : snippet(parent.body);
+  const text = parent.deleted ? 'message deleted' : snippet(plainText(parent.body));
   return h('div', { class: 'reply-quote' }, '↪ ', h('span', { class: 'reply-author' }, displayName(parent.author)), ': ',
     h('span', { class: 'reply-snippet' }, text));
 }
@@ -218,9 +227,7 @@ function pendingItem(p) {
   const li = h('li', { class: `msg pending${p.failed ? ' failed' : ''}`, dataset: { clientId: p.client_id } },
     h('div', { class: 'msg-head' }, avatar(state.me, 'md'), h('span', { class: 'author' }, displayName(state.me)),
       h('span', { class: 'status' }, p.failed ? `not sent: ${p.error || 'error'}` : 'sending…')));
-  const body = h('div', { class: 'body' });
-  body.append(linkified(p.body));
-  li.append(body);
+  li.append(bodyOf(p.body));
   if (p.files && p.files.length) {
     li.append(h('ul', { class: 'attachments' }, p.files.map((f) => h('li', { class: 'file-chip' },
       h('span', { class: 'chip-name' }, f.name), h('span', { class: 'chip-size muted' }, humanSize(f.size))))));

@@ -174,6 +174,16 @@ class StaticFilesTest {
   }
 
   @Test
+  void theVendoredMarkdownModuleIsServedAsJavaScript() {
+    // a browser refuses a module script of any other type
+    Reply mjs = api.get("/js/vendor/markdown-it.esm.min.mjs", null);
+    assertThat(mjs.status()).isEqualTo(200);
+    assertThat(mjs.header("Content-Type")).startsWith("text/javascript");
+    assertThat(mjs.header("ETag")).isNotBlank();
+    assertThat(mjs.raw().body()).startsWith("/*! markdown-it 15.0.3 ");
+  }
+
+  @Test
   void missingFilesAndEscapesAre404AndApiPathsStayJson() {
     assertThat(api.get("/nope.js", null).status()).isEqualTo(404);
     assertThat(api.get("/..%2f..%2fetc/passwd", null).status()).isEqualTo(404);

@@ -102,11 +102,12 @@ abstract class WebTestBase {
   }
 
   BrowserContext newContext(int width, int height) {
-    BrowserContext c =
-        browser.newContext(
-            new Browser.NewContextOptions()
-                .setViewportSize(width, height)
-                .setBaseURL(server.baseUrl()));
+    return newContext(new Browser.NewContextOptions().setViewportSize(width, height));
+  }
+
+  /** A context with the test's own options (the base URL is added here). */
+  BrowserContext newContext(Browser.NewContextOptions options) {
+    BrowserContext c = browser.newContext(options.setBaseURL(server.baseUrl()));
     contexts.add(c);
     return c;
   }
@@ -125,7 +126,13 @@ abstract class WebTestBase {
   }
 
   Page signedIn(Account who, int width, int height) {
-    BrowserContext c = newContext(width, height);
+    return signedIn(who, newContext(width, height));
+  }
+
+  /**
+   * A page of {@code c} (which may carry init scripts of the test's own) signed in as {@code who}.
+   */
+  Page signedIn(Account who, BrowserContext c) {
     c.addInitScript(
         "if (!sessionStorage.getItem('seeded')) { sessionStorage.setItem('seeded', '1');"
             + " localStorage.setItem('banter.session', "
