@@ -379,7 +379,14 @@ async function react(roomId, messageId, emoji, on) {
 
 /** Pins (`on`) or unpins a message over REST (there is no pin frame); the room gets message_updated. */
 async function pin(m, on) {
-  applyMessage(await api(on ? 'PUT' : 'DELETE', `/api/v1/rooms/${encodeURIComponent(m.room_id)}/pins/${encodeURIComponent(m.id)}`));
+  const error = document.getElementById('composer-error'); // the room's alert line
+  error.textContent = '';
+  try {
+    applyMessage(await api(on ? 'PUT' : 'DELETE', `/api/v1/rooms/${encodeURIComponent(m.room_id)}/pins/${encodeURIComponent(m.id)}`));
+  } catch (e) {
+    error.textContent = `Could not ${on ? 'pin' : 'unpin'} the message: ${e.message}`;
+    return;
+  }
   pinsChanged(m.room_id);
 }
 

@@ -91,4 +91,23 @@ class WebPinsTest extends WebRoomTestBase {
     b.locator("#pins-panel").press("Escape");
     assertThat(b.locator("#pins-panel")).isHidden();
   }
+
+  @Test
+  void aPinPastTheRoomsBoundSaysWhyAndPinsNothing() {
+    for (int i = 0; i < 50; i++) {
+      String id = api.say(alice, room, "pinned " + i).get("id").asText();
+      assertThat(
+              api.put("/api/v1/rooms/" + room + "/pins/" + id, null, alice.accessToken()).status())
+          .isEqualTo(200);
+    }
+    api.say(alice, room, "one too many");
+    Page b = open(bob);
+    Locator extra = message(b, "one too many");
+
+    extra.hover();
+    extra.getByLabel("Pin", new Locator.GetByLabelOptions().setExact(true)).click();
+
+    assertThat(b.locator("#composer-error")).containsText("at most 50 pinned messages");
+    assertThat(extra.locator(".pin-mark")).hasCount(0);
+  }
 }
