@@ -20,10 +20,9 @@ export function applyEvent(f, ctx) {
       updateMessage(f.message, ctx);
       sawRev(f.message.room_id, f.rev);
       break;
-    case 'message_updated': // a change missed while away, replayed by the join (SPEC §5.1), or a live pin change
+    case 'message_updated': // a change missed while away, replayed by the join (SPEC §5.1)
       updateMessage(f.message, ctx);
       if (state.joining.has(f.message.room_id)) state.joining.set(f.message.room_id, f.rev);
-      else sawRev(f.message.room_id, f.rev);
       break;
     case 'message_deleted': {
       const m = findMessage(f.room_id, f.message_id);

@@ -9,8 +9,7 @@ import java.util.Map;
 
 /**
  * A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object.
- * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1); {@code
- * pinnedAt} and {@code pinnedBy} (a username) are null unless it is pinned (SPEC §8).
+ * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1).
  */
 public record Message(
     String id,
@@ -28,9 +27,7 @@ public record Message(
     Long editedAt,
     boolean deleted,
     Map<String, List<String>> reactions,
-    List<Map<String, Object>> attachments,
-    Long pinnedAt,
-    String pinnedBy) {
+    List<Map<String, Object>> attachments) {
 
   public Message withReactions(Map<String, List<String>> r) {
     return new Message(
@@ -49,9 +46,7 @@ public record Message(
         editedAt,
         deleted,
         r,
-        attachments,
-        pinnedAt,
-        pinnedBy);
+        attachments);
   }
 
   public Message withAttachments(List<Map<String, Object>> a) {
@@ -71,9 +66,7 @@ public record Message(
         editedAt,
         deleted,
         reactions,
-        a,
-        pinnedAt,
-        pinnedBy);
+        a);
   }
 
   /** The event announcing this message, new at its seq. */
@@ -101,8 +94,6 @@ public record Message(
     m.put("deleted", deleted);
     m.put("reactions", reactions);
     m.put("attachments", deleted ? List.of() : attachments);
-    m.put("pinned_at", Times.isoOrNull(pinnedAt));
-    m.put("pinned_by", pinnedAt == null ? null : pinnedBy);
     return m;
   }
 }

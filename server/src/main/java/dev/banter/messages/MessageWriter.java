@@ -91,9 +91,7 @@ final class MessageWriter implements AutoCloseable {
           null,
           false,
           Map.of(),
-          attachments,
-          null,
-          null);
+          attachments);
     }
   }
 

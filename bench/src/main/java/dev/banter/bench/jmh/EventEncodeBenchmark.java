@@ -43,9 +43,7 @@ public class EventEncodeBenchmark {
     event = newMessageEvent(message);
   }
 
-  /**
-   * A stored message as the writer builds it: no reply, no reactions, no attachments, not pinned.
-   */
+  /** A stored message as the writer builds it: no reply, no reactions, no attachments. */
   static Message sampleMessage(String roomId, long seq) {
     return new Message(
         "Zr8m2QnV0xLk5Tb7Ye1cWg",
@@ -63,9 +61,7 @@ public class EventEncodeBenchmark {
         null,
         false,
         Map.of(),
-        List.of(),
-        null,
-        null);
+        List.of());
   }
 
   /** The event MessageService publishes after commit. */
