@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +22,28 @@ public final class BanterCommand {
     public String all() {
       return out + err;
     }
+
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
   }
 
   private BanterCommand() {}
 
   public static Outcome run(Map<String, String> env, String... args) {
+    return run(Duration.ofSeconds(90), env, args);
+  }
+
+  /** As {@link #run(Map, String...)}, for a command that may take up to {@code limit}. */
+  public static Outcome run(Duration limit, Map<String, String> env, String... args) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 java,
                 "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED", // as the jar's manifest says
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.banter.Banter"));
@@ -44,7 +56,7 @@ public final class BanterCommand {
       Path err = Files.createTempFile("banter-err-", ".txt");
       try {
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
           p.destroyForcibly();
           throw new AssertionError(
               "banter did not stop by itself; stderr: " + Files.readString(err));

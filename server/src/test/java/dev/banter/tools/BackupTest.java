@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.banter.support.Api;
 import dev.banter.support.Backend;
+import dev.banter.support.BanterCommand;
 import dev.banter.support.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class BackupTest {
       Api.expect(api.delete("/api/v1/rooms/" + doomed, community.alice.accessToken()), 204);
       before = community.snapshot(api);
 
-      Tool.Outcome o = Tool.run(env, "backup", "--to", backup.toString());
+      BanterCommand.Outcome o = Tool.run(env, "backup", "--to", backup.toString());
 
       assertThat(o.code()).as(o.toString()).isZero();
       assertThat(o.out()).contains("backup: " + backup).contains("quick_check ok");
@@ -91,7 +92,7 @@ class BackupTest {
         .migrate();
     Path existing = Files.writeString(dir.resolve("yesterday.db"), "yesterday's backup");
 
-    Tool.Outcome o =
+    BanterCommand.Outcome o =
         Tool.run(Map.of("BANTER_DATA_DIR", node.toString()), "backup", "--to", existing.toString());
 
     assertThat(o.code()).as(o.toString()).isEqualTo(2);
@@ -101,7 +102,7 @@ class BackupTest {
 
   @Test
   void aNodeOnPostgresqlIsToldToUsePgDump() {
-    Tool.Outcome o =
+    BanterCommand.Outcome o =
         Tool.run(
             Map.of(
                 "BANTER_DATA_DIR",

@@ -2,6 +2,7 @@ package dev.banter.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.banter.support.BanterCommand;
 import dev.banter.support.Postgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class MigrateRefusalsTest {
     return url;
   }
 
-  private Tool.Outcome migrate(Path dataDir, String url) {
+  private BanterCommand.Outcome migrate(Path dataDir, String url) {
     return Tool.run(Map.of("BANTER_DATA_DIR", dataDir.toString()), "migrate", "--to", url);
   }
 
@@ -121,7 +122,7 @@ class MigrateRefusalsTest {
   @Test
   void anUnparseableUrlIsRefusedWithExitCode2() {
     for (String bad : List.of("mysql://db.example/chat", "postgresql://db.example", "banter")) {
-      Tool.Outcome o = migrate(dir, bad);
+      BanterCommand.Outcome o = migrate(dir, bad);
       assertThat(o.code()).as(o.toString()).isEqualTo(2);
       assertThat(o.err()).contains("--to: cannot parse the database URL").contains("postgresql://");
       assertThat(o.err().lines()).hasSize(1);
@@ -130,7 +131,7 @@ class MigrateRefusalsTest {
 
   @Test
   void anUnreachableServerIsRefusedWithExitCode2() {
-    Tool.Outcome o = migrate(dir, "postgresql://postgres@127.0.0.1:1/banter");
+    BanterCommand.Outcome o = migrate(dir, "postgresql://postgres@127.0.0.1:1/banter");
     assertThat(o.code()).as(o.toString()).isEqualTo(2);
     assertThat(o.err()).contains("cannot connect to jdbc:postgresql://127.0.0.1:1/banter");
   }
@@ -138,7 +139,7 @@ class MigrateRefusalsTest {
   @Test
   void aDataDirWithoutADatabaseIsRefusedAndNothingIsCreated() {
     String url = freshDatabase();
-    Tool.Outcome o = migrate(dir, url);
+    BanterCommand.Outcome o = migrate(dir, url);
     assertThat(o.code()).as(o.toString()).isEqualTo(2);
     assertThat(o.err()).contains("no SQLite database at " + dir.resolve("banter.db"));
     assertThat(Files.exists(dir.resolve("banter.db"))).isFalse();
@@ -154,7 +155,7 @@ class MigrateRefusalsTest {
               h.execute("CREATE TABLE notes (id INT PRIMARY KEY, text TEXT)");
               h.execute("INSERT INTO notes VALUES (1, 'keep me')");
             });
-    Tool.Outcome o = migrate(seeded("latest"), url);
+    BanterCommand.Outcome o = migrate(seeded("latest"), url);
     assertThat(o.code()).as(o.toString()).isEqualTo(2);
     assertThat(o.err()).contains("tables that are not Banter's (notes)");
     assertThat(tablesOf(url)).containsExactly("notes");
@@ -165,7 +166,7 @@ class MigrateRefusalsTest {
   void anOlderSqliteSchemaIsBroughtUpToDateThenCopied() throws IOException {
     String url = freshDatabase();
     Path node = seeded("7");
-    Tool.Outcome o = migrate(node, url);
+    BanterCommand.Outcome o = migrate(node, url);
     assertThat(o.code()).as(o.toString()).isZero();
     assertThat(o.out()).contains("(schema 7; bringing it to 8 first, as the server does at start)");
     // V8 gave existing messages rev = seq and the room last_rev = last_seq; the copy kept them
@@ -194,7 +195,7 @@ class MigrateRefusalsTest {
                         script, checksum, installed_by, execution_time, success)
                     VALUES (99, '99', 'from a later release', 'SQL', 'V99__later.sql', 0, 'test', 0, 1)
                     """));
-    Tool.Outcome o = migrate(node, url);
+    BanterCommand.Outcome o = migrate(node, url);
     assertThat(o.code()).as(o.toString()).isEqualTo(2);
     assertThat(o.err()).contains("newer than this Banter's");
     assertThat(tablesOf(url)).isEmpty();
@@ -208,7 +209,7 @@ class MigrateRefusalsTest {
     writer.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     try (Connection c = writer.createConnection("jdbc:sqlite:" + node.resolve("banter.db"))) {
       c.setAutoCommit(false); // BEGIN IMMEDIATE: holds the write lock, as a server mid-commit does
-      Tool.Outcome o = migrate(node, url);
+      BanterCommand.Outcome o = migrate(node, url);
       assertThat(o.code()).as(o.toString()).isEqualTo(2);
       assertThat(o.err()).contains("against writers").contains("stop the server");
     }
@@ -227,7 +228,7 @@ class MigrateRefusalsTest {
               h.execute(
                   "CREATE TRIGGER lose BEFORE INSERT ON reactions FOR EACH ROW EXECUTE FUNCTION drop_row()");
             });
-    Tool.Outcome o = migrate(seeded("latest"), url);
+    BanterCommand.Outcome o = migrate(seeded("latest"), url);
     assertThat(o.code()).as(o.toString()).isEqualTo(1);
     assertThat(o.err())
         .contains("the copy does not match the source; it was rolled back")
@@ -250,7 +251,7 @@ class MigrateRefusalsTest {
               h.execute(
                   "CREATE TRIGGER skew BEFORE INSERT ON rooms FOR EACH ROW EXECUTE FUNCTION skew()");
             });
-    Tool.Outcome o = migrate(seeded("latest"), url);
+    BanterCommand.Outcome o = migrate(seeded("latest"), url);
     assertThat(o.code()).as(o.toString()).isEqualTo(1);
     assertThat(o.err()).contains("room r1: Counters[lastSeq=3");
     assertThat(count(url, "rooms")).isZero();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Backend;
+import dev.banter.support.BanterCommand;
 import dev.banter.support.Postgres;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
@@ -42,7 +43,7 @@ class MigrateToPostgresTest {
   private Map<String, List<String>> sourceRows;
   private Map<String, List<String>> copiedRows;
   private Map<String, long[]> sourceCounters;
-  private Tool.Outcome migrated;
+  private BanterCommand.Outcome migrated;
   private TestServer pg;
 
   @BeforeAll
@@ -204,7 +205,7 @@ class MigrateToPostgresTest {
     tables.add("flyway_schema_history");
     Map<String, List<String>> rowsBefore = Tables.rows(target, Tables.columnsOf(target, tables));
 
-    Tool.Outcome again =
+    BanterCommand.Outcome again =
         Tool.run(Map.of("BANTER_DATA_DIR", dataDir.toString()), "migrate", "--to", pgUrl);
 
     assertThat(again.code()).as(again.toString()).isEqualTo(2);
