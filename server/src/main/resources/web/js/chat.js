@@ -11,6 +11,7 @@ import { initMembers, renderMembers } from './views/members.js';
 import { initComposer, startReply, startEdit, resetComposer, renderTyping } from './views/composer.js';
 import { initDialogs, confirmDialog } from './views/dialogs.js';
 import { initSearch } from './views/search.js';
+import { initPins, pinsChanged, roomOpened } from './views/pins.js';
 import { applyEvent, updateMessage } from './events.js';
 
 const PAGE = 50;
@@ -21,7 +22,7 @@ export let socket = null;
 const pendingRefs = new Map(); // ref -> client_id of a send in flight
 
 export const actions = {
-  openRoom, loadOlder, markRead, send, edit, remove, react, startDm, addRoom, retry, discard,
+  openRoom, loadOlder, markRead, send, edit, remove, react, pin, startDm, addRoom, retry, discard,
   startReply, startEdit, typing, jumpTo, showLatest, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
 };
 
@@ -34,6 +35,7 @@ export async function startChat(session, renderMe_) {
   initComposer(actions);
   initDialogs(actions);
   initSearch(actions);
+  initPins(actions);
   let forceRefresh = false;
   const token = async () => {
     if (forceRefresh) {
@@ -146,6 +148,9 @@ function onFrame(frame) {
   }
   if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
   applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined });
+  if (frame.type === 'message_updated' || frame.type === 'message_deleted' || frame.type === 'message_edited') {
+    pinsChanged(frame.message ? frame.message.room_id : frame.room_id);
+  }
 }
 
 function render(what) {
@@ -172,6 +177,7 @@ async function openRoom(id) {
   if (!state.rooms.has(id)) return;
   state.currentRoomId = id;
   localStorage.setItem(LAST_ROOM_KEY, id);
+  roomOpened(id);
   document.getElementById('app').classList.remove('sidebar-open');
   document.getElementById('toggle-sidebar').setAttribute('aria-expanded', 'false');
   resetComposer();
@@ -369,6 +375,19 @@ async function react(roomId, messageId, emoji, on) {
   if (socket.send({ type: 'react', room_id: roomId, message_id: messageId, emoji, on, ref: socket.nextRef() })) return;
   const m = findMessage(roomId, messageId);
   applyMessage(await api(on ? 'PUT' : 'DELETE', `${path(m)}/reactions/${encodeURIComponent(emoji)}`));
+}
+
+/** Pins (`on`) or unpins a message over REST (there is no pin frame); the room gets message_updated. */
+async function pin(m, on) {
+  const error = document.getElementById('composer-error'); // the room's alert line
+  error.textContent = '';
+  try {
+    applyMessage(await api(on ? 'PUT' : 'DELETE', `/api/v1/rooms/${encodeURIComponent(m.room_id)}/pins/${encodeURIComponent(m.id)}`));
+  } catch (e) {
+    error.textContent = `Could not ${on ? 'pin' : 'unpin'} the message: ${e.message}`;
+    return;
+  }
+  pinsChanged(m.room_id);
 }
 
 function applyMessage(m) {

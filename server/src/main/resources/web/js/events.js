@@ -20,9 +20,10 @@ export function applyEvent(f, ctx) {
       updateMessage(f.message, ctx);
       sawRev(f.message.room_id, f.rev);
       break;
-    case 'message_updated': // a change missed while away, replayed by the join (SPEC §5.1)
+    case 'message_updated': // a change missed while away, replayed by the join (SPEC §5.1), or a live pin change
       updateMessage(f.message, ctx);
       if (state.joining.has(f.message.room_id)) state.joining.set(f.message.room_id, f.rev);
+      else sawRev(f.message.room_id, f.rev);
       break;
     case 'message_deleted': {
       const m = findMessage(f.room_id, f.message_id);

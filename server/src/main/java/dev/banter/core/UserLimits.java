@@ -18,6 +18,11 @@ public final class UserLimits {
     EDIT(2, 20),
     DELETE(5, 30),
     REACT(5, 30),
+    /**
+     * Pinning and unpinning: a change every member is sent, like a reaction, but a room keeps few
+     * pins, so a tighter budget than reactions still leaves room for tidying the list.
+     */
+    PIN(1, 20),
     READ(10, 60),
     /** Dropped quietly when over: typing is a hint, not worth an error frame. */
     TYPING(2, 10),

@@ -63,8 +63,8 @@ public sealed interface ServerEvent {
       implements Change {}
 
   /**
-   * A message's whole state at {@code rev}: sent on resume for a change the client missed, never
-   * published.
+   * A message's whole state at {@code rev}: sent on resume for a change the client missed, and
+   * published live for a change that has no event of its own (a pin or an unpin, SPEC §8).
    */
   record MessageUpdated(String roomId, String messageId, long rev, Map<String, Object> message)
       implements Change {}

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object.
- * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1).
+ * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1); {@code
+ * pinnedAt} and {@code pinnedBy} (a username) are null unless it is pinned (SPEC §8).
  */
 public record Message(
     String id,
@@ -27,7 +28,9 @@ public record Message(
     Long editedAt,
     boolean deleted,
     Map<String, List<String>> reactions,
-    List<Map<String, Object>> attachments) {
+    List<Map<String, Object>> attachments,
+    Long pinnedAt,
+    String pinnedBy) {
 
   public Message withReactions(Map<String, List<String>> r) {
     return new Message(
@@ -46,7 +49,9 @@ public record Message(
         editedAt,
         deleted,
         r,
-        attachments);
+        attachments,
+        pinnedAt,
+        pinnedBy);
   }
 
   public Message withAttachments(List<Map<String, Object>> a) {
@@ -66,7 +71,9 @@ public record Message(
         editedAt,
         deleted,
         reactions,
-        a);
+        a,
+        pinnedAt,
+        pinnedBy);
   }
 
   /** The event announcing this message, new at its seq. */
@@ -94,6 +101,8 @@ public record Message(
     m.put("deleted", deleted);
     m.put("reactions", reactions);
     m.put("attachments", deleted ? List.of() : attachments);
+    m.put("pinned_at", Times.isoOrNull(pinnedAt));
+    m.put("pinned_by", pinnedAt == null ? null : pinnedBy);
     return m;
   }
 }

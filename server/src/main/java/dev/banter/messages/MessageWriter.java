@@ -91,7 +91,9 @@ final class MessageWriter implements AutoCloseable {
           null,
           false,
           Map.of(),
-          attachments);
+          attachments,
+          null,
+          null);
     }
   }
 

@@ -23,7 +23,8 @@ final class Messages {
   private static final String SELECT =
       """
       SELECT m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
-             m.client_id, m.created_at, m.edited_at, m.deleted
+             m.client_id, m.created_at, m.edited_at, m.deleted, m.pinned_at,
+             (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by
         FROM messages m JOIN users u ON u.id = m.author_id
       """;
 
@@ -45,7 +46,9 @@ final class Messages {
               Sql.nullableLong(rs, "edited_at"),
               rs.getBoolean("deleted"),
               Map.of(),
-              List.of());
+              List.of(),
+              Sql.nullableLong(rs, "pinned_at"),
+              rs.getString("pinned_by"));
 
   private Messages() {}
 
@@ -385,12 +388,17 @@ final class Messages {
         .execute();
   }
 
-  /** Turns the message into a tombstone changed at {@code rev}; false when it already was one. */
+  /**
+   * Turns the message into a tombstone changed at {@code rev} (no longer pinned either); false when
+   * it already was one.
+   */
   static boolean tombstone(Handle h, String id, long rev) {
     int changed =
         h.createUpdate(
                 """
-            UPDATE messages SET body = '', search_terms = '', deleted = :yes, rev = :rev WHERE id = :id AND deleted = :no
+            UPDATE messages SET body = '', search_terms = '', deleted = :yes, rev = :rev,
+                                pinned_at = NULL, pinned_by = NULL
+             WHERE id = :id AND deleted = :no
             """)
             .bind("yes", true)
             .bind("no", false)
@@ -466,5 +474,40 @@ final class Messages {
             .bind("e", emoji)
             .execute()
         == 1;
+  }
+
+  /**
+   * Pins ({@code by} a user id) or unpins ({@code by} null) the message, changed at {@code rev}.
+   */
+  static void setPin(Handle h, String id, Long at, String by, long rev) {
+    h.createUpdate(
+            "UPDATE messages SET pinned_at = :at, pinned_by = :by, rev = :rev WHERE id = :id")
+        .bindByType("at", at, Long.class)
+        .bindByType("by", by, String.class)
+        .bind("rev", rev)
+        .bind("id", id)
+        .execute();
+  }
+
+  static long pinCount(Handle h, String roomId) {
+    return h.createQuery(
+            "SELECT count(*) FROM messages WHERE room_id = :room AND pinned_at IS NOT NULL")
+        .bind("room", roomId)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** A room's pinned messages, the newest pin first. */
+  static List<Message> pinned(Handle h, String roomId, int limit) {
+    return h.createQuery(
+            SELECT
+                + """
+         WHERE m.room_id = :room AND m.pinned_at IS NOT NULL
+         ORDER BY m.pinned_at DESC, m.seq DESC LIMIT :limit
+        """)
+        .bind("room", roomId)
+        .bind("limit", limit)
+        .map(MAPPER)
+        .list();
   }
 }

@@ -111,7 +111,7 @@ function buildItems(room, t) {
       && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted;
     const parent = m.reply_to ? findMessage(room.id, m.reply_to) : null;
     const sig = [m.edited_at, m.deleted, m.body, (m.attachments || []).length, JSON.stringify(m.reactions || {}), grouped,
-      parent ? `${parent.deleted}${parent.body}` : '-', mod].join('|');
+      parent ? `${parent.deleted}${parent.body}` : '-', mod, m.pinned_at || '', m.pinned_by || ''].join('|');
     items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, grouped, parent, mod) });
     prev = m;
   }
@@ -151,7 +151,7 @@ function daySeparator(iso) {
 
 function messageItem(room, m, grouped, parent, mod) {
   const mine = state.me && m.author.id === state.me.id;
-  const li = h('li', { class: `msg${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}`, dataset: { seq: m.seq, id: m.id } });
+  const li = h('li', { class: `msg${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}${m.pinned_at ? ' pinned' : ''}`, dataset: { seq: m.seq, id: m.id } });
   if (!grouped) {
     li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
       h('span', { class: 'author' }, displayName(m.author)),
@@ -173,6 +173,7 @@ function messageItem(room, m, grouped, parent, mod) {
   if (m.attachments && m.attachments.length) li.append(attachmentList(m.attachments));
   const reactions = reactionBar(room, m);
   if (reactions) li.append(reactions);
+  if (m.pinned_at) li.append(pinMark(m));
   li.append(messageActions(room, m, mine, mod));
   return li;
 }
@@ -212,8 +213,11 @@ function messageActions(room, m, mine, mod) {
     const users = (m.reactions && m.reactions[emoji]) || [];
     actions.react(room.id, m.id, emoji, !users.includes(state.me.username));
   }));
+  const pinLabel = m.pinned_at ? 'Unpin' : 'Pin';
   bar.append(react,
-    h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'));
+    h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
+    h('button', { type: 'button', class: `icon${m.pinned_at ? ' on' : ''}`, 'aria-label': pinLabel, title: pinLabel, dataset: { fk: 'pin' },
+      onclick: () => actions.pin(m, !m.pinned_at) }, '📌'));
   if (mine) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' }, onclick: () => actions.startEdit(m) }, '✎'));
   }
@@ -221,6 +225,11 @@ function messageActions(room, m, mine, mod) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Delete', title: 'Delete', dataset: { fk: 'delete' }, onclick: () => actions.remove(m) }, '🗑'));
   }
   return bar;
+}
+
+function pinMark(m) {
+  const when = new Date(m.pinned_at).toLocaleString();
+  return h('div', { class: 'pin-mark muted', title: `Pinned ${when}` }, `📌 Pinned by ${m.pinned_by || 'someone'}`);
 }
 
 function pendingItem(p) {

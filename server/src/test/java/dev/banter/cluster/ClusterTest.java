@@ -119,6 +119,9 @@ class ClusterTest {
     a.request(
         Map.of("type", "react", "room_id", room, "message_id", id, "emoji", "🎉", "on", true));
     assertThat(awaitType(b, "reaction").get("emoji").asText()).isEqualTo("🎉");
+    one.put("/api/v1/rooms/" + room + "/pins/" + id, null, alice.accessToken());
+    assertThat(awaitType(b, "message_updated").at("/message/pinned_by").asText())
+        .isEqualTo(alice.username());
     a.send(Map.of("type", "typing", "room_id", room, "active", true));
     assertThat(awaitType(b, "typing").get("user").asText()).isEqualTo(alice.username());
     b.send(Map.of("type", "read", "room_id", room, "seq", 1));

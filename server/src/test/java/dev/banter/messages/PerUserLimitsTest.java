@@ -123,6 +123,34 @@ class PerUserLimitsTest {
   }
 
   @Test
+  void pinsOverTheBudgetAreRefusedAndChangeNothingWhileOthersStillPin() {
+    Account a = api.register("pinner");
+    Account other = api.register("calmpinner");
+    String room = api.createRoom(a, "public");
+    Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), other.accessToken()), 200);
+    String id = api.say(a, room, "pin me").get("id").asText();
+    String path = "/api/v1/rooms/" + room + "/pins/" + id;
+    String state =
+        "SELECT rev * 2 + (CASE WHEN pinned_at IS NULL THEN 0 ELSE 1 END) FROM messages WHERE id = ?";
+    Reply over = null;
+    for (int i = 0; i < 40 && over == null; i++) { // on and off again: each is an action
+      long before = count(state, id);
+      Reply r =
+          i % 2 == 0 ? api.put(path, Map.of(), a.accessToken()) : api.delete(path, a.accessToken());
+      if (r.status() == 429) {
+        over = r;
+        assertThat(count(state, id)).isEqualTo(before);
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+      }
+    }
+    assertThat(over).as("refused within 40 pin changes (burst 20, 1/s)").isNotNull();
+    assertThat(over.errorCode()).isEqualTo("rate_limited");
+    assertThat(over.header("Retry-After")).isNotNull();
+    Api.expect(api.put(path, Map.of(), other.accessToken()), 200);
+  }
+
+  @Test
   void creatingRoomsOverTheBudgetIsRefusedAndCreatesNothing() {
     Account a = api.register("roomer");
     long before = count("SELECT count(*) FROM rooms WHERE created_by = ?", a.id());

@@ -264,6 +264,33 @@ abstract class AuthorizationMatrixContract {
             200,
             200,
             403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}/pins",
+            (f, t) -> api.get(rooms + f.room() + "/pins", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "PUT /rooms/{id}/pins/{m} (another member's)",
+            (f, t) -> api.put(rooms + f.room() + "/pins/" + f.targetsMessage(), "", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "DELETE /rooms/{id}/pins/{m} (another member's)",
+            (f, t) -> api.delete(rooms + f.room() + "/pins/" + f.targetsMessage(), t),
+            403,
+            200,
+            200,
+            200,
+            403));
     return rows;
   }
 

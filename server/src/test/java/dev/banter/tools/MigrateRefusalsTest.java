@@ -168,7 +168,7 @@ class MigrateRefusalsTest {
     Path node = seeded("7");
     BanterCommand.Outcome o = migrate(node, url);
     assertThat(o.code()).as(o.toString()).isZero();
-    assertThat(o.out()).contains("(schema 7; bringing it to 8 first, as the server does at start)");
+    assertThat(o.out()).contains("(schema 7; bringing it to 9 first, as the server does at start)");
     // V8 gave existing messages rev = seq and the room last_rev = last_seq; the copy kept them
     List<String> seqAndRev =
         Tables.postgres(url)

@@ -43,7 +43,9 @@ public class EventEncodeBenchmark {
     event = newMessageEvent(message);
   }
 
-  /** A stored message as the writer builds it: no reply, no reactions, no attachments. */
+  /**
+   * A stored message as the writer builds it: no reply, no reactions, no attachments, not pinned.
+   */
   static Message sampleMessage(String roomId, long seq) {
     return new Message(
         "Zr8m2QnV0xLk5Tb7Ye1cWg",
@@ -61,7 +63,9 @@ public class EventEncodeBenchmark {
         null,
         false,
         Map.of(),
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 
   /** The event MessageService publishes after commit. */

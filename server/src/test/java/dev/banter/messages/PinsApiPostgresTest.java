@@ -1,0 +1,10 @@
+package dev.banter.messages;
+
+import dev.banter.support.Backend;
+
+class PinsApiPostgresTest extends PinsApiContract {
+  @Override
+  Backend backend() {
+    return Backend.POSTGRES;
+  }
+}
