@@ -77,12 +77,18 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
   private final Presence presence;
   private final Clock clock;
   private final Metrics metrics;
-  private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<Job> queue;
   private final Thread thread;
   private volatile Offline offline = (user, n) -> {};
   private volatile boolean running = true;
 
   public Notifier(Database db, EventBus bus, Presence presence, Clock clock, Metrics metrics) {
+    this(db, bus, presence, clock, metrics, QUEUE_CAPACITY);
+  }
+
+  Notifier(
+      Database db, EventBus bus, Presence presence, Clock clock, Metrics metrics, int capacity) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
     this.db = db;
     this.bus = bus;
     this.presence = presence;

@@ -557,6 +557,24 @@ abstract class ConversationsContract {
   }
 
   @Test
+  void anEditNotifiesOnlyWhomItNewlyNames() {
+    WsClient bobs = ws(bob);
+    String id = say(alice, "draft");
+    String path = "/api/v1/rooms/" + room + "/messages/" + id;
+
+    expect(
+        api.patch(path, Map.of("body", "draft for @" + bob.username()), alice.accessToken()), 200);
+    JsonNode n = notified(bobs, id);
+    assertThat(n.get("reason").asText()).isEqualTo("mention");
+    assertThat(n.at("/message/body").asText()).isEqualTo("draft for @" + bob.username());
+    expect(
+        api.patch(path, Map.of("body", "final for @" + bob.username()), alice.accessToken()), 200);
+    String witness = say(alice, "@" + bob.username() + " witness");
+    notified(bobs, witness);
+    assertThat(notifiedIds(bobs)).containsExactly(id, witness);
+  }
+
+  @Test
   void levelsMuteAndDirectRoomsDecideWhoIsNotified() {
     WsClient bobs = ws(bob);
     String plain = say(alice, "plain message in a channel");
