@@ -2,6 +2,8 @@ package dev.banter;
 
 import ch.qos.logback.classic.LoggerContext;
 import dev.banter.auth.AuthRoutes;
+import dev.banter.auth.BlockRoutes;
+import dev.banter.auth.Blocks;
 import dev.banter.auth.Revocations;
 import dev.banter.cluster.Cluster;
 import dev.banter.cluster.EventBus;
@@ -242,6 +244,7 @@ public final class Banter implements AutoCloseable {
       MetricsRoutes scrapes = new MetricsRoutes(metrics);
       scrapes.mount(routes);
       new AuthRoutes(s.auth(), s.users()).mount(routes);
+      new BlockRoutes(new Blocks(db, clock, s.limits())).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);
       new PinRoutes(new PinService(db, s.rooms(), cluster.bus(), clock, s.limits())).mount(routes);

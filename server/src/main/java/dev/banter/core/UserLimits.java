@@ -41,6 +41,8 @@ public final class UserLimits {
     PROFILE(1, 10),
     /** A member's own settings of a room: notification level and mute (SPEC §8). */
     SETTINGS(1, 20),
+    /** Blocking and unblocking users (SPEC §9). */
+    BLOCK(1, 20),
     UPLOAD(1, 10);
 
     final double perSecond;

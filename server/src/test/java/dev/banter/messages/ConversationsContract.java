@@ -4,6 +4,7 @@ import static dev.banter.support.Api.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.banter.auth.Blocks;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
@@ -623,19 +624,78 @@ abstract class ConversationsContract {
     String answer = reply(alice, root, "alice's answer").get("id").asText();
     assertThat(notified(bobs, answer).get("reason").asText()).isEqualTo("thread");
 
-    server
-        .db()
-        .useHandle(
-            h ->
-                h.execute(
-                    "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, 0)",
-                    bob.id(),
-                    alice.id()));
+    expect(api.put("/api/v1/users/me/blocks/" + alice.username(), null, bob.accessToken()), 204);
     String blocked = say(alice, "@" + bob.username() + " from someone you block");
     api.invite(alice, room, carol);
     String witness = say(carol, "@" + bob.username() + " witness");
     notified(bobs, witness);
     assertThat(notifiedIds(bobs)).doesNotContain(blocked);
+  }
+
+  @Test
+  void blocksAreListedUndoneAndRefusedWhenTheyMakeNoSense() {
+    String blocks = "/api/v1/users/me/blocks";
+    expect(api.put(blocks + "/" + alice.username(), null, bob.accessToken()), 204);
+    expect(api.put(blocks + "/" + alice.username().toUpperCase(), null, bob.accessToken()), 204);
+    expect(api.put(blocks + "/" + carol.username(), null, bob.accessToken()), 204);
+    JsonNode listed = expect(api.get(blocks, bob.accessToken()), 200).json().get("users");
+    assertThat(listed.findValuesAsText("username"))
+        .containsExactlyInAnyOrder(alice.username(), carol.username());
+    assertThat(expect(api.get(blocks, alice.accessToken()), 200).json().get("users").size())
+        .isZero();
+
+    Reply self = api.put(blocks + "/" + bob.username(), null, bob.accessToken());
+    assertThat(self.status()).isEqualTo(422);
+    assertThat(self.errorField()).isEqualTo("username");
+    assertThat(api.put(blocks + "/no-such-user", null, bob.accessToken()).status()).isEqualTo(404);
+    assertThat(api.put(blocks + "/" + "x".repeat(300), null, bob.accessToken()).status())
+        .isEqualTo(404);
+    assertThat(api.put(blocks + "/" + alice.username(), null, null).status()).isEqualTo(401);
+    assertThat(api.get(blocks, null).status()).isEqualTo(401);
+
+    expect(api.delete(blocks + "/" + alice.username(), bob.accessToken()), 204);
+    expect(api.delete(blocks + "/" + alice.username(), bob.accessToken()), 204);
+    assertThat(expect(api.get(blocks, bob.accessToken()), 200).json().findValuesAsText("username"))
+        .containsExactly(carol.username());
+  }
+
+  @Test
+  void aUserBlocksAtMostAThousand() {
+    Account busy = api.register("busy");
+    server
+        .db()
+        .useTransaction(
+            h -> {
+              for (int i = 0; i < Blocks.MAX_BLOCKS; i++) {
+                String id = busy.id() + "-b" + i;
+                h.execute(
+                    "INSERT INTO users (id, username, display_name, created_at) VALUES (?, ?, ?, 0)",
+                    id,
+                    "blk" + i + "-" + busy.id().substring(0, 8).toLowerCase(),
+                    "x");
+                h.execute(
+                    "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, 0)",
+                    busy.id(),
+                    id);
+              }
+            });
+
+    Reply over = api.put("/api/v1/users/me/blocks/" + alice.username(), null, busy.accessToken());
+
+    assertThat(over.status()).isEqualTo(409);
+    assertThat(over.json().at("/error/details/limit").asInt()).isEqualTo(Blocks.MAX_BLOCKS);
+    long blocked =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT count(*) FROM blocks WHERE blocker_id = :b AND blocked_id = :a")
+                        .bind("b", busy.id())
+                        .bind("a", alice.id())
+                        .mapTo(Long.class)
+                        .one());
+    assertThat(blocked).isZero();
   }
 
   @Test
