@@ -20,6 +20,8 @@ import dev.banter.messages.Message;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.messages.PinRoutes;
 import dev.banter.messages.PinService;
+import dev.banter.messages.ThreadRoutes;
+import dev.banter.messages.ThreadService;
 import dev.banter.ops.AdminRoutes;
 import dev.banter.ops.ApiDocsRoutes;
 import dev.banter.ops.HealthRoutes;
@@ -243,6 +245,7 @@ public final class Banter implements AutoCloseable {
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);
       new PinRoutes(new PinService(db, s.rooms(), cluster.bus(), clock, s.limits())).mount(routes);
+      new ThreadRoutes(new ThreadService(db, s.rooms(), s.limits())).mount(routes);
       new UploadRoutes(s.uploads()).mount(routes);
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");

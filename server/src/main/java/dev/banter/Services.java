@@ -12,6 +12,7 @@ import dev.banter.config.Config;
 import dev.banter.core.Metrics;
 import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
+import dev.banter.notify.Notifier;
 import dev.banter.realtime.Gateway;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -38,6 +39,7 @@ public record Services(
     UserLimits limits,
     RoomService rooms,
     MessageService messages,
+    Notifier notifier,
     Revocations revocations,
     AccessTokens tokens,
     AuthService auth,
@@ -64,6 +66,9 @@ public record Services(
               started,
               new MessageService(
                   db, rooms, cluster.bus(), clock, MessageService.MAX_BATCH, metrics, limits));
+      Notifier notifier =
+          started(started, new Notifier(db, cluster.bus(), cluster.presence(), clock, metrics));
+      messages.listen(notifier);
       Revocations revocations =
           started(started, new Revocations(db, cluster.bus(), clock, config.accessTokenTtl()));
       AccessTokens tokens =
@@ -127,6 +132,7 @@ public record Services(
           limits,
           rooms,
           messages,
+          notifier,
           revocations,
           tokens,
           auth,

@@ -76,6 +76,9 @@ public final class Metrics {
   public final Timer redisPublish;
   public final Counter redisPublishFailures;
   public final Counter fanoutDropped;
+  public final Counter notifications;
+  public final Counter notificationsDropped;
+  public final Timer notifyFanout;
 
   public Metrics(String nodeId) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -138,6 +141,19 @@ public final class Metrics {
         Counter.builder("banter_fanout_dropped")
             .description(
                 "events a full fan-out queue dropped (their rooms are read back from the database)")
+            .register(registry);
+    notifications =
+        Counter.builder("banter_notifications")
+            .description("users a message notified (SPEC §8)")
+            .register(registry);
+    notificationsDropped =
+        Counter.builder("banter_notifications_dropped")
+            .description("messages whose notifications a full notifier queue dropped")
+            .register(registry);
+    notifyFanout =
+        Timer.builder("banter_notify_fanout")
+            .description("deciding and publishing one message's notifications")
+            .publishPercentileHistogram()
             .register(registry);
   }
 

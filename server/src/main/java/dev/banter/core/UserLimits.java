@@ -39,6 +39,8 @@ public final class UserLimits {
      */
     ROOM_CHANGE(2, 30),
     PROFILE(1, 10),
+    /** A member's own settings of a room: notification level and mute (SPEC §8). */
+    SETTINGS(1, 20),
     UPLOAD(1, 10);
 
     final double perSecond;

@@ -29,6 +29,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ServerEvent.ReadReceipt.class, name = "read_receipt"),
   @JsonSubTypes.Type(value = ServerEvent.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = ServerEvent.PresenceChanged.class, name = "presence"),
+  @JsonSubTypes.Type(value = ServerEvent.Notification.class, name = "notification"),
 })
 public sealed interface ServerEvent {
   /** The room whose subscribers receive it; null when it is addressed to users only. */
@@ -131,6 +132,29 @@ public sealed interface ServerEvent {
     @Override
     public String roomId() {
       return null;
+    }
+  }
+
+  /**
+   * {@code message} of room {@code room} should notify each of {@code recipients}, for {@code
+   * reason} (SPEC §8: mention, room, direct, thread). Addressed to those users only, not to the
+   * room's subscribers: who is notified was decided once, on the node that stored the message.
+   */
+  record Notification(
+      List<String> recipients, String room, Map<String, Object> message, String reason)
+      implements ServerEvent {
+    public Notification {
+      recipients = List.copyOf(recipients);
+    }
+
+    @Override
+    public String roomId() {
+      return null;
+    }
+
+    @Override
+    public List<String> users() {
+      return recipients;
     }
   }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * A stored message with its author and reactions; {@link #view()} is the SPEC §4 message object.
  * {@code rev} is its room's change counter at the message's latest change (SPEC §5.1); {@code
- * pinnedAt} and {@code pinnedBy} (a username) are null unless it is pinned (SPEC §8).
+ * pinnedAt} and {@code pinnedBy} (a username) are null unless it is pinned (SPEC §8); {@code
+ * threadId} names the root of the thread it replies in, {@code thread} is the summary of its own
+ * thread (null unless it is a root with replies), {@code mentions} the members it names (SPEC §8).
  */
 public record Message(
     String id,
@@ -30,7 +32,10 @@ public record Message(
     Map<String, List<String>> reactions,
     List<Map<String, Object>> attachments,
     Long pinnedAt,
-    String pinnedBy) {
+    String pinnedBy,
+    String threadId,
+    ThreadSummary thread,
+    Mentions mentions) {
 
   public Message withReactions(Map<String, List<String>> r) {
     return new Message(
@@ -51,7 +56,10 @@ public record Message(
         r,
         attachments,
         pinnedAt,
-        pinnedBy);
+        pinnedBy,
+        threadId,
+        thread,
+        mentions);
   }
 
   public Message withAttachments(List<Map<String, Object>> a) {
@@ -73,7 +81,10 @@ public record Message(
         reactions,
         a,
         pinnedAt,
-        pinnedBy);
+        pinnedBy,
+        threadId,
+        thread,
+        mentions);
   }
 
   /** The event announcing this message, new at its seq. */
@@ -103,6 +114,11 @@ public record Message(
     m.put("attachments", deleted ? List.of() : attachments);
     m.put("pinned_at", Times.isoOrNull(pinnedAt));
     m.put("pinned_by", pinnedAt == null ? null : pinnedBy);
+    m.put("thread_id", threadId);
+    m.put("thread", thread == null ? null : thread.view());
+    m.put("mentions", deleted ? List.of() : mentions.names());
+    m.put("mentions_room", !deleted && mentions.room());
+    m.put("mentions_here", !deleted && mentions.here());
     return m;
   }
 }

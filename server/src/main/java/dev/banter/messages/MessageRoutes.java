@@ -23,7 +23,8 @@ public final class MessageRoutes {
     this.messages = messages;
   }
 
-  record NewMessage(String body, String replyTo, String clientId, List<String> attachments) {}
+  record NewMessage(
+      String body, String replyTo, String threadId, String clientId, List<String> attachments) {}
 
   record Edit(String body) {}
 
@@ -100,11 +101,13 @@ public final class MessageRoutes {
     var posted =
         messages.post(
             req.user(),
-            req.param("id"),
-            body.body(),
-            body.replyTo(),
-            body.clientId(),
-            body.attachments());
+            new MessageService.Draft(
+                req.param("id"),
+                body.body(),
+                body.replyTo(),
+                body.threadId(),
+                body.clientId(),
+                body.attachments()));
     return Response.json(posted.created() ? 201 : 200, posted.message().view());
   }
 

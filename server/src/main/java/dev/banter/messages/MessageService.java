@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -69,16 +72,50 @@ public final class MessageService implements AutoCloseable {
     this.indexer = db.dialect() == Dialect.SQLITE ? new SearchIndexer(db) : null;
   }
 
-  private void published(List<Message> stored) {
-    for (Message m : stored) {
+  /**
+   * What hears of every message stored or edited on this node, once (the notifier): called after
+   * its events are published, on the thread that stored it; it must not block.
+   */
+  public interface Listener {
+    void posted(List<Message> created);
+
+    /** {@code m} was edited; {@code newlyMentioned} are the members it names now and did not. */
+    void edited(Message m, List<String> newlyMentioned);
+  }
+
+  private volatile Listener listener;
+
+  /** Tells {@code l} of every message stored or edited from now on (one listener). */
+  public void listen(Listener l) {
+    this.listener = l;
+  }
+
+  private void published(MessageWriter.Committed batch) {
+    for (Message m : batch.created()) {
       bus.publish(m.posted());
+    }
+    for (Message root : batch.roots()) {
+      bus.publish(root.updated());
+    }
+    Listener l = listener;
+    if (l != null) {
+      l.posted(batch.created());
     }
   }
 
   /**
-   * {@link #postAsync}, waiting for the outcome: the stored message, or the refusal thrown (an
-   * {@code ApiError} when the author may not post there).
+   * A message as a client sends it (SPEC §4, §8): the body and client_id as given, the message it
+   * replies to, the root of the thread it is posted in, the uploads it carries (each may be null).
    */
+  public record Draft(
+      String roomId,
+      String body,
+      String replyTo,
+      String threadId,
+      String clientId,
+      List<String> attachments) {}
+
+  /** A top-level message with no thread: {@link #post(Principal, Draft)}. */
   public Posted post(
       Principal p,
       String roomId,
@@ -86,8 +123,16 @@ public final class MessageService implements AutoCloseable {
       String replyTo,
       String rawClientId,
       List<String> attachments) {
+    return post(p, new Draft(roomId, rawBody, replyTo, null, rawClientId, attachments));
+  }
+
+  /**
+   * {@link #postAsync}, waiting for the outcome: the stored message, or the refusal thrown (an
+   * {@code ApiError} when the author may not post there).
+   */
+  public Posted post(Principal p, Draft draft) {
     CompletableFuture<PostOutcome> committed = new CompletableFuture<>();
-    postAsync(p, roomId, rawBody, replyTo, rawClientId, attachments, committed::complete);
+    postAsync(p, draft, committed::complete);
     return switch (await(committed)) {
       case Posted posted -> posted;
       case Refused refused -> throw refused.error();
@@ -103,33 +148,37 @@ public final class MessageService implements AutoCloseable {
    * (an ack) arrives before the event does; it must not block. Posts queued from one thread are
    * stored in the order queued.
    */
-  public void postAsync(
-      Principal p,
-      String roomId,
-      String rawBody,
-      String replyTo,
-      String rawClientId,
-      List<String> attachments,
-      Consumer<PostOutcome> onCommit) {
+  public void postAsync(Principal p, Draft draft, Consumer<PostOutcome> onCommit) {
     limits.check(UserLimits.Action.SEND, p.userId());
-    String body = MessageFields.body(rawBody);
-    String clientId = MessageFields.clientId(rawClientId);
-    List<String> attachmentIds = attachments == null ? List.of() : attachments;
+    String roomId = draft.roomId();
+    String body = MessageFields.body(draft.body());
+    String clientId = MessageFields.clientId(draft.clientId());
+    String replyTo = draft.replyTo();
+    String threadId = draft.threadId();
+    List<String> attachmentIds = draft.attachments() == null ? List.of() : draft.attachments();
     if (attachmentIds.size() > MAX_ATTACHMENTS
         || attachmentIds.stream().distinct().count() < attachmentIds.size()) {
       throw ApiError.validation(
           "attachments", "at most " + MAX_ATTACHMENTS + " different uploads per message");
     }
+    Mentions written = Mentions.parse(body);
     List<Map<String, Object>> attached = new ArrayList<>();
-    if (replyTo != null || !attachmentIds.isEmpty()) {
+    Map<String, String> named = new LinkedHashMap<>();
+    if (replyTo != null
+        || threadId != null
+        || !attachmentIds.isEmpty()
+        || !written.names().isEmpty()) {
       // What only some posts need is read here, after the checks the writer repeats (so that a
-      // non-member learns nothing about the room's messages or anyone's uploads).
+      // non-member learns nothing about the room's messages, its members or anyone's uploads).
       db.jdbi()
           .useHandle(
               h -> {
                 rooms.requirePoster(h, p, roomId);
                 if (replyTo != null && Messages.byId(h, roomId, replyTo).isEmpty()) {
                   throw ApiError.validation("reply_to", "reply_to must be a message of this room");
+                }
+                if (threadId != null) {
+                  requireThreadRoot(h, roomId, threadId);
                 }
                 if (!attachmentIds.isEmpty()) {
                   List<Map<String, Object>> own = Messages.ownUploads(h, p.userId(), attachmentIds);
@@ -139,6 +188,7 @@ public final class MessageService implements AutoCloseable {
                   }
                   attached.addAll(own);
                 }
+                named.putAll(Messages.members(h, roomId, written.names()));
               });
     }
     writer.submit(
@@ -147,10 +197,42 @@ public final class MessageService implements AutoCloseable {
             p.userId(),
             body,
             replyTo,
+            threadId,
+            resolved(written, named),
+            List.copyOf(named.values()),
             clientId,
             List.copyOf(attached),
             clock.millis(),
             onCommit));
+  }
+
+  /**
+   * 422 unless {@code threadId} is a top-level message of the room: a thread has one level (a reply
+   * in a thread cannot start another, SPEC §8).
+   */
+  private static void requireThreadRoot(Handle h, String roomId, String threadId) {
+    Message root =
+        Messages.byId(h, roomId, threadId)
+            .orElseThrow(
+                () -> ApiError.validation("thread_id", "thread_id must be a message of this room"));
+    if (root.threadId() != null) {
+      throw ApiError.validation(
+          "thread_id", "a reply in a thread cannot start another thread; reply to its root");
+    }
+  }
+
+  /**
+   * What a body mentions, as the message carries it: the names written that are members of the room
+   * (in the order written), and @room / @here.
+   */
+  private static Mentions resolved(Mentions written, Map<String, String> members) {
+    if (!written.any()) {
+      return Mentions.NONE;
+    }
+    return new Mentions(
+        written.names().stream().filter(members::containsKey).toList(),
+        written.room(),
+        written.here());
   }
 
   private static <T> T await(CompletableFuture<T> f) {
@@ -218,6 +300,7 @@ public final class MessageService implements AutoCloseable {
     String body = MessageFields.body(rawBody);
     rooms.requireRole(p, roomId);
     long now = clock.millis();
+    List<String> newlyMentioned = new ArrayList<>();
     Message edited =
         db.jdbi()
             .inTransaction(
@@ -232,17 +315,55 @@ public final class MessageService implements AutoCloseable {
                     throw ApiError.conflict("the message was deleted");
                   }
                   Messages.edit(h, messageId, body, now, nextRev(h, roomId));
+                  newlyMentioned.addAll(remention(h, m, body));
                   return Messages.byId(h, roomId, messageId).orElseThrow();
                 });
     bus.publish(new ServerEvent.MessageEdited(roomId, messageId, edited.rev(), edited.view()));
+    Listener l = listener;
+    if (l != null) {
+      l.edited(edited, newlyMentioned);
+    }
     return edited;
+  }
+
+  /**
+   * Sets the mentions of {@code m} to those of its new {@code body} (its rows replaced); returns
+   * the members it names now and did not before. Who an earlier @here reached stays mentioned while
+   * the edit still says @here; an @here or @room an edit adds counts as a mention but notifies no
+   * one (an edit is not news, decisions.md).
+   */
+  private static List<String> remention(Handle h, Message m, String body) {
+    Mentions written = Mentions.parse(body);
+    Map<String, String> members = Messages.members(h, m.roomId(), written.names());
+    Mentions now = resolved(written, members);
+    if (now.equals(m.mentions())) {
+      return List.of();
+    }
+    List<String> before = Messages.mentionedIds(h, m.id());
+    Messages.setMentions(h, m.id(), now);
+    List<String> named = new ArrayList<>(members.values());
+    Set<String> rows = new LinkedHashSet<>(named);
+    if (now.here() && m.mentions().here()) {
+      rows.addAll(before); // who the @here reached stays mentioned while the body still says it
+    }
+    Messages.deleteMentions(h, m.id());
+    Messages.insertMentions(h, m, rows);
+    if (m.threadId() != null) {
+      for (String user : named) {
+        Threads.follow(h, user, m.threadId(), m.roomId(), 0);
+      }
+    }
+    List<String> fresh = new ArrayList<>(named);
+    fresh.removeAll(before);
+    fresh.remove(m.authorId());
+    return fresh;
   }
 
   public void delete(Principal p, String roomId, String messageId) {
     limits.check(UserLimits.Action.DELETE, p.userId());
     String role = rooms.requireRole(p, roomId);
     boolean moderator = role.equals("owner") || role.equals("admin");
-    Message removed =
+    Removed removed =
         db.jdbi()
             .inTransaction(
                 h -> {
@@ -258,30 +379,39 @@ public final class MessageService implements AutoCloseable {
     publishDeleted(removed);
   }
 
+  /** A tombstoned message, and the root of its thread as the delete changed it (or null). */
+  private record Removed(Message message, Message root) {}
+
   /**
-   * Tombstones {@code m} at the room's next rev; null (and no rev taken) when it was one already.
+   * Tombstones {@code m} at the room's next rev (and, for a thread reply, recomputes its root's
+   * summary at the rev after); null (and no rev taken) when it was one already.
    */
-  private static Message tombstone(Handle h, Message m) {
+  private static Removed tombstone(Handle h, Message m) {
     if (m.deleted()) {
       return null;
     }
     long rev = nextRev(h, m.roomId());
-    return Messages.tombstone(h, m.id(), rev)
-        ? Messages.byId(h, m.roomId(), m.id()).orElseThrow()
-        : null;
+    if (!Messages.tombstone(h, m.id(), rev)) {
+      return null;
+    }
+    Message root =
+        m.threadId() == null ? null : Threads.resummarize(h, m.roomId(), m.threadId()).orElse(null);
+    return new Removed(Messages.byId(h, m.roomId(), m.id()).orElseThrow(), root);
   }
 
-  private void publishDeleted(Message removed) {
+  private void publishDeleted(Removed removed) {
     if (removed != null) {
-      bus.publish(
-          new ServerEvent.MessageDeleted(
-              removed.roomId(), removed.id(), removed.seq(), removed.rev()));
+      Message m = removed.message();
+      bus.publish(new ServerEvent.MessageDeleted(m.roomId(), m.id(), m.seq(), m.rev()));
+      if (removed.root() != null) {
+        bus.publish(removed.root().updated());
+      }
     }
   }
 
   /** Deletes any message (global admins; the caller checked that). */
   public void deleteAsAdmin(String roomId, String messageId) {
-    Message removed =
+    Removed removed =
         db.jdbi()
             .inTransaction(
                 h -> {

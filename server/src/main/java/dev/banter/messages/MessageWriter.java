@@ -62,6 +62,9 @@ final class MessageWriter implements AutoCloseable {
       String authorId,
       String body,
       String replyTo,
+      String threadId,
+      Mentions mentions,
+      List<String> mentionedIds,
       String clientId,
       List<Map<String, Object>> attachments,
       long now,
@@ -93,14 +96,26 @@ final class MessageWriter implements AutoCloseable {
           Map.of(),
           attachments,
           null,
-          null);
+          null,
+          threadId,
+          null,
+          mentions);
     }
   }
+
+  /**
+   * A committed batch: its new messages in commit order, then the thread roots their replies
+   * changed (each at a rev after its replies').
+   */
+  record Committed(List<Message> created, List<Message> roots) {}
+
+  /** What storing a batch yields: each post's outcome, and the thread roots it changed. */
+  private record Stored(List<PostOutcome> outcomes, List<Message> roots) {}
 
   private final Database db;
   private final Metrics metrics;
   private final int maxBatch;
-  private final Consumer<List<Message>> afterCommit;
+  private final Consumer<Committed> afterCommit;
   private final BlockingQueue<Post> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Thread thread;
   private volatile boolean running = true;
@@ -112,10 +127,10 @@ final class MessageWriter implements AutoCloseable {
 
   /**
    * @param afterCommit called on the writer thread with each committed batch's new messages, in
-   *     commit order (so events of one room are published in seq order), after the batch's posts
-   *     were handed their outcomes
+   *     commit order (so events of one room are published in seq order), and the thread roots they
+   *     changed, after the batch's posts were handed their outcomes
    */
-  MessageWriter(Database db, int maxBatch, Consumer<List<Message>> afterCommit, Metrics metrics) {
+  MessageWriter(Database db, int maxBatch, Consumer<Committed> afterCommit, Metrics metrics) {
     this.db = db;
     this.metrics = metrics;
     this.maxBatch = maxBatch;
@@ -172,21 +187,23 @@ final class MessageWriter implements AutoCloseable {
    */
   private void write(List<Post> batch) {
     long started = System.nanoTime();
-    List<PostOutcome> outcomes;
+    Stored stored;
     try {
-      outcomes = store(batch);
+      stored = store(batch);
     } catch (RuntimeException e) {
       log.error("message batch of {} failed", batch.size(), e);
-      commit(batch, batch.stream().<PostOutcome>map(p -> new Refused(e)).toList());
+      commit(
+          batch,
+          new Stored(batch.stream().<PostOutcome>map(p -> new Refused(e)).toList(), List.of()));
       return;
     }
-    commit(batch, outcomes);
+    commit(batch, stored);
     metrics.storeBatch.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     metrics.storeBatchSize.record(batch.size());
   }
 
   /** Each post's outcome, in batch order, once the transaction that stored them has committed. */
-  private List<PostOutcome> store(List<Post> batch) {
+  private Stored store(List<Post> batch) {
     try {
       return db.jdbi().inTransaction(h -> storeBatch(h, batch));
     } catch (RuntimeException e) {
@@ -201,7 +218,8 @@ final class MessageWriter implements AutoCloseable {
    * its ack before its message's new_message event: the ack is queued on the connection before the
    * event is published at all. Repeats of a client_id are not published again.
    */
-  private void commit(List<Post> posts, List<PostOutcome> outcomes) {
+  private void commit(List<Post> posts, Stored stored) {
+    List<PostOutcome> outcomes = stored.outcomes();
     try {
       List<Message> created = new ArrayList<>(posts.size());
       for (int i = 0; i < posts.size(); i++) {
@@ -212,7 +230,7 @@ final class MessageWriter implements AutoCloseable {
       }
       if (!created.isEmpty()) {
         metrics.messagesAccepted.increment(created.size());
-        afterCommit.accept(created);
+        afterCommit.accept(new Committed(created, stored.roots()));
       }
     } finally {
       inFlight.addAndGet(-posts.size());
@@ -248,7 +266,7 @@ final class MessageWriter implements AutoCloseable {
    * to 256 posts, this was compiled by C2 once per loop (on-stack replacement), each time inlining
    * every statement beneath it: 5–13 s of the one core's compiler time in the first minute.
    */
-  private static List<PostOutcome> storeBatch(Handle h, List<Post> all) {
+  private static Stored storeBatch(Handle h, List<Post> all) {
     Map<RoomUser, RoomService.Poster> byPair = RoomService.posters(h, pairs(all));
     List<RoomService.Poster> checked = all.stream().map(p -> byPair.get(p.poster())).toList();
     List<Post> posts = new ArrayList<>(all.size());
@@ -262,8 +280,18 @@ final class MessageWriter implements AutoCloseable {
       }
       Messages.insertAttachments(h, messages);
       Messages.markAuthorsRead(h, messages);
+      mentioned(h, posts, messages);
     }
-    return outcomes(checked, messages);
+    return new Stored(outcomes(checked, messages), Threads.replied(h, messages, posts));
+  }
+
+  /** The mention rows of the batch's posts that name members (most name no one: one check each). */
+  private static void mentioned(Handle h, List<Post> posts, List<Message> messages) {
+    for (int k = 0; k < posts.size(); k++) {
+      if (!posts.get(k).mentionedIds().isEmpty()) {
+        Messages.insertMentions(h, messages.get(k), posts.get(k).mentionedIds());
+      }
+    }
   }
 
   private static Set<RoomUser> pairs(List<Post> posts) {
@@ -341,12 +369,19 @@ final class MessageWriter implements AutoCloseable {
   }
 
   /** The careful path: each post in its own savepoint, with its client_id looked up first. */
-  private static List<PostOutcome> storeOneByOne(Handle h, List<Post> batch) {
+  private static Stored storeOneByOne(Handle h, List<Post> batch) {
     List<PostOutcome> outcomes = new ArrayList<>(batch.size());
+    List<Message> created = new ArrayList<>();
+    List<Post> createdBy = new ArrayList<>();
     for (Post p : batch) {
-      outcomes.add(storeInSavepoint(h, p));
+      PostOutcome outcome = storeInSavepoint(h, p);
+      outcomes.add(outcome);
+      if (outcome instanceof Posted(Message m, boolean isNew) && isNew) {
+        created.add(m);
+        createdBy.add(p);
+      }
     }
-    return outcomes;
+    return new Stored(outcomes, Threads.replied(h, created, createdBy));
   }
 
   private static PostOutcome storeInSavepoint(Handle h, Post p) {
@@ -383,10 +418,12 @@ final class MessageWriter implements AutoCloseable {
         Messages.takeSeqs(h, p.roomId(), 1, p.now())
             .orElseThrow(() -> ApiError.notFound("no such room"));
     Message m = p.message(poster.user(), at.lastSeq(), at.lastRev());
-    Messages.insert(
-        h, m.id(), p.roomId(), at, p.authorId(), p.body(), p.replyTo(), p.clientId(), p.now());
+    Messages.insert(h, m);
     Messages.markAuthorRead(h, p.roomId(), p.authorId(), m.seq());
     Messages.insertAttachments(h, List.of(m));
+    if (!p.mentionedIds().isEmpty()) {
+      Messages.insertMentions(h, m, p.mentionedIds());
+    }
     return new Posted(m, true);
   }
 

@@ -24,7 +24,9 @@ final class Messages {
       """
       SELECT m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
              m.client_id, m.created_at, m.edited_at, m.deleted, m.pinned_at,
-             (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by
+             (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by,
+             m.thread_id, m.reply_count, m.last_reply_at, m.thread_participants,
+             m.mentions, m.mentions_room, m.mentions_here
         FROM messages m JOIN users u ON u.id = m.author_id
       """;
 
@@ -48,9 +50,56 @@ final class Messages {
               Map.of(),
               List.of(),
               Sql.nullableLong(rs, "pinned_at"),
-              rs.getString("pinned_by"));
+              rs.getString("pinned_by"),
+              rs.getString("thread_id"),
+              ThreadSummary.of(
+                  rs.getInt("reply_count"),
+                  Sql.nullableLong(rs, "last_reply_at"),
+                  rs.getString("thread_participants")),
+              mentions(
+                  rs.getString("mentions"),
+                  rs.getBoolean("mentions_room"),
+                  rs.getBoolean("mentions_here")));
+
+  /** The stored form of a message's mentions: usernames separated by spaces, or null. */
+  static String mentionsColumn(List<String> names) {
+    return names.isEmpty() ? null : String.join(" ", names);
+  }
+
+  private static Mentions mentions(String names, boolean room, boolean here) {
+    if (names == null && !room && !here) {
+      return Mentions.NONE;
+    }
+    return new Mentions(names == null ? List.of() : List.of(names.split(" ")), room, here);
+  }
 
   private Messages() {}
+
+  /** The message query with {@code rest} (a WHERE clause, an order) after it. */
+  static String select(String rest) {
+    return SELECT + rest;
+  }
+
+  /** The room of message {@code id}, if it exists. */
+  static Optional<String> roomOf(Handle h, String id) {
+    return h.createQuery("SELECT room_id FROM messages WHERE id = :id")
+        .bind("id", id)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  /** The messages of {@code ids} that exist, with reactions, in no particular order. */
+  static List<Message> byIds(Handle h, Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return withReactions(
+        h,
+        h.createQuery(SELECT + " WHERE m.id IN (<ids>)")
+            .bindList("ids", List.copyOf(ids))
+            .map(MAPPER)
+            .list());
+  }
 
   static Optional<Message> byId(Handle h, String roomId, String id) {
     return h.createQuery(SELECT + " WHERE m.room_id = :room AND m.id = :id")
@@ -127,13 +176,33 @@ final class Messages {
         .execute();
   }
 
-  private static final String INSERT_ALL =
+  private static final String INSERT =
       """
       INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
-                            search_terms)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (room_id, author_id, client_id) DO NOTHING
+                            search_terms, thread_id, mentions, mentions_room, mentions_here)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
+
+  private static final String INSERT_ALL =
+      INSERT + " ON CONFLICT (room_id, author_id, client_id) DO NOTHING";
+
+  private static void bindInsert(PreparedStatement ps, Message m) throws SQLException {
+    ps.setString(1, m.id());
+    ps.setString(2, m.roomId());
+    ps.setLong(3, m.seq());
+    ps.setLong(4, m.rev());
+    ps.setString(5, m.authorId());
+    ps.setString(6, m.body());
+    ps.setString(7, m.replyTo());
+    ps.setString(8, m.clientId());
+    ps.setLong(9, m.createdAt());
+    ps.setBoolean(10, false);
+    ps.setString(11, SearchTerms.index(m.body()));
+    ps.setString(12, m.threadId());
+    ps.setString(13, mentionsColumn(m.mentions().names()));
+    ps.setBoolean(14, m.mentions().room());
+    ps.setBoolean(15, m.mentions().here());
+  }
 
   /**
    * Inserts every message in one batch; a message whose (room, author, client_id) exists already is
@@ -142,17 +211,7 @@ final class Messages {
   static int insertAll(Handle h, List<Message> messages) {
     try (PreparedStatement ps = h.getConnection().prepareStatement(INSERT_ALL)) {
       for (Message m : messages) {
-        ps.setString(1, m.id());
-        ps.setString(2, m.roomId());
-        ps.setLong(3, m.seq());
-        ps.setLong(4, m.rev());
-        ps.setString(5, m.authorId());
-        ps.setString(6, m.body());
-        ps.setString(7, m.replyTo());
-        ps.setString(8, m.clientId());
-        ps.setLong(9, m.createdAt());
-        ps.setBoolean(10, false);
-        ps.setString(11, SearchTerms.index(m.body()));
+        bindInsert(ps, m);
         ps.addBatch();
       }
       int inserted = 0;
@@ -188,34 +247,14 @@ final class Messages {
     }
   }
 
-  static void insert(
-      Handle h,
-      String id,
-      String roomId,
-      Taken at,
-      String authorId,
-      String body,
-      String replyTo,
-      String clientId,
-      long now) {
-    h.createUpdate(
-            """
-        INSERT INTO messages (id, room_id, seq, rev, author_id, body, reply_to, client_id, created_at, deleted,
-                              search_terms)
-        VALUES (:id, :room, :seq, :rev, :author, :body, :replyTo, :client, :now, :deleted, :terms)
-        """)
-        .bind("id", id)
-        .bind("room", roomId)
-        .bind("seq", at.lastSeq())
-        .bind("rev", at.lastRev())
-        .bind("author", authorId)
-        .bind("body", body)
-        .bind("replyTo", replyTo)
-        .bind("client", clientId)
-        .bind("now", now)
-        .bind("deleted", false)
-        .bind("terms", SearchTerms.index(body))
-        .execute();
+  /** Inserts one message; a repeated (room, author, client_id) fails as a unique violation. */
+  static void insert(Handle h, Message m) {
+    try (PreparedStatement ps = h.getConnection().prepareStatement(INSERT)) {
+      bindInsert(ps, m);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new Sql.Failed(e);
+    }
   }
 
   static void markAuthorRead(Handle h, String roomId, String authorId, long seq) {
@@ -397,7 +436,8 @@ final class Messages {
         h.createUpdate(
                 """
             UPDATE messages SET body = '', search_terms = '', deleted = :yes, rev = :rev,
-                                pinned_at = NULL, pinned_by = NULL
+                                pinned_at = NULL, pinned_by = NULL,
+                                mentions = NULL, mentions_room = :no, mentions_here = :no
              WHERE id = :id AND deleted = :no
             """)
             .bind("yes", true)
@@ -408,6 +448,9 @@ final class Messages {
     if (changed == 1) {
       h.createUpdate("DELETE FROM reactions WHERE message_id = :id").bind("id", id).execute();
       h.createUpdate("DELETE FROM message_attachments WHERE message_id = :id")
+          .bind("id", id)
+          .execute();
+      h.createUpdate("DELETE FROM message_mentions WHERE message_id = :id")
           .bind("id", id)
           .execute();
     }
@@ -509,5 +552,82 @@ final class Messages {
         .bind("limit", limit)
         .map(MAPPER)
         .list();
+  }
+
+  /**
+   * Records that {@code m} mentions each of {@code userIds} (its author never: one's own message is
+   * not news to one); a row there already is kept.
+   */
+  static void insertMentions(Handle h, Message m, Collection<String> userIds) {
+    try (PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                """
+        INSERT INTO message_mentions (message_id, user_id, room_id, seq) VALUES (?, ?, ?, ?)
+        ON CONFLICT (message_id, user_id) DO NOTHING
+        """)) {
+      int rows = 0;
+      for (String user : userIds) {
+        if (!user.equals(m.authorId())) {
+          ps.setString(1, m.id());
+          ps.setString(2, user);
+          ps.setString(3, m.roomId());
+          ps.setLong(4, m.seq());
+          ps.addBatch();
+          rows++;
+        }
+      }
+      if (rows > 0) {
+        ps.executeBatch();
+      }
+    } catch (SQLException e) {
+      throw new Sql.Failed(e);
+    }
+  }
+
+  /** The members of a message's room it mentions by name or reached by @here. */
+  static List<String> mentionedIds(Handle h, String messageId) {
+    return h.createQuery("SELECT user_id FROM message_mentions WHERE message_id = :m")
+        .bind("m", messageId)
+        .mapTo(String.class)
+        .list();
+  }
+
+  static void deleteMentions(Handle h, String messageId) {
+    h.createUpdate("DELETE FROM message_mentions WHERE message_id = :m")
+        .bind("m", messageId)
+        .execute();
+  }
+
+  /** Username → user id of the members of {@code roomId} among {@code names} (lower-case). */
+  static Map<String, String> members(Handle h, String roomId, Collection<String> names) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (names.isEmpty()) {
+      return out;
+    }
+    h.createQuery(
+            """
+        SELECT u.username, u.id FROM room_members rm JOIN users u ON u.id = rm.user_id
+         WHERE rm.room_id = :room AND u.username IN (<names>)
+        """)
+        .bind("room", roomId)
+        .bindList("names", List.copyOf(names))
+        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
+  }
+
+  /** An edit's new mentions: the columns of the message (its rows are the caller's to set). */
+  static void setMentions(Handle h, String id, Mentions mentions) {
+    h.createUpdate(
+            """
+        UPDATE messages SET mentions = :names, mentions_room = :room, mentions_here = :here
+         WHERE id = :id
+        """)
+        .bindByType("names", mentionsColumn(mentions.names()), String.class)
+        .bind("room", mentions.room())
+        .bind("here", mentions.here())
+        .bind("id", id)
+        .execute();
   }
 }

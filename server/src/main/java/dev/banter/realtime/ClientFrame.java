@@ -18,6 +18,7 @@ public sealed interface ClientFrame {
       String body,
       String clientId,
       String replyTo,
+      String threadId,
       List<String> attachments)
       implements ClientFrame {}
 

@@ -73,6 +73,7 @@ public final class FrameParser {
                 text(root, "body", true),
                 text(root, "client_id", true),
                 text(root, "reply_to", false),
+                text(root, "thread_id", false),
                 strings(root, "attachments"));
         case "edit_message" ->
             new ClientFrame.EditMessage(

@@ -102,6 +102,12 @@ public final class Frames {
         f.put("user", t.user());
         f.put("active", t.active());
       }
+      case ServerEvent.Notification n -> {
+        f.put("type", "notification");
+        f.put("room_id", n.room());
+        f.put("message", n.message());
+        f.put("reason", n.reason());
+      }
       case ServerEvent.PresenceChanged p -> {
         f.put("type", "presence");
         f.put("user", p.user());

@@ -190,11 +190,8 @@ public final class Protocol {
   private void post(Connection c, Principal p, ClientFrame.SendMessage s, String ref) {
     messages.postAsync(
         p,
-        s.roomId(),
-        s.body(),
-        s.replyTo(),
-        s.clientId(),
-        s.attachments(),
+        new MessageService.Draft(
+            s.roomId(), s.body(), s.replyTo(), s.threadId(), s.clientId(), s.attachments()),
         outcome -> {
           switch (outcome) {
             case PostOutcome.Posted posted ->

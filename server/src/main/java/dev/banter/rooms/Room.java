@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A room as one user sees it: the stored room plus that user's role and read marker ({@code myRole}
- * null when not a member) and, for a direct room, the other member's name.
+ * null when not a member), for a direct room the other member's name, and that user's unread
+ * mentions and notification settings (SPEC §8; {@code notificationLevel} null: the default).
  */
 public record Room(
     String id,
@@ -21,7 +22,10 @@ public record Room(
     long memberCount,
     String myRole,
     long myReadSeq,
-    String peer) {
+    String peer,
+    long mentionCount,
+    String notificationLevel,
+    Long mutedUntil) {
 
   public static final String CHANNEL = "channel";
   public static final String DIRECT = "direct";
@@ -44,6 +48,21 @@ public record Room(
     return "owner".equals(myRole) || "admin".equals(myRole);
   }
 
+  /**
+   * The level in effect: the member's own, or {@code all} in direct rooms, else {@code mentions}.
+   */
+  public String effectiveLevel() {
+    return notificationLevel != null ? notificationLevel : defaultLevel(kind);
+  }
+
+  public static String defaultLevel(String kind) {
+    return DIRECT.equals(kind) ? "all" : "mentions";
+  }
+
+  public boolean isMuted(long now) {
+    return mutedUntil != null && mutedUntil > now;
+  }
+
   public long unreadCount() {
     return isMember() ? Math.max(0, lastSeq - myReadSeq) : 0;
   }
@@ -62,6 +81,11 @@ public record Room(
     m.put("last_seq", lastSeq);
     m.put("last_activity_at", Times.iso(lastActivityAt));
     m.put("unread_count", unreadCount());
+    m.put("mention_count", isMember() ? mentionCount : 0);
+    m.put("notification_level", isMember() ? effectiveLevel() : null);
+    m.put(
+        "muted_until",
+        isMember() && isMuted(System.currentTimeMillis()) ? Times.iso(mutedUntil) : null);
     m.put("my_role", myRole);
     return m;
   }
@@ -70,6 +94,9 @@ public record Room(
   public Map<String, Object> sharedView() {
     Map<String, Object> m = view();
     m.remove("unread_count");
+    m.remove("mention_count");
+    m.remove("notification_level");
+    m.remove("muted_until");
     m.remove("my_role");
     if (isDirect()) {
       m.put("name", name);

@@ -4,6 +4,9 @@ import dev.banter.core.ApiError;
 import dev.banter.http.Request;
 import dev.banter.http.Response;
 import dev.banter.http.Routes;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +40,8 @@ public final class RoomRoutes {
 
   record ReadMarker(Long seq) {}
 
+  record NotificationSettings(String level, String mutedUntil) {}
+
   public void mount(Routes r) {
     r.get("/api/v1/rooms", this::mine);
     r.post("/api/v1/rooms", this::create).created();
@@ -52,6 +57,7 @@ public final class RoomRoutes {
     r.delete("/api/v1/rooms/{id}/members/{username}", this::kick).noContent();
     r.patch("/api/v1/rooms/{id}/members/{username}", this::setRole);
     r.post("/api/v1/rooms/{id}/read", this::read).noContent();
+    r.put("/api/v1/rooms/{id}/notifications", this::notifications);
     r.post("/api/v1/dms", this::direct);
   }
 
@@ -122,6 +128,28 @@ public final class RoomRoutes {
   Object invite(Request req) {
     var result = rooms.invite(req.user(), req.param("id"), req.body(Username.class).username());
     return Response.json(result.added() ? 201 : 200, result.member());
+  }
+
+  /** At most this far ahead: "until I unmute" is a date, and every date must fit a timestamp. */
+  private static final Duration LONGEST_MUTE = Duration.ofDays(3660);
+
+  Object notifications(Request req) {
+    var body = req.body(NotificationSettings.class);
+    Long until = null;
+    if (body.mutedUntil() != null) {
+      long now = System.currentTimeMillis();
+      try {
+        until = Instant.parse(body.mutedUntil()).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw ApiError.validation(
+            "muted_until", "muted_until must be an ISO-8601 time such as 2026-11-23T10:15:30Z");
+      }
+      if (until <= now || until > now + LONGEST_MUTE.toMillis()) {
+        throw ApiError.validation(
+            "muted_until", "muted_until must be in the future, at most ten years ahead");
+      }
+    }
+    return rooms.setNotifications(req.user(), req.param("id"), body.level(), until).view();
   }
 
   Object kick(Request req) {

@@ -620,4 +620,29 @@ public final class RoomService {
       bus.publish(new ServerEvent.ReadReceipt(roomId, p.username(), seq));
     }
   }
+
+  /** SPEC §8 notification levels. */
+  public static final List<String> LEVELS = List.of("all", "mentions", "none");
+
+  /**
+   * Sets the caller's notification level of a room and how long it is muted ({@code mutedUntil}
+   * null: not muted); returns the room as they now see it.
+   */
+  public Room setNotifications(Principal p, String roomId, String level, Long mutedUntil) {
+    limits.check(UserLimits.Action.SETTINGS, p.userId());
+    requireMembership(p, roomId);
+    if (level == null) {
+      throw ApiError.badRequest("field 'level' is required", "level");
+    }
+    if (!LEVELS.contains(level)) {
+      throw ApiError.validation("level", "level must be one of all, mentions, none");
+    }
+    return db.jdbi()
+        .inTransaction(
+            h -> {
+              Rooms.setNotifications(h, roomId, p.userId(), level, mutedUntil);
+              return Rooms.byId(h, roomId, p.userId())
+                  .orElseThrow(() -> ApiError.notFound("no such room"));
+            });
+  }
 }

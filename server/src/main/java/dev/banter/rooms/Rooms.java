@@ -24,6 +24,16 @@ final class Rooms {
              r.last_activity_at,
              (SELECT count(*) FROM room_members c WHERE c.room_id = r.id) AS member_count,
              me.role AS my_role, COALESCE(me.last_read_seq, 0) AS my_read_seq,
+             me.notification_level AS my_level, me.muted_until AS my_muted_until,
+             CASE WHEN me.user_id IS NULL THEN 0 ELSE
+               (SELECT count(*) FROM message_mentions x
+                 WHERE x.user_id = :viewer AND x.room_id = r.id AND x.seq > me.last_read_seq)
+               + (SELECT count(*) FROM messages a
+                   WHERE a.room_id = r.id AND a.mentions_room AND a.seq > me.last_read_seq
+                     AND a.author_id <> :viewer
+                     AND NOT EXISTS (SELECT 1 FROM message_mentions y
+                                      WHERE y.message_id = a.id AND y.user_id = :viewer)) END
+               AS my_mention_count,
              CASE WHEN r.kind = 'direct' THEN
                (SELECT u.username FROM room_members o JOIN users u ON u.id = o.user_id
                  WHERE o.room_id = r.id AND o.user_id <> :viewer ORDER BY u.username LIMIT 1) END AS peer
@@ -46,7 +56,10 @@ final class Rooms {
               rs.getLong("member_count"),
               rs.getString("my_role"),
               rs.getLong("my_read_seq"),
-              rs.getString("peer"));
+              rs.getString("peer"),
+              rs.getLong("my_mention_count"),
+              rs.getString("my_level"),
+              Sql.nullableLong(rs, "my_muted_until"));
 
   private Rooms() {}
 
@@ -351,5 +364,19 @@ final class Rooms {
             .bind("user", userId)
             .execute()
         == 1;
+  }
+
+  static void setNotifications(
+      Handle h, String roomId, String userId, String level, Long mutedUntil) {
+    h.createUpdate(
+            """
+        UPDATE room_members SET notification_level = :level, muted_until = :until
+         WHERE room_id = :room AND user_id = :user
+        """)
+        .bind("level", level)
+        .bindByType("until", mutedUntil, Long.class)
+        .bind("room", roomId)
+        .bind("user", userId)
+        .execute();
   }
 }

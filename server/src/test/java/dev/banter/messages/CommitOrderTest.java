@@ -123,11 +123,7 @@ class CommitOrderTest {
   private void post(String label, Principal who, String room, String clientId) {
     messages.postAsync(
         who,
-        room,
-        "body of " + label,
-        null,
-        clientId,
-        null,
+        new MessageService.Draft(room, "body of " + label, null, null, clientId, null),
         outcome -> {
           outcomes.put(label, outcome);
           happened.add("committed " + label);

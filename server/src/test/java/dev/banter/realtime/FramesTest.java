@@ -128,6 +128,8 @@ class FramesTest {
       case ServerEvent.ReadReceipt ignored -> new Spec("read_receipt", "room_id", "user", "seq");
       case ServerEvent.Typing ignored -> new Spec("typing", "room_id", "user", "active");
       case ServerEvent.PresenceChanged ignored -> new Spec("presence", "user", "online");
+      case ServerEvent.Notification ignored ->
+          new Spec("notification", "room_id", "message", "reason");
     };
   }
 
@@ -148,6 +150,7 @@ class FramesTest {
         new ServerEvent.RoomUpdated("r1", room),
         new ServerEvent.RoomDeleted("r1", List.of("u1")),
         new ServerEvent.ReadReceipt("r1", "alice", 1),
+        new ServerEvent.Notification(List.of("u1"), "r1", message, "mention"),
         new ServerEvent.Typing("r1", "alice", true),
         new ServerEvent.PresenceChanged("alice", "u1", true, List.of("r1")));
   }

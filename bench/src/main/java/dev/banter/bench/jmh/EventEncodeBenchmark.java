@@ -1,6 +1,7 @@
 package dev.banter.bench.jmh;
 
 import dev.banter.events.ServerEvent;
+import dev.banter.messages.Mentions;
 import dev.banter.messages.Message;
 import dev.banter.realtime.Frames;
 import io.netty.buffer.ByteBuf;
@@ -44,7 +45,8 @@ public class EventEncodeBenchmark {
   }
 
   /**
-   * A stored message as the writer builds it: no reply, no reactions, no attachments, not pinned.
+   * A stored message as the writer builds it: no reply, no reactions, no attachments, not pinned,
+   * no thread, no mentions.
    */
   static Message sampleMessage(String roomId, long seq) {
     return new Message(
@@ -65,7 +67,10 @@ public class EventEncodeBenchmark {
         Map.of(),
         List.of(),
         null,
-        null);
+        null,
+        null,
+        null,
+        Mentions.NONE);
   }
 
   /** The event MessageService publishes after commit. */

@@ -1,0 +1,292 @@
+package dev.banter.notify;
+
+import dev.banter.cluster.EventBus;
+import dev.banter.cluster.Presence;
+import dev.banter.core.Metrics;
+import dev.banter.events.ServerEvent;
+import dev.banter.messages.Message;
+import dev.banter.messages.MessageService;
+import dev.banter.rooms.Room;
+import dev.banter.store.Database;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who a message notifies, and telling them (SPEC §8). It hears each message once, on the node that
+ * stored it (after its events are published), and works on a thread of its own: deciding for a room
+ * of 10,000 members (an @room) reads every membership, and that must hold up neither the writer nor
+ * any room's fan-out. Each recipient gets one {@code notification} with the strongest reason
+ * (mention, then direct, then thread, then room) on every connection, on every node (one
+ * user-addressed event per reason); a recipient with no live connection anywhere is handed to the
+ * {@link Offline} sink (Web Push).
+ *
+ * <p>Rules: never for one's own message, never while the room is muted for one, never from an
+ * author one blocks, never to someone no longer a member. Levels: {@code none} gets nothing; {@code
+ * mentions} (the channel default) gets mentions and replies in followed threads; {@code all} (the
+ * direct-room default) gets everything.
+ */
+public final class Notifier implements MessageService.Listener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+
+  /**
+   * Messages waiting to be looked at. When full (the notifier fell far behind), a message's
+   * notifications are dropped and counted in {@code banter_notifications_dropped}: its events and
+   * its mention count are not affected, only the ping.
+   */
+  static final int QUEUE_CAPACITY = 10_000;
+
+  /** Rows of @here one transaction inserts at most: the writer waits no longer for the rest. */
+  private static final int HERE_ROWS_PER_TRANSACTION = 1_000;
+
+  /** Why a user is notified, strongest first. */
+  enum Reason {
+    MENTION("mention"),
+    DIRECT("direct"),
+    THREAD("thread"),
+    ROOM("room");
+
+    final String wire;
+
+    Reason(String wire) {
+      this.wire = wire;
+    }
+  }
+
+  /** Where notifications go for users with no live connection (Web Push). */
+  public interface Offline {
+    void notify(String userId, Map<String, Object> notification);
+  }
+
+  /** A message to look at: posted, or edited to name {@code newlyMentioned}. */
+  private record Job(Message message, List<String> newlyMentioned, boolean edit) {}
+
+  private final Database db;
+  private final EventBus bus;
+  private final Presence presence;
+  private final Clock clock;
+  private final Metrics metrics;
+  private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Thread thread;
+  private volatile Offline offline = (user, n) -> {};
+  private volatile boolean running = true;
+
+  public Notifier(Database db, EventBus bus, Presence presence, Clock clock, Metrics metrics) {
+    this.db = db;
+    this.bus = bus;
+    this.presence = presence;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.thread = Thread.ofPlatform().name("banter-notifier").daemon(true).start(this::run);
+  }
+
+  /** Sends the notifications of users with no live connection to {@code sink} from now on. */
+  public void offline(Offline sink) {
+    this.offline = sink;
+  }
+
+  @Override
+  public void posted(List<Message> created) {
+    for (Message m : created) {
+      offer(new Job(m, List.of(), false));
+    }
+  }
+
+  @Override
+  public void edited(Message m, List<String> newlyMentioned) {
+    if (!newlyMentioned.isEmpty()) {
+      offer(new Job(m, List.copyOf(newlyMentioned), true));
+    }
+  }
+
+  private void offer(Job job) {
+    if (!queue.offer(job)) {
+      metrics.notificationsDropped.increment();
+    }
+  }
+
+  private void run() {
+    while (running || !queue.isEmpty()) {
+      try {
+        Job job = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (job != null) {
+          long started = System.nanoTime();
+          handle(job);
+          metrics.notifyFanout.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        log.warn("notifying of a message failed: {}", e.toString());
+      }
+    }
+  }
+
+  private void handle(Job job) {
+    Message m = job.message();
+    Map<String, Reason> recipients =
+        db.jdbi().withHandle(h -> job.edit() ? forEdit(h, job) : forPost(h, m));
+    if (recipients.isEmpty()) {
+      return;
+    }
+    Map<Reason, List<String>> byReason = new EnumMap<>(Reason.class);
+    recipients.forEach((u, r) -> byReason.computeIfAbsent(r, k -> new ArrayList<>()).add(u));
+    Map<String, Object> view = m.view();
+    byReason.forEach(
+        (reason, users) ->
+            bus.publish(new ServerEvent.Notification(users, m.roomId(), view, reason.wire)));
+    metrics.notifications.increment(recipients.size());
+    Offline sink = offline;
+    for (Map.Entry<String, Reason> r : recipients.entrySet()) {
+      if (!presence.isOnline(r.getKey())) {
+        sink.notify(r.getKey(), payload(m, view, r.getValue()));
+      }
+    }
+  }
+
+  /** The notification as a push service carries it: what a service worker needs to show it. */
+  private static Map<String, Object> payload(Message m, Map<String, Object> view, Reason reason) {
+    Map<String, Object> n = new LinkedHashMap<>();
+    n.put("type", "notification");
+    n.put("room_id", m.roomId());
+    n.put("reason", reason.wire);
+    n.put("message", view);
+    return n;
+  }
+
+  /** Who a new message notifies, and why. */
+  private Map<String, Reason> forPost(Handle h, Message m) {
+    Optional<String> kind = Recipients.kind(h, m.roomId());
+    if (kind.isEmpty()) {
+      return Map.of(); // the room is gone
+    }
+    boolean direct = Room.DIRECT.equals(kind.get());
+    Map<String, Reason> candidates = new LinkedHashMap<>();
+    Map<String, Recipients.Setting> settings = Recipients.settings(h, m.roomId(), kind.get());
+    if (m.mentions().room() || m.mentions().here()) {
+      List<String> members = Recipients.members(h, m.roomId());
+      List<String> reached = members;
+      if (!m.mentions().room()) {
+        reached = online(members, m.authorId());
+        recordHere(m, reached);
+      }
+      reached.forEach(u -> candidates.put(u, Reason.MENTION));
+    }
+    if (!m.mentions().names().isEmpty()) {
+      Recipients.mentioned(h, m.id()).forEach(u -> candidates.put(u, Reason.MENTION));
+    }
+    if (direct) {
+      settings.keySet().forEach(u -> candidates.putIfAbsent(u, Reason.DIRECT));
+    }
+    if (m.threadId() != null) {
+      Recipients.followers(h, m.roomId(), m.threadId())
+          .forEach(u -> candidates.putIfAbsent(u, Reason.THREAD));
+    }
+    settings.forEach(
+        (u, s) -> {
+          if ("all".equals(s.level())) {
+            candidates.putIfAbsent(u, Reason.ROOM);
+          }
+        });
+    return allowed(h, m, candidates, settings, kind.get());
+  }
+
+  /** An edit notifies only the members it newly names. */
+  private Map<String, Reason> forEdit(Handle h, Job job) {
+    Message m = job.message();
+    Optional<String> kind = Recipients.kind(h, m.roomId());
+    if (kind.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Reason> candidates = new LinkedHashMap<>();
+    job.newlyMentioned().forEach(u -> candidates.put(u, Reason.MENTION));
+    return allowed(h, m, candidates, Recipients.settings(h, m.roomId(), kind.get()), kind.get());
+  }
+
+  /** The candidates the rules let through: not the author, not muted, not blocking, level. */
+  private Map<String, Reason> allowed(
+      Handle h,
+      Message m,
+      Map<String, Reason> candidates,
+      Map<String, Recipients.Setting> settings,
+      String kind) {
+    candidates.remove(m.authorId());
+    if (candidates.isEmpty()) {
+      return candidates;
+    }
+    Set<String> blocking = Recipients.blocking(h, m.authorId());
+    long now = clock.millis();
+    Map<String, Reason> out = new LinkedHashMap<>();
+    candidates.forEach(
+        (user, reason) -> {
+          Recipients.Setting s = settings.get(user);
+          String level = s == null || s.level() == null ? Room.defaultLevel(kind) : s.level();
+          boolean muted = s != null && s.mutedUntil() != null && s.mutedUntil() > now;
+          if (muted || blocking.contains(user) || !levelAllows(level, reason)) {
+            return;
+          }
+          out.put(user, reason);
+        });
+    return out;
+  }
+
+  private static boolean levelAllows(String level, Reason reason) {
+    return switch (level) {
+      case "all" -> true;
+      case "mentions" -> reason == Reason.MENTION || reason == Reason.THREAD;
+      default -> false;
+    };
+  }
+
+  /** The members online now, the author aside: who @here reaches. */
+  private List<String> online(List<String> members, String authorId) {
+    List<String> out = new ArrayList<>();
+    for (String u : members) {
+      if (!u.equals(authorId) && presence.isOnline(u)) {
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  /** Who @here reached is mentioned (mention_count), written in chunks after the post's commit. */
+  private void recordHere(Message m, List<String> reached) {
+    for (int i = 0; i < reached.size(); i += HERE_ROWS_PER_TRANSACTION) {
+      List<String> chunk =
+          reached.subList(i, Math.min(reached.size(), i + HERE_ROWS_PER_TRANSACTION));
+      db.jdbi()
+          .useTransaction(h -> Recipients.reachedByHere(h, m.id(), m.roomId(), m.seq(), chunk));
+    }
+  }
+
+  /** Waits until every message queued so far was looked at (tests, shutdown). */
+  public boolean awaitIdle(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    while (!queue.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    return queue.isEmpty();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
