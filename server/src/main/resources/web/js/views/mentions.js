@@ -28,6 +28,7 @@ export function attachMentions(input) {
 
   function close() {
     listbox.hidden = true;
+    listbox.replaceChildren();
     options = [];
     start = -1;
     input.setAttribute('aria-expanded', 'false');

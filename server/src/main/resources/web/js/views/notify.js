@@ -10,9 +10,10 @@ import { desktopPermission, enableDesktop, promptDismissed, dismissPrompt, sound
 import { S } from '../strings.js';
 
 const HOUR_MS = 3600 * 1000;
-// "Until I unmute": the API has no open-ended mute, so a mute ends in the year 9999. A mute more
-// than a year away is shown as "Muted", without an end.
-export const FOREVER = '9999-12-31T23:59:59.000Z';
+// "Until I unmute": the API has no open-ended mute and takes a muted_until at most ten years
+// ahead, so such a mute ends in ten years less a day. A mute more than a year away is shown as
+// "Muted", without an end.
+const FOREVER_MS = 3650 * 24 * HOUR_MS;
 const OPEN_ENDED_MS = 366 * 24 * HOUR_MS;
 
 let actions;
@@ -122,7 +123,7 @@ function buildMenu(room) {
   const soon = (ms) => new Date(Date.now() + ms).toISOString();
   children.push(item('menuitem', S.mute1h, () => save(level, soon(HOUR_MS)), { dataset: { fk: 'mute-1h' } }));
   children.push(item('menuitem', S.mute8h, () => save(level, soon(8 * HOUR_MS)), { dataset: { fk: 'mute-8h' } }));
-  children.push(item('menuitem', S.muteForever, () => save(level, FOREVER), { dataset: { fk: 'mute-forever' } }));
+  children.push(item('menuitem', S.muteForever, () => save(level, soon(FOREVER_MS)), { dataset: { fk: 'mute-forever' } }));
   if (muted) children.push(item('menuitem', S.unmute, () => save(level, null), { dataset: { fk: 'unmute' } }));
   children.push(h('hr', { role: 'separator' }));
   const permission = desktopPermission();

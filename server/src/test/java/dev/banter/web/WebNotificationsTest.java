@@ -10,7 +10,6 @@ import dev.banter.support.Api.Account;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,7 +80,6 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
-  @Disabled("needs PUT /api/v1/rooms/{id}/notifications (SPEC §8), not merged from main yet")
   void aChannelsLevelAndMuteAreSavedAndShownAfterAReload() {
     Page a = open(alice);
     Locator bell = a.locator("#notify-toggle");
@@ -121,7 +119,6 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
-  @Disabled("needs PUT /api/v1/rooms/{id}/notifications (SPEC §8), not merged from main yet")
   void nothingAndMuteUntilUnmutedAreShownAsOff() {
     Page a = open(alice);
     Locator bell = a.locator("#notify-toggle");
@@ -143,7 +140,6 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
-  @Disabled("needs the notification event (SPEC §8), not merged from main yet")
   void aMentionWhileTheTabIsHiddenShowsADesktopNotificationThatOpensTheRoom() {
     Page a = withStubs(alice, "");
     openRoom(a, "general");
@@ -166,7 +162,6 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
-  @Disabled("needs the notification event (SPEC §8), not merged from main yet")
   void aVisibleTabGetsNoDesktopNotificationButTheSoundWhenItIsOn() {
     Page a = withStubs(alice, "localStorage.setItem('banter.sound', 'on');");
     openRoom(a, "general");
@@ -224,7 +219,6 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
-  @Disabled("needs the messages' mentions (SPEC §8), not merged from main yet")
   void theTabTitleCountsDirectMessagesAndMentionsButNotOtherChannelChatter() {
     String dm =
         api.post("/api/v1/dms", Map.of("username", alice.username()), bob.accessToken())

@@ -9,7 +9,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.banter.support.Api.Account;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * "Reply in thread" or a root's "N replies"; replies live in the panel, not the timeline; the
  * followed-threads list counts unread replies and opening a thread marks it read.
  */
-@Disabled("needs the server's threads (SPEC §8), not merged from main yet")
 class WebThreadsTest extends WebRoomTestBase {
   private static Locator message(Page page, String text) {
     return messages(page).filter(new Locator.FilterOptions().setHasText(text));
