@@ -102,10 +102,11 @@ function newMessage(m, ctx, live) {
   if (fresh) {
     room.last_seq = m.seq;
     room.last_activity_at = m.created_at;
-    // A thread reply lives in its thread, not the room's timeline: it is counted there.
-    if (!m.thread_id) room.last_message = m;
+    if (!m.thread_id) room.last_message = m; // a thread reply is not the room's last message
     const seen = m.room_id === state.currentRoomId && pageVisible();
-    if (live && !mine && !seen && !m.thread_id) room.unread_count = (room.unread_count || 0) + 1;
+    // Thread replies count too: the server's unread_count is every seq after my read marker, and
+    // a live count that differed would change at the next reload.
+    if (live && !mine && !seen) room.unread_count = (room.unread_count || 0) + 1;
     if (live && !mine && !seen && mentionsMe(m)) room.mention_count = (room.mention_count || 0) + 1;
     if (live && !mine && m.thread_id && !inOpenThread) ctx.threadActivity(m);
   }

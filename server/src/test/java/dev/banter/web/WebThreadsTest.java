@@ -163,7 +163,7 @@ class WebThreadsTest extends WebRoomTestBase {
   }
 
   @Test
-  void aThreadReplySentWhileTheRoomIsOpenDoesNotCountAsUnreadInTheRoom() {
+  void aRoomsLiveUnreadBadgeCountsThreadRepliesAsTheServerDoes() {
     String root = api.say(alice, room, "lunch plans").get("id").asText();
     Page a = signedIn(alice);
     openRoom(a, "general");
@@ -171,6 +171,9 @@ class WebThreadsTest extends WebRoomTestBase {
     api.say(bob, room, "a top-level message");
 
     Locator badge = a.locator("#sidebar [data-room-id='" + room + "'] .badge:not(.mention-badge)");
-    assertThat(badge).hasText("1");
+    assertThat(badge).hasText("2");
+    a.reload();
+    assertThat(a.locator("#conn")).hasText("Connected");
+    assertThat(badge).hasText("2");
   }
 }
