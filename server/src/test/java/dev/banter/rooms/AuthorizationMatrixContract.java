@@ -291,6 +291,36 @@ abstract class AuthorizationMatrixContract {
             200,
             200,
             403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}/threads/{root}/messages",
+            (f, t) -> api.get(rooms + f.room() + "/threads/" + f.ownersMessage() + "/messages", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "PUT /rooms/{id}/notifications",
+            (f, t) -> api.put(rooms + f.room() + "/notifications", Map.of("level", "all"), t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    // Not room-scoped in its path: a root of a room the caller is not in is 404, not 403 (a
+    // message id must not confirm that a private room exists).
+    rows.add(
+        new Row(
+            "POST /threads/{root}/read",
+            (f, t) ->
+                api.post("/api/v1/threads/" + f.ownersMessage() + "/read", Map.of("seq", 1), t),
+            404,
+            204,
+            204,
+            204,
+            404));
     return rows;
   }
 

@@ -1,0 +1,660 @@
+package dev.banter.messages;
+
+import static dev.banter.support.Api.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.banter.support.Api;
+import dev.banter.support.Api.Account;
+import dev.banter.support.Api.Reply;
+import dev.banter.support.Backend;
+import dev.banter.support.TestServer;
+import dev.banter.support.WsClient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * SPEC §8 threads, mentions and notifications over real HTTP and WebSocket; run once per storage
+ * backend by the subclasses.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ConversationsContract {
+  TestServer server;
+  Api api;
+  Account alice;
+  Account bob;
+  Account carol;
+  String room;
+  final List<WsClient> open = new ArrayList<>();
+
+  abstract Backend backend();
+
+  @BeforeAll
+  void startServer() {
+    server = TestServer.start(backend(), Map.of("BANTER_GUEST_ACCESS", "true"));
+    api = server.api();
+  }
+
+  @BeforeEach
+  void freshRoom() {
+    alice = api.register("alice");
+    bob = api.register("bob");
+    carol = api.register("carol");
+    room = api.createRoom(alice, "private");
+    api.invite(alice, room, bob);
+  }
+
+  @AfterEach
+  void closeSockets() {
+    open.forEach(WsClient::close);
+    open.clear();
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  // ---- the DSL ----
+
+  private String say(Account who, String body) {
+    return api.say(who, room, body).get("id").asText();
+  }
+
+  private Reply post(Account who, String roomId, Map<String, Object> body) {
+    return api.post("/api/v1/rooms/" + roomId + "/messages", body, who.accessToken());
+  }
+
+  private JsonNode reply(Account who, String rootId, String body) {
+    return expect(post(who, room, Map.of("body", body, "thread_id", rootId)), 201).json();
+  }
+
+  private JsonNode thread(Account who, String rootId) {
+    return expect(
+            api.get(
+                "/api/v1/rooms/" + room + "/threads/" + rootId + "/messages", who.accessToken()),
+            200)
+        .json();
+  }
+
+  private JsonNode message(Account who, String id) {
+    for (JsonNode m :
+        expect(api.get("/api/v1/rooms/" + room + "/messages?limit=200", who.accessToken()), 200)
+            .json()
+            .get("messages")) {
+      if (m.get("id").asText().equals(id)) {
+        return m;
+      }
+    }
+    throw new AssertionError("not in history: " + id);
+  }
+
+  private JsonNode roomOf(Account who, String roomId) {
+    return expect(api.get("/api/v1/rooms/" + roomId, who.accessToken()), 200).json();
+  }
+
+  private long mentionCount(Account who) {
+    return roomOf(who, room).get("mention_count").asLong();
+  }
+
+  private JsonNode followed(Account who) {
+    return expect(api.get("/api/v1/threads", who.accessToken()), 200).json().get("threads");
+  }
+
+  private Reply settings(Account who, String roomId, Map<String, Object> body) {
+    return api.put("/api/v1/rooms/" + roomId + "/notifications", body, who.accessToken());
+  }
+
+  private WsClient ws(Account a) {
+    WsClient c = WsClient.connect(server.baseUrl(), a.accessToken());
+    c.await("ready");
+    open.add(c);
+    return c;
+  }
+
+  private static JsonNode join(WsClient c, String roomId, Long sinceSeq, Long sinceRev) {
+    Map<String, Object> f = new HashMap<>();
+    f.put("type", "join_room");
+    f.put("room_id", roomId);
+    if (sinceSeq != null) {
+      f.put("since_seq", sinceSeq);
+    }
+    if (sinceRev != null) {
+      f.put("since_rev", sinceRev);
+    }
+    return c.request(f);
+  }
+
+  /** The notification of message {@code id} on {@code c}, waited for. */
+  private static JsonNode notified(WsClient c, String id) {
+    return c.await(
+        f ->
+            f.path("type").asText().equals("notification")
+                && f.at("/message/id").asText().equals(id));
+  }
+
+  /** Notifications {@code c} received, by message id. */
+  private static List<String> notifiedIds(WsClient c) {
+    return c.ofType("notification").stream().map(f -> f.at("/message/id").asText()).toList();
+  }
+
+  /** What a refused request must leave as it was: the room's counters, messages, follows. */
+  private String state() {
+    return server
+        .db()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        """
+                        SELECT r.last_seq || '/' || r.last_rev || '/'
+                               || (SELECT count(*) FROM messages WHERE room_id = r.id) || '/'
+                               || (SELECT count(*) FROM thread_follows) || '/'
+                               || (SELECT count(*) FROM message_mentions) || '/'
+                               || coalesce((SELECT min(notification_level) FROM room_members
+                                             WHERE room_id = r.id), '-')
+                          FROM rooms r WHERE r.id = :r
+                        """)
+                    .bind("r", room)
+                    .mapTo(String.class)
+                    .one());
+  }
+
+  // ---- threads ----
+
+  @Test
+  void aThreadReplyCarriesItsThreadIdAndItsRootsSummaryFollowsLive() {
+    String root = say(alice, "shall we ship on friday?");
+    WsClient bobs = ws(bob);
+    JsonNode joined = join(bobs, room, null, null);
+    WsClient alices = ws(alice);
+
+    JsonNode ack =
+        alices.request(
+            Map.of(
+                "type",
+                "send_message",
+                "room_id",
+                room,
+                "body",
+                "I think so",
+                "client_id",
+                "c1",
+                "thread_id",
+                root));
+    assertThat(ack.at("/message/thread_id").asText()).isEqualTo(root);
+    String first = ack.at("/message/id").asText();
+    JsonNode live =
+        bobs.await(
+            f ->
+                f.path("type").asText().equals("new_message")
+                    && f.at("/message/id").asText().equals(first));
+    assertThat(live.at("/message/thread_id").asText()).isEqualTo(root);
+    JsonNode summary =
+        bobs.await(
+            f ->
+                f.path("type").asText().equals("message_updated")
+                    && f.at("/message/id").asText().equals(root)
+                    && f.at("/message/thread/reply_count").asInt() == 1);
+    assertThat(summary.at("/message/thread/participants").toString())
+        .isEqualTo("[\"" + alice.username() + "\"]");
+    assertThat(summary.get("rev").asLong())
+        .isGreaterThan(live.at("/message/rev").asLong())
+        .isGreaterThan(joined.get("last_rev").asLong());
+
+    JsonNode second = reply(bob, root, "friday works");
+    JsonNode again =
+        bobs.await(
+            f ->
+                f.path("type").asText().equals("message_updated")
+                    && f.at("/message/thread/reply_count").asInt() == 2);
+    assertThat(again.at("/message/thread/participants").toString())
+        .isEqualTo("[\"" + bob.username() + "\",\"" + alice.username() + "\"]");
+    assertThat(Instant.parse(again.at("/message/thread/last_reply_at").asText()))
+        .isEqualTo(Instant.parse(second.get("created_at").asText()));
+    assertThat(message(bob, root).at("/thread/reply_count").asInt()).isEqualTo(2);
+    assertThat(message(bob, root).get("thread_id").isNull()).isTrue();
+  }
+
+  @Test
+  void theThreadRouteListsRepliesOldestFirstAndHistoryKeepsOneStream() {
+    String root = say(alice, "root");
+    say(alice, "not in the thread");
+    List<String> replies = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      replies.add(reply(i % 2 == 0 ? bob : alice, root, "reply " + i).get("id").asText());
+    }
+
+    JsonNode t = thread(bob, root);
+    assertThat(t.at("/root/id").asText()).isEqualTo(root);
+    assertThat(t.at("/root/thread/reply_count").asInt()).isEqualTo(5);
+    List<String> listed = new ArrayList<>();
+    t.get("messages").forEach(m -> listed.add(m.get("id").asText()));
+    assertThat(listed).containsExactlyElementsOf(replies);
+    assertThat(t.get("has_more").asBoolean()).isFalse();
+
+    long thirdSeq = t.at("/messages/2/seq").asLong();
+    JsonNode page =
+        expect(
+                api.get(
+                    "/api/v1/rooms/"
+                        + room
+                        + "/threads/"
+                        + root
+                        + "/messages?after="
+                        + thirdSeq
+                        + "&limit=1",
+                    alice.accessToken()),
+                200)
+            .json();
+    assertThat(page.at("/messages/0/id").asText()).isEqualTo(replies.get(3));
+    assertThat(page.get("has_more").asBoolean()).isTrue();
+    assertThat(message(alice, replies.get(4)).get("thread_id").asText()).isEqualTo(root);
+  }
+
+  @Test
+  void aReplyMustNameATopLevelMessageOfTheSameRoomAndARefusalStoresNothing() {
+    String root = say(alice, "root");
+    String inThread = reply(bob, root, "a reply").get("id").asText();
+    String elsewhere = api.createRoom(alice, "private");
+    String foreign = api.say(alice, elsewhere, "another room").get("id").asText();
+    String state = state();
+
+    for (String bad : List.of(inThread, foreign, "no-such-message")) {
+      Reply r = post(alice, room, Map.of("body", "nested?", "thread_id", bad));
+      assertThat(r.status()).as(bad).isEqualTo(422);
+      assertThat(r.errorCode()).isEqualTo("validation_failed");
+      assertThat(r.errorField()).isEqualTo("thread_id");
+    }
+    Reply wrongType = post(alice, room, Map.of("body", "typed", "thread_id", 7));
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.errorCode()).isEqualTo("bad_request");
+    WsClient alices = ws(alice);
+    JsonNode wsRefusal =
+        alices.request(
+            Map.of(
+                "type",
+                "send_message",
+                "room_id",
+                room,
+                "body",
+                "x",
+                "client_id",
+                "c9",
+                "thread_id",
+                inThread));
+    assertThat(wsRefusal.at("/error/code").asText()).isEqualTo("validation_failed");
+    assertThat(wsRefusal.at("/error/details/field").asText()).isEqualTo("thread_id");
+    assertThat(state()).isEqualTo(state);
+  }
+
+  @Test
+  void deletingAReplyTakesItOutOfTheSummaryLive() {
+    String root = say(alice, "root");
+    String mine = reply(bob, root, "soon gone").get("id").asText();
+    reply(alice, root, "stays");
+    WsClient alices = ws(alice);
+    join(alices, room, null, null);
+
+    expect(api.delete("/api/v1/rooms/" + room + "/messages/" + mine, bob.accessToken()), 204);
+
+    JsonNode updated =
+        alices.await(
+            f ->
+                f.path("type").asText().equals("message_updated")
+                    && f.at("/message/id").asText().equals(root)
+                    && f.at("/message/thread/reply_count").asInt() == 1);
+    assertThat(updated.at("/message/thread/participants").toString())
+        .isEqualTo("[\"" + alice.username() + "\"]");
+    assertThat(thread(alice, root).get("messages").size()).isEqualTo(2); // the tombstone stays
+  }
+
+  @Test
+  void aResumeSinceRevShowsTheRootsNewSummary() {
+    String root = say(alice, "root");
+    WsClient before = ws(bob);
+    JsonNode seen = join(before, room, null, null);
+    before.close();
+
+    String r = reply(alice, root, "while you were away").get("id").asText();
+
+    WsClient back = ws(bob);
+    JsonNode joined =
+        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    List<JsonNode> frames = back.frames();
+    List<String> replay =
+        frames.subList(0, frames.indexOf(joined)).stream()
+            .filter(f -> f.has("message"))
+            .map(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
+            .toList();
+    assertThat(replay).containsExactly("new_message " + r, "message_updated " + root);
+  }
+
+  @Test
+  void followersAreTheStarterRepliersAndMentionedAndCountWhatTheyHaveNotRead() {
+    api.invite(alice, room, carol);
+    String root = say(alice, "root");
+    reply(bob, root, "first from bob");
+    reply(bob, root, "pinging @" + carol.username());
+
+    JsonNode alicesThreads = followed(alice);
+    assertThat(alicesThreads.size()).isEqualTo(1);
+    assertThat(alicesThreads.at("/0/root/id").asText()).isEqualTo(root);
+    assertThat(alicesThreads.at("/0/room_id").asText()).isEqualTo(room);
+    assertThat(alicesThreads.at("/0/unread_count").asLong()).isEqualTo(2);
+    assertThat(followed(bob).at("/0/unread_count").asLong()).isZero();
+    assertThat(followed(carol).at("/0/unread_count").asLong()).isEqualTo(2);
+
+    JsonNode last = reply(alice, root, "thanks");
+    assertThat(followed(alice).at("/0/unread_count").asLong())
+        .as("one's own reply reads the thread up to it")
+        .isZero();
+    assertThat(followed(bob).at("/0/unread_count").asLong()).isEqualTo(1);
+    expect(
+        api.post(
+            "/api/v1/threads/" + root + "/read",
+            Map.of("seq", last.get("seq").asLong()),
+            carol.accessToken()),
+        204);
+    assertThat(followed(carol).at("/0/unread_count").asLong()).isZero();
+
+    String newer = say(alice, "another root");
+    reply(bob, newer, "newest activity");
+    assertThat(followed(bob).at("/0/root/id").asText())
+        .as("newest activity first")
+        .isEqualTo(newer);
+    assertThat(followed(api.register("dave")).size()).isZero();
+  }
+
+  @Test
+  void threadRoutesRefuseOutsidersAndBadInputAndChangeNothing() {
+    String root = say(alice, "root");
+    String r = reply(bob, root, "reply").get("id").asText();
+    Account outsider = api.register("outsider");
+    String state = state();
+
+    record Refusal(Reply reply, int status, String code) {}
+    String base = "/api/v1/rooms/" + room + "/threads/";
+    List<Refusal> refusals =
+        List.of(
+            new Refusal(
+                api.get(base + root + "/messages", outsider.accessToken()), 403, "forbidden"),
+            new Refusal(api.get(base + r + "/messages", bob.accessToken()), 404, "not_found"),
+            new Refusal(api.get(base + "nope/messages", bob.accessToken()), 404, "not_found"),
+            new Refusal(
+                api.get(base + root + "/messages?limit=0", bob.accessToken()),
+                422,
+                "validation_failed"),
+            new Refusal(
+                api.get(base + root + "/messages?after=x", bob.accessToken()), 400, "bad_request"),
+            new Refusal(api.get(base + root + "/messages", null), 401, "unauthorized"),
+            new Refusal(
+                api.get("/api/v1/threads?limit=500", bob.accessToken()), 422, "validation_failed"),
+            new Refusal(api.get("/api/v1/threads", null), 401, "unauthorized"),
+            new Refusal(
+                api.post(
+                    "/api/v1/threads/" + root + "/read", Map.of("seq", 1), outsider.accessToken()),
+                404,
+                "not_found"),
+            new Refusal(
+                api.post("/api/v1/threads/nope/read", Map.of("seq", 1), bob.accessToken()),
+                404,
+                "not_found"),
+            new Refusal(
+                api.post("/api/v1/threads/" + root + "/read", Map.of(), bob.accessToken()),
+                400,
+                "bad_request"),
+            new Refusal(
+                api.post("/api/v1/threads/" + root + "/read", Map.of("seq", -1), bob.accessToken()),
+                422,
+                "validation_failed"),
+            new Refusal(
+                api.post(
+                    "/api/v1/threads/" + root + "/read", Map.of("seq", "x"), bob.accessToken()),
+                400,
+                "bad_request"));
+    for (Refusal x : refusals) {
+      assertThat(x.reply().status()).as(String.valueOf(x.reply().json())).isEqualTo(x.status());
+      assertThat(x.reply().errorCode()).isEqualTo(x.code());
+      assertThat(x.reply().json().toString()).doesNotContain("reply\"");
+    }
+    assertThat(state()).isEqualTo(state);
+  }
+
+  // ---- mentions ----
+
+  @Test
+  void mentionsNameMembersOnlyOutsideCodeAndCountUntilRead() {
+    JsonNode m = api.say(alice, room, "hey @" + bob.username() + " and @nobody-here");
+    assertThat(m.get("mentions").toString()).isEqualTo("[\"" + bob.username() + "\"]");
+    assertThat(m.get("mentions_room").asBoolean()).isFalse();
+    assertThat(mentionCount(bob)).isEqualTo(1);
+    assertThat(mentionCount(alice)).as("one's own mention of others").isZero();
+
+    JsonNode code =
+        api.say(alice, room, "run `@" + bob.username() + "` or\n```\n@" + bob.username() + "\n```");
+    assertThat(code.get("mentions").size()).isZero();
+    JsonNode everyone = api.say(alice, room, "@room standup now");
+    assertThat(everyone.get("mentions_room").asBoolean()).isTrue();
+    assertThat(mentionCount(bob)).isEqualTo(2);
+    JsonNode both = api.say(alice, room, "@room and @" + bob.username());
+    assertThat(mentionCount(bob)).as("a message counts once").isEqualTo(3);
+
+    expect(
+        api.post(
+            "/api/v1/rooms/" + room + "/read",
+            Map.of("seq", both.get("seq").asLong()),
+            bob.accessToken()),
+        204);
+    assertThat(mentionCount(bob)).isZero();
+    assertThat(roomOf(bob, room).get("unread_count").asLong()).isZero();
+  }
+
+  @Test
+  void editsAndDeletesKeepTheMentionCountExact() {
+    String id = say(alice, "no one yet");
+    String path = "/api/v1/rooms/" + room + "/messages/" + id;
+    assertThat(mentionCount(bob)).isZero();
+
+    JsonNode added =
+        expect(api.patch(path, Map.of("body", "now @" + bob.username()), alice.accessToken()), 200)
+            .json();
+    assertThat(added.get("mentions").toString()).contains(bob.username());
+    assertThat(mentionCount(bob)).isEqualTo(1);
+    expect(
+        api.patch(path, Map.of("body", "again @" + bob.username() + "!"), alice.accessToken()),
+        200);
+    assertThat(mentionCount(bob)).isEqualTo(1);
+    expect(api.patch(path, Map.of("body", "never mind"), alice.accessToken()), 200);
+    assertThat(mentionCount(bob)).isZero();
+    expect(api.patch(path, Map.of("body", "@room after all"), alice.accessToken()), 200);
+    assertThat(mentionCount(bob)).isEqualTo(1);
+
+    String other = say(alice, "@" + bob.username() + " look");
+    assertThat(mentionCount(bob)).isEqualTo(2);
+    expect(api.delete("/api/v1/rooms/" + room + "/messages/" + other, alice.accessToken()), 204);
+    expect(api.delete(path, alice.accessToken()), 204);
+    assertThat(mentionCount(bob)).isZero();
+    assertThat(message(bob, id).get("mentions_room").asBoolean()).isFalse();
+  }
+
+  @Test
+  void mentioningSomeoneOutsideAPrivateRoomTellsThemNothing() {
+    WsClient carols = ws(carol);
+    String secret = say(alice, "@" + carol.username() + " is not here, the plan is secret");
+    JsonNode m = message(alice, secret);
+    assertThat(m.get("mentions").size()).isZero();
+
+    String dm =
+        expect(
+                api.post("/api/v1/dms", Map.of("username", carol.username()), alice.accessToken()),
+                200)
+            .json()
+            .get("id")
+            .asText();
+    String witness = api.say(alice, dm, "a witness").get("id").asText();
+    notified(carols, witness);
+    assertThat(notifiedIds(carols)).doesNotContain(secret);
+    assertThat(carols.frames().toString()).doesNotContain("secret").doesNotContain(room);
+  }
+
+  // ---- notifications ----
+
+  @Test
+  void aMentionNotifiesEveryConnectionOfTheUserAndNeverTheAuthor() {
+    WsClient phone = ws(bob);
+    WsClient laptop = ws(bob);
+    WsClient alices = ws(alice);
+    String id = say(alice, "@" + bob.username() + " ping");
+
+    for (WsClient c : List.of(phone, laptop)) {
+      JsonNode n = notified(c, id);
+      assertThat(n.get("room_id").asText()).isEqualTo(room);
+      assertThat(n.get("reason").asText()).isEqualTo("mention");
+      assertThat(n.at("/message/body").asText()).isEqualTo("@" + bob.username() + " ping");
+    }
+    String back = say(bob, "@" + alice.username() + " pong");
+    notified(alices, back);
+    assertThat(notifiedIds(alices)).containsExactly(back);
+  }
+
+  @Test
+  void levelsMuteAndDirectRoomsDecideWhoIsNotified() {
+    WsClient bobs = ws(bob);
+    String plain = say(alice, "plain message in a channel");
+    String mention = say(alice, "@" + bob.username() + " witness");
+    notified(bobs, mention);
+    assertThat(notifiedIds(bobs)).as("channels default to mentions").doesNotContain(plain);
+    assertThat(roomOf(bob, room).get("notification_level").asText()).isEqualTo("mentions");
+
+    JsonNode all = expect(settings(bob, room, Map.of("level", "all")), 200).json();
+    assertThat(all.get("notification_level").asText()).isEqualTo("all");
+    String everything = say(alice, "now every message");
+    assertThat(notified(bobs, everything).get("reason").asText()).isEqualTo("room");
+
+    Instant until = Instant.now().plus(1, ChronoUnit.HOURS);
+    Map<String, Object> mute = new LinkedHashMap<>();
+    mute.put("level", "all");
+    mute.put("muted_until", until.toString());
+    JsonNode muted = expect(settings(bob, room, mute), 200).json();
+    assertThat(Instant.parse(muted.get("muted_until").asText()))
+        .isEqualTo(until.truncatedTo(ChronoUnit.MILLIS));
+    String whileMuted = say(alice, "@" + bob.username() + " you are muted");
+    expect(settings(bob, room, Map.of("level", "none")), 200);
+    String whileNone = say(alice, "@" + bob.username() + " level none");
+    expect(settings(bob, room, Map.of("level", "mentions")), 200);
+    String witness = say(alice, "@" + bob.username() + " back");
+    notified(bobs, witness);
+    assertThat(notifiedIds(bobs)).doesNotContain(whileMuted, whileNone);
+    assertThat(roomOf(bob, room).get("muted_until").isNull()).isTrue();
+
+    String dm =
+        expect(
+                api.post("/api/v1/dms", Map.of("username", bob.username()), alice.accessToken()),
+                200)
+            .json()
+            .get("id")
+            .asText();
+    assertThat(roomOf(bob, dm).get("notification_level").asText()).isEqualTo("all");
+    String direct = api.say(alice, dm, "just us").get("id").asText();
+    assertThat(notified(bobs, direct).get("reason").asText()).isEqualTo("direct");
+  }
+
+  @Test
+  void aReplyNotifiesTheThreadsFollowersAndABlockedAuthorNotifiesNoOne() {
+    String root = say(bob, "bob's question");
+    WsClient bobs = ws(bob);
+    String answer = reply(alice, root, "alice's answer").get("id").asText();
+    assertThat(notified(bobs, answer).get("reason").asText()).isEqualTo("thread");
+
+    server
+        .db()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, 0)",
+                    bob.id(),
+                    alice.id()));
+    String blocked = say(alice, "@" + bob.username() + " from someone you block");
+    api.invite(alice, room, carol);
+    String witness = say(carol, "@" + bob.username() + " witness");
+    notified(bobs, witness);
+    assertThat(notifiedIds(bobs)).doesNotContain(blocked);
+  }
+
+  @Test
+  void notificationSettingsRefuseBadInputAndOutsidersAndChangeNothing() {
+    Account outsider = api.register("outsider");
+    String state = state();
+    Map<String, Object> past = new LinkedHashMap<>();
+    past.put("level", "all");
+    past.put("muted_until", Instant.now().minusSeconds(60).toString());
+    Map<String, Object> farFuture = new LinkedHashMap<>();
+    farFuture.put("level", "all");
+    farFuture.put("muted_until", "9999-01-01T00:00:00Z");
+
+    record Refusal(Reply reply, int status, String code, String field) {}
+    List<Refusal> refusals =
+        List.of(
+            new Refusal(
+                settings(bob, room, Map.of("level", "loud")), 422, "validation_failed", "level"),
+            new Refusal(settings(bob, room, Map.of()), 400, "bad_request", "level"),
+            new Refusal(settings(bob, room, Map.of("level", 3)), 400, "bad_request", null),
+            new Refusal(settings(bob, room, past), 422, "validation_failed", "muted_until"),
+            new Refusal(settings(bob, room, farFuture), 422, "validation_failed", "muted_until"),
+            new Refusal(
+                settings(bob, room, Map.of("level", "all", "muted_until", "tomorrow")),
+                422,
+                "validation_failed",
+                "muted_until"),
+            new Refusal(settings(outsider, room, Map.of("level", "all")), 403, "forbidden", null),
+            new Refusal(
+                settings(bob, "no-such-room", Map.of("level", "all")), 404, "not_found", null),
+            new Refusal(
+                api.put("/api/v1/rooms/" + room + "/notifications", Map.of("level", "all"), null),
+                401,
+                "unauthorized",
+                null));
+    for (Refusal r : refusals) {
+      assertThat(r.reply().status()).as(String.valueOf(r.reply().json())).isEqualTo(r.status());
+      assertThat(r.reply().errorCode()).isEqualTo(r.code());
+      if (r.field() != null) {
+        assertThat(r.reply().errorField()).isEqualTo(r.field());
+      }
+    }
+    assertThat(state()).isEqualTo(state);
+    assertThat(roomOf(bob, room).get("notification_level").asText()).isEqualTo("mentions");
+  }
+
+  @Test
+  void aGuestInAPublicRoomGetsMentionedAndSetsTheirLevel() {
+    Account guest =
+        Api.account(
+            expect(
+                api.post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("visitor")), null),
+                201),
+            null);
+    String lobby = api.createRoom(alice, "public");
+    expect(api.post("/api/v1/rooms/" + lobby + "/join", Map.of(), guest.accessToken()), 200);
+    WsClient guests = ws(guest);
+
+    String id = api.say(alice, lobby, "welcome @" + guest.username()).get("id").asText();
+
+    assertThat(notified(guests, id).get("reason").asText()).isEqualTo("mention");
+    assertThat(roomOf(guest, lobby).get("mention_count").asLong()).isEqualTo(1);
+    expect(settings(guest, lobby, Map.of("level", "none")), 200);
+    assertThat(roomOf(guest, lobby).get("notification_level").asText()).isEqualTo("none");
+  }
+}

@@ -1,0 +1,10 @@
+package dev.banter.messages;
+
+import dev.banter.support.Backend;
+
+class ConversationsSqliteTest extends ConversationsContract {
+  @Override
+  Backend backend() {
+    return Backend.SQLITE;
+  }
+}
