@@ -162,6 +162,28 @@ class WebNotificationsTest extends WebRoomTestBase {
   }
 
   @Test
+  void aReplyInMyThreadNotifiesAndItsClickOpensTheThread() {
+    String root = api.say(alice, room, "who reviews the patch?").get("id").asText();
+    Page a = withStubs(alice, "");
+    openRoom(a, "general");
+    hide(a);
+
+    api.post(
+        "/api/v1/rooms/" + room + "/messages",
+        Map.of("body", "I will, tonight", "thread_id", root),
+        bob.accessToken());
+
+    a.waitForCondition(() -> (int) a.evaluate("window.__notes.length") == 1);
+    assertThat(a.evaluate("__notes[0].title"))
+        .asString()
+        .startsWith(bob.username() + " replied in a thread in # ");
+    a.evaluate("__notes[0].onclick()");
+    assertThat(a.locator("#thread-panel")).isVisible();
+    assertThat(a.locator("#thread-messages li.msg .body"))
+        .hasText(new String[] {"who reviews the patch?", "I will, tonight"});
+  }
+
+  @Test
   void aVisibleTabGetsNoDesktopNotificationButTheSoundWhenItIsOn() {
     Page a = withStubs(alice, "localStorage.setItem('banter.sound', 'on');");
     openRoom(a, "general");
