@@ -193,10 +193,11 @@ function removeRoom(roomId, ctx) {
   state.rooms.delete(roomId);
   state.timelines.delete(roomId);
   state.members.delete(roomId);
+  if (state.thread && state.thread.roomId === roomId) state.thread = null;
   if (state.currentRoomId === roomId) {
     state.currentRoomId = null;
     const next = state.rooms.has('general') ? 'general' : [...state.rooms.keys()][0];
     if (next) ctx.openRoom(next);
   }
-  ctx.render({ rooms: true, header: true, messages: true });
+  ctx.render({ rooms: true, header: true, messages: true, thread: true });
 }
