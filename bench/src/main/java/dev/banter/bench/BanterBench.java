@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     version = "banter-bench 0.1",
     subcommands = {
       CommitBench.class,
+      NotifyBench.class,
       SearchBench.class,
       ConnectBench.class,
       FanoutBench.class,

@@ -42,4 +42,12 @@ final class FanoutOptions {
       defaultValue = "30",
       description = "warm-up seconds at the same load (default: ${DEFAULT-VALUE})")
   int warmup = 30;
+
+  @Option(
+      names = "--mention-every",
+      defaultValue = "0",
+      description =
+          "every Nth message of a sender mentions another member of its room by name; 0: none"
+              + " (default: ${DEFAULT-VALUE})")
+  int mentionEvery;
 }

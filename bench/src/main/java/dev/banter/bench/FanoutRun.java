@@ -288,6 +288,10 @@ final class FanoutRun {
   private final class Sender {
     private final List<Member> senders;
     private final String[] prefixes;
+
+    /** The same frames, with a body that names another member of the room (SPEC §8 mentions). */
+    private final String[] mentioning;
+
     private final double rate;
     private long sequence;
 
@@ -295,6 +299,7 @@ final class FanoutRun {
       this.senders = senders;
       this.rate = rate;
       prefixes = new String[senders.size()];
+      mentioning = new String[senders.size()];
       String type =
           server.bare
               ? "new_message"
@@ -306,7 +311,23 @@ final class FanoutRun {
                 + "\",\"room_id\":\""
                 + senders.get(i).room.id()
                 + "\",\"body\":\"fanout bench message\",\"client_id\":\"b-";
+        Member m = senders.get(i);
+        String named =
+            m.room.members().stream()
+                .filter(u -> !u.equals(m.user))
+                .findFirst()
+                .map(User::username)
+                .orElse(m.user.username());
+        mentioning[i] =
+            prefixes[i].replace(
+                "\"fanout bench message\"", "\"@" + named + " fanout bench message\"");
       }
+    }
+
+    /** The frame start of the {@code sequence}th message of sender {@code i}. */
+    private String prefix(int i) {
+      int every = load.mentionEvery;
+      return every > 0 && (sequence / senders.size()) % every == 0 ? mentioning[i] : prefixes[i];
     }
 
     void run(int secs) {
@@ -324,7 +345,7 @@ final class FanoutRun {
           WsConnection c = senders.get(i).connection;
           if (c.isOpen() && c.isWritable()) {
             c.send(
-                prefixes[i]
+                prefix(i)
                     + System.nanoTime()
                     + "-"
                     + server.partIndex()

@@ -20,15 +20,20 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * The SQL of messages and reactions. Every method runs in the caller's handle (and transaction).
  */
 final class Messages {
-  private static final String SELECT =
+  /**
+   * The columns {@link #MAPPER} reads, of messages {@code m} joined with their authors {@code u}.
+   */
+  static final String COLUMNS =
       """
-      SELECT m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
-             m.client_id, m.created_at, m.edited_at, m.deleted, m.pinned_at,
-             (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by,
-             m.thread_id, m.reply_count, m.last_reply_at, m.thread_participants,
-             m.mentions, m.mentions_room, m.mentions_here
-        FROM messages m JOIN users u ON u.id = m.author_id
+      m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
+      m.client_id, m.created_at, m.edited_at, m.deleted, m.pinned_at,
+      (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by,
+      m.thread_id, m.reply_count, m.last_reply_at, m.thread_participants,
+      m.mentions, m.mentions_room, m.mentions_here
       """;
+
+  private static final String SELECT =
+      "SELECT " + COLUMNS + " FROM messages m JOIN users u ON u.id = m.author_id\n";
 
   static final RowMapper<Message> MAPPER =
       (rs, ctx) ->

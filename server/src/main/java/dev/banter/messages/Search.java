@@ -10,12 +10,7 @@ import org.jdbi.v3.core.Handle;
 
 /** The SQL of search: SQLite's FTS5 and PostgreSQL's tsvector over the same derived terms. */
 final class Search {
-  private static final String COLUMNS =
-      """
-      m.id, m.room_id, m.seq, m.rev, m.author_id, u.username, u.display_name, u.avatar_url, m.body, m.reply_to,
-      m.client_id, m.created_at, m.edited_at, m.deleted, m.pinned_at,
-      (SELECT p.username FROM users p WHERE p.id = m.pinned_by) AS pinned_by
-      """;
+  private static final String COLUMNS = Messages.COLUMNS;
 
   private Search() {}
 

@@ -18,9 +18,10 @@ final class Threads {
 
   /**
    * After {@code created} (the new messages of {@code posts}, same order) are inserted: their
-   * authors, their roots' authors and the members they mention follow the thread, and each root
-   * they reply to gets its summary recomputed at a new rev of its room, taken after the replies'
-   * (so a client sees the replies, then the root's change). Returns the changed roots.
+   * authors, their roots' authors, the members they mention and (as a thread starts) the members
+   * its root mentions follow the thread, and each root they reply to gets its summary recomputed at
+   * a new rev of its room, taken after the replies' (so a client sees the replies, then the root's
+   * change). Returns the changed roots.
    */
   static List<Message> replied(Handle h, List<Message> created, List<MessageWriter.Post> posts) {
     Map<String, String> roots = new LinkedHashMap<>(); // root id → room id, first reply first
@@ -45,6 +46,11 @@ final class Threads {
         continue;
       }
       follow(h, r.get().authorId(), r.get().id(), r.get().roomId(), 0);
+      if (r.get().thread() == null) { // the thread starts: who its root mentions follow it too
+        for (String mentioned : Messages.mentionedIds(h, r.get().id())) {
+          follow(h, mentioned, r.get().id(), r.get().roomId(), 0);
+        }
+      }
       resummarize(h, r.get().roomId(), r.get().id()).ifPresent(changed::add);
     }
     return changed;

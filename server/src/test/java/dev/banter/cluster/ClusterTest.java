@@ -143,6 +143,92 @@ class ClusterTest {
   }
 
   @Test
+  void threadsMentionsAndNotificationsCrossNodes() {
+    Api one = nodes.get(0).api();
+    Api three = nodes.get(2).api();
+    Account alice = one.register("alice");
+    Account bob = one.register("bob");
+    String room = one.createRoom(alice, "private");
+    one.invite(alice, room, bob);
+    WsClient bobOnTwo = ws(nodes.get(1), bob);
+    WsClient bobOnThree = ws(nodes.get(2), bob);
+    JsonNode seen = bobOnTwo.request(Map.of("type", "join_room", "room_id", room));
+    awaitType(bobOnThree, "ready");
+
+    // alice posts on n1; bob is told on both of his nodes
+    String root =
+        Api.expect(
+                one.post(
+                    "/api/v1/rooms/" + room + "/messages",
+                    Map.of("body", "@" + bob.username() + " a question for you"),
+                    alice.accessToken()),
+                201)
+            .json()
+            .get("id")
+            .asText();
+    for (WsClient c : List.of(bobOnTwo, bobOnThree)) {
+      JsonNode n =
+          c.await(
+              f ->
+                  f.path("type").asText().equals("notification")
+                      && f.at("/message/id").asText().equals(root));
+      assertThat(n.get("reason").asText()).isEqualTo("mention");
+    }
+    assertThat(
+            three
+                .get("/api/v1/rooms/" + room, bob.accessToken())
+                .json()
+                .get("mention_count")
+                .asLong())
+        .isEqualTo(1);
+
+    // a reply on n3 updates the root's summary for a subscriber on n2, and resumes the same way
+    bobOnTwo.close();
+    Api.expect(
+        three.post(
+            "/api/v1/rooms/" + room + "/messages",
+            Map.of("body", "more detail", "thread_id", root),
+            alice.accessToken()),
+        201);
+    WsClient back = ws(nodes.get(1), bob);
+    JsonNode joined =
+        back.request(
+            Map.of(
+                "type",
+                "join_room",
+                "room_id",
+                room,
+                "since_seq",
+                seen.get("last_seq").asLong(),
+                "since_rev",
+                seen.get("last_rev").asLong()));
+    List<JsonNode> frames = back.frames();
+    List<String> replay =
+        frames.subList(0, frames.indexOf(joined)).stream()
+            .filter(f -> f.has("message"))
+            .map(f -> f.get("type").asText() + " " + f.at("/message/thread/reply_count").asInt(0))
+            .toList();
+    // the root is new to bob too: replayed once, in its current state (with the reply counted)
+    assertThat(replay).containsExactly("new_message 1", "new_message 0");
+    assertThat(
+            nodes
+                .get(1)
+                .api()
+                .get("/api/v1/rooms/" + room, bob.accessToken())
+                .json()
+                .get("mention_count")
+                .asLong())
+        .as("the mention count after resume, on another node")
+        .isEqualTo(1);
+    JsonNode notified =
+        bobOnThree.await(
+            f ->
+                f.path("type").asText().equals("notification")
+                    && f.path("reason").asText().equals("thread"));
+    assertThat(notified.at("/message/thread_id").asText()).isEqualTo(root);
+  }
+
+  @Test
   void presenceIsSharedAcrossNodesAndADeadNodesUsersGoOffline() throws Exception {
     Api one = nodes.get(0).api();
     Account watcher = one.register("watcher");

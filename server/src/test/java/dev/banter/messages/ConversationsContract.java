@@ -433,6 +433,32 @@ abstract class ConversationsContract {
     assertThat(state()).isEqualTo(state);
   }
 
+  @Test
+  void searchResultsCarryTheThreadAndMentionFields() {
+    String root = say(alice, "root of the findable thread");
+    String r = reply(bob, root, "zanzibar answer for @" + alice.username()).get("id").asText();
+    reply(alice, root, "zanzibar again");
+
+    JsonNode results =
+        expect(api.get("/api/v1/search?q=zanzibar&room_id=" + room, alice.accessToken()), 200)
+            .json()
+            .get("results");
+    JsonNode hit = null;
+    for (JsonNode x : results) {
+      if (x.at("/message/id").asText().equals(r)) {
+        hit = x.get("message");
+      }
+    }
+    assertThat(hit).as("the reply is found").isNotNull();
+    assertThat(hit.get("thread_id").asText()).isEqualTo(root);
+    assertThat(hit.get("mentions").toString()).isEqualTo("[\"" + alice.username() + "\"]");
+    JsonNode rootHit =
+        expect(api.get("/api/v1/search?q=findable&room_id=" + room, alice.accessToken()), 200)
+            .json()
+            .at("/results/0/message");
+    assertThat(rootHit.at("/thread/reply_count").asInt()).isEqualTo(2);
+  }
+
   // ---- mentions ----
 
   @Test
