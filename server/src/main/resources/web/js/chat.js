@@ -12,7 +12,7 @@ import { initComposer, startReply, startEdit, resetComposer, renderTyping } from
 import { initDialogs, confirmDialog } from './views/dialogs.js';
 import { initSearch } from './views/search.js';
 import { initPins, pinsChanged, roomOpened } from './views/pins.js';
-import { initThreads, renderThread, renderThreadList, startThreadEdit, threadAtBottom, closeList } from './views/threads.js';
+import { initThreads, renderThread, renderThreadList, startThreadEdit, threadAtBottom, closeList, revealInThread } from './views/threads.js';
 import { initNotify, renderPrompt } from './views/notify.js';
 import { attachMentions } from './views/mentions.js';
 import { notify, unlockAudioOnGesture } from './notifications.js';
@@ -249,6 +249,12 @@ function showLatest(roomId) {
 async function jumpTo(m) {
   const roomId = m.room_id;
   if (!state.rooms.has(roomId)) return;
+  if (m.thread_id) { // a reply is not in the room's list: show it in its thread
+    if (state.currentRoomId !== roomId) await openRoom(roomId);
+    await openThread(m);
+    revealInThread(m.id);
+    return;
+  }
   if (state.currentRoomId !== roomId || !timeline(roomId).loaded) await openRoom(roomId);
   let t = timeline(roomId);
   if (!t.bySeq.has(m.seq)) {

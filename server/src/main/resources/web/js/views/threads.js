@@ -159,6 +159,17 @@ export function renderThread() {
   actions.markThreadRead();
 }
 
+/** Scrolls a reply of the open thread into view and highlights it for a moment (a search hit). */
+export function revealInThread(id) {
+  const li = list.querySelector(`li[data-id="${CSS.escape(id)}"]`);
+  if (!li) return;
+  li.scrollIntoView({ block: 'center' });
+  li.classList.add('flash');
+  li.setAttribute('tabindex', '-1');
+  li.focus({ preventScroll: true });
+  setTimeout(() => li.classList.remove('flash'), 2500);
+}
+
 export function threadAtBottom() {
   return !panel.hidden && atBottom();
 }

@@ -9,6 +9,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
 import dev.banter.support.Api.Account;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,5 +176,21 @@ class WebThreadsTest extends WebRoomTestBase {
     a.reload();
     assertThat(a.locator("#conn")).hasText("Connected");
     assertThat(badge).hasText("2");
+  }
+
+  @Test
+  void aSearchHitThatIsAThreadReplyOpensItInItsThread() {
+    String root = api.say(alice, room, "the deploy checklist").get("id").asText();
+    reply(bob, root, "remember the flamingo migration");
+    Page a = signedIn(alice);
+    a.locator("#search-input").fill("flamingo");
+    a.locator("#search-input").press("Enter");
+    a.locator("#search-results .search-hit").click();
+
+    assertThat(a.locator("#thread-panel")).isVisible();
+    Locator hit = inThread(a, "remember the flamingo migration");
+    assertThat(hit).hasClass(Pattern.compile("flash"));
+    assertThat(hit).isInViewport();
+    assertThat(message(a, "remember the flamingo migration")).hasCount(0);
   }
 }
