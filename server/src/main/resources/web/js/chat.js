@@ -4,7 +4,7 @@
 
 import { api, freshToken, refresh, onSessionChanged } from './api.js';
 import { Socket } from './socket.js';
-import { state, timeline, currentRoom, findMessage, Timeline, sawRev, resumeRev } from './store.js';
+import { state, timeline, currentRoom, findMessage, Timeline, sawRev, resumeRev, pageVisible } from './store.js';
 import { initMessages, renderMessages, isAtBottom, revealMessage } from './views/messages.js';
 import { initRooms, renderRooms, renderHeader, renderConnection } from './views/rooms.js';
 import { initMembers, renderMembers } from './views/members.js';
@@ -12,11 +12,19 @@ import { initComposer, startReply, startEdit, resetComposer, renderTyping } from
 import { initDialogs, confirmDialog } from './views/dialogs.js';
 import { initSearch } from './views/search.js';
 import { initPins, pinsChanged, roomOpened } from './views/pins.js';
+import { initThreads, renderThread, renderThreadList, startThreadEdit, threadAtBottom, closeList, revealInThread } from './views/threads.js';
+import { initNotify, renderPrompt } from './views/notify.js';
+import { attachMentions } from './views/mentions.js';
+import { notify, unlockAudioOnGesture } from './notifications.js';
 import { applyEvent, updateMessage } from './events.js';
+import { S } from './strings.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
 const LAST_ROOM_KEY = 'banter.lastRoom';
+const THREAD_PAGE = 200;
+const THREADS_LIMIT = 50;
+const THREADS_REFRESH_MS = 400; // a burst of thread replies refreshes the followed list once
 
 export let socket = null;
 const pendingRefs = new Map(); // ref -> client_id of a send in flight
@@ -24,6 +32,7 @@ const pendingRefs = new Map(); // ref -> client_id of a send in flight
 export const actions = {
   openRoom, loadOlder, markRead, send, edit, remove, react, pin, startDm, addRoom, retry, discard,
   startReply, startEdit, typing, jumpTo, showLatest, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
+  openThread, openThreadIn, closeThread, startThreadEdit, markThreadRead, loadThreads, setNotifications,
 };
 
 export async function startChat(session, renderMe_) {
@@ -36,6 +45,10 @@ export async function startChat(session, renderMe_) {
   initDialogs(actions);
   initSearch(actions);
   initPins(actions);
+  initThreads(actions);
+  initNotify(actions);
+  attachMentions(document.getElementById('input'));
+  unlockAudioOnGesture();
   let forceRefresh = false;
   const token = async () => {
     if (forceRefresh) {
@@ -56,8 +69,13 @@ export async function startChat(session, renderMe_) {
   const last = localStorage.getItem(LAST_ROOM_KEY);
   const first = state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
   if (first) openRoom(first);
+  loadThreads();
   window.addEventListener('focus', markRead);
-  document.addEventListener('visibilitychange', markRead);
+  document.addEventListener('visibilitychange', () => {
+    markRead();
+    markThreadRead();
+    renderRooms(); // the open room's count shows in the title only while the tab is hidden
+  });
 }
 
 let renderMe = () => {};
@@ -75,7 +93,10 @@ function onReady(ready) {
   state.me = { ...state.me, ...ready.user };
   for (const room of state.rooms.values()) joinRoom(room);
   for (const p of state.outbox) if (!p.failed) transmit(p);
-  if (state.resumed) refreshRoomList();
+  if (state.resumed) {
+    refreshRoomList();
+    loadThreads();
+  }
   state.resumed = true;
 }
 
@@ -147,7 +168,7 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
-  applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined });
+  applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined, notify: notified, threadActivity });
   if (frame.type === 'message_updated' || frame.type === 'message_deleted' || frame.type === 'message_edited') {
     pinsChanged(frame.message ? frame.message.room_id : frame.room_id);
   }
@@ -159,6 +180,7 @@ function render(what) {
   if (what.members) renderMembers();
   if (what.typing) renderTyping(state.currentRoomId);
   if (what.header) renderHeader();
+  if (what.thread) renderThread();
   if (what.messages) markRead();
 }
 
@@ -178,6 +200,7 @@ async function openRoom(id) {
   state.currentRoomId = id;
   localStorage.setItem(LAST_ROOM_KEY, id);
   roomOpened(id);
+  if (state.thread && state.thread.roomId !== id) closeThread();
   document.getElementById('app').classList.remove('sidebar-open');
   document.getElementById('toggle-sidebar').setAttribute('aria-expanded', 'false');
   resetComposer();
@@ -226,6 +249,12 @@ function showLatest(roomId) {
 async function jumpTo(m) {
   const roomId = m.room_id;
   if (!state.rooms.has(roomId)) return;
+  if (m.thread_id) { // a reply is not in the room's list: show it in its thread
+    if (state.currentRoomId !== roomId) await openRoom(roomId);
+    await openThread(m);
+    revealInThread(m.id);
+    return;
+  }
   if (state.currentRoomId !== roomId || !timeline(roomId).loaded) await openRoom(roomId);
   let t = timeline(roomId);
   if (!t.bySeq.has(m.seq)) {
@@ -289,8 +318,9 @@ function markRead() {
   if (!room || !document.hasFocus() || document.visibilityState !== 'visible' || !isAtBottom()) return;
   const t = timeline(room.id);
   const newest = t.newestSeq();
-  if (room.unread_count) {
+  if (room.unread_count || room.mention_count) {
     room.unread_count = 0;
+    room.mention_count = 0;
     renderRooms();
   }
   if (!newest || newest <= (room.read_sent || 0)) return;
@@ -306,15 +336,21 @@ function newClientId() {
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-function send(body, replyTo, files) {
+/** Sends a message to the open room, or with `threadId` a reply in that thread. */
+function send(body, replyTo, files, threadId) {
   const room = currentRoom();
   if (!room) return;
-  if (timeline(room.id).detached) showLatest(room.id);
+  if (!threadId && timeline(room.id).detached) showLatest(room.id);
   const p = { client_id: newClientId(), room_id: room.id, body, reply_to: replyTo || undefined, failed: false,
-    files: files || [], attachments: (files || []).map((f) => f.id) };
+    files: files || [], attachments: (files || []).map((f) => f.id), thread_id: threadId || undefined };
   state.outbox.push(p);
   transmit(p);
-  renderMessages('sent');
+  if (threadId) {
+    if (state.thread) state.thread.sentByMe = true;
+    renderThread();
+  } else {
+    renderMessages('sent');
+  }
 }
 
 /** Sends (or re-sends after a reconnect) one outbox entry; the client_id makes repeats harmless. */
@@ -322,6 +358,7 @@ function transmit(p) {
   const ref = socket.nextRef();
   const frame = { type: 'send_message', room_id: p.room_id, body: p.body, client_id: p.client_id, reply_to: p.reply_to, ref };
   if (p.attachments && p.attachments.length) frame.attachments = p.attachments;
+  if (p.thread_id) frame.thread_id = p.thread_id;
   if (socket.send(frame)) {
     pendingRefs.set(ref, p.client_id);
   }
@@ -338,19 +375,23 @@ function sendFailed(ref, error) {
   }
   p.failed = true;
   p.error = error.message || error.code;
-  if (p.room_id === state.currentRoomId) renderMessages();
+  if (p.room_id === state.currentRoomId) renderOutbox(p);
+}
+
+function renderOutbox(p) {
+  if (p.thread_id) renderThread(); else renderMessages();
 }
 
 function retry(p) {
   p.failed = false;
   p.error = null;
   transmit(p);
-  renderMessages();
+  renderOutbox(p);
 }
 
 function discard(p) {
   removeFromOutbox(p.client_id);
-  renderMessages();
+  renderOutbox(p);
 }
 
 function path(m) {
@@ -394,6 +435,7 @@ function applyMessage(m) {
   if (!m) return;
   timeline(m.room_id).put(m);
   if (m.room_id === state.currentRoomId) renderMessages();
+  updateMessage(m, { render });
 }
 
 function typing(active) {
@@ -412,4 +454,118 @@ function addRoom(room, open) {
   if (!known && socket) joinRoom(state.rooms.get(room.id));
   renderRooms();
   if (open) openRoom(room.id);
+}
+
+// ---- threads (SPEC §8) ----
+
+/**
+ * Opens the thread of `m` in the panel beside the timeline (a reply opens its root's thread):
+ * the replies already loaded show at once, then the thread route brings all of them.
+ */
+async function openThread(m, focus = false) {
+  const rootId = m.thread_id || m.id;
+  const roomId = m.room_id;
+  const root = m.thread_id ? findMessage(roomId, rootId) : m;
+  const th = { roomId, rootId, root, t: new Timeline(), loaded: false, error: null, focus, readSent: 0 };
+  const known = state.timelines.get(roomId);
+  if (known) for (const r of known.bySeq.values()) if (r.thread_id === rootId) th.t.put(r);
+  state.thread = th;
+  closeList();
+  renderThread();
+  const base = `/api/v1/rooms/${encodeURIComponent(roomId)}/threads/${encodeURIComponent(rootId)}/messages`;
+  try {
+    let after = 0;
+    for (;;) {
+      const page = await api('GET', `${base}?after=${after}&limit=${THREAD_PAGE}`);
+      if (state.thread !== th) return;
+      if (page.root) th.root = page.root;
+      page.messages.forEach((r) => th.t.put(r));
+      after = page.messages.reduce((x, r) => Math.max(x, r.seq), after);
+      if (!page.has_more || !page.messages.length) break;
+    }
+    th.loaded = true;
+  } catch (e) {
+    if (state.thread !== th) return;
+    th.error = e.message;
+  }
+  renderThread();
+}
+
+/** From the threads list: open the root's room, then its thread. */
+async function openThreadIn(roomId, root) {
+  if (!state.rooms.has(roomId)) return;
+  if (state.currentRoomId !== roomId) await openRoom(roomId);
+  await openThread(root, true);
+}
+
+function closeThread() {
+  if (!state.thread) return;
+  state.thread = null;
+  renderThread();
+}
+
+/** The open thread is read up to its newest reply while the page is visible and its end in view. */
+function markThreadRead() {
+  const th = state.thread;
+  if (!th || !th.loaded || !pageVisible() || !threadAtBottom()) return;
+  const newest = th.t.newestSeq();
+  const entry = (state.threads || []).find((t) => t.root.id === th.rootId);
+  if (entry && entry.unread_count) {
+    entry.unread_count = 0;
+    entry.last_read_seq = Math.max(entry.last_read_seq || 0, newest);
+    renderThreadList();
+  }
+  if (!newest || newest <= th.readSent) return;
+  th.readSent = newest;
+  api('POST', `/api/v1/threads/${encodeURIComponent(th.rootId)}/read`, { seq: newest }).catch(() => { th.readSent = 0; });
+}
+
+let threadsSeq = 0;
+let threadsTimer = null;
+
+/** The followed threads with their unread counts (the sidebar's "Threads" badge and list). */
+async function loadThreads() {
+  const mine = ++threadsSeq;
+  try {
+    const { threads } = await api('GET', `/api/v1/threads?limit=${THREADS_LIMIT}`);
+    if (mine !== threadsSeq) return;
+    const open = state.thread;
+    state.threads = threads.map((t) => (open && t.root.id === open.rootId && open.loaded ? { ...t, unread_count: 0 } : t));
+    renderThreadList();
+  } catch (e) {
+    if (mine === threadsSeq) renderThreadList(e.message);
+  }
+}
+
+/** A reply arrived in a thread that is not open: the followed list (and its counts) is fetched again. */
+function threadActivity() {
+  clearTimeout(threadsTimer);
+  threadsTimer = setTimeout(loadThreads, THREADS_REFRESH_MS);
+}
+
+// ---- notifications (SPEC §8) ----
+
+function notified(f) {
+  notify(f, state.rooms.get(f.room_id), (roomId, m) => {
+    openRoom(roomId).then(() => { if (m.thread_id) openThread(m); });
+  });
+}
+
+/** PUT …/notifications: the answer is the room with my level and mute, shown at once. */
+async function setNotifications(roomId, level, mutedUntil) {
+  const error = document.getElementById('composer-error');
+  error.textContent = '';
+  try {
+    const room = await api('PUT', `/api/v1/rooms/${encodeURIComponent(roomId)}/notifications`, { level, muted_until: mutedUntil });
+    const known = state.rooms.get(roomId);
+    if (known && room) {
+      known.notification_level = room.notification_level;
+      known.muted_until = room.muted_until;
+    }
+  } catch (e) {
+    error.textContent = S.settingsFailed(e.message);
+  }
+  renderRooms();
+  renderHeader();
+  renderPrompt();
 }

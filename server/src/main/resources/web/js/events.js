@@ -2,7 +2,7 @@
 // seq, so a replay after a reconnect, a REST page and a live event never duplicate; a change
 // older than the version held (by rev) is ignored, so a change is never applied twice.
 
-import { state, timeline, findMessage, sawRev } from './store.js';
+import { state, timeline, findMessage, sawRev, mentionsMe, pageVisible } from './store.js';
 
 const TYPING_TTL_MS = 7000; // the server expires typing after 6 s; a little slack
 
@@ -58,7 +58,8 @@ export function applyEvent(f, ctx) {
     case 'room_updated': {
       const known = state.rooms.get(f.room.id);
       if (known) {
-        const { unread_count: _u, my_role: _r, ...shared } = f.room;
+        // The shared view of a room: my own counts and settings are not in it.
+        const { unread_count: _u, my_role: _r, mention_count: _m, notification_level: _l, muted_until: _t, ...shared } = f.room;
         if (known.kind === 'direct') delete shared.name; // the shared view names a DM by its id pair
         Object.assign(known, shared);
         ctx.render({ rooms: true, header: f.room.id === state.currentRoomId });
@@ -72,12 +73,16 @@ export function applyEvent(f, ctx) {
       const room = state.rooms.get(f.room_id);
       if (room && state.me && f.user === state.me.username && f.seq >= (room.last_seq || 0)) {
         room.unread_count = 0; // read in another tab
+        room.mention_count = 0;
         ctx.render({ rooms: true });
       }
       break;
     }
     case 'joined':
       ctx.joined(f);
+      break;
+    case 'notification': // the server decided this user should be told (SPEC §8)
+      ctx.notify(f);
       break;
     default:
       break; // left, errors of typing/read, future events
@@ -91,24 +96,45 @@ function newMessage(m, ctx, live) {
   if (mine && m.client_id) ctx.removeFromOutbox(m.client_id);
   const fresh = m.seq > (room.last_seq || 0);
   timeline(m.room_id).put(m);
+  const th = state.thread;
+  const inOpenThread = !!m.thread_id && !!th && th.rootId === m.thread_id;
+  if (inOpenThread) th.t.put(m);
   if (fresh) {
     room.last_seq = m.seq;
     room.last_activity_at = m.created_at;
-    room.last_message = m;
-    if (live && !mine && m.room_id !== state.currentRoomId) room.unread_count = (room.unread_count || 0) + 1;
+    if (!m.thread_id) room.last_message = m; // a thread reply is not the room's last message
+    const seen = m.room_id === state.currentRoomId && pageVisible();
+    // Thread replies count too: the server's unread_count is every seq after my read marker, and
+    // a live count that differed would change at the next reload.
+    if (live && !mine && !seen) room.unread_count = (room.unread_count || 0) + 1;
+    if (live && !mine && !seen && mentionsMe(m)) room.mention_count = (room.mention_count || 0) + 1;
+    if (live && !mine && m.thread_id && !inOpenThread) ctx.threadActivity(m);
   }
   clearTyping(m.room_id, m.author.username);
   const current = m.room_id === state.currentRoomId;
-  ctx.render({ rooms: true, messages: current, typing: current });
+  ctx.render({ rooms: true, messages: current && !m.thread_id, typing: current, thread: inOpenThread });
 }
 
-/** Replaces a loaded message by a newer version of it (an older one, by rev, is a change already shown). */
+/**
+ * Replaces a loaded message by a newer version of it (an older one, by rev, is a change already
+ * shown): in the room's timeline and in the open thread, whose root gets its summary this way.
+ */
 export function updateMessage(m, ctx) {
+  const th = state.thread;
+  let thread = false;
+  if (th && th.roomId === m.room_id) {
+    if (th.root && th.root.id === m.id && !isOlder(m.rev, th.root.rev)) {
+      th.root = m;
+      thread = true;
+    } else if (th.t.bySeq.has(m.seq) && !isOlder(m.rev, th.t.bySeq.get(m.seq).rev)) {
+      th.t.put(m);
+      thread = true;
+    }
+  }
   const t = state.timelines.get(m.room_id);
-  if (!t || !t.bySeq.has(m.seq)) return; // not loaded: history will bring the current version
-  if (isOlder(m.rev, t.bySeq.get(m.seq).rev)) return;
-  t.put(m);
-  ctx.render({ messages: m.room_id === state.currentRoomId });
+  const inRoom = !!t && t.bySeq.has(m.seq) && !isOlder(m.rev, t.bySeq.get(m.seq).rev);
+  if (inRoom) t.put(m); // not loaded: history will bring the current version
+  if (inRoom || thread) ctx.render({ messages: inRoom && m.room_id === state.currentRoomId, thread });
 }
 
 function isOlder(rev, heldRev) {
@@ -167,10 +193,11 @@ function removeRoom(roomId, ctx) {
   state.rooms.delete(roomId);
   state.timelines.delete(roomId);
   state.members.delete(roomId);
+  if (state.thread && state.thread.roomId === roomId) state.thread = null;
   if (state.currentRoomId === roomId) {
     state.currentRoomId = null;
     const next = state.rooms.has('general') ? 'general' : [...state.rooms.keys()][0];
     if (next) ctx.openRoom(next);
   }
-  ctx.render({ rooms: true, header: true, messages: true });
+  ctx.render({ rooms: true, header: true, messages: true, thread: true });
 }

@@ -31,9 +31,12 @@ const ELEMENTS = new Map([
 // :shortcode: (the reaction shortcode syntax, not inside a word or a time like 12:30:00).
 const SPECIAL_RE = /(?<![\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)|(?<!\w):([a-z0-9_+-]{1,30}):/g;
 
+// @room (every member) and @here (members online): they name every reader.
+const BROADCAST = new Set(['room', 'here']);
+
 /**
- * A body as DOM nodes. `me` is the reader's username: a mention of it also gets the class
- * `mention-me`.
+ * A body as DOM nodes. `me` is the reader's username: a mention of it, @room and @here also get
+ * the class `mention-me`.
  */
 export function renderBody(text, { me = null } = {}) {
   const frag = document.createDocumentFragment();
@@ -141,7 +144,8 @@ function withSpecials(text, ctx) {
     let el = null;
     if (user) {
       el = element('span', whole);
-      el.className = ctx.me && user.toLowerCase() === ctx.me ? 'mention mention-me' : 'mention';
+      const name = user.toLowerCase();
+      el.className = ctx.me && (name === ctx.me || BROADCAST.has(name)) ? 'mention mention-me' : 'mention';
     } else if (emojiFor(code)) {
       el = element('span', emojiFor(code));
       el.className = 'emoji';

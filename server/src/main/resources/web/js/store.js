@@ -15,6 +15,8 @@ export const state = {
   revs: new Map(), // room id -> newest rev applied while live: the next join's since_rev
   joining: new Map(), // room id -> rev of the last message_updated of the join in flight (its replay)
   catchingUp: new Map(), // room id -> {rev}: changes paged over REST after changes_truncated
+  thread: null, // the open thread panel: {roomId, rootId, root, t: Timeline of its replies, loaded, error}
+  threads: null, // followed threads (GET /api/v1/threads): [{room_id, root, unread_count, last_read_seq}]
 };
 
 /**
@@ -91,9 +93,37 @@ export function sortedRooms() {
     (b.last_activity_at || b.created_at || '').localeCompare(a.last_activity_at || a.created_at || ''));
 }
 
+/** A loaded message: in its room's timeline, or the open thread (its root and replies). */
 export function findMessage(roomId, id) {
   const t = state.timelines.get(roomId);
-  return (t && t.byId.get(id)) || null;
+  const known = t && t.byId.get(id);
+  if (known) return known;
+  const th = state.thread;
+  if (!th || th.roomId !== roomId) return null;
+  if (th.root && th.root.id === id) return th.root;
+  return th.t.byId.get(id) || null;
+}
+
+/** True when a message names me: @username, @room, or @here (the server's fields, SPEC §8). */
+export function mentionsMe(m) {
+  if (!m || !state.me) return false;
+  if (m.mentions_room || m.mentions_here) return true;
+  const me = state.me.username.toLowerCase();
+  return (m.mentions || []).some((u) => u.toLowerCase() === me);
+}
+
+/** A room's notifications are muted now (muted_until in the future) or switched off. */
+export function isMuted(room) {
+  return !!room && !!room.muted_until && Date.parse(room.muted_until) > Date.now();
+}
+
+export function isQuiet(room) {
+  return isMuted(room) || (!!room && room.notification_level === 'none');
+}
+
+/** The page is on screen: a message arriving now is seen. */
+export function pageVisible() {
+  return document.visibilityState === 'visible';
 }
 
 export function canModerate(room) {

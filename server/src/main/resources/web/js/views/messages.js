@@ -4,7 +4,8 @@
 
 import { h, avatar, displayName, handleIfRenamed, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
 import { renderBody, plainText } from '../markdown.js';
-import { state, timeline, currentRoom, findMessage, canModerate } from '../store.js';
+import { state, timeline, currentRoom, findMessage, canModerate, mentionsMe } from '../store.js';
+import { S } from '../strings.js';
 import { openEmojiPicker } from './emoji.js';
 import { blobUrl, download, humanSize } from '../files.js';
 
@@ -14,7 +15,7 @@ const LOAD_OLDER_PX = 200;
 
 let actions;
 let scroller, list, pill, historyStatus, jumpLatest;
-let cache = new Map(); // key -> {sig, el}
+let keyed = null; // the room's list
 let renderedRoom = null;
 let newestRendered = 0;
 
@@ -25,6 +26,7 @@ export function initMessages(a) {
   pill = document.getElementById('pill');
   historyStatus = document.getElementById('history-status');
   jumpLatest = document.getElementById('jump-latest');
+  keyed = new KeyedList(list);
   jumpLatest.addEventListener('click', () => actions.showLatest(state.currentRoomId));
   scroller.addEventListener('scroll', onScroll, { passive: true });
   pill.addEventListener('click', () => {
@@ -57,12 +59,11 @@ function onScroll() {
 export function renderMessages(mode = 'update') {
   const room = currentRoom();
   if (!room) {
-    list.replaceChildren();
+    keyed.reset();
     return;
   }
   if (renderedRoom !== room.id) {
-    cache = new Map();
-    list.replaceChildren();
+    keyed.reset();
     renderedRoom = room.id;
     newestRendered = 0;
     mode = 'open';
@@ -73,14 +74,14 @@ export function renderMessages(mode = 'update') {
   const prevTop = scroller.scrollTop;
 
   const items = buildItems(room, t);
-  reconcile(items);
+  keyed.reconcile(items);
 
   jumpLatest.hidden = !t.detached;
   historyStatus.textContent = !t.loaded ? 'Loading…' : t.loading ? 'Loading older messages…'
     : t.hasMore ? '' : 'This is the beginning of the room.';
 
-  const newest = t.newestSeq();
-  const newestMsg = t.bySeq.get(newest);
+  const newestMsg = newestTopLevel(t); // thread replies live in their thread, not this list
+  const newest = newestMsg ? newestMsg.seq : 0;
   const arrived = newest > newestRendered && newestRendered > 0;
   const mine = newestMsg && state.me && newestMsg.author.id === state.me.id;
   const pendingMine = items.length && items[items.length - 1].key.startsWith('p-');
@@ -98,60 +99,99 @@ export function renderMessages(mode = 'update') {
   if (t.loaded && t.hasMore && scroller.scrollHeight <= scroller.clientHeight) actions.loadOlder();
 }
 
+function newestTopLevel(t) {
+  const all = t.sorted();
+  for (let i = all.length - 1; i >= 0; i -= 1) if (!all[i].thread_id) return all[i];
+  return null;
+}
+
 function buildItems(room, t) {
   const items = [];
   let prev = null;
   const mod = canModerate(room);
   for (const m of t.sorted()) {
+    if (m.thread_id) continue; // shown in the thread panel
     const day = dayKey(m.created_at);
     if (!prev || dayKey(prev.created_at) !== day) {
       items.push({ key: `d-${day}`, sig: day, build: () => daySeparator(m.created_at) });
     }
     const grouped = !!prev && dayKey(prev.created_at) === day && prev.author.id === m.author.id
-      && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted;
+      && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted && !prev.thread;
     const parent = m.reply_to ? findMessage(room.id, m.reply_to) : null;
-    const sig = [m.edited_at, m.deleted, m.body, (m.attachments || []).length, JSON.stringify(m.reactions || {}), grouped,
-      parent ? `${parent.deleted}${parent.body}` : '-', mod, m.pinned_at || '', m.pinned_by || ''].join('|');
-    items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, grouped, parent, mod) });
+    const sig = `${messageSig(m, parent, mod)}|${grouped}`;
+    items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, { grouped, parent, mod }) });
     prev = m;
   }
   for (const p of state.outbox) {
-    if (p.room_id !== room.id) continue;
+    if (p.room_id !== room.id || p.thread_id) continue;
     items.push({ key: `p-${p.client_id}`, sig: `${p.failed}${p.error || ''}`, build: () => pendingItem(p) });
   }
   return items;
 }
 
-function reconcile(items) {
-  const next = new Map();
-  items.forEach((item, i) => {
-    let entry = cache.get(item.key);
-    if (!entry || entry.sig !== item.sig) {
-      const el = item.build();
-      if (entry) {
-        const focusKey = entry.el.contains(document.activeElement) && document.activeElement.dataset.fk;
-        entry.el.replaceWith(el);
-        if (focusKey) {
-          const again = el.querySelector(`[data-fk="${CSS.escape(focusKey)}"]`);
-          if (again) again.focus();
+/** What a message's element shows: when it changes, the element is rebuilt. */
+export function messageSig(m, parent, mod) {
+  return [m.edited_at, m.deleted, m.body, (m.attachments || []).length, JSON.stringify(m.reactions || {}),
+    parent ? `${parent.deleted}${parent.body}` : '-', mod, m.pinned_at || '', m.pinned_by || '',
+    JSON.stringify(m.thread || null), mentionsMe(m)].join('|');
+}
+
+/**
+ * A list rendered by key: an item whose signature did not change keeps its element (and so its
+ * focus and the reader's place); a changed one is rebuilt and focus moved to the same control.
+ */
+export class KeyedList {
+  constructor(list) {
+    this.list = list;
+    this.cache = new Map(); // key -> {sig, el}
+  }
+
+  reset() {
+    this.cache = new Map();
+    this.list.replaceChildren();
+  }
+
+  reconcile(items) {
+    const list = this.list;
+    const next = new Map();
+    items.forEach((item, i) => {
+      let entry = this.cache.get(item.key);
+      if (!entry || entry.sig !== item.sig) {
+        const el = item.build();
+        if (entry) {
+          const focusKey = entry.el.contains(document.activeElement) && document.activeElement.dataset.fk;
+          entry.el.replaceWith(el);
+          if (focusKey) {
+            const again = el.querySelector(`[data-fk="${CSS.escape(focusKey)}"]`);
+            if (again) again.focus();
+          }
         }
+        entry = { sig: item.sig, el };
       }
-      entry = { sig: item.sig, el };
-    }
-    next.set(item.key, entry);
-    if (list.children[i] !== entry.el) list.insertBefore(entry.el, list.children[i] || null);
-  });
-  while (list.children.length > items.length) list.lastElementChild.remove();
-  cache = next;
+      next.set(item.key, entry);
+      if (list.children[i] !== entry.el) list.insertBefore(entry.el, list.children[i] || null);
+    });
+    while (list.children.length > items.length) list.lastElementChild.remove();
+    this.cache = next;
+  }
 }
 
 function daySeparator(iso) {
   return h('li', { class: 'day-sep', role: 'separator' }, h('span', {}, dayLabel(iso)));
 }
 
-function messageItem(room, m, grouped, parent, mod) {
+/**
+ * One message. In the room's list a thread root also shows its summary ("3 replies"); in the
+ * thread panel (`inThread`) it does not, and its actions edit in the thread's composer.
+ */
+export function messageItem(room, m, { grouped = false, parent = null, mod = false, inThread = false } = {}) {
   const mine = state.me && m.author.id === state.me.id;
-  const li = h('li', { class: `msg${grouped ? ' grouped' : ''}${m.deleted ? ' deleted' : ''}${m.pinned_at ? ' pinned' : ''}`, dataset: { seq: m.seq, id: m.id } });
+  const cls = ['msg'];
+  if (grouped) cls.push('grouped');
+  if (m.deleted) cls.push('deleted');
+  if (m.pinned_at) cls.push('pinned');
+  if (!m.deleted && mentionsMe(m)) cls.push('mentions-me');
+  const li = h('li', { class: cls.join(' '), dataset: { seq: m.seq, id: m.id } });
   if (!grouped) {
     li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
       h('span', { class: 'author' }, displayName(m.author)),
@@ -161,6 +201,7 @@ function messageItem(room, m, grouped, parent, mod) {
   if (m.reply_to) li.append(replyQuote(parent));
   if (m.deleted) {
     li.append(h('div', { class: 'body tombstone' }, 'message deleted'));
+    if (!inThread && m.thread && m.thread.reply_count) li.append(threadSummary(m));
     return li;
   }
   const body = bodyOf(m.body);
@@ -174,8 +215,24 @@ function messageItem(room, m, grouped, parent, mod) {
   const reactions = reactionBar(room, m);
   if (reactions) li.append(reactions);
   if (m.pinned_at) li.append(pinMark(m));
-  li.append(messageActions(room, m, mine, mod));
+  if (!inThread && m.thread && m.thread.reply_count) li.append(threadSummary(m));
+  li.append(messageActions(room, m, mine, mod, inThread));
   return li;
+}
+
+/** "3 replies · last reply 14:02" and who took part, as one button that opens the thread. */
+function threadSummary(m) {
+  const th = m.thread;
+  const last = th.last_reply_at ? S.lastReply(`${dayLabel(th.last_reply_at)} ${timeOf(th.last_reply_at)}`) : '';
+  const people = th.participants || [];
+  return h('button', {
+    type: 'button', class: 'thread-summary', dataset: { fk: 'thread' },
+    'aria-label': [S.replies(th.reply_count), last, people.length ? S.participants(people) : ''].filter(Boolean).join(', '),
+    onclick: () => actions.openThread(m),
+  },
+  h('span', { class: 'thread-people', 'aria-hidden': 'true' }, people.map((u) => h('span', { class: 'thread-person', title: u }, u))),
+  h('span', { class: 'thread-count' }, S.replies(th.reply_count)),
+  last ? h('span', { class: 'thread-last muted' }, ` · ${last}`) : null);
 }
 
 /** A body as the Markdown subset (markdown.js), mentions of the reader marked. */
@@ -206,7 +263,7 @@ function reactionBar(room, m) {
   return bar;
 }
 
-function messageActions(room, m, mine, mod) {
+function messageActions(room, m, mine, mod, inThread) {
   const bar = h('div', { class: 'msg-actions' });
   const react = h('button', { type: 'button', class: 'icon', 'aria-label': 'Add reaction', title: 'Add reaction', dataset: { fk: 'react' } }, '☺');
   react.addEventListener('click', () => openEmojiPicker(react, (emoji) => {
@@ -215,11 +272,16 @@ function messageActions(room, m, mine, mod) {
   }));
   const pinLabel = m.pinned_at ? 'Unpin' : 'Pin';
   bar.append(react,
-    h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
+    inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
     h('button', { type: 'button', class: `icon${m.pinned_at ? ' on' : ''}`, 'aria-label': pinLabel, title: pinLabel, dataset: { fk: 'pin' },
       onclick: () => actions.pin(m, !m.pinned_at) }, '📌'));
+  if (!inThread && !m.thread_id) {
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.replyInThread, title: S.replyInThread, dataset: { fk: 'in-thread' },
+      onclick: () => actions.openThread(m, true) }, '💬'));
+  }
   if (mine) {
-    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' }, onclick: () => actions.startEdit(m) }, '✎'));
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' },
+      onclick: () => (inThread ? actions.startThreadEdit(m) : actions.startEdit(m)) }, '✎'));
   }
   if (mine || mod) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Delete', title: 'Delete', dataset: { fk: 'delete' }, onclick: () => actions.remove(m) }, '🗑'));
@@ -232,10 +294,10 @@ function pinMark(m) {
   return h('div', { class: 'pin-mark muted', title: `Pinned ${when}` }, `📌 Pinned by ${m.pinned_by || 'someone'}`);
 }
 
-function pendingItem(p) {
+export function pendingItem(p) {
   const li = h('li', { class: `msg pending${p.failed ? ' failed' : ''}`, dataset: { clientId: p.client_id } },
     h('div', { class: 'msg-head' }, avatar(state.me, 'md'), h('span', { class: 'author' }, displayName(state.me)),
-      h('span', { class: 'status' }, p.failed ? `not sent: ${p.error || 'error'}` : 'sending…')));
+      h('span', { class: 'status' }, p.failed ? S.sendFailed(p.error || 'error') : 'sending…')));
   li.append(bodyOf(p.body));
   if (p.files && p.files.length) {
     li.append(h('ul', { class: 'attachments' }, p.files.map((f) => h('li', { class: 'file-chip' },

@@ -86,7 +86,7 @@ class WebMessagingTest extends WebRoomTestBase {
     api.say(alice, room, "what time is lunch?");
     Locator question = message(b, "what time is lunch?");
     question.hover();
-    question.getByLabel("Reply").click();
+    question.getByLabel("Reply", new Locator.GetByLabelOptions().setExact(true)).click();
     assertThat(b.locator("#context-text")).containsText("Replying to " + alice.username());
     b.locator("#input").fill("noon");
     b.locator("#input").press("Enter");
