@@ -1,6 +1,9 @@
 package dev.banter.cluster;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -18,6 +21,20 @@ public interface Presence extends AutoCloseable {
 
   /** Whether the user has a connection on any node that is alive (this one included). */
   boolean isOnline(String userId);
+
+  /**
+   * The users among {@code userIds} with a live connection anywhere (one round of calls for all:
+   * an @here or a notification fan-out asks about a whole room).
+   */
+  default Set<String> online(Collection<String> userIds) {
+    Set<String> out = new HashSet<>();
+    for (String u : userIds) {
+      if (isOnline(u)) {
+        out.add(u);
+      }
+    }
+    return out;
+  }
 
   /** Open connections per live node; {@code local} is this node's own count. */
   default Map<String, Long> connectionsPerNode(String nodeId, long local) {

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -184,6 +185,44 @@ public final class RedisPresence implements Presence {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** Pipelined: one ZCOUNT per user not held here, {@link #RENEW_BATCH} awaited at a time. */
+  @Override
+  public Set<String> online(Collection<String> userIds) {
+    Set<String> out = new HashSet<>();
+    List<String> asked = new ArrayList<>(RENEW_BATCH);
+    List<RedisFuture<Long>> counts = new ArrayList<>(RENEW_BATCH);
+    Range<Double> live = Range.create((double) clock.millis(), Double.MAX_VALUE);
+    try {
+      for (String u : userIds) {
+        if (localUsers.contains(u)) {
+          out.add(u);
+          continue;
+        }
+        asked.add(u);
+        counts.add(pipeline.zcount(online(u), live));
+        if (asked.size() == RENEW_BATCH) {
+          collect(asked, counts, out);
+        }
+      }
+      collect(asked, counts, out);
+      callsOutage.succeeded();
+    } catch (RuntimeException e) {
+      callsOutage.failed(e); // as isOnline: unknown counts as offline
+    }
+    return out;
+  }
+
+  private void collect(List<String> asked, List<RedisFuture<Long>> counts, Set<String> out) {
+    await(new ArrayList<>(counts));
+    for (int i = 0; i < asked.size(); i++) {
+      if (counts.get(i).toCompletableFuture().join() > 0) {
+        out.add(asked.get(i));
+      }
+    }
+    asked.clear();
+    counts.clear();
   }
 
   private static String connections(String node) {

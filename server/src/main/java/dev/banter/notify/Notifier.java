@@ -155,8 +155,9 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
             bus.publish(new ServerEvent.Notification(users, m.roomId(), view, reason.wire)));
     metrics.notifications.increment(recipients.size());
     Offline sink = offline;
+    Set<String> online = presence.online(recipients.keySet());
     for (Map.Entry<String, Reason> r : recipients.entrySet()) {
-      if (!presence.isOnline(r.getKey())) {
+      if (!online.contains(r.getKey())) {
         sink.notify(r.getKey(), payload(m, view, r.getValue()));
       }
     }
@@ -258,9 +259,10 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
 
   /** The members online now, the author aside: who @here reaches. */
   private List<String> online(List<String> members, String authorId) {
+    Set<String> live = presence.online(members);
     List<String> out = new ArrayList<>();
     for (String u : members) {
-      if (!u.equals(authorId) && presence.isOnline(u)) {
+      if (!u.equals(authorId) && live.contains(u)) {
         out.add(u);
       }
     }

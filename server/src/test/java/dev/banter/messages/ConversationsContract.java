@@ -11,6 +11,7 @@ import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
 import dev.banter.support.WsClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -555,6 +557,21 @@ abstract class ConversationsContract {
     String back = say(bob, "@" + alice.username() + " pong");
     notified(alices, back);
     assertThat(notifiedIds(alices)).containsExactly(back);
+  }
+
+  @Test
+  void hereReachesTheMembersOnlineNowAndCountsForThemOnly() {
+    api.invite(alice, room, carol); // carol stays offline
+    WsClient bobs = ws(bob);
+
+    JsonNode here = api.say(alice, room, "@here quick question");
+    String id = here.get("id").asText();
+
+    assertThat(here.get("mentions_here").asBoolean()).isTrue();
+    assertThat(notified(bobs, id).get("reason").asText()).isEqualTo("mention");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mentionCount(bob) == 1);
+    assertThat(mentionCount(carol)).as("offline when it was posted").isZero();
+    assertThat(mentionCount(alice)).isZero();
   }
 
   @Test
