@@ -83,6 +83,19 @@ final class Community {
     String question =
         api.say(bob, lobby, "has anyone seen the quarterly report?").get("id").asText();
     post(api, alice, lobby, Map.of("body", "the report is in the backroom", "reply_to", question));
+    post(
+        api,
+        carol,
+        lobby,
+        Map.of("body", "@" + bob.username() + " I have a copy", "thread_id", question));
+    Api.expect(
+        api.put(
+            "/api/v1/rooms/" + lobby + "/notifications",
+            Map.of("level", "all"),
+            carol.accessToken()),
+        200);
+    Api.expect(
+        api.put("/api/v1/users/me/blocks/" + alice.username(), null, bob.accessToken()), 204);
     String typo = api.say(carol, lobby, "a quokka smiled at me").get("id").asText();
     String gone = api.say(bob, lobby, "this one will be deleted, zebra").get("id").asText();
     api.say(alice, backroom, "我爱北京天安门");

@@ -111,7 +111,10 @@ class MigrateToPostgresTest {
   void everyTableHoldsTheSameRowsAsTheSource() {
     assertThat(sourceRows.keySet())
         .contains("users", "token_families", "refresh_tokens", "rooms", "room_members")
-        .contains("messages", "reactions", "uploads", "message_attachments");
+        .contains("messages", "reactions", "uploads", "message_attachments")
+        .contains("thread_follows", "message_mentions", "blocks");
+    assertThat(sourceRows.get("thread_follows")).isNotEmpty();
+    assertThat(sourceRows.get("message_mentions")).isNotEmpty();
     assertThat(copiedRows).isEqualTo(sourceRows);
   }
 
@@ -130,6 +133,8 @@ class MigrateToPostgresTest {
     assertThat(lobby).anyMatch(m -> !m.get("edited_at").isNull());
     assertThat(lobby).anyMatch(m -> m.get("reactions").size() > 0);
     assertThat(lobby).anyMatch(m -> !m.get("reply_to").isNull());
+    assertThat(lobby).anyMatch(m -> !m.get("thread").isNull());
+    assertThat(lobby).anyMatch(m -> m.get("mentions").size() > 0);
   }
 
   @Test
