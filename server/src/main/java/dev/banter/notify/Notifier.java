@@ -1,5 +1,7 @@
 package dev.banter.notify;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.banter.cluster.EventBus;
 import dev.banter.cluster.Presence;
 import dev.banter.core.Metrics;
@@ -80,6 +82,13 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
   private final BlockingQueue<Job> queue;
   private final Thread thread;
   private volatile Offline offline = (user, n) -> {};
+
+  /**
+   * Each room's kind (direct or channel), which never changes: one query a message fewer. A room
+   * deleted meanwhile finds no members, so a stale entry notifies no one.
+   */
+  private final Cache<String, String> kinds = Caffeine.newBuilder().maximumSize(100_000).build();
+
   private volatile boolean running = true;
 
   public Notifier(Database db, EventBus bus, Presence presence, Clock clock, Metrics metrics) {
@@ -175,7 +184,7 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
 
   /** Who a new message notifies, and why. */
   private Map<String, Reason> forPost(Handle h, Message m) {
-    Optional<String> kind = Recipients.kind(h, m.roomId());
+    Optional<String> kind = kind(h, m.roomId());
     if (kind.isEmpty()) {
       return Map.of(); // the room is gone
     }
@@ -210,10 +219,20 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
     return allowed(h, m, candidates, settings, kind.get());
   }
 
+  private Optional<String> kind(Handle h, String roomId) {
+    String known = kinds.getIfPresent(roomId);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<String> kind = Recipients.kind(h, roomId);
+    kind.ifPresent(k -> kinds.put(roomId, k));
+    return kind;
+  }
+
   /** An edit notifies only the members it newly names. */
   private Map<String, Reason> forEdit(Handle h, Job job) {
     Message m = job.message();
-    Optional<String> kind = Recipients.kind(h, m.roomId());
+    Optional<String> kind = kind(h, m.roomId());
     if (kind.isEmpty()) {
       return Map.of();
     }
