@@ -10,8 +10,12 @@ import dev.banter.auth.UserService;
 import dev.banter.cluster.Cluster;
 import dev.banter.config.Config;
 import dev.banter.core.Metrics;
+import dev.banter.core.PublicAddresses;
 import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
+import dev.banter.push.PushSender;
+import dev.banter.push.PushService;
+import dev.banter.push.VapidKeys;
 import dev.banter.realtime.Gateway;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -45,6 +49,8 @@ public record Services(
     GuestSweeper guests,
     UploadService uploads,
     Gateway gateway,
+    PushService pushSubscriptions,
+    PushSender push,
     List<AutoCloseable> started)
     implements AutoCloseable {
 
@@ -118,6 +124,13 @@ public record Services(
                       config.wsReplayLimit(),
                       config.wsPerIp()),
                   metrics));
+      VapidKeys vapid = VapidKeys.resolve(config);
+      PublicAddresses addresses = new PublicAddresses(config.webhookAllowPrivate());
+      PushService pushSubscriptions = new PushService(db, vapid, addresses, limits, clock);
+      PushSender push =
+          started(
+              started,
+              new PushSender(db, vapid, addresses, clock, metrics, PushSender.Limits.DEFAULT));
       return new Services(
           config,
           db,
@@ -134,6 +147,8 @@ public record Services(
           guests,
           uploads,
           gateway,
+          pushSubscriptions,
+          push,
           List.copyOf(started));
     } catch (Exception e) {
       closeAll(started);
@@ -160,7 +175,8 @@ public record Services(
   }
 
   /**
-   * Closes the gateway, uploads, sweepers and the message writer (queued posts are stored first).
+   * Closes the push sender, the gateway, uploads, sweepers and the message writer (queued posts are
+   * stored first).
    */
   @Override
   public void close() {

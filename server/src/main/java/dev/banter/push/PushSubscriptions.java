@@ -1,0 +1,87 @@
+package dev.banter.push;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** The SQL of push subscriptions. Every method runs in the caller's handle (and transaction). */
+final class PushSubscriptions {
+  /** One stored browser subscription. */
+  record Subscription(String id, String userId, String endpoint, String p256dh, String auth) {}
+
+  private static final RowMapper<Subscription> MAPPER =
+      (rs, ctx) ->
+          new Subscription(
+              rs.getString("id"),
+              rs.getString("user_id"),
+              rs.getString("endpoint"),
+              rs.getString("p256dh"),
+              rs.getString("auth"));
+
+  private static final String SELECT =
+      "SELECT id, user_id, endpoint, p256dh, auth FROM push_subscriptions";
+
+  private PushSubscriptions() {}
+
+  /**
+   * Locks the user's row until commit (a write that changes nothing), so that two subscribes of one
+   * user count and evict one after the other on PostgreSQL; SQLite has one writer anyway. False
+   * when there is no such user.
+   */
+  static boolean lockUser(Handle h, String userId) {
+    return h.createUpdate("UPDATE users SET id = id WHERE id = :id").bind("id", userId).execute()
+        == 1;
+  }
+
+  static Optional<Subscription> byEndpoint(Handle h, String endpoint) {
+    return h.createQuery(SELECT + " WHERE endpoint = :endpoint")
+        .bind("endpoint", endpoint)
+        .map(MAPPER)
+        .findOne();
+  }
+
+  static List<Subscription> ofUser(Handle h, String userId) {
+    return h.createQuery(SELECT + " WHERE user_id = :user ORDER BY created_at, id")
+        .bind("user", userId)
+        .map(MAPPER)
+        .list();
+  }
+
+  static void insert(Handle h, Subscription s, long now) {
+    h.createUpdate(
+            """
+            INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at)
+            VALUES (:id, :user, :endpoint, :p256dh, :auth, :now)
+            """)
+        .bind("id", s.id())
+        .bind("user", s.userId())
+        .bind("endpoint", s.endpoint())
+        .bind("p256dh", s.p256dh())
+        .bind("auth", s.auth())
+        .bind("now", now)
+        .execute();
+  }
+
+  /** New keys for a subscription the browser renewed under the same endpoint. */
+  static void updateKeys(Handle h, String id, String p256dh, String auth) {
+    h.createUpdate("UPDATE push_subscriptions SET p256dh = :p256dh, auth = :auth WHERE id = :id")
+        .bind("id", id)
+        .bind("p256dh", p256dh)
+        .bind("auth", auth)
+        .execute();
+  }
+
+  /** Deletes {@code id} if it is {@code userId}'s; false when there is none such. */
+  static boolean deleteOwn(Handle h, String id, String userId) {
+    return h.createUpdate("DELETE FROM push_subscriptions WHERE id = :id AND user_id = :user")
+            .bind("id", id)
+            .bind("user", userId)
+            .execute()
+        == 1;
+  }
+
+  static void delete(Handle h, String id) {
+    h.createUpdate("DELETE FROM push_subscriptions WHERE id = :id").bind("id", id).execute();
+  }
+}
