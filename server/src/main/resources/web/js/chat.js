@@ -13,6 +13,7 @@ import { initDialogs, confirmDialog } from './views/dialogs.js';
 import { initSearch } from './views/search.js';
 import { initPins, pinsChanged, roomOpened } from './views/pins.js';
 import { applyEvent, updateMessage } from './events.js';
+import { onNotificationClicked } from './push.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -54,7 +55,9 @@ export async function startChat(session, renderMe_) {
   renderRooms();
   socket.start();
   const last = localStorage.getItem(LAST_ROOM_KEY);
-  const first = state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
+  const asked = new URLSearchParams(location.search).get('room'); // a clicked push notification
+  const first = state.rooms.has(asked) ? asked
+    : state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
   if (first) openRoom(first);
   window.addEventListener('focus', markRead);
   document.addEventListener('visibilitychange', markRead);
@@ -65,6 +68,9 @@ let renderMe = () => {};
 // A refreshed session hands its new access token to the open socket, which the server would
 // otherwise close (4001) when the old one expires. Registered once: chats come and go, this stays.
 onSessionChanged((s) => { if (socket && s) socket.reauth(s.access_token); });
+
+// A notification clicked while a page is open shows its room there (sw.js sends the message).
+onNotificationClicked((roomId) => { if (socket && state.rooms.has(roomId)) openRoom(roomId); });
 
 export function stopChat() {
   if (socket) socket.stop();
