@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -183,6 +184,7 @@ public final class ConfigLoader {
       in.problem(
           Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
     }
+    Optional<Config.VapidKeyPair> vapid = vapidKeys(in);
     Config config =
         new Config(
             host,
@@ -228,11 +230,11 @@ public final class ConfigLoader {
             in.duration(Setting.PRESENCE_TTL),
             in.decimal(Setting.USER_RATE_SCALE),
             in.duration(Setting.GUEST_EXPIRY),
-            vapidKeys(in),
+            vapid,
             in.read(Setting.VAPID_SUBJECT, s -> vapidSubject(in, s, publicUrl)),
             in.bool(Setting.WEBHOOK_ALLOW_PRIVATE),
             in.given(),
-            KnownNames.unknown(vars.keySet()));
+            warnings(redis.isPresent() && vapid.isEmpty()));
     if (!in.problems().isEmpty()) {
       throw new ConfigException(in.problems());
     }
@@ -269,6 +271,20 @@ public final class ConfigLoader {
             bucket.get(),
             access.orElse(""),
             secret.orElse("")));
+  }
+
+  /**
+   * The start-up warnings: unknown BANTER_* names, and a cluster signing pushes with no shared key.
+   */
+  private List<String> warnings(boolean clusterWithoutVapidKeys) {
+    List<String> out = new ArrayList<>(KnownNames.unknown(vars.keySet()));
+    if (clusterWithoutVapidKeys) {
+      out.add(
+          "BANTER_VAPID_PUBLIC_KEY / BANTER_VAPID_PRIVATE_KEY unset in a cluster: each node signs"
+              + " Web Push with a key of its own, and browsers accept only the one they subscribed"
+              + " with (set both on every node)");
+    }
+    return List.copyOf(out);
   }
 
   /**
