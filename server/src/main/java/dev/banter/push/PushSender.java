@@ -154,17 +154,24 @@ public final class PushSender implements AutoCloseable {
       }
       try {
         switch (job) {
-          case Fanout f -> {
-            for (Subscription s : subscriptions(f.userId())) {
-              send(new Attempt(s, f.payload(), 1));
-            }
-          }
-          case Attempt a -> send(a);
+          case Fanout f ->
+              subscriptions(f.userId()).forEach(s -> attempt(new Attempt(s, f.payload(), 1)));
+          case Attempt a -> attempt(a);
         }
-      } catch (RuntimeException e) {
-        log.warn("a push could not be sent: {}", e.toString());
+      } catch (RuntimeException e) { // the lookup failed (storage): this notification is lost
+        log.warn("push subscriptions could not be read: {}", e.toString());
         metrics.pushFailed.increment();
       }
+    }
+  }
+
+  /** One subscription's attempt; a failure of it (a bad stored row) spares the others. */
+  private void attempt(Attempt a) {
+    try {
+      send(a);
+    } catch (RuntimeException e) {
+      log.warn("a push could not be sent: {}", e.toString());
+      metrics.pushFailed.increment();
     }
   }
 
