@@ -86,6 +86,10 @@ public final class PushSender implements AutoCloseable {
   private final HttpClient http;
   private final BlockingQueue<Job> queue;
   private final AtomicInteger waitingRetries = new AtomicInteger();
+
+  /** Jobs queued, scheduled or being sent: counted up before a job is queued, down once done. */
+  private final AtomicInteger unfinished = new AtomicInteger();
+
   private final ScheduledExecutorService retries;
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -114,16 +118,16 @@ public final class PushSender implements AutoCloseable {
             Thread.ofPlatform().name("banter-push-retry").daemon().factory());
     metrics.gauge(
         "banter_push_queued",
-        "Web Push notifications and retries waiting to be sent",
-        this::queued);
+        "Web Push notifications and retries waiting or being sent",
+        this::pending);
     for (int i = 0; i < limits.inFlight(); i++) {
       workers.add(Thread.ofVirtual().name("banter-push-", i).start(this::work));
     }
   }
 
-  /** How many notifications and retries wait (queued or scheduled). */
-  public int queued() {
-    return queue.size() + waitingRetries.get();
+  /** How many notifications and retries wait (queued or scheduled) or are being sent. */
+  public int pending() {
+    return unfinished.get();
   }
 
   /**
@@ -139,7 +143,13 @@ public final class PushSender implements AutoCloseable {
           "a push payload of {} bytes was dropped (at most {})", json.length, MAX_PAYLOAD_BYTES);
       return;
     }
-    if (closed.get() || !queue.offer(new Fanout(userId, json))) {
+    enqueue(new Fanout(userId, json));
+  }
+
+  private void enqueue(Job job) {
+    unfinished.incrementAndGet();
+    if (closed.get() || !queue.offer(job)) {
+      unfinished.decrementAndGet();
       metrics.pushDropped.increment();
     }
   }
@@ -161,6 +171,8 @@ public final class PushSender implements AutoCloseable {
       } catch (RuntimeException e) { // the lookup failed (storage): this notification is lost
         log.warn("push subscriptions could not be read: {}", e.toString());
         metrics.pushFailed.increment();
+      } finally {
+        unfinished.decrementAndGet();
       }
     }
   }
@@ -176,7 +188,7 @@ public final class PushSender implements AutoCloseable {
   }
 
   private List<Subscription> subscriptions(String userId) {
-    return db.jdbi().withHandle(h -> PushSubscriptions.ofUser(h, userId));
+    return db.jdbi().withHandle(h -> PushSubscriptions.toPush(h, userId));
   }
 
   private void send(Attempt a) {
@@ -241,15 +253,15 @@ public final class PushSender implements AutoCloseable {
       metrics.pushDropped.increment();
       return;
     }
+    unfinished.incrementAndGet(); // before the job that schedules it is counted done
     Duration backoff = limits.backoff().multipliedBy(1L << (a.attempt() - 1));
     Duration wait = asked.compareTo(backoff) > 0 ? asked : backoff;
     Attempt next = new Attempt(a.subscription(), a.payload(), a.attempt() + 1);
     retries.schedule(
         () -> {
+          enqueue(next);
+          unfinished.decrementAndGet(); // the scheduled retry's count, now the queued job's
           waitingRetries.decrementAndGet();
-          if (!queue.offer(next)) {
-            metrics.pushDropped.increment();
-          }
         },
         wait.toMillis(),
         TimeUnit.MILLISECONDS);

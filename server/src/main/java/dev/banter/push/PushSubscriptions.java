@@ -48,6 +48,21 @@ final class PushSubscriptions {
         .list();
   }
 
+  /**
+   * What to push to: the user's subscriptions, none while the account is disabled (they come back
+   * with it, so a re-enabled user's browsers need not subscribe again).
+   */
+  static List<Subscription> toPush(Handle h, String userId) {
+    return h.createQuery(
+            SELECT
+                + " WHERE user_id = :user AND user_id IN"
+                + " (SELECT id FROM users WHERE id = :user AND disabled = :no)")
+        .bind("user", userId)
+        .bind("no", false)
+        .map(MAPPER)
+        .list();
+  }
+
   static void insert(Handle h, Subscription s, long now) {
     h.createUpdate(
             """

@@ -190,6 +190,30 @@ abstract class PushApiContract {
   }
 
   @Test
+  void aDisabledAccountIsNotPushedTo() {
+    String endpoint = pushService.endpoint(Api.uniqueName("disabled"));
+    subscribed(alice, PushBrowser.create(), endpoint);
+    String control = pushService.endpoint(Api.uniqueName("control"));
+    subscribed(bob, PushBrowser.create(), control);
+    server
+        .db()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE users SET disabled = :yes WHERE id = :u")
+                    .bind("yes", true)
+                    .bind("u", alice.id())
+                    .execute());
+
+    server.banter().push().notify(alice.id(), payload("you are out"));
+    server.banter().push().notify(bob.id(), payload("you are in"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> pushService.receivedAt(control).size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.banter().push().pending() == 0);
+    assertThat(pushService.receivedAt(endpoint)).isEmpty();
+    assertThat(stored(alice)).isEqualTo(1); // kept for when the account is enabled again
+  }
+
+  @Test
   void aPushServiceAnswering410RemovesTheSubscription() {
     String endpoint = pushService.endpoint(Api.uniqueName("gone"));
     subscribed(alice, PushBrowser.create(), endpoint);

@@ -40,7 +40,7 @@ class PushQueueBoundTest {
       for (int i = 0; i < 5; i++) {
         sender.notify("u" + i, Map.of("type", "notification"));
       }
-      assertThat(sender.queued()).isEqualTo(2);
+      assertThat(sender.pending()).isEqualTo(2);
       assertThat(metrics.pushDropped.count()).isEqualTo(3);
     } finally {
       metrics.close();
