@@ -28,6 +28,8 @@ import dev.banter.ops.AdminRoutes;
 import dev.banter.ops.ApiDocsRoutes;
 import dev.banter.ops.HealthRoutes;
 import dev.banter.ops.MetricsRoutes;
+import dev.banter.push.PushRoutes;
+import dev.banter.push.PushSender;
 import dev.banter.realtime.Gateway;
 import dev.banter.realtime.WsUpgrade;
 import dev.banter.rooms.RoomRoutes;
@@ -250,6 +252,7 @@ public final class Banter implements AutoCloseable {
       new PinRoutes(new PinService(db, s.rooms(), cluster.bus(), clock, s.limits())).mount(routes);
       new ThreadRoutes(new ThreadService(db, s.rooms(), s.limits())).mount(routes);
       new UploadRoutes(s.uploads()).mount(routes);
+      new PushRoutes(s.pushSubscriptions()).mount(routes);
       new ApiDocsRoutes().mount(routes);
       StaticFiles web = new StaticFiles("/web");
       web.mount(routes);
@@ -356,6 +359,11 @@ public final class Banter implements AutoCloseable {
   /** Uploaded files of this node. */
   public UploadService uploads() {
     return services.uploads();
+  }
+
+  /** The Web Push sender of this node ({@code push().notify(userId, payload)}). */
+  public PushSender push() {
+    return services.push();
   }
 
   /** Ended sessions and disabled accounts, as this node knows them. */

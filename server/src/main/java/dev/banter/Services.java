@@ -10,9 +10,14 @@ import dev.banter.auth.UserService;
 import dev.banter.cluster.Cluster;
 import dev.banter.config.Config;
 import dev.banter.core.Metrics;
+import dev.banter.core.PublicAddresses;
 import dev.banter.core.UserLimits;
 import dev.banter.messages.MessageService;
 import dev.banter.notify.Notifier;
+import dev.banter.push.OfflinePush;
+import dev.banter.push.PushSender;
+import dev.banter.push.PushService;
+import dev.banter.push.VapidKeys;
 import dev.banter.realtime.Gateway;
 import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
@@ -47,6 +52,8 @@ public record Services(
     GuestSweeper guests,
     UploadService uploads,
     Gateway gateway,
+    PushService pushSubscriptions,
+    PushSender push,
     List<AutoCloseable> started)
     implements AutoCloseable {
 
@@ -123,6 +130,14 @@ public record Services(
                       config.wsReplayLimit(),
                       config.wsPerIp()),
                   metrics));
+      VapidKeys vapid = VapidKeys.resolve(config);
+      PublicAddresses addresses = new PublicAddresses(config.webhookAllowPrivate());
+      PushService pushSubscriptions = new PushService(db, vapid, addresses, limits, clock);
+      PushSender push =
+          started(
+              started,
+              new PushSender(db, vapid, addresses, clock, metrics, PushSender.Limits.DEFAULT));
+      notifier.offline(new OfflinePush(db, push));
       return new Services(
           config,
           db,
@@ -140,6 +155,8 @@ public record Services(
           guests,
           uploads,
           gateway,
+          pushSubscriptions,
+          push,
           List.copyOf(started));
     } catch (Exception e) {
       closeAll(started);
@@ -166,7 +183,8 @@ public record Services(
   }
 
   /**
-   * Closes the gateway, uploads, sweepers and the message writer (queued posts are stored first).
+   * Closes the push sender, the gateway, uploads, sweepers and the message writer (queued posts are
+   * stored first).
    */
   @Override
   public void close() {

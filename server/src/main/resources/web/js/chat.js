@@ -18,6 +18,7 @@ import { attachMentions } from './views/mentions.js';
 import { notify, unlockAudioOnGesture } from './notifications.js';
 import { applyEvent, updateMessage } from './events.js';
 import { S } from './strings.js';
+import { onNotificationClicked } from './push.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -67,7 +68,9 @@ export async function startChat(session, renderMe_) {
   renderRooms();
   socket.start();
   const last = localStorage.getItem(LAST_ROOM_KEY);
-  const first = state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
+  const asked = new URLSearchParams(location.search).get('room'); // a clicked push notification
+  const first = state.rooms.has(asked) ? asked
+    : state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
   if (first) openRoom(first);
   loadThreads();
   window.addEventListener('focus', markRead);
@@ -83,6 +86,9 @@ let renderMe = () => {};
 // A refreshed session hands its new access token to the open socket, which the server would
 // otherwise close (4001) when the old one expires. Registered once: chats come and go, this stays.
 onSessionChanged((s) => { if (socket && s) socket.reauth(s.access_token); });
+
+// A notification clicked while a page is open shows its room there (sw.js sends the message).
+onNotificationClicked((roomId) => { if (socket && state.rooms.has(roomId)) openRoom(roomId); });
 
 export function stopChat() {
   if (socket) socket.stop();

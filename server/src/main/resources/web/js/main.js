@@ -5,6 +5,7 @@ import { resumeSession, startSession, onSessionEnded, signOut, api } from './api
 import { renderAuth } from './views/auth.js';
 import { startChat, stopChat } from './chat.js';
 import { state } from './store.js';
+import { pushSupported, enablePush, disablePush } from './push.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
 
 const authRoot = document.getElementById('auth');
@@ -35,11 +36,21 @@ async function showChat(session) {
   renderMe();
   try {
     await startChat(session, renderMe);
+    renewPush();
     const me = await api('GET', '/api/v1/users/me');
     state.me = { ...state.me, ...me };
     renderMe();
   } catch (e) {
     if (!resumeSession()) return; // the session ended: onSessionEnded already showed the sign-in screen
+  }
+}
+
+// The hook for the notification settings UI: once the user grants permission there, it calls
+// push.js's enablePush(api). A browser that granted it before is subscribed again here (the
+// endpoint may have changed); permission is never asked for on page load.
+function renewPush() {
+  if (pushSupported() && Notification.permission === 'granted') {
+    enablePush(api).catch(() => { /* no push service reachable: notifications only while open */ });
   }
 }
 
@@ -69,6 +80,7 @@ function wireButtons() {
   document.getElementById('btn-dm').addEventListener('click', newDmDialog);
   document.getElementById('btn-profile').addEventListener('click', profileDialog);
   document.getElementById('btn-signout').addEventListener('click', async () => {
+    await disablePush(api); // the next person at this browser must not get this user's pushes
     await signOut();
     location.reload();
   });

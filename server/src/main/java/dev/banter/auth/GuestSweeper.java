@@ -97,6 +97,9 @@ public final class GuestSweeper implements AutoCloseable {
                     h.createUpdate("DELETE FROM room_members WHERE user_id = :id")
                         .bind("id", id)
                         .execute();
+                    h.createUpdate("DELETE FROM push_subscriptions WHERE user_id = :id")
+                        .bind("id", id)
+                        .execute();
                     h.createUpdate(
                             "UPDATE users SET username = :name, display_name = :display WHERE id = :id")
                         .bind("name", "~" + id)

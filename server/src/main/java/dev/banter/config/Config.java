@@ -56,6 +56,9 @@ public record Config(
     Duration presenceTtl,
     double userRateScale,
     Duration guestExpiry,
+    Optional<VapidKeyPair> vapidKeys,
+    String vapidSubject,
+    boolean webhookAllowPrivate,
     Map<Setting, String> given,
     List<String> warnings) {
 
@@ -71,6 +74,17 @@ public record Config(
           + ", "
           + bucket
           + ", keys ****]";
+    }
+  }
+
+  /**
+   * A configured VAPID key pair (base64url, checked to be P-256 sizes); {@link #toString()} hides
+   * the private key.
+   */
+  public record VapidKeyPair(String publicKey, String privateKey) {
+    @Override
+    public String toString() {
+      return "VapidKeyPair[" + publicKey + ", ****]";
     }
   }
 

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -182,6 +184,7 @@ public final class ConfigLoader {
       in.problem(
           Setting.WS_IDLE_TIMEOUT, "must be longer than BANTER_WS_PING_INTERVAL (" + ping + ")");
     }
+    Optional<Config.VapidKeyPair> vapid = vapidKeys(in);
     Config config =
         new Config(
             host,
@@ -227,8 +230,11 @@ public final class ConfigLoader {
             in.duration(Setting.PRESENCE_TTL),
             in.decimal(Setting.USER_RATE_SCALE),
             in.duration(Setting.GUEST_EXPIRY),
+            vapid,
+            in.read(Setting.VAPID_SUBJECT, s -> vapidSubject(in, s, publicUrl)),
+            in.bool(Setting.WEBHOOK_ALLOW_PRIVATE),
             in.given(),
-            KnownNames.unknown(vars.keySet()));
+            warnings(redis.isPresent() && vapid.isEmpty()));
     if (!in.problems().isEmpty()) {
       throw new ConfigException(in.problems());
     }
@@ -265,6 +271,70 @@ public final class ConfigLoader {
             bucket.get(),
             access.orElse(""),
             secret.orElse("")));
+  }
+
+  /**
+   * The start-up warnings: unknown BANTER_* names, and a cluster signing pushes with no shared key.
+   */
+  private List<String> warnings(boolean clusterWithoutVapidKeys) {
+    List<String> out = new ArrayList<>(KnownNames.unknown(vars.keySet()));
+    if (clusterWithoutVapidKeys) {
+      out.add(
+          "BANTER_VAPID_PUBLIC_KEY / BANTER_VAPID_PRIVATE_KEY unset in a cluster: each node signs"
+              + " Web Push with a key of its own, and browsers accept only the one they subscribed"
+              + " with (set both on every node)");
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Both VAPID keys or neither, each the size a P-256 key has (their match is checked at start).
+   */
+  private static Optional<Config.VapidKeyPair> vapidKeys(SettingReader in) {
+    Optional<String> pub = in.read(Setting.VAPID_PUBLIC_KEY, s -> base64url(in, s, 65));
+    Optional<String> priv = in.read(Setting.VAPID_PRIVATE_KEY, s -> base64url(in, s, 32));
+    if (pub.isPresent() != priv.isPresent()) {
+      in.problem(
+          pub.isPresent() ? Setting.VAPID_PRIVATE_KEY : Setting.VAPID_PUBLIC_KEY,
+          "BANTER_VAPID_PUBLIC_KEY and BANTER_VAPID_PRIVATE_KEY must be set together");
+      return Optional.empty();
+    }
+    return pub.map(p -> new Config.VapidKeyPair(p, priv.get()));
+  }
+
+  private static Optional<String> base64url(SettingReader in, Setting s, int bytes) {
+    Optional<String> v = in.optional(s);
+    if (v.isEmpty()) {
+      return v;
+    }
+    int length;
+    try {
+      if (!v.get().matches("[A-Za-z0-9_-]+=*")) {
+        throw new IllegalArgumentException();
+      }
+      length = Base64.getUrlDecoder().decode(v.get()).length;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s, "expected base64url (RFC 4648 §5)");
+    }
+    if (length != bytes) {
+      throw new ConfigException(
+          s, "expected " + bytes + " bytes of base64url, got " + length + " bytes");
+    }
+    return v;
+  }
+
+  private static String vapidSubject(SettingReader in, Setting s, Optional<String> publicUrl) {
+    Optional<String> given = in.optional(s);
+    if (given.isPresent()
+        && !given.get().matches("mailto:\\S+@\\S+")
+        && !given.get().matches("https://[^\\s/]+\\S*")) {
+      throw new ConfigException(
+          s,
+          "expected a mailto: address or an https: URL (RFC 8292 §2.1), got '" + given.get() + "'");
+    }
+    // An http: public URL is no contact RFC 8292 allows: then the placeholder address instead.
+    return given.orElse(
+        publicUrl.filter(u -> u.startsWith("https://")).orElse("mailto:admin@localhost"));
   }
 
   private static Config.LogLevel logLevel(SettingReader in, Setting s) {

@@ -91,6 +91,23 @@ public enum Setting {
       "",
       "OpenID Connect client secret (single sign-on); read by a later feature, unused today",
       Masking.WHOLE),
+  VAPID_PUBLIC_KEY(
+      "BANTER_VAPID_PUBLIC_KEY",
+      "",
+      "Web Push VAPID public key (base64url P-256 point, 65 bytes); with BANTER_VAPID_PRIVATE_KEY; unset → generated once, kept in the data dir (a cluster sets both)"),
+  VAPID_PRIVATE_KEY(
+      "BANTER_VAPID_PRIVATE_KEY",
+      "",
+      "Web Push VAPID private key (base64url P-256 scalar, 32 bytes)",
+      Masking.WHOLE),
+  VAPID_SUBJECT(
+      "BANTER_VAPID_SUBJECT",
+      "",
+      "contact for push services (mailto: or https: URL); unset → BANTER_PUBLIC_URL, else mailto:admin@localhost"),
+  WEBHOOK_ALLOW_PRIVATE(
+      "BANTER_WEBHOOK_ALLOW_PRIVATE",
+      "false",
+      "let Web Push endpoints (and webhooks) be plain http or reach loopback, private, link-local and other non-public addresses"),
   LOG_FORMAT("BANTER_LOG_FORMAT", "", "text or json; unset → text in a terminal, else json"),
   LOG_LEVEL(
       "BANTER_LOG_LEVEL",

@@ -79,6 +79,10 @@ public final class Metrics {
   public final Counter notifications;
   public final Counter notificationsDropped;
   public final Timer notifyFanout;
+  public final Counter pushSent;
+  public final Counter pushFailed;
+  public final Counter pushPruned;
+  public final Counter pushDropped;
 
   public Metrics(String nodeId) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -154,6 +158,23 @@ public final class Metrics {
         Timer.builder("banter_notify_fanout")
             .description("deciding and publishing one message's notifications")
             .publishPercentileHistogram()
+            .register(registry);
+    pushSent =
+        Counter.builder("banter_push_sent")
+            .description("Web Push messages a push service accepted")
+            .register(registry);
+    pushFailed =
+        Counter.builder("banter_push_failed")
+            .description(
+                "Web Push messages given up on: refused by the push service, retries spent, or an endpoint turned private")
+            .register(registry);
+    pushPruned =
+        Counter.builder("banter_push_pruned")
+            .description("push subscriptions removed because the push service answered 404 or 410")
+            .register(registry);
+    pushDropped =
+        Counter.builder("banter_push_dropped")
+            .description("Web Push notifications dropped unsent: the queue was full, or too large")
             .register(registry);
   }
 

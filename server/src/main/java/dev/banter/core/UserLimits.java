@@ -43,7 +43,12 @@ public final class UserLimits {
     SETTINGS(1, 20),
     /** Blocking and unblocking users (SPEC §9). */
     BLOCK(1, 20),
-    UPLOAD(1, 10);
+    UPLOAD(1, 10),
+    /**
+     * Web Push subscribing and unsubscribing: a browser does it once per sign-in or key change, and
+     * each subscribe is a DNS lookup and a write; the 10-per-user bound caps what it stores.
+     */
+    PUSH_SUBSCRIBE(0.2, 10);
 
     final double perSecond;
     final long burst;

@@ -39,7 +39,8 @@ public final class StaticFiles {
    */
   public static final String CSP =
       "default-src 'self'; script-src 'self'; style-src 'self'; "
-          + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+          + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; worker-src 'self'; "
+          + "object-src 'none'; "
           + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
   private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");

@@ -12,6 +12,7 @@ import dev.banter.rooms.Room;
 import dev.banter.store.Database;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,8 +69,23 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
 
   /** Where notifications go for users with no live connection (Web Push). */
   public interface Offline {
-    void notify(String userId, Map<String, Object> notification);
+    /** Those of {@code userIds} it can reach at all (a browser subscribed): one look for all. */
+    Set<String> reachable(Collection<String> userIds);
+
+    /** Tells {@code userIds} of {@code message}, for {@code reason}; must not block. */
+    void notify(Collection<String> userIds, Message message, String reason);
   }
+
+  private static final Offline NOWHERE =
+      new Offline() {
+        @Override
+        public Set<String> reachable(Collection<String> userIds) {
+          return Set.of();
+        }
+
+        @Override
+        public void notify(Collection<String> userIds, Message message, String reason) {}
+      };
 
   /** A message to look at: posted, or edited to name {@code newlyMentioned}. */
   private record Job(Message message, List<String> newlyMentioned, boolean edit) {}
@@ -81,7 +97,7 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
   private final Metrics metrics;
   private final BlockingQueue<Job> queue;
   private final Thread thread;
-  private volatile Offline offline = (user, n) -> {};
+  private volatile Offline offline = NOWHERE;
 
   /**
    * Each room's kind (direct or channel), which never changes: one query a message fewer. A room
@@ -163,23 +179,36 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
         (reason, users) ->
             bus.publish(new ServerEvent.Notification(users, m.roomId(), view, reason.wire)));
     metrics.notifications.increment(recipients.size());
-    Offline sink = offline;
-    Set<String> online = presence.online(recipients.keySet());
-    for (Map.Entry<String, Reason> r : recipients.entrySet()) {
-      if (!online.contains(r.getKey())) {
-        sink.notify(r.getKey(), payload(m, view, r.getValue()));
-      }
-    }
+    pushToOffline(m, recipients);
   }
 
-  /** The notification as a push service carries it: what a service worker needs to show it. */
-  private static Map<String, Object> payload(Message m, Map<String, Object> view, Reason reason) {
-    Map<String, Object> n = new LinkedHashMap<>();
-    n.put("type", "notification");
-    n.put("room_id", m.roomId());
-    n.put("reason", reason.wire);
-    n.put("message", view);
-    return n;
+  /** The recipients with no live connection anywhere who have a browser to push to. */
+  private void pushToOffline(Message m, Map<String, Reason> recipients) {
+    Offline sink = offline;
+    if (sink == NOWHERE) {
+      return;
+    }
+    Set<String> online = presence.online(recipients.keySet());
+    List<String> away = new ArrayList<>();
+    recipients
+        .keySet()
+        .forEach(
+            u -> {
+              if (!online.contains(u)) {
+                away.add(u);
+              }
+            });
+    if (away.isEmpty()) {
+      return;
+    }
+    Set<String> reachable = sink.reachable(away);
+    Map<Reason, List<String>> byReason = new EnumMap<>(Reason.class);
+    for (String u : away) {
+      if (reachable.contains(u)) {
+        byReason.computeIfAbsent(recipients.get(u), k -> new ArrayList<>()).add(u);
+      }
+    }
+    byReason.forEach((reason, users) -> sink.notify(users, m, reason.wire));
   }
 
   /** Who a new message notifies, and why. */

@@ -125,7 +125,9 @@ public final class BackupCommand implements Callable<Integer> {
     out.println(
         "keep with it: "
             + config.dataDir().resolve("jwt-secret").toAbsolutePath()
-            + " (unless BANTER_JWT_SECRET is set) and the uploaded files ("
+            + " (unless BANTER_JWT_SECRET is set), "
+            + config.dataDir().resolve("vapid-keys").toAbsolutePath()
+            + " (unless BANTER_VAPID_PRIVATE_KEY is set) and the uploaded files ("
             + (config.s3().isPresent()
                 ? "bucket " + config.s3().get().bucket()
                 : config.uploadDir().toAbsolutePath())

@@ -66,6 +66,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aClusterWithoutVapidKeysIsWarnedAbout() {
+    Config c =
+        load(
+            Map.of(
+                "BANTER_DATABASE_URL",
+                "postgresql://db/chat",
+                "BANTER_REDIS_URL",
+                "redis://cache"));
+    assertThat(c.warnings()).anyMatch(w -> w.startsWith("BANTER_VAPID_PUBLIC_KEY"));
+  }
+
+  @Test
   void everyVariableIsRead() {
     Map<String, String> vars = new HashMap<>();
     vars.put("BANTER_HOST", "127.0.0.1");
@@ -98,6 +110,12 @@ class ConfigLoaderTest {
     vars.put("BANTER_LOG_FORMAT", "text");
     vars.put("BANTER_LOG_LEVEL", "DEBUG");
     vars.put("BANTER_SHUTDOWN_DRAIN", "500ms");
+    vars.put(
+        "BANTER_VAPID_PUBLIC_KEY",
+        "BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8");
+    vars.put("BANTER_VAPID_PRIVATE_KEY", "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw");
+    vars.put("BANTER_VAPID_SUBJECT", "mailto:ops@chat.example");
+    vars.put("BANTER_WEBHOOK_ALLOW_PRIVATE", "true");
     Config c = load(vars);
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.port()).isEqualTo(9000);
@@ -130,6 +148,9 @@ class ConfigLoaderTest {
     assertThat(c.logLevel()).isEqualTo(Config.LogLevel.DEBUG);
     assertThat(c.shutdownDrain()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.publicUrl()).contains("https://chat.example");
+    assertThat(c.vapidKeys()).isPresent();
+    assertThat(c.vapidSubject()).isEqualTo("mailto:ops@chat.example");
+    assertThat(c.webhookAllowPrivate()).isTrue();
     assertThat(c.warnings()).isEmpty();
   }
 

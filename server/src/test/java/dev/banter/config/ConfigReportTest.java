@@ -17,7 +17,8 @@ class ConfigReportTest {
             Setting.S3_ACCESS_KEY,
             Setting.S3_SECRET_KEY,
             Setting.SMTP_URL,
-            Setting.OIDC_CLIENT_SECRET);
+            Setting.OIDC_CLIENT_SECRET,
+            Setting.VAPID_PRIVATE_KEY);
   }
 
   @Test

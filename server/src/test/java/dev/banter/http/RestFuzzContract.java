@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.ops.AdminRoutes;
+import dev.banter.push.PushRoutes;
 import dev.banter.rooms.RoomRoutes;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
@@ -64,7 +65,12 @@ abstract class RestFuzzContract {
 
   /** Every field of every JSON body the API reads, found in the routes' body records. */
   static final List<String> FIELDS =
-      bodyFields(AuthRoutes.class, RoomRoutes.class, MessageRoutes.class, AdminRoutes.class);
+      bodyFields(
+          AuthRoutes.class,
+          RoomRoutes.class,
+          MessageRoutes.class,
+          AdminRoutes.class,
+          PushRoutes.class);
 
   /** What a request may change; compared whole before and after a refused one. */
   private static final List<String> TABLES =
@@ -77,7 +83,8 @@ abstract class RestFuzzContract {
           "token_families",
           "refresh_tokens",
           "uploads",
-          "message_attachments");
+          "message_attachments",
+          "push_subscriptions");
 
   private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,12 +45,17 @@ abstract class AuthorizationMatrixContract {
   Account target;
   Account outsider;
   Account invitee;
+  Account guest;
 
   abstract Backend backend();
 
   @BeforeAll
   void startServer() {
-    server = TestServer.start(backend());
+    // guests for the user-scoped rows; private push endpoints so no DNS is needed (none is sent to)
+    server =
+        TestServer.start(
+            backend(),
+            Map.of("BANTER_GUEST_ACCESS", "true", "BANTER_WEBHOOK_ALLOW_PRIVATE", "true"));
     api = server.api();
     globalAdmin = api.register("gadmin"); // first user: global admin
     owner = api.register("owner");
@@ -58,6 +64,12 @@ abstract class AuthorizationMatrixContract {
     target = api.register("target");
     outsider = api.register("outsider");
     invitee = api.register("invitee");
+    guest =
+        Api.account(
+            expect(
+                api.post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("guest")), null),
+                201),
+            null);
   }
 
   @AfterAll
@@ -322,6 +334,93 @@ abstract class AuthorizationMatrixContract {
             204,
             404));
     return rows;
+  }
+
+  // ---- endpoints of the caller's own things (no room): every kind of user, guests too ----
+
+  private static final String PUSH = "/api/v1/push/subscriptions";
+  private static final String P256DH =
+      "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+
+  private Reply subscribePush(String token) {
+    return api.post(
+        PUSH,
+        Map.of(
+            "endpoint",
+            "http://127.0.0.1:9/push/" + Api.uniqueName("e"),
+            "keys",
+            Map.of("p256dh", P256DH, "auth", "BTBZMqHH6r4Tts7J_aSIgg")),
+        token);
+  }
+
+  /** A subscription of someone who is none of the callers. */
+  private String someoneElsesSubscription() {
+    return expect(subscribePush(invitee.accessToken()), 201).json().get("id").asText();
+  }
+
+  /**
+   * One row of a user-scoped endpoint: how to call it (with the caller's token) and the status for
+   * NON_MEMBER, MEMBER, ADMIN, OWNER, GLOBAL_ADMIN, then a guest.
+   */
+  record UserRow(String endpoint, Function<String, Reply> call, int... statuses) {}
+
+  private List<UserRow> userRows() {
+    return List.of(
+        new UserRow(
+            "GET /push/key", t -> api.get("/api/v1/push/key", t), 200, 200, 200, 200, 200, 200),
+        new UserRow("POST /push/subscriptions", this::subscribePush, 201, 201, 201, 201, 201, 201),
+        new UserRow(
+            "DELETE /push/subscriptions/{own}",
+            t -> {
+              Reply own = subscribePush(t);
+              String id = own.json() == null ? "none" : own.json().path("id").asText("none");
+              return api.delete(PUSH + "/" + id, t);
+            },
+            204,
+            204,
+            204,
+            204,
+            204,
+            204),
+        new UserRow(
+            "DELETE /push/subscriptions/{someone else's}",
+            t -> api.delete(PUSH + "/" + someoneElsesSubscription(), t),
+            404,
+            404,
+            404,
+            404,
+            404,
+            404));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyUserScopedEndpointForEveryCaller() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (UserRow row : userRows()) {
+      for (int i = 0; i <= Caller.values().length; i++) {
+        boolean isGuest = i == Caller.values().length;
+        Account who = isGuest ? guest : as(Caller.values()[i]);
+        int expected = row.statuses()[i];
+        tests.add(
+            DynamicTest.dynamicTest(
+                row.endpoint()
+                    + " as "
+                    + (isGuest ? "GUEST" : Caller.values()[i])
+                    + " → "
+                    + expected,
+                () -> {
+                  Reply r = row.call().apply(who.accessToken());
+                  assertThat(r.status())
+                      .as(r.json() == null ? "" : r.json().toString())
+                      .isEqualTo(expected);
+                }));
+      }
+      tests.add(
+          DynamicTest.dynamicTest(
+              row.endpoint() + " without a token → 401",
+              () -> assertThat(row.call().apply(null).status()).isEqualTo(401)));
+    }
+    return tests.stream();
   }
 
   @TestFactory

@@ -212,14 +212,20 @@ class WebNotificationsTest extends WebRoomTestBase {
 
   @Test
   void permissionIsAskedOnlyWhenThePromptIsClickedAndThenPushIsSetUp() {
-    Page a = withStubs(alice, "window.__permission = 'default';");
+    Page a =
+        withStubs(
+            alice,
+            "window.__permission = 'default'; window.__sw = 0;"
+                + " navigator.serviceWorker.register = () => {"
+                + " window.__sw++; return Promise.reject(new Error('stubbed')); };");
     Locator prompt = a.locator("#notify-prompt");
     assertThat(prompt).isVisible();
     assertThat((int) a.evaluate("window.__asked")).isZero();
+    assertThat((int) a.evaluate("window.__sw")).as("nothing before permission").isZero();
 
-    a.waitForRequest(
-        r -> r.url().endsWith("/js/push.js"),
-        () -> prompt.getByText("Enable desktop notifications").click());
+    // granting permission sets up Web Push (push.js), which registers the service worker
+    prompt.getByText("Enable desktop notifications").click();
+    a.waitForCondition(() -> (int) a.evaluate("window.__sw") >= 1);
     assertThat(prompt).isHidden();
     assertThat((int) a.evaluate("window.__asked")).isEqualTo(1);
     a.locator("#notify-toggle").click();
