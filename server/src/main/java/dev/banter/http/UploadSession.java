@@ -221,6 +221,10 @@ final class UploadSession {
                   && String.valueOf(io.getMessage()).contains("Size exceed")
               ? allowance.exceeded()
               : ApiError.badRequest("malformed multipart body");
+        } catch (IndexOutOfBoundsException e) {
+          // Netty's decoder reads past a part header it cannot split (a Content-Disposition
+          // parameter with no value, found by RestFuzzContract): the body is malformed
+          throw ApiError.badRequest("malformed multipart body");
         } finally {
           chunk.release();
         }

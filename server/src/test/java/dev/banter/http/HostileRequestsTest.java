@@ -190,6 +190,26 @@ class HostileRequestsTest {
   }
 
   @Test
+  void aPartWhoseDispositionHasAParameterWithoutAValueIsABadRequestNotA500() throws Exception {
+    String body =
+        "--a b\r\n"
+            + "Content-Disposition: form-data; name; filename=\"x.txt\"\r\n"
+            + "Content-Type: text/plain\r\n\r\n"
+            + "hello\r\n"
+            + "--a b--\r\n";
+    FuzzHttp.Reply reply =
+        send(
+            sqlite,
+            "POST",
+            UploadTarget.PATH,
+            alice,
+            "multipart/form-data; boundary=\"a b\"",
+            body.getBytes(StandardCharsets.US_ASCII));
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(errorCode(reply)).isEqualTo("bad_request");
+  }
+
+  @Test
   void anUploadThatIsAFormWithAnOverlongFieldIsABadRequestNotA500() throws Exception {
     FuzzHttp.Reply reply =
         send(
