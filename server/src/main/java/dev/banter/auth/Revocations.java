@@ -99,6 +99,7 @@ public final class Revocations implements AutoCloseable {
         long now = clock.millis();
         r.sessionIds().forEach(id -> revokedSessions.putIfAbsent(id, now));
       }
+      case ControlMessage.NotificationSettingsChanged ignored -> {} // the notifier's
     }
   }
 

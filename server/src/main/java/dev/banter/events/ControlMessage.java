@@ -12,6 +12,9 @@ import java.util.List;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ControlMessage.UserDisabled.class, name = "user_disabled"),
   @JsonSubTypes.Type(value = ControlMessage.SessionsRevoked.class, name = "sessions_revoked"),
+  @JsonSubTypes.Type(
+      value = ControlMessage.NotificationSettingsChanged.class,
+      name = "notification_settings_changed"),
 })
 public sealed interface ControlMessage {
   /**
@@ -28,4 +31,10 @@ public sealed interface ControlMessage {
       sessionIds = List.copyOf(sessionIds);
     }
   }
+
+  /**
+   * A member changed their notification level or mute in {@code roomId}: what each node's notifier
+   * remembers of the room's settings is read again.
+   */
+  record NotificationSettingsChanged(String roomId) implements ControlMessage {}
 }

@@ -5,19 +5,21 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.banter.cluster.EventBus;
 import dev.banter.cluster.Presence;
 import dev.banter.core.Metrics;
+import dev.banter.events.ControlMessage;
 import dev.banter.events.ServerEvent;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
 import dev.banter.store.Database;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -99,11 +101,18 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
   private final Thread thread;
   private volatile Offline offline = NOWHERE;
 
+  /** A room as the notifier needs it for every message: its kind and its members' settings. */
+  private record RoomInfo(String kind, Map<String, Recipients.Setting> settings) {}
+
   /**
-   * Each room's kind (direct or channel), which never changes: one query a message fewer. A room
-   * deleted meanwhile finds no members, so a stale entry notifies no one.
+   * What each room's messages are decided against, so that a message that names no one and replies
+   * in no thread costs no query at all (most messages). Read again when a member's setting changes
+   * on any node ({@code NotificationSettingsChanged}, loaded under the cache's lock so a change
+   * during a load is not lost) and after ten minutes. A member who left may still be in it: who it
+   * would notify for the room or a direct message is checked against the memberships first.
    */
-  private final Cache<String, String> kinds = Caffeine.newBuilder().maximumSize(100_000).build();
+  private final Cache<String, RoomInfo> rooms =
+      Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(10)).build();
 
   private volatile boolean running = true;
 
@@ -119,6 +128,12 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
     this.presence = presence;
     this.clock = clock;
     this.metrics = metrics;
+    bus.onControl(
+        c -> {
+          if (c instanceof ControlMessage.NotificationSettingsChanged changed) {
+            rooms.invalidate(changed.roomId());
+          }
+        });
     this.thread = Thread.ofPlatform().name("banter-notifier").daemon(true).start(this::run);
   }
 
@@ -167,8 +182,10 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
 
   private void handle(Job job) {
     Message m = job.message();
-    Map<String, Reason> recipients =
-        db.jdbi().withHandle(h -> job.edit() ? forEdit(h, job) : forPost(h, m));
+    Map<String, Reason> recipients;
+    try (Lazy h = new Lazy()) {
+      recipients = job.edit() ? forEdit(h, job) : forPost(h, m);
+    }
     if (recipients.isEmpty()) {
       return;
     }
@@ -211,17 +228,45 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
     byReason.forEach((reason, users) -> sink.notify(users, m, reason.wire));
   }
 
+  /** A handle opened on first use: the common message needs none. */
+  private final class Lazy implements AutoCloseable {
+    private Handle handle;
+
+    Handle get() {
+      if (handle == null) {
+        handle = db.jdbi().open();
+      }
+      return handle;
+    }
+
+    @Override
+    public void close() {
+      if (handle != null) {
+        handle.close();
+      }
+    }
+  }
+
+  /** The room's kind and settings, remembered; null when the room is gone. */
+  private RoomInfo info(Lazy h, String roomId) {
+    return rooms.get(
+        roomId,
+        id ->
+            Recipients.kind(h.get(), id)
+                .map(kind -> new RoomInfo(kind, Map.copyOf(Recipients.settings(h.get(), id, kind))))
+                .orElse(null));
+  }
+
   /** Who a new message notifies, and why. */
-  private Map<String, Reason> forPost(Handle h, Message m) {
-    Optional<String> kind = kind(h, m.roomId());
-    if (kind.isEmpty()) {
+  private Map<String, Reason> forPost(Lazy h, Message m) {
+    RoomInfo room = info(h, m.roomId());
+    if (room == null) {
       return Map.of(); // the room is gone
     }
-    boolean direct = Room.DIRECT.equals(kind.get());
+    boolean direct = Room.DIRECT.equals(room.kind());
     Map<String, Reason> candidates = new LinkedHashMap<>();
-    Map<String, Recipients.Setting> settings = Recipients.settings(h, m.roomId(), kind.get());
     if (m.mentions().room() || m.mentions().here()) {
-      List<String> members = Recipients.members(h, m.roomId());
+      List<String> members = Recipients.members(h.get(), m.roomId());
       List<String> reached = members;
       if (!m.mentions().room()) {
         reached = online(members, m.authorId());
@@ -230,58 +275,63 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
       reached.forEach(u -> candidates.put(u, Reason.MENTION));
     }
     if (!m.mentions().names().isEmpty()) {
-      Recipients.mentioned(h, m.id()).forEach(u -> candidates.put(u, Reason.MENTION));
+      Recipients.mentioned(h.get(), m.id()).forEach(u -> candidates.put(u, Reason.MENTION));
     }
+    Set<String> remembered = new HashSet<>(); // candidates found in the remembered settings only
     if (direct) {
-      settings.keySet().forEach(u -> candidates.putIfAbsent(u, Reason.DIRECT));
+      room.settings()
+          .keySet()
+          .forEach(u -> addRemembered(candidates, remembered, u, Reason.DIRECT));
     }
     if (m.threadId() != null) {
-      Recipients.followers(h, m.roomId(), m.threadId())
+      Recipients.followers(h.get(), m.roomId(), m.threadId())
           .forEach(u -> candidates.putIfAbsent(u, Reason.THREAD));
     }
-    settings.forEach(
-        (u, s) -> {
-          if ("all".equals(s.level())) {
-            candidates.putIfAbsent(u, Reason.ROOM);
-          }
-        });
-    return allowed(h, m, candidates, settings, kind.get());
+    room.settings()
+        .forEach(
+            (u, s) -> {
+              if ("all".equals(s.level())) {
+                addRemembered(candidates, remembered, u, Reason.ROOM);
+              }
+            });
+    candidates.remove(m.authorId());
+    remembered.remove(m.authorId());
+    if (!remembered.isEmpty()) {
+      Set<String> members = Recipients.membersAmong(h.get(), m.roomId(), remembered);
+      remembered.stream().filter(u -> !members.contains(u)).forEach(candidates::remove);
+    }
+    return allowed(h, m, candidates, room);
   }
 
-  private Optional<String> kind(Handle h, String roomId) {
-    String known = kinds.getIfPresent(roomId);
-    if (known != null) {
-      return Optional.of(known);
+  private static void addRemembered(
+      Map<String, Reason> candidates, Set<String> remembered, String user, Reason reason) {
+    if (candidates.putIfAbsent(user, reason) == null) {
+      remembered.add(user);
     }
-    Optional<String> kind = Recipients.kind(h, roomId);
-    kind.ifPresent(k -> kinds.put(roomId, k));
-    return kind;
   }
 
   /** An edit notifies only the members it newly names. */
-  private Map<String, Reason> forEdit(Handle h, Job job) {
+  private Map<String, Reason> forEdit(Lazy h, Job job) {
     Message m = job.message();
-    Optional<String> kind = kind(h, m.roomId());
-    if (kind.isEmpty()) {
+    RoomInfo room = info(h, m.roomId());
+    if (room == null) {
       return Map.of();
     }
     Map<String, Reason> candidates = new LinkedHashMap<>();
     job.newlyMentioned().forEach(u -> candidates.put(u, Reason.MENTION));
-    return allowed(h, m, candidates, Recipients.settings(h, m.roomId(), kind.get()), kind.get());
+    candidates.remove(m.authorId());
+    return allowed(h, m, candidates, room);
   }
 
   /** The candidates the rules let through: not the author, not muted, not blocking, level. */
   private Map<String, Reason> allowed(
-      Handle h,
-      Message m,
-      Map<String, Reason> candidates,
-      Map<String, Recipients.Setting> settings,
-      String kind) {
-    candidates.remove(m.authorId());
+      Lazy h, Message m, Map<String, Reason> candidates, RoomInfo room) {
     if (candidates.isEmpty()) {
       return candidates;
     }
-    Set<String> blocking = Recipients.blocking(h, m.authorId());
+    Map<String, Recipients.Setting> settings = room.settings();
+    String kind = room.kind();
+    Set<String> blocking = Recipients.blocking(h.get(), m.authorId());
     long now = clock.millis();
     Map<String, Reason> out = new LinkedHashMap<>();
     candidates.forEach(

@@ -79,6 +79,16 @@ final class Recipients {
         .list();
   }
 
+  /** Those of {@code userIds} who are members of the room. */
+  static Set<String> membersAmong(Handle h, String roomId, Set<String> userIds) {
+    return new HashSet<>(
+        h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room AND user_id IN (<u>)")
+            .bind("room", roomId)
+            .bindList("u", List.copyOf(userIds))
+            .mapTo(String.class)
+            .list());
+  }
+
   /** The users who block {@code authorId}. */
   static Set<String> blocking(Handle h, String authorId) {
     return new HashSet<>(

@@ -223,6 +223,7 @@ public final class Gateway implements AutoCloseable {
           hub.connectionsOf(r.userId()).stream()
               .filter(c -> r.sessionIds().contains(c.principal().sessionId()))
               .forEach(c -> c.close(CloseCode.UNAUTHORIZED));
+      case ControlMessage.NotificationSettingsChanged ignored -> {} // the notifier's
     }
   }
 

@@ -8,6 +8,7 @@ import dev.banter.core.Ids;
 import dev.banter.core.Principal;
 import dev.banter.core.Times;
 import dev.banter.core.UserLimits;
+import dev.banter.events.ControlMessage;
 import dev.banter.events.ServerEvent;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
@@ -637,12 +638,15 @@ public final class RoomService {
     if (!LEVELS.contains(level)) {
       throw ApiError.validation("level", "level must be one of all, mentions, none");
     }
-    return db.jdbi()
-        .inTransaction(
-            h -> {
-              Rooms.setNotifications(h, roomId, p.userId(), level, mutedUntil);
-              return Rooms.byId(h, roomId, p.userId())
-                  .orElseThrow(() -> ApiError.notFound("no such room"));
-            });
+    Room room =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Rooms.setNotifications(h, roomId, p.userId(), level, mutedUntil);
+                  return Rooms.byId(h, roomId, p.userId())
+                      .orElseThrow(() -> ApiError.notFound("no such room"));
+                });
+    bus.tell(new ControlMessage.NotificationSettingsChanged(roomId));
+    return room;
   }
 }

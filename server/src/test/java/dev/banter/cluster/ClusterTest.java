@@ -226,6 +226,32 @@ class ClusterTest {
                 f.path("type").asText().equals("notification")
                     && f.path("reason").asText().equals("thread"));
     assertThat(notified.at("/message/thread_id").asText()).isEqualTo(root);
+
+    // a level set on n3 reaches the notifier of n1, which remembered the room's settings
+    Api.expect(
+        three.put(
+            "/api/v1/rooms/" + room + "/notifications", Map.of("level", "all"), bob.accessToken()),
+        200);
+    List<String> posted = new ArrayList<>();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              posted.add(
+                  one.post(
+                          "/api/v1/rooms/" + room + "/messages",
+                          Map.of("body", "plain " + posted.size()),
+                          alice.accessToken())
+                      .json()
+                      .get("id")
+                      .asText());
+              return bobOnThree.ofType("notification").stream()
+                  .anyMatch(
+                      f ->
+                          f.path("reason").asText().equals("room")
+                              && posted.contains(f.at("/message/id").asText()));
+            });
   }
 
   @Test

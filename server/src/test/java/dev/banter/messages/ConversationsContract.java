@@ -635,6 +635,27 @@ abstract class ConversationsContract {
   }
 
   @Test
+  void aMemberAtLevelAllWhoLeftIsNotNotifiedAnyMore() {
+    WsClient bobs = ws(bob);
+    expect(settings(bob, room, Map.of("level", "all")), 200);
+    String seen = say(alice, "bob hears this");
+    assertThat(notified(bobs, seen).get("reason").asText()).isEqualTo("room");
+
+    expect(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), bob.accessToken()), 204);
+    String gone = say(alice, "bob left before this");
+    String dm =
+        expect(
+                api.post("/api/v1/dms", Map.of("username", bob.username()), alice.accessToken()),
+                200)
+            .json()
+            .get("id")
+            .asText();
+    String witness = api.say(alice, dm, "a witness").get("id").asText();
+    notified(bobs, witness);
+    assertThat(notifiedIds(bobs)).doesNotContain(gone);
+  }
+
+  @Test
   void aReplyNotifiesTheThreadsFollowersAndABlockedAuthorNotifiesNoOne() {
     String root = say(bob, "bob's question");
     WsClient bobs = ws(bob);
