@@ -34,7 +34,7 @@ class JmhBenchmarksTest {
           .hasToString(
               "SendMessage[ref=17, roomId="
                   + room
-                  + ", body=Still on for the release review at three?, clientId=c-5f3a9e1b-42, replyTo=null, attachments=null]");
+                  + ", body=Still on for the release review at three?, clientId=c-5f3a9e1b-42, replyTo=null, threadId=null, attachments=null]");
       assertThat(bench.typing()).hasToString("Typing[ref=18, roomId=" + room + ", active=true]");
       assertThat(bench.sendMessage.refCnt()).as("the payload stays the caller's").isEqualTo(1);
     } finally {
