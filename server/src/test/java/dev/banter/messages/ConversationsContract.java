@@ -149,6 +149,15 @@ abstract class ConversationsContract {
                 && f.at("/message/id").asText().equals(id));
   }
 
+  /**
+   * Waits until the notifier has taken every message posted so far: it takes them in order, so a
+   * mention of the client's user in {@code sideRoom} arriving means the ones before it were
+   * decided.
+   */
+  private void passed(WsClient c, String sideRoom) {
+    notified(c, api.say(alice, sideRoom, "@" + bob.username() + " barrier").get("id").asText());
+  }
+
   /** Notifications {@code c} received, by message id. */
   private static List<String> notifiedIds(WsClient c) {
     return c.ofType("notification").stream().map(f -> f.at("/message/id").asText()).toList();
@@ -613,9 +622,14 @@ abstract class ConversationsContract {
     JsonNode muted = expect(settings(bob, room, mute), 200).json();
     assertThat(Instant.parse(muted.get("muted_until").asText()))
         .isEqualTo(until.truncatedTo(ChronoUnit.MILLIS));
+    // The notifier decides when it takes a message, so each setting must stay until it has.
+    String side = api.createRoom(alice, "private");
+    api.invite(alice, side, bob);
     String whileMuted = say(alice, "@" + bob.username() + " you are muted");
+    passed(bobs, side);
     expect(settings(bob, room, Map.of("level", "none")), 200);
     String whileNone = say(alice, "@" + bob.username() + " level none");
+    passed(bobs, side);
     expect(settings(bob, room, Map.of("level", "mentions")), 200);
     String witness = say(alice, "@" + bob.username() + " back");
     notified(bobs, witness);
