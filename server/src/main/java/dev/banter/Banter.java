@@ -254,7 +254,7 @@ public final class Banter implements AutoCloseable {
       new UploadRoutes(s.uploads()).mount(routes);
       new PushRoutes(s.pushSubscriptions()).mount(routes);
       new ApiDocsRoutes().mount(routes);
-      StaticFiles web = new StaticFiles("/web");
+      StaticFiles web = StaticFiles.webClient("/web");
       web.mount(routes);
       new AdminRoutes(
               db,

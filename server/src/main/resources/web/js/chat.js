@@ -19,6 +19,7 @@ import { notify, unlockAudioOnGesture } from './notifications.js';
 import { applyEvent, updateMessage } from './events.js';
 import { S } from './strings.js';
 import { onNotificationClicked } from './push.js';
+import { checkVersion } from './version.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -97,6 +98,7 @@ export function stopChat() {
 
 function onReady(ready) {
   state.me = { ...state.me, ...ready.user };
+  checkVersion();
   for (const room of state.rooms.values()) joinRoom(room);
   for (const p of state.outbox) if (!p.failed) transmit(p);
   if (state.resumed) {

@@ -6,6 +6,7 @@ import { renderAuth } from './views/auth.js';
 import { startChat, stopChat } from './chat.js';
 import { state } from './store.js';
 import { pushSupported, enablePush, disablePush } from './push.js';
+import { initTheme } from './theme.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
 
 const authRoot = document.getElementById('auth');
@@ -94,5 +95,6 @@ function wireButtons() {
 
 onSessionEnded(() => showAuth('Your session has ended. Please sign in again.'));
 wireButtons();
+initTheme();
 const session = resumeSession();
 if (session) showChat(session); else showAuth();

@@ -7,6 +7,20 @@
 const plural = (n, one, many) => (n === 1 ? one : many);
 
 export const S = {
+  // a new version of the client on the server (version.js)
+  updateAvailable: 'Banter was updated. Reload to use the new version.',
+  updateReload: 'Reload',
+  updateDismiss: 'Dismiss',
+
+  // the theme button (theme.js): its text names the theme in use, its label what a press does
+  themeButton: (t) => ({ system: '◐ Auto', light: '☀ Light', dark: '☾ Dark' })[t],
+  themeLabel: (t) =>
+    ({
+      system: 'Theme: follows the system. Switch to light',
+      light: 'Theme: light. Switch to dark',
+      dark: 'Theme: dark. Switch to following the system',
+    })[t],
+
   // threads
   replyInThread: 'Reply in thread',
   replies: (n) => plural(n, '1 reply', `${n} replies`),

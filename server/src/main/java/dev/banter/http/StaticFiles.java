@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * start into a fixed index with an ETag, so a request for anything else is a plain miss that costs
  * nothing and is remembered nowhere. {@code index.html} carries the Content-Security-Policy that
  * forbids inline scripts; every file is revalidated (the client has no build step, so no hashed
- * names).
+ * names). Text files are compressed once at start, with Brotli where its native library loads and
+ * with gzip always, and sent in the best encoding the client accepts ({@link Encodings}).
  */
 public final class StaticFiles {
   private static final Logger log = LoggerFactory.getLogger(StaticFiles.class);
@@ -42,6 +44,9 @@ public final class StaticFiles {
           + "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; worker-src 'self'; "
           + "object-src 'none'; "
           + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  /** The web client's version, see {@link #version()}. */
+  static final String VERSION_FILE = "/version.json";
 
   private static final Pattern SAFE_PATH = Pattern.compile("(/[A-Za-z0-9_-][A-Za-z0-9._-]*)+");
   private static final Map<String, String> TYPES =
@@ -57,8 +62,26 @@ public final class StaticFiles {
           "webmanifest", "application/manifest+json",
           "woff2", "font/woff2");
 
-  /** A file ready to send. */
-  public record File(byte[] bytes, String contentType, String etag) {}
+  /** Text types worth compressing (images and fonts are compressed already). */
+  private static final Set<String> COMPRESSIBLE =
+      Set.of("html", "js", "mjs", "css", "svg", "json", "webmanifest", "yaml", "txt", "map");
+
+  /** Below this a compressed body is no smaller once headers are counted. */
+  private static final int MIN_COMPRESS = 512;
+
+  /**
+   * A file ready to send: its bytes, and their Brotli and gzip forms when those are smaller (null
+   * otherwise). Each form has its own ETag (the identity one with {@code -br} or {@code -gz}),
+   * since a cache must not answer a request for one with the other.
+   */
+  public record File(byte[] bytes, String contentType, String etag, byte[] brotli, byte[] gzip) {
+    /**
+     * The form to send for an {@code Accept-Encoding} header: its coding (null: none) and bytes.
+     */
+    Encodings.Chosen choose(String acceptEncoding) {
+      return Encodings.choose(acceptEncoding, this);
+    }
+  }
 
   private final Map<String, File> index;
 
@@ -79,12 +102,41 @@ public final class StaticFiles {
   }
 
   private StaticFiles(String classpathRoot, Map<String, byte[]> found) {
+    this(classpathRoot, found, false);
+  }
+
+  private StaticFiles(String classpathRoot, Map<String, byte[]> found, boolean versioned) {
     Map<String, File> files = new HashMap<>();
     found.forEach((path, bytes) -> files.put(path, file(path, bytes)));
-    this.index = Map.copyOf(files);
-    if (index.isEmpty()) {
+    if (files.isEmpty()) {
       log.warn("no files under {} on the classpath", classpathRoot);
     }
+    this.index = versioned ? withVersion(files) : Map.copyOf(files);
+  }
+
+  /**
+   * The web client of {@code classpathRoot}, with {@code /version.json} ({@code {"version": …}},
+   * see {@link #version()}) beside its files.
+   */
+  public static StaticFiles webClient(String classpathRoot) {
+    return new StaticFiles(classpathRoot, listed(classpathRoot), true);
+  }
+
+  /** Files given as bytes, keyed by path (tests). */
+  static StaticFiles of(Map<String, byte[]> files, boolean versioned) {
+    return new StaticFiles("(given)", files, versioned);
+  }
+
+  private static Map<String, File> withVersion(Map<String, File> files) {
+    StaticFiles plain = new StaticFiles(files);
+    byte[] json = ("{\"version\":\"" + plain.version() + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    Map<String, File> out = new HashMap<>(files);
+    out.put(VERSION_FILE, file(VERSION_FILE, json));
+    return Map.copyOf(out);
+  }
+
+  private StaticFiles(Map<String, File> files) {
+    this.index = Map.copyOf(files);
   }
 
   private static Map<String, byte[]> listed(String classpathRoot) {
@@ -170,15 +222,42 @@ public final class StaticFiles {
   private static File file(String path, byte[] bytes) {
     String ext = path.substring(path.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
     String type = TYPES.getOrDefault(ext, "application/octet-stream");
+    String etag = "\"" + digest(bytes) + "\"";
+    if (!COMPRESSIBLE.contains(ext) || bytes.length < MIN_COMPRESS) {
+      return new File(bytes, type, etag, null, null);
+    }
+    return new File(
+        bytes,
+        type,
+        etag,
+        smaller(Encodings.brotli(bytes), bytes),
+        smaller(Encodings.gzip(bytes), bytes));
+  }
+
+  private static byte[] smaller(byte[] compressed, byte[] original) {
+    return compressed != null && compressed.length < original.length ? compressed : null;
+  }
+
+  private static String digest(byte[] bytes) {
     try {
-      String etag =
-          "\""
-              + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12)
-              + "\"";
-      return new File(bytes, type, etag);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * What changes whenever any file of the client does: a digest of every path and ETag. A page that
+   * loaded one version and later sees another (after a reconnect to an upgraded server) offers a
+   * reload; the client fetches it as {@code /version.json}.
+   */
+  public String version() {
+    StringBuilder all = new StringBuilder();
+    index.entrySet().stream()
+        .filter(e -> !e.getKey().equals(VERSION_FILE))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> all.append(e.getKey()).append(' ').append(e.getValue().etag()).append('\n'));
+    return digest(all.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The file for a request path ({@code /} is {@code /index.html}); empty when there is none. */
@@ -209,17 +288,25 @@ public final class StaticFiles {
       return null;
     }
     File f = file.get();
+    Encodings.Chosen chosen = f.choose(req.header("Accept-Encoding").orElse(null));
     Map<String, String> headers = new HashMap<>();
-    headers.put("ETag", f.etag());
+    headers.put("ETag", chosen.etag());
     headers.put("Cache-Control", "no-cache");
     headers.put("Referrer-Policy", "no-referrer");
+    if (f.brotli() != null || f.gzip() != null) {
+      headers.put("Vary", "Accept-Encoding");
+    }
+    if (chosen.coding() != null) {
+      headers.put("Content-Encoding", chosen.coding());
+    }
     if (f.contentType().startsWith("text/html")) {
       headers.put("Content-Security-Policy", CSP);
       headers.put("X-Frame-Options", "DENY");
     }
-    if (f.etag().equals(req.header("If-None-Match").orElse(null))) {
+    if (Encodings.matches(req.header("If-None-Match").orElse(null), chosen.etag())) {
+      headers.remove("Content-Encoding");
       return Response.bytes(304, new byte[0], null, headers);
     }
-    return Response.bytes(200, f.bytes(), f.contentType(), headers);
+    return Response.bytes(200, chosen.bytes(), f.contentType(), headers);
   }
 }

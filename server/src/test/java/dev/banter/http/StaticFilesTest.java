@@ -2,12 +2,14 @@ package dev.banter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.aayushatharva.brotli4j.decoder.Decoder;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.Memory;
 import dev.banter.support.RawHttp;
 import dev.banter.support.TestServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +27,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,110 @@ class StaticFilesTest {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(again.statusCode()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
+  }
+
+  private HttpResponse<byte[]> fetch(String path, String acceptEncoding, String ifNoneMatch)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path));
+    if (acceptEncoding != null) {
+      b.header("Accept-Encoding", acceptEncoding);
+    }
+    if (ifNoneMatch != null) {
+      b.header("If-None-Match", ifNoneMatch);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name).orElse(null);
+  }
+
+  @Test
+  void textFilesGoOutInTheBestEncodingTheClientAcceptsEachWithItsOwnEtag() throws Exception {
+    assertThat(Encodings.brotliAvailable()).as("brotli4j ships this platform's library").isTrue();
+    String path = "/js/vendor/markdown-it.esm.min.mjs";
+    HttpResponse<byte[]> plain = fetch(path, null, null);
+    assertThat(header(plain, "Content-Encoding")).isNull();
+    assertThat(header(plain, "Vary")).isEqualTo("Accept-Encoding");
+
+    HttpResponse<byte[]> gz = fetch(path, "gzip, deflate", null);
+    assertThat(header(gz, "Content-Encoding")).isEqualTo("gzip");
+    assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes())
+        .isEqualTo(plain.body());
+    assertThat(gz.body().length).isLessThan(plain.body().length / 2);
+
+    HttpResponse<byte[]> br = fetch(path, "gzip, deflate, br, zstd", null);
+    assertThat(header(br, "Content-Encoding")).isEqualTo("br");
+    assertThat(Decoder.decompress(br.body()).getDecompressedData()).isEqualTo(plain.body());
+    assertThat(br.body().length).isLessThan(gz.body().length);
+
+    Set<String> etags = Set.of(header(plain, "ETag"), header(gz, "ETag"), header(br, "ETag"));
+    assertThat(etags).as("one per form").hasSize(3);
+    HttpResponse<byte[]> unchanged = fetch(path, "br", header(br, "ETag"));
+    assertThat(unchanged.statusCode()).isEqualTo(304);
+    assertThat(header(unchanged, "Content-Encoding")).isNull();
+    assertThat(fetch(path, "gzip", "W/" + header(gz, "ETag")).statusCode()).isEqualTo(304);
+    assertThat(fetch(path, "gzip", header(br, "ETag")).statusCode())
+        .as("the Brotli form's tag does not validate the gzip form")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void qValuesRefuseCodingsAndMalformedOnesRefuseNothingElse() throws Exception {
+    String path = "/app.css";
+    assertThat(header(fetch(path, "br;q=0, gzip", null), "Content-Encoding")).isEqualTo("gzip");
+    assertThat(header(fetch(path, "gzip;q=0.5, br;q=0.4", null), "Content-Encoding"))
+        .isEqualTo("gzip");
+    assertThat(header(fetch(path, "*", null), "Content-Encoding")).isEqualTo("br");
+    assertThat(header(fetch(path, "*;q=0", null), "Content-Encoding")).isNull();
+    assertThat(header(fetch(path, "identity", null), "Content-Encoding")).isNull();
+    assertThat(header(fetch(path, "gzip;q=banana", null), "Content-Encoding")).isNull();
+    assertThat(header(fetch(path, "gzip;q=1.5", null), "Content-Encoding")).isNull();
+    HttpResponse<byte[]> junk = fetch(path, ",,;;q=,," + "x".repeat(4000), null);
+    assertThat(junk.statusCode()).isEqualTo(200);
+    assertThat(header(junk, "Content-Encoding")).isNull();
+  }
+
+  @Test
+  void imagesAndTinyFilesAreSentAsTheyAre() {
+    StaticFiles files =
+        StaticFiles.of(
+            Map.of(
+                "/tiny.js", "let a = 1;".getBytes(StandardCharsets.UTF_8),
+                "/logo.png", "x".repeat(5000).getBytes(StandardCharsets.UTF_8),
+                "/big.js", "let a = 1;\n".repeat(500).getBytes(StandardCharsets.UTF_8)),
+            false);
+    assertThat(files.find("/tiny.js").orElseThrow().gzip()).isNull();
+    assertThat(files.find("/logo.png").orElseThrow().brotli()).isNull();
+    assertThat(files.find("/logo.png").orElseThrow().gzip()).isNull();
+    assertThat(files.find("/big.js").orElseThrow().gzip()).isNotNull();
+    assertThat(files.find("/version.json")).as("only the web client's files carry it").isEmpty();
+  }
+
+  @Test
+  void theClientsVersionChangesWithAnyOfItsFilesAndIsServedUncached() throws Exception {
+    Map<String, byte[]> v1 =
+        Map.of(
+            "/index.html", "<p>one".getBytes(StandardCharsets.UTF_8),
+            "/js/a.js", "a".getBytes(StandardCharsets.UTF_8));
+    Map<String, byte[]> v2 =
+        Map.of(
+            "/index.html", "<p>one".getBytes(StandardCharsets.UTF_8),
+            "/js/a.js", "b".getBytes(StandardCharsets.UTF_8));
+    String one = StaticFiles.of(v1, true).version();
+    assertThat(StaticFiles.of(v1, true).version()).isEqualTo(one);
+    assertThat(StaticFiles.of(v2, true).version()).isNotEqualTo(one);
+    assertThat(StaticFiles.of(v1, false).version())
+        .as("version.json is not part of it")
+        .isEqualTo(one);
+
+    HttpResponse<byte[]> r = fetch("/version.json", null, null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(header(r, "Content-Type")).startsWith("application/json");
+    assertThat(header(r, "Cache-Control")).isEqualTo("no-cache");
+    String served = new String(r.body(), StandardCharsets.UTF_8);
+    assertThat(served)
+        .isEqualTo("{\"version\":\"" + StaticFiles.webClient("/web").version() + "\"}\n");
   }
 
   @Test
