@@ -7,6 +7,7 @@ import dev.banter.events.ControlMessage;
 import dev.banter.events.ServerEvent;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,9 @@ public final class RedisBus implements EventBus {
   static final String CONTROL_CHANNEL = "banter:c";
   private static final String ROOM_PREFIX = "banter:r:";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  /** How long a starting node waits for Redis to answer before giving up. */
+  static final Duration START_PATIENCE = Duration.ofSeconds(20);
 
   private final String nodeId;
   private final Metrics metrics;
@@ -89,8 +94,8 @@ public final class RedisBus implements EventBus {
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .autoReconnect(true)
             .build());
-    this.pub = client.connect();
-    this.sub = client.connectPubSub();
+    this.pub = atStart(client::connect);
+    this.sub = atStart(client::connectPubSub);
     sub.addListener(
         new RedisPubSubAdapter<>() {
           @Override
@@ -127,6 +132,33 @@ public final class RedisBus implements EventBus {
   public void tell(ControlMessage message) {
     LocalBus.deliver(controls, message);
     send(CONTROL_CHANNEL, new ControlEnvelope(nodeId, message));
+  }
+
+  /**
+   * A first connection, tried again for up to {@link #START_PATIENCE}: a node started beside its
+   * Redis (compose, a Kubernetes pod, a host rebooting) may come up first, or find it slow to
+   * answer under load. Once connected, Lettuce reconnects by itself.
+   */
+  private static <T> T atStart(Supplier<T> connect) {
+    long deadline = System.nanoTime() + START_PATIENCE.toNanos();
+    long pauseMs = 100;
+    while (true) {
+      try {
+        return connect.get();
+      } catch (RedisConnectionException e) {
+        if (System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+          throw e;
+        }
+        log.warn("Redis does not answer yet ({}); trying again in {} ms", e.getMessage(), pauseMs);
+        try {
+          Thread.sleep(pauseMs);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pauseMs = Math.min(pauseMs * 2, 2_000);
+      }
+    }
   }
 
   private void send(String channel, Object envelope) {

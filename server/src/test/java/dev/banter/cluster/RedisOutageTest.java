@@ -16,6 +16,8 @@ import dev.banter.support.WsClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -160,5 +162,48 @@ class RedisOutageTest {
         .filter(f -> room.equals(f.at("/message/room_id").asText()))
         .map(f -> f.at("/message/seq").asLong())
         .toList();
+  }
+
+  @Test
+  void aNodeStartedBeforeItsRedisWaitsForItAndThenServes() throws Exception {
+    Logger busLogger = (Logger) LoggerFactory.getLogger(RedisBus.class);
+    ListAppender<ILoggingEvent> busLog = new ListAppender<>();
+    busLog.start();
+    busLogger.addAppender(busLog);
+    busLogger.setLevel(Level.WARN); // tests log errors only
+    try (Redis redis = Redis.startPrivate()) {
+      redis.stop();
+      CompletableFuture<TestServer> starting =
+          CompletableFuture.supplyAsync(
+              () -> TestServer.start(Backend.POSTGRES, Map.of("BANTER_REDIS_URL", redis.url())));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  starting.isDone()
+                      || busLog.list.stream()
+                          .anyMatch(
+                              e ->
+                                  e.getFormattedMessage().startsWith("Redis does not answer yet")));
+      if (starting.isDone()) {
+        starting.join().close(); // surfaces why it did not wait
+      }
+      assertThat(starting).as("still waiting for Redis").isNotDone();
+      redis.start();
+      try (TestServer node =
+          starting.get(RedisBus.START_PATIENCE.toSeconds() + 10, TimeUnit.SECONDS)) {
+        Api api = node.api();
+        Account alice = api.register("early");
+        String room = api.createRoom(alice, "public");
+        try (WsClient ws = WsClient.connect(node.baseUrl(), alice.accessToken())) {
+          ws.request(Map.of("type", "join_room", "room_id", room));
+          api.say(alice, room, "after Redis came up");
+          ws.await(f -> f.path("type").asText().equals("new_message"));
+        }
+        assertThat(api.get("/ready", null).status()).isEqualTo(200);
+      }
+    } finally {
+      busLogger.detachAppender(busLog);
+    }
   }
 }
