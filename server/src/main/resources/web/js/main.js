@@ -7,6 +7,7 @@ import { startChat, stopChat } from './chat.js';
 import { state } from './store.js';
 import { pushSupported, enablePush, disablePush } from './push.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
+import { S } from './strings.js';
 
 const authRoot = document.getElementById('auth');
 const app = document.getElementById('app');
@@ -32,6 +33,7 @@ function renderMe() {
 async function showChat(session) {
   authRoot.hidden = true;
   app.hidden = false;
+  addSkipLink();
   state.me = session.user || { username: '?' };
   renderMe();
   try {
@@ -96,3 +98,20 @@ onSessionEnded(() => showAuth('Your session has ended. Please sign in again.'));
 wireButtons();
 const session = resumeSession();
 if (session) showChat(session); else showAuth();
+
+// ---- keyboard navigation (#21, item 6) ----
+
+/**
+ * The first Tab stop of the chat: "Skip to the message composer", shown while focused. A button
+ * would do, but a link is what screen-reader users expect; its click focuses the composer itself
+ * (following `#input` would replace the room's hash in the address bar).
+ */
+function addSkipLink() {
+  if (document.getElementById('skip-link')) return;
+  const link = h('a', { id: 'skip-link', class: 'skip-link', href: '#input' }, S.skipToComposer);
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('input').focus();
+  });
+  document.body.prepend(link);
+}
