@@ -20,6 +20,7 @@ import { applyEvent, updateMessage } from './events.js';
 import { S } from './strings.js';
 import { onNotificationClicked } from './push.js';
 import { checkVersion } from './version.js';
+import { initSwitcher, showRouteNotice, hideRouteNotice, showToast, showLinkDialog } from './views/switcher.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -35,6 +36,7 @@ export const actions = {
   openRoom, loadOlder, markRead, send, edit, remove, react, pin, startDm, addRoom, retry, discard,
   startReply, startEdit, typing, jumpTo, showLatest, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
   openThread, openThreadIn, closeThread, startThreadEdit, markThreadRead, loadThreads, setNotifications,
+  copyLink, focusComposer, openRoute,
 };
 
 export async function startChat(session, renderMe_) {
@@ -49,6 +51,7 @@ export async function startChat(session, renderMe_) {
   initPins(actions);
   initThreads(actions);
   initNotify(actions);
+  initNavigation();
   attachMentions(document.getElementById('input'));
   unlockAudioOnGesture();
   let forceRefresh = false;
@@ -72,7 +75,8 @@ export async function startChat(session, renderMe_) {
   const asked = new URLSearchParams(location.search).get('room'); // a clicked push notification
   const first = state.rooms.has(asked) ? asked
     : state.rooms.has(last) ? last : state.rooms.has('general') ? 'general' : rooms[0] && rooms[0].id;
-  if (first) openRoom(first);
+  const route = parseRoute(location.hash); // a deep link wins over the rest
+  if (route) openRoute(route, first); else if (first) openRoom(first);
   loadThreads();
   window.addEventListener('focus', markRead);
   document.addEventListener('visibilitychange', () => {
@@ -207,6 +211,7 @@ async function openRoom(id) {
   if (!state.rooms.has(id)) return;
   state.currentRoomId = id;
   localStorage.setItem(LAST_ROOM_KEY, id);
+  followRoute(id);
   roomOpened(id);
   if (state.thread && state.thread.roomId !== id) closeThread();
   document.getElementById('app').classList.remove('sidebar-open');
@@ -576,4 +581,135 @@ async function setNotifications(roomId, level, mutedUntil) {
   renderRooms();
   renderHeader();
   renderPrompt();
+}
+
+// ---- navigation (#21, item 6): deep links, the hash following the open room, copy link ----
+// `#/room/<id>` opens a room, `#/room/<id>/<seq>` shows that message in context (jumpTo) and
+// keeps it highlighted (`.linked`) until another room opens. Each room opened pushes its hash
+// (so Back goes to the room before); the first one replaces the page's own entry.
+
+const ROUTE_RE = /^#\/room\/([^/?#]+)(?:\/(\d{1,15}))?\/?$/;
+let routed = false; // a room was opened since the page loaded: later ones push a history entry
+
+/** `#/room/<id>` or `#/room/<id>/<seq>` → {roomId, seq}; anything else null. */
+export function parseRoute(hash) {
+  const m = ROUTE_RE.exec(hash || '');
+  if (!m) return null;
+  try {
+    return { roomId: decodeURIComponent(m[1]), seq: m[2] ? Number(m[2]) : null };
+  } catch {
+    return null; // a broken %-escape
+  }
+}
+
+export function roomHash(roomId, seq) {
+  return `#/room/${encodeURIComponent(roomId)}${seq ? `/${seq}` : ''}`;
+}
+
+function initNavigation() {
+  initSwitcher(actions);
+  window.addEventListener('hashchange', () => {
+    const route = parseRoute(location.hash);
+    if (route) openRoute(route);
+  });
+}
+
+/** The address bar names the open room (and the linked message while it is shown). */
+function followRoute(roomId) {
+  if (state.linked && state.linked.roomId !== roomId) clearLinked();
+  const hash = roomHash(roomId, state.linked ? state.linked.seq : null);
+  const first = !routed;
+  routed = true;
+  if (location.hash === hash && !location.search) return;
+  const url = `${location.pathname}${hash}`; // drops a notification's ?room= too
+  if (first) history.replaceState(null, '', url); else history.pushState(null, '', url);
+}
+
+/** Opens what a deep link names; an unknown room says so (and `fallback` opens meanwhile). */
+async function openRoute(route, fallback) {
+  hideRouteNotice();
+  if (!state.rooms.has(route.roomId)) {
+    if (fallback && !state.currentRoomId) openRoom(fallback);
+    else if (state.currentRoomId) history.replaceState(null, '', `${location.pathname}${roomHash(state.currentRoomId)}`);
+    return notMember(route);
+  }
+  if (route.seq) return jumpToSeq(route.roomId, route.seq);
+  clearLinked();
+  return openRoom(route.roomId);
+}
+
+/** A link to a room I am not in: 404 and 403 say so; a public room offers to join it. */
+async function notMember(route) {
+  let room;
+  try {
+    room = await api('GET', `/api/v1/rooms/${encodeURIComponent(route.roomId)}`);
+  } catch (e) {
+    showRouteNotice(e.status === 404 ? S.routeNoRoom : e.status === 403 ? S.routeForbidden : S.routeFailed(e.message));
+    return;
+  }
+  if (state.rooms.has(room.id)) { // joined meanwhile (another tab)
+    openRoute(route);
+    return;
+  }
+  const join = room.visibility === 'public' && room.kind !== 'direct' ? {
+    label: S.routeJoin(room.name),
+    run: async () => {
+      addRoom(await api('POST', `/api/v1/rooms/${encodeURIComponent(room.id)}/join`), false);
+      return openRoute(route);
+    },
+  } : null;
+  showRouteNotice(join ? S.routeNotJoined(room.name) : S.routeForbidden, join);
+}
+
+/** Shows message `seq` of a room in context, however far back, and marks it as the linked one. */
+async function jumpToSeq(roomId, seq) {
+  const link = { roomId, seq, id: null };
+  state.linked = link;
+  markLinked();
+  try {
+    if (state.currentRoomId !== roomId || !timeline(roomId).loaded) await openRoom(roomId);
+    if (state.linked !== link) return; // another link or room meanwhile
+    let m = timeline(roomId).bySeq.get(seq);
+    if (!m) {
+      const page = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages?before=${seq + 1}&limit=1`);
+      m = page.messages.find((x) => x.seq === seq);
+    }
+    if (state.linked !== link) return;
+    if (!m) {
+      showRouteNotice(S.routeNoMessage);
+      return;
+    }
+    link.id = m.id;
+    await jumpTo(m);
+    markLinked();
+  } catch (e) {
+    if (state.linked === link) showRouteNotice(S.routeFailed(e.message));
+  }
+}
+
+function clearLinked() {
+  state.linked = null;
+  markLinked();
+}
+
+/** `.linked` on the linked message's elements (messages.js adds it to ones built later). */
+function markLinked() {
+  document.querySelectorAll('li.msg.linked').forEach((li) => li.classList.remove('linked'));
+  const id = state.linked && state.linked.id;
+  if (id) document.querySelectorAll(`li.msg[data-id="${CSS.escape(id)}"]`).forEach((li) => li.classList.add('linked'));
+}
+
+/** "Copy link" of a message: its deep link to the clipboard, or shown to copy by hand. */
+async function copyLink(m) {
+  const url = `${location.origin}${location.pathname}${roomHash(m.room_id, m.seq)}`;
+  try {
+    await navigator.clipboard.writeText(url);
+    showToast(S.linkCopied);
+  } catch {
+    showLinkDialog(url);
+  }
+}
+
+function focusComposer() {
+  document.getElementById('input').focus();
 }

@@ -8,6 +8,7 @@ import { state } from './store.js';
 import { pushSupported, enablePush, disablePush } from './push.js';
 import { initTheme } from './theme.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
+import { S } from './strings.js';
 
 const authRoot = document.getElementById('auth');
 const app = document.getElementById('app');
@@ -33,6 +34,7 @@ function renderMe() {
 async function showChat(session) {
   authRoot.hidden = true;
   app.hidden = false;
+  addSkipLink();
   state.me = session.user || { username: '?' };
   renderMe();
   try {
@@ -98,3 +100,20 @@ wireButtons();
 initTheme();
 const session = resumeSession();
 if (session) showChat(session); else showAuth();
+
+// ---- keyboard navigation (#21, item 6) ----
+
+/**
+ * The first Tab stop of the chat: "Skip to the message composer", shown while focused. A button
+ * would do, but a link is what screen-reader users expect; its click focuses the composer itself
+ * (following `#input` would replace the room's hash in the address bar).
+ */
+function addSkipLink() {
+  if (document.getElementById('skip-link')) return;
+  const link = h('a', { id: 'skip-link', class: 'skip-link', href: '#input' }, S.skipToComposer);
+  link.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.getElementById('input').focus();
+  });
+  document.body.prepend(link);
+}

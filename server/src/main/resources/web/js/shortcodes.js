@@ -28,3 +28,8 @@ const EMOJI = new Map(Object.entries({
 export function emojiFor(name) {
   return EMOJI.get(name);
 }
+
+/** Every shortcode of the table, in its order (the emoji picker searches them). */
+export function emojiNames() {
+  return [...EMOJI.keys()];
+}

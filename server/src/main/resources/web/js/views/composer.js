@@ -1,19 +1,24 @@
-// The composer: Enter sends, Shift+Enter adds a line, Escape cancels a reply or an edit.
+// The composer: Enter sends, Shift+Enter adds a line, Escape cancels a reply or an edit (an
+// edit gives back what was being typed before it), Up in an empty composer edits my last message.
+// What is typed is kept as the room's draft (drafts below: localStorage, per user and room, the
+// thread panel's per thread) across room switches and reloads, and forgotten when sent.
 // While the user types it sends `typing` at most every 2.5 s, and `active:false` on send/blur.
 // Files (attach button, paste, drop on the message list) upload at once with a progress bar
 // and wait as chips; sending puts their ids in `attachments`. Sending files without text uses
 // the file names as the body (the server needs 1–4000 characters).
 
 import { h, clear, snippet, displayName } from '../dom.js';
-import { typingNames } from '../store.js';
+import { state, timeline, typingNames } from '../store.js';
 import { uploadFile, humanSize } from '../files.js';
 import { plainText } from '../markdown.js';
+import { S } from '../strings.js';
+import { attachEmojiButton } from './emoji.js';
 
 const TYPING_EVERY_MS = 2500;
 
 let actions;
 let input, form, context, contextText;
-let mode = null; // null | {kind: 'reply'|'edit', message}
+let mode = null; // null | {kind: 'reply', message} | {kind: 'edit', message, stash: what was typed before}
 let typingSentAt = 0;
 
 export function initComposer(a) {
@@ -33,10 +38,17 @@ export function initComposer(a) {
     } else if (ev.key === 'Escape' && mode) {
       ev.preventDefault();
       cancel();
+    } else if (isEditKey(ev, input) && mode?.kind !== 'edit') {
+      const mine = lastOwnMessage(timeline(state.currentRoomId).sorted().filter((m) => !m.thread_id));
+      if (mine) {
+        ev.preventDefault();
+        startEdit(mine);
+      }
     }
   });
   input.addEventListener('input', () => {
     autosize();
+    if (mode?.kind !== 'edit') saveDraft(roomDraftKey(), input.value);
     if (input.value.trim() && mode?.kind !== 'edit' && Date.now() - typingSentAt > TYPING_EVERY_MS) {
       typingSentAt = Date.now();
       actions.typing(true);
@@ -44,6 +56,7 @@ export function initComposer(a) {
   });
   input.addEventListener('blur', stopTyping);
   initFiles();
+  attachEmojiButton(input, document.getElementById('attach'));
   document.getElementById('context-cancel').addEventListener('click', () => { cancel(); input.focus(); });
 }
 
@@ -63,7 +76,7 @@ function submit() {
   let body = input.value;
   const editing = mode && mode.kind === 'edit';
   if (!editing && pending.some((f) => !f.upload)) {
-    showError('Wait for the files to finish uploading (or remove them).');
+    showError(S.waitForUploads);
     return;
   }
   const files = editing ? [] : pending.map((f) => f.upload);
@@ -77,6 +90,7 @@ function submit() {
     actions.send(body, mode && mode.kind === 'reply' ? mode.message.id : null, files);
     pending = [];
     renderChips();
+    saveDraft(roomDraftKey(), '');
   }
   input.value = '';
   autosize();
@@ -197,37 +211,114 @@ function showContext(text) {
   context.hidden = false;
 }
 
+/** Leaves reply or edit mode; an edit puts back what was typed before it. */
 export function cancel() {
-  const wasEdit = mode && mode.kind === 'edit';
+  const was = mode;
   mode = null;
   context.hidden = true;
   contextText.textContent = '';
-  if (wasEdit) {
-    input.value = '';
+  if (was && was.kind === 'edit') {
+    input.value = was.stash;
     autosize();
   }
 }
 
 export function startReply(m) {
+  const stash = mode && mode.kind === 'edit' ? mode.stash : null;
+  if (stash != null) input.value = stash; // a reply during an edit: back to the draft first
   mode = { kind: 'reply', message: m };
-  showContext(`Replying to ${displayName(m.author)}: ${snippet(plainText(m.body), 60)}`);
+  showContext(S.replyingTo(displayName(m.author), snippet(plainText(m.body), 60)));
+  autosize();
   input.focus();
 }
 
 export function startEdit(m) {
-  mode = { kind: 'edit', message: m };
-  showContext('Editing message');
+  const stash = mode && mode.kind === 'edit' ? mode.stash : input.value;
+  mode = { kind: 'edit', message: m, stash };
+  showContext(S.editing);
   input.value = m.body;
   autosize();
   input.focus();
+  input.setSelectionRange(input.value.length, input.value.length);
 }
 
+/** Another room is open: its draft comes back, files and modes are dropped. */
 export function resetComposer() {
   cancel();
   clearFiles();
-  input.value = '';
+  input.value = loadDraft(roomDraftKey());
   typingSentAt = 0;
   autosize();
+}
+
+// ---- editing my last message, drafts (shared with the thread panel's composer) ----
+
+/** Up in an empty composer, without modifiers: edit my last message. */
+export function isEditKey(ev, el) {
+  return ev.key === 'ArrowUp' && !ev.shiftKey && !ev.altKey && !ev.ctrlKey && !ev.metaKey && !ev.isComposing
+    && el.value === '';
+}
+
+/** The newest of `messages` (oldest first) that I wrote and that is not deleted. */
+export function lastOwnMessage(messages) {
+  if (!state.me) return null;
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const m = messages[i];
+    if (m.author && m.author.id === state.me.id && !m.deleted) return m;
+  }
+  return null;
+}
+
+const DRAFTS_PREFIX = 'banter.drafts.';
+const MAX_DRAFTS = 50; // beyond this many rooms and threads the oldest draft is dropped
+const MAX_DRAFT_CHARS = 4000; // the server's limit of a body
+
+/** The draft key of the open room, or with `rootId` of a thread in it. */
+export function roomDraftKey(roomId = state.currentRoomId, rootId = null) {
+  if (!roomId) return null;
+  return rootId ? `${roomId}/${rootId}` : roomId;
+}
+
+function draftsKey() {
+  return state.me && state.me.id ? DRAFTS_PREFIX + state.me.id : null;
+}
+
+function readDrafts() {
+  const key = draftsKey();
+  if (!key) return {};
+  try {
+    const all = JSON.parse(localStorage.getItem(key) || '{}');
+    return all && typeof all === 'object' ? all : {};
+  } catch {
+    return {};
+  }
+}
+
+export function loadDraft(key) {
+  const d = key ? readDrafts()[key] : null;
+  return d && typeof d.text === 'string' ? d.text : '';
+}
+
+/** Keeps `text` as the draft of `key` (an empty text forgets it); at most MAX_DRAFTS are kept. */
+export function saveDraft(key, text) {
+  const storeKey = draftsKey();
+  if (!key || !storeKey) return;
+  const all = readDrafts();
+  if (text.trim()) {
+    all[key] = { text: text.slice(0, MAX_DRAFT_CHARS), at: Date.now() };
+  } else if (key in all) {
+    delete all[key];
+  } else {
+    return;
+  }
+  const keys = Object.keys(all);
+  if (keys.length > MAX_DRAFTS) {
+    keys.sort((a, b) => (all[a].at || 0) - (all[b].at || 0));
+    keys.slice(0, keys.length - MAX_DRAFTS).forEach((k) => delete all[k]);
+  }
+  try {
+    localStorage.setItem(storeKey, JSON.stringify(all));
+  } catch { /* storage full or refused: the draft lives only on screen */ }
 }
 
 export function renderTyping(roomId) {

@@ -191,6 +191,7 @@ export function messageItem(room, m, { grouped = false, parent = null, mod = fal
   if (m.deleted) cls.push('deleted');
   if (m.pinned_at) cls.push('pinned');
   if (!m.deleted && mentionsMe(m)) cls.push('mentions-me');
+  if (state.linked && state.linked.id === m.id) cls.push('linked'); // navigation (#21): a deep link's message
   const li = h('li', { class: cls.join(' '), dataset: { seq: m.seq, id: m.id } });
   if (!grouped) {
     li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
@@ -279,6 +280,9 @@ function messageActions(room, m, mine, mod, inThread) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.replyInThread, title: S.replyInThread, dataset: { fk: 'in-thread' },
       onclick: () => actions.openThread(m, true) }, '💬'));
   }
+  // navigation (#21): the message's deep link to the clipboard
+  bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.copyLink, title: S.copyLink, dataset: { fk: 'link' },
+    onclick: () => actions.copyLink(m) }, '🔗'));
   if (mine) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' },
       onclick: () => (inThread ? actions.startThreadEdit(m) : actions.startEdit(m)) }, '✎'));

@@ -7,6 +7,8 @@ import { plainText } from '../markdown.js';
 import { state, canModerate } from '../store.js';
 import { messageItem, messageSig, pendingItem, KeyedList } from './messages.js';
 import { attachMentions } from './mentions.js';
+import { isEditKey, lastOwnMessage, loadDraft, saveDraft, roomDraftKey } from './composer.js';
+import { attachEmojiButton } from './emoji.js';
 import { S } from '../strings.js';
 
 const BOTTOM_SLACK_PX = 40;
@@ -15,6 +17,7 @@ let actions;
 let app, panel, roomLine, scroller, list, status, form, input, context, contextText, keyed;
 let listPanel, listStatus, threadList, listToggle, badge;
 let editing = null; // the reply being edited in the thread's composer
+let stash = ''; // what was typed before that edit, given back when it ends
 let shownRoot = null;
 
 export function initThreads(a) {
@@ -49,9 +52,20 @@ export function initThreads(a) {
     } else if (ev.key === 'Escape') {
       ev.preventDefault();
       if (editing) cancelEdit(); else actions.closeThread();
+    } else if (isEditKey(ev, input) && !editing && state.thread) {
+      const th = state.thread; // Up in an empty composer edits my last message of the thread
+      const mine = lastOwnMessage([th.root, ...th.t.sorted()].filter(Boolean));
+      if (mine) {
+        ev.preventDefault();
+        startThreadEdit(mine);
+      }
     }
   });
-  input.addEventListener('input', autosize);
+  input.addEventListener('input', () => {
+    autosize();
+    if (!editing && state.thread) saveDraft(threadDraftKey(), input.value);
+  });
+  attachEmojiButton(input, document.getElementById('thread-send'));
   attachMentions(input);
   scroller.addEventListener('scroll', () => { if (atBottom()) actions.markThreadRead(); }, { passive: true });
   initList();
@@ -77,7 +91,10 @@ function submit() {
   const body = input.value;
   if (!th || !body.trim()) return;
   if (editing) actions.edit(editing, body);
-  else actions.send(body, null, [], th.rootId);
+  else {
+    actions.send(body, null, [], th.rootId);
+    saveDraft(threadDraftKey(), '');
+  }
   input.value = '';
   autosize();
   cancelEdit();
@@ -88,13 +105,19 @@ function cancelEdit() {
   editing = null;
   context.hidden = true;
   if (was) {
-    input.value = '';
+    input.value = stash;
+    stash = '';
     autosize();
   }
 }
 
+function threadDraftKey() {
+  return state.thread ? roomDraftKey(state.thread.roomId, state.thread.rootId) : null;
+}
+
 /** Edits one of the thread's messages in the thread's composer. */
 export function startThreadEdit(m) {
+  if (!editing) stash = input.value;
   editing = m;
   contextText.textContent = S.editing;
   context.hidden = false;
@@ -123,7 +146,8 @@ export function renderThread() {
   if (opened) {
     keyed.reset();
     cancelEdit();
-    input.value = '';
+    input.value = loadDraft(threadDraftKey());
+    autosize();
     shownRoot = th.rootId;
   }
   panel.hidden = false;
