@@ -178,6 +178,7 @@ function onFrame(frame) {
   if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
   roomNotice(frame); // before the event is applied: the room's name is still known
   applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined, notify: notified, threadActivity });
+  if (frame.type === 'room_updated' && frame.room.id === state.currentRoomId) renderMembers(); // visibility decides who may invite
   if (frame.type === 'message_updated' || frame.type === 'message_deleted' || frame.type === 'message_edited') {
     pinsChanged(frame.message ? frame.message.room_id : frame.room_id);
   }

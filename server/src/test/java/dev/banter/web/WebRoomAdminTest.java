@@ -185,6 +185,7 @@ class WebRoomAdminTest extends WebTestBase {
     String name = nameOf(roomId, owner);
     Page o = open(owner, roomId);
     Page b = open(bob, roomId);
+    assertThat(b.locator("#members-invite")).isVisible(); // any member invites to a public room
     String renamed = Api.uniqueName("renamed");
 
     Locator d = settings(o, name);
@@ -202,6 +203,7 @@ class WebRoomAdminTest extends WebTestBase {
     assertThat(b.locator("#room-name")).hasText("# " + renamed);
     assertThat(b.locator("#room-topic")).hasText("quarterly plans");
     assertThat(roomButton(b, roomId)).hasText("# " + renamed);
+    assertThat(b.locator("#members-invite")).hasCount(0); // private now: owners and admins only
     JsonNode room = roomOf(roomId, bob);
     assertThat(room.get("name").asText()).isEqualTo(renamed);
     assertThat(room.get("topic").asText()).isEqualTo("quarterly plans");
