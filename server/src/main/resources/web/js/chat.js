@@ -21,6 +21,7 @@ import { S } from './strings.js';
 import { onNotificationClicked } from './push.js';
 import { checkVersion } from './version.js';
 import { initSwitcher, showRouteNotice, hideRouteNotice, showToast, showLinkDialog } from './views/switcher.js';
+import { initRoomSettings, showNotice } from './views/roomsettings.js';
 
 const PAGE = 50;
 const MAX_GAP = 1000; // a jump further back than this many messages shows its page alone
@@ -52,6 +53,7 @@ export async function startChat(session, renderMe_) {
   initThreads(actions);
   initNotify(actions);
   initNavigation();
+  initRoomSettings(actions);
   attachMentions(document.getElementById('input'));
   unlockAudioOnGesture();
   let forceRefresh = false;
@@ -180,7 +182,9 @@ function onFrame(frame) {
     return;
   }
   if (frame.type === 'ack' && frame.ref) pendingRefs.delete(frame.ref);
+  roomNotice(frame); // before the event is applied: the room's name is still known
   applyEvent(frame, { render, removeFromOutbox, reloadTimeline, openRoom, joinRoom, joined, notify: notified, threadActivity });
+  if (frame.type === 'room_updated' && frame.room.id === state.currentRoomId) renderMembers(); // visibility decides who may invite
   if (frame.type === 'message_updated' || frame.type === 'message_deleted' || frame.type === 'message_edited') {
     pinsChanged(frame.message ? frame.message.room_id : frame.room_id);
   }
@@ -320,6 +324,7 @@ async function loadMembers(roomId) {
   try {
     const { members } = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/members`);
     state.members.set(roomId, members);
+    syncMyRole(roomId, members);
     members.forEach((m) => state.online.set(m.user.username, m.online));
     if (roomId === state.currentRoomId) renderMembers();
   } catch { /* the panel keeps saying Loading… */ }
@@ -712,4 +717,139 @@ async function copyLink(m) {
 
 function focusComposer() {
   document.getElementById('input').focus();
+}
+// ---- room management (#21): settings, invite, leave, delete, remove, roles ----
+
+Object.assign(actions, { updateRoom, deleteRoom, leaveRoom, inviteMember, removeMember, setMemberRole });
+
+const roomPath = (id) => `/api/v1/rooms/${encodeURIComponent(id)}`;
+
+/**
+ * Runs a management call; a 403 means my role changed since the page learned it (no event says
+ * so), so the room is asked for again and the controls follow. The error still reaches the dialog.
+ */
+async function managing(roomId, call) {
+  try {
+    return await call();
+  } catch (e) {
+    if (e.status === 403) refreshMyRole(roomId);
+    throw e;
+  }
+}
+
+async function refreshMyRole(roomId) {
+  let room;
+  try {
+    room = await api('GET', roomPath(roomId));
+  } catch (e) {
+    if (e.status === 403 || e.status === 404) forgetRoom(roomId, 'user_left');
+    return;
+  }
+  const known = state.rooms.get(roomId);
+  if (!known) return;
+  if (!room.my_role) {
+    forgetRoom(roomId, 'user_left');
+    return;
+  }
+  known.my_role = room.my_role;
+  if (roomId === state.currentRoomId) {
+    renderHeader();
+    renderMembers();
+    loadMembers(roomId);
+  }
+}
+
+/** The members list carries my own role: a change made by an owner elsewhere shows here. */
+function syncMyRole(roomId, members) {
+  const room = state.rooms.get(roomId);
+  const mine = state.me && members.find((m) => m.user.id === state.me.id);
+  if (!room || !mine || mine.role === room.my_role) return;
+  room.my_role = mine.role;
+  if (roomId === state.currentRoomId) renderHeader();
+}
+
+/** PATCH the room; the answer (with my role) is shown at once, the others get room_updated. */
+async function updateRoom(roomId, changes) {
+  const room = await managing(roomId, () => api('PATCH', roomPath(roomId), changes));
+  const known = state.rooms.get(roomId);
+  if (known && room) {
+    const { name, topic, visibility, my_role: myRole } = room;
+    Object.assign(known, { name, topic, visibility, my_role: myRole });
+  }
+  renderRooms();
+  if (roomId === state.currentRoomId) {
+    renderHeader();
+    renderMembers();
+  }
+  return room;
+}
+
+async function deleteRoom(roomId) {
+  await managing(roomId, () => api('DELETE', roomPath(roomId)));
+  const room = state.rooms.get(roomId);
+  if (room) showNotice(S.noticeDeleted(S.roomLabel(room.name)));
+  forgetRoom(roomId, 'room_deleted');
+}
+
+/** A 409 (the last owner, while others remain) is thrown to the dialog, which says so. */
+async function leaveRoom(roomId) {
+  await api('POST', `${roomPath(roomId)}/leave`);
+  const room = state.rooms.get(roomId);
+  if (room) showNotice(S.noticeLeft(S.roomLabel(room.name)));
+  forgetRoom(roomId, 'user_left');
+}
+
+/** Resolves {member, added}; added is false when they were a member already (200, not 201). */
+async function inviteMember(roomId, username) {
+  const before = state.members.get(roomId) || [];
+  const known = before.some((m) => m.user.username === username.toLowerCase());
+  const member = await managing(roomId, () => api('POST', `${roomPath(roomId)}/members`, { username }));
+  const members = state.members.get(roomId);
+  if (members && member && !members.some((m) => m.user.id === member.user.id)) {
+    members.push(member); // user_joined brings it too; the list is keyed by user id
+    if (roomId === state.currentRoomId) renderMembers();
+  }
+  return { member, added: !known };
+}
+
+async function removeMember(roomId, username) {
+  await managing(roomId, () => api('DELETE', `${roomPath(roomId)}/members/${encodeURIComponent(username)}`));
+  const members = state.members.get(roomId);
+  if (members) state.members.set(roomId, members.filter((m) => m.user.username !== username));
+  if (roomId === state.currentRoomId) renderMembers();
+}
+
+async function setMemberRole(roomId, username, role) {
+  const member = await managing(roomId, () => api('PATCH', `${roomPath(roomId)}/members/${encodeURIComponent(username)}`, { role }));
+  const members = state.members.get(roomId);
+  if (members && member) state.members.set(roomId, members.map((m) => (m.user.id === member.user.id ? { ...m, role: member.role } : m)));
+  const room = state.rooms.get(roomId);
+  if (room && member && state.me && member.user.id === state.me.id) room.my_role = member.role;
+  if (roomId === state.currentRoomId) {
+    renderHeader();
+    renderMembers();
+  }
+  return member;
+}
+
+/**
+ * Drops a room I left or deleted at once, as the server's user_left / room_deleted would (they
+ * may come later, or not at all while the socket is down): the same code applies both.
+ */
+function forgetRoom(roomId, type) {
+  if (!state.rooms.has(roomId)) return;
+  const frame = type === 'room_deleted' ? { type, room_id: roomId } : { type, room_id: roomId, user: state.me };
+  applyEvent(frame, { render, openRoom });
+}
+
+/** Why a room came or went, in the notice line: removed by someone, deleted, added by someone. */
+function roomNotice(f) {
+  if (f.type === 'room_deleted' && state.rooms.has(f.room_id)) {
+    showNotice(S.noticeDeleted(S.roomLabel(state.rooms.get(f.room_id).name)));
+  } else if (f.type === 'user_left' && state.me && f.user && f.user.id === state.me.id && state.rooms.has(f.room_id)) {
+    const label = S.roomLabel(state.rooms.get(f.room_id).name);
+    showNotice(f.removed_by ? S.noticeRemoved(label, f.removed_by) : S.noticeLeft(label));
+  } else if (f.type === 'room_invited' && f.room && f.room.kind !== 'direct' && !state.rooms.has(f.room.id) && f.invited_by) {
+    showNotice(S.noticeInvited(S.roomLabel(f.room.name), f.invited_by));
+  }
 }

@@ -1,8 +1,12 @@
 // The members panel of the open room: presence dots (from the member list, then live
-// `presence` events), roles, and a button to start a direct message.
+// `presence` events), roles, a button to start a direct message, and what my role allows:
+// "Invite people" above the list, "Remove" (owners and admins, for members below their role)
+// and "Role" (owners) on each member. The server still decides; these only hide what it refuses.
 
 import { h, clear, avatar, displayName } from '../dom.js';
-import { state } from '../store.js';
+import { state, currentRoom } from '../store.js';
+import { S } from '../strings.js';
+import { canInvite, canRemove, canChangeRoles, inviteDialog, removeMemberDialog, roleDialog } from './roomsettings.js';
 
 let actions;
 
@@ -11,26 +15,56 @@ export function initMembers(a) {
 }
 
 export function renderMembers() {
+  const room = currentRoom();
+  renderTools(room);
   const ul = clear(document.getElementById('member-list'));
   const members = state.members.get(state.currentRoomId);
   if (!members) {
-    ul.append(h('li', { class: 'muted' }, 'Loading…'));
+    ul.append(h('li', { class: 'muted' }, S.membersLoading));
     return;
   }
   const sorted = [...members].sort((a, b) => Number(isOnline(b)) - Number(isOnline(a))
     || displayName(a.user).localeCompare(displayName(b.user)));
-  for (const m of sorted) {
-    const online = isOnline(m);
-    const me = state.me && m.user.id === state.me.id;
-    const li = h('li', { class: 'member', dataset: { username: m.user.username } },
-      h('span', { class: 'avatar-wrap' }, avatar(m.user, 'sm'),
-        h('span', { class: `dot ${online ? 'online' : 'offline'}`, role: 'img', 'aria-label': online ? 'online' : 'offline', title: online ? 'online' : 'offline' })),
-      h('span', { class: 'member-name' }, displayName(m.user), h('span', { class: 'muted' }, ` @${m.user.username}`)),
-      m.role !== 'member' ? h('span', { class: 'role' }, m.role) : null);
-    if (!me) {
-      li.append(h('button', { type: 'button', class: 'small', 'aria-label': `Message ${m.user.username}`, onclick: () => actions.startDm(m.user.username) }, 'Message'));
-    }
-    ul.append(li);
+  for (const m of sorted) ul.append(memberItem(room, m));
+}
+
+function memberItem(room, m) {
+  const online = isOnline(m);
+  const me = state.me && m.user.id === state.me.id;
+  const who = m.user.username;
+  const presence = online ? S.online : S.offline;
+  const li = h('li', { class: 'member', dataset: { username: who } },
+    h('span', { class: 'avatar-wrap' }, avatar(m.user, 'sm'),
+      h('span', { class: `dot ${online ? 'online' : 'offline'}`, role: 'img', 'aria-label': presence, title: presence })),
+    h('span', { class: 'member-name' }, displayName(m.user), h('span', { class: 'muted' }, ` @${who}`)),
+    m.role !== 'member' ? h('span', { class: 'role' }, S.memberRole(m.role)) : null);
+  const tools = h('span', { class: 'member-actions' });
+  if (!me) {
+    tools.append(h('button', { type: 'button', class: 'small', 'aria-label': S.messageMemberLabel(who), onclick: () => actions.startDm(who) }, S.messageMember));
+  }
+  if (room && canChangeRoles(room)) {
+    tools.append(h('button', {
+      type: 'button', class: 'small member-role', 'aria-label': S.changeRoleLabel(who), 'aria-haspopup': 'dialog',
+      dataset: { focusKey: `role:${who}` }, onclick: () => roleDialog(room, m),
+    }, S.changeRole));
+  }
+  if (room && canRemove(room, m)) {
+    tools.append(h('button', {
+      type: 'button', class: 'small member-remove', 'aria-label': S.removeMemberLabel(who), 'aria-haspopup': 'dialog',
+      dataset: { focusKey: `remove:${who}` }, onclick: () => removeMemberDialog(room, m),
+    }, S.removeMember));
+  }
+  if (tools.childElementCount) li.append(tools);
+  return li;
+}
+
+function renderTools(room) {
+  const tools = clear(document.getElementById('members-tools'));
+  if (room && canInvite(room)) {
+    tools.append(h('button', {
+      type: 'button', class: 'small', id: 'members-invite', 'aria-haspopup': 'dialog',
+      dataset: { focusKey: 'members-invite' }, onclick: () => inviteDialog(room),
+    }, S.membersInvite));
   }
 }
 

@@ -1,10 +1,11 @@
 // The room list (channels and direct messages), most recently active first, with unread
-// badges and mention badges; the room header (name, topic); the tab title's count.
+// badges and mention badges; the room header (name, topic, the ⚙ Room button); the tab title's count.
 
 import { h, clear } from '../dom.js';
 import { state, sortedRooms, currentRoom, isQuiet, isMuted, pageVisible } from '../store.js';
 import { S } from '../strings.js';
 import { levelOf, renderNotifyButton } from './notify.js';
+import { renderRoomSettingsButton } from './roomsettings.js';
 
 let actions;
 
@@ -60,6 +61,7 @@ export function renderHeader() {
   document.getElementById('room-topic').textContent = (room && room.topic) || '';
   document.getElementById('input').placeholder = room ? `Message ${room.kind === 'direct' ? '@' : '#'}${room.name}` : '';
   renderNotifyButton();
+  renderRoomSettingsButton();
 }
 
 const STATUS_TEXT = { connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Offline', connecting: 'Connecting…' };
