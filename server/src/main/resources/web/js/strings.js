@@ -76,4 +76,17 @@ export const S = {
 
   // the tab title: the unread count first, so it shows in a narrow tab
   title: (n) => (n ? `(${n > 99 ? '99+' : n}) Banter` : 'Banter'),
+
+  // reading state and replies (#21): the unread divider, "seen by", reply quotes
+  newMessagesDivider: 'New messages',
+  seenBy: (names, more) => (more > 0 ? `Seen by ${names.join(', ')} +${more}` : `Seen by ${names.join(', ')}`),
+  seenByAll: (names, more) => (more > 0
+    ? `Seen by ${names.join(', ')} and ${plural(more, '1 other', `${more} others`)}`
+    : `Seen by ${names.join(', ')}`),
+  quoteLoading: 'loading the original message…',
+  quoteGone: 'the original message is gone',
+  quoteUnknown: 'original message',
+  quoteDeleted: 'message deleted',
+  jumpToParent: (who, text) => `Show the original message by ${who}: ${text}`,
+  jumpToParentHint: 'Show the original message',
 };
