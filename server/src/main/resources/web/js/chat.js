@@ -5,6 +5,7 @@
 import { api, freshToken, refresh, onSessionChanged } from './api.js';
 import { Socket } from './socket.js';
 import { state, timeline, currentRoom, findMessage, Timeline, sawRev, resumeRev, pageVisible } from './store.js';
+import { reading, beginReading, settleDivider, dropDivider, readUpTo, receipts, parents } from './store.js';
 import { initMessages, renderMessages, isAtBottom, revealMessage } from './views/messages.js';
 import { initRooms, renderRooms, renderHeader, renderConnection } from './views/rooms.js';
 import { initMembers, renderMembers } from './views/members.js';
@@ -38,6 +39,7 @@ export const actions = {
   startReply, startEdit, typing, jumpTo, showLatest, profileSaved: (p) => { state.me = { ...state.me, ...p }; renderMe(); },
   openThread, openThreadIn, closeThread, startThreadEdit, markThreadRead, loadThreads, setNotifications,
   copyLink, focusComposer, openRoute,
+  findFirstUnread, fetchParent, loadReceipts,
 };
 
 export async function startChat(session, renderMe_) {
@@ -110,6 +112,8 @@ function onReady(ready) {
   if (state.resumed) {
     refreshRoomList();
     loadThreads();
+    receipts.clear(); // read markers moved while we were away: fetched again for the open room
+    renderMessages();
   }
   state.resumed = true;
 }
@@ -213,6 +217,8 @@ function reloadTimeline(roomId) {
 
 async function openRoom(id) {
   if (!state.rooms.has(id)) return;
+  if (id !== reading.roomId) beginReading(state.rooms.get(id)); // the divider stays until another room opens
+  forgetFailedParents();
   state.currentRoomId = id;
   localStorage.setItem(LAST_ROOM_KEY, id);
   followRoute(id);
@@ -334,8 +340,10 @@ async function loadMembers(roomId) {
 function markRead() {
   const room = currentRoom();
   if (!room || !document.hasFocus() || document.visibilityState !== 'visible' || !isAtBottom()) return;
+  if (reading.roomId === room.id && !reading.settled) return; // the divider is still being placed
   const t = timeline(room.id);
   const newest = t.newestSeq();
+  readUpTo(room, newest);
   if (room.unread_count || room.mention_count) {
     room.unread_count = 0;
     room.mention_count = 0;
@@ -852,4 +860,101 @@ function roomNotice(f) {
   } else if (f.type === 'room_invited' && f.room && f.room.kind !== 'direct' && !state.rooms.has(f.room.id) && f.invited_by) {
     showNotice(S.noticeInvited(S.roomLabel(f.room.name), f.invited_by));
   }
+// ---- reading state and replies (#21) ----
+
+const UNREAD_PAGE = 200;
+const MAX_UNREAD_FETCH = 1000; // a first unread further back than this gets no divider
+const RECEIPTS_PAGE = 20;
+const PARENT_FETCHES = 4; // parents fetched at the same time; the rest wait their turn
+
+/**
+ * The first unread message is older than the loaded pages: older pages are fetched until it is
+ * loaded (at most MAX_UNREAD_FETCH messages), then the list shows the divider in view.
+ */
+async function findFirstUnread(roomId) {
+  const t = timeline(roomId);
+  if (t.loading) return; // a page in flight: its render asks again
+  t.loading = true;
+  const base = `/api/v1/rooms/${encodeURIComponent(roomId)}/messages`;
+  try {
+    for (let fetched = 0; !settleDivider(roomId, t); fetched += UNREAD_PAGE) {
+      if (fetched >= MAX_UNREAD_FETCH || state.timelines.get(roomId) !== t) {
+        dropDivider(roomId);
+        break;
+      }
+      const page = await api('GET', `${base}?before=${t.oldestSeq()}&limit=${UNREAD_PAGE}`);
+      page.messages.forEach((m) => t.put(m));
+      t.hasMore = page.has_more;
+    }
+  } catch {
+    dropDivider(roomId);
+  } finally {
+    t.loading = false;
+  }
+  if (roomId === state.currentRoomId) {
+    renderMessages('divider');
+    markRead();
+  }
+}
+
+const parentQueue = [];
+let parentsInFlight = 0;
+
+/** A reply's parent that is not loaded: fetched by id (once; a 404 means it is gone for good). */
+function fetchParent(roomId, id) {
+  if (parents.has(id)) return;
+  parents.set(id, { state: 'loading' });
+  parentQueue.push({ roomId, id });
+  pumpParents();
+}
+
+function pumpParents() {
+  while (parentsInFlight < PARENT_FETCHES && parentQueue.length) {
+    const { roomId, id } = parentQueue.shift();
+    parentsInFlight += 1;
+    api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/messages/${encodeURIComponent(id)}`)
+      .then((m) => parents.set(id, m))
+      .catch((e) => parents.set(id, { state: e.status === 404 ? 'gone' : 'failed' }))
+      .finally(() => {
+        parentsInFlight -= 1;
+        if (roomId === state.currentRoomId) renderMessages();
+        pumpParents();
+      });
+  }
+}
+
+/** A parent that could not be fetched (offline, rate limited) is tried again when a room opens. */
+function forgetFailedParents() {
+  for (const [id, p] of parents) if (p.state === 'failed') parents.delete(id);
+}
+
+/**
+ * The other members' read markers at or after my latest message (`minSeq`). Receipts arriving
+ * while the request is out are kept in the entry and merged into the answer.
+ */
+async function loadReceipts(roomId, minSeq) {
+  const r = { minSeq, readers: new Map(), total: 0, loading: true };
+  receipts.set(roomId, r);
+  try {
+    const page = await api('GET',
+      `/api/v1/rooms/${encodeURIComponent(roomId)}/receipts?min_seq=${minSeq}&limit=${RECEIPTS_PAGE}`);
+    if (receipts.get(roomId) !== r) return;
+    const live = r.readers;
+    r.readers = new Map(page.receipts.map((x) => [x.user.username, { user: x.user, seq: x.last_read_seq }]));
+    r.total = page.total;
+    const complete = r.total <= r.readers.size;
+    for (const [name, x] of live) {
+      const known = r.readers.get(name);
+      if (known) known.seq = Math.max(known.seq, x.seq);
+      else {
+        r.readers.set(name, x);
+        if (complete) r.total += 1; // an incomplete page's total may count them already
+      }
+    }
+  } catch {
+    return; // no "seen by" (but live receipts) until my next message or a reconnect asks again
+  } finally {
+    r.loading = false;
+  }
+  if (roomId === state.currentRoomId) renderMessages();
 }

@@ -3,6 +3,7 @@
 // older than the version held (by rev) is ignored, so a change is never applied twice.
 
 import { state, timeline, findMessage, sawRev, mentionsMe, pageVisible } from './store.js';
+import { readUpTo, receiptSeen, receipts, parentChanged, parents } from './store.js';
 
 const TYPING_TTL_MS = 7000; // the server expires typing after 6 s; a little slack
 
@@ -28,6 +29,9 @@ export function applyEvent(f, ctx) {
     case 'message_deleted': {
       const m = findMessage(f.room_id, f.message_id);
       if (m) updateMessage({ ...m, deleted: true, body: '', attachments: [], reactions: {}, rev: f.rev }, ctx);
+      else if (parents.has(f.message_id) && parentChanged({ id: f.message_id, deleted: true, body: '', rev: f.rev })) {
+        ctx.render({ messages: f.room_id === state.currentRoomId });
+      }
       sawRev(f.room_id, f.rev);
       break;
     }
@@ -69,15 +73,9 @@ export function applyEvent(f, ctx) {
     case 'room_deleted':
       removeRoom(f.room_id, ctx);
       break;
-    case 'read_receipt': {
-      const room = state.rooms.get(f.room_id);
-      if (room && state.me && f.user === state.me.username && f.seq >= (room.last_seq || 0)) {
-        room.unread_count = 0; // read in another tab
-        room.mention_count = 0;
-        ctx.render({ rooms: true });
-      }
+    case 'read_receipt':
+      readReceipt(f, ctx);
       break;
-    }
     case 'joined':
       ctx.joined(f);
       break;
@@ -95,6 +93,11 @@ function newMessage(m, ctx, live) {
   const mine = state.me && m.author.id === state.me.id;
   if (mine && m.client_id) ctx.removeFromOutbox(m.client_id);
   const fresh = m.seq > (room.last_seq || 0);
+  if (mine) readUpTo(room, m.seq); // posting moves the author's marker (the server's too)
+  if (mine && fresh && !m.thread_id && receipts.has(m.room_id)) {
+    // my new latest message: nobody can have read it yet; receipts from now on fill it
+    receipts.set(m.room_id, { minSeq: m.seq, readers: new Map(), total: 0, loading: false });
+  }
   timeline(m.room_id).put(m);
   const th = state.thread;
   const inOpenThread = !!m.thread_id && !!th && th.rootId === m.thread_id;
@@ -134,7 +137,8 @@ export function updateMessage(m, ctx) {
   const t = state.timelines.get(m.room_id);
   const inRoom = !!t && t.bySeq.has(m.seq) && !isOlder(m.rev, t.bySeq.get(m.seq).rev);
   if (inRoom) t.put(m); // not loaded: history will bring the current version
-  if (inRoom || thread) ctx.render({ messages: inRoom && m.room_id === state.currentRoomId, thread });
+  const quoted = parentChanged(m); // a fetched parent of a reply on screen
+  if (inRoom || thread || quoted) ctx.render({ messages: (inRoom || quoted) && m.room_id === state.currentRoomId, thread });
 }
 
 function isOlder(rev, heldRev) {
@@ -200,4 +204,24 @@ function removeRoom(roomId, ctx) {
     if (next) ctx.openRoom(next);
   }
   ctx.render({ rooms: true, header: true, messages: true, thread: true });
+}
+
+/**
+ * A member's read marker moved. Mine (another tab of mine read): the counts follow, as the server
+ * counts them (every seq after the marker). Another member's: "seen by" follows.
+ */
+function readReceipt(f, ctx) {
+  const room = state.rooms.get(f.room_id);
+  if (!room) return;
+  if (state.me && f.user === state.me.username) {
+    readUpTo(room, f.seq);
+    const unread = Math.max(0, (room.last_seq || 0) - f.seq);
+    if (unread < (room.unread_count || 0)) {
+      room.unread_count = unread;
+      room.mention_count = Math.min(room.mention_count || 0, unread);
+      ctx.render({ rooms: true });
+    }
+    return;
+  }
+  if (receiptSeen(f) && f.room_id === state.currentRoomId) ctx.render({ messages: true });
 }

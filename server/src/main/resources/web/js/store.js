@@ -134,3 +134,109 @@ export function typingNames(roomId) {
   const m = state.typing.get(roomId);
   return m ? [...m.keys()].filter((u) => !state.me || u !== state.me.username) : [];
 }
+
+// ---- reading state and replies (#21) ----
+
+/**
+ * The "New messages" line of the open room: placed once, at open, before the first message of
+ * someone else after my read marker as it was then; it does not move as I read, and goes when
+ * another room is opened. `settled` is false while older pages are still being fetched to find it.
+ */
+export const reading = { roomId: null, afterSeq: null, dividerSeq: null, settled: true };
+
+/** My read marker of a room: the server's `last_read_seq`, moved forward as I read. */
+export function myReadSeq(room) {
+  if (!room) return 0;
+  if (room.last_read_seq != null) return room.last_read_seq;
+  return Math.max(0, (room.last_seq || 0) - (room.unread_count || 0));
+}
+
+/** My read marker moved (a read sent here, my own post, or a read in another tab of mine). */
+export function readUpTo(room, seq) {
+  if (room && seq > myReadSeq(room)) room.last_read_seq = seq;
+}
+
+/** Opening a room: where its divider goes is decided from my marker as it is now. */
+export function beginReading(room) {
+  const unread = (room.unread_count || 0) > 0 && myReadSeq(room) < (room.last_seq || 0);
+  Object.assign(reading, { roomId: room.id, afterSeq: unread ? myReadSeq(room) : null, dividerSeq: null, settled: !unread });
+}
+
+/**
+ * Places the divider when the loaded messages reach back to my marker (or the room's beginning);
+ * false while older messages must be fetched first.
+ */
+export function settleDivider(roomId, t) {
+  if (reading.roomId !== roomId) return true;
+  if (reading.settled) return true;
+  const after = reading.afterSeq;
+  const oldest = t.oldestSeq();
+  if (t.hasMore && (oldest == null || oldest > after + 1)) return false;
+  const me = state.me && state.me.id;
+  const first = t.sorted().find((m) => m.seq > after && !m.thread_id && m.author.id !== me);
+  reading.dividerSeq = first ? first.seq : null;
+  reading.settled = true;
+  return true;
+}
+
+/** Gives up on the divider (the first unread is too far back to fetch). */
+export function dropDivider(roomId) {
+  if (reading.roomId !== roomId) return;
+  reading.dividerSeq = null;
+  reading.settled = true;
+}
+
+/**
+ * "Seen by" of the open room: the other members whose marker is at or after `minSeq` (the seq of
+ * my latest message when fetched), from GET …/receipts and then live `read_receipt`s. `total`
+ * counts them all; `readers` lists the most advanced (at most the page asked for).
+ */
+export const receipts = new Map(); // room id -> {minSeq, readers: Map(username -> {user, seq}), total, loading}
+
+/** Where each member's marker is, as far as this page knows (live `read_receipt`s). */
+export function receiptSeen(f) {
+  if (state.me && f.user === state.me.username) return false;
+  const r = receipts.get(f.room_id);
+  if (!r || f.seq < r.minSeq) return false;
+  const known = r.readers.get(f.user);
+  if (known) {
+    known.seq = Math.max(known.seq, f.seq);
+  } else {
+    const member = (state.members.get(f.room_id) || []).find((m) => m.user.username === f.user);
+    const complete = r.total <= r.readers.size;
+    r.readers.set(f.user, { user: member ? member.user : { username: f.user }, seq: f.seq });
+    // A reader not listed was either below minSeq (new: one more) or beyond the page (already in
+    // the total); only a complete list can tell them apart.
+    r.total = complete ? r.total + 1 : Math.max(r.total, r.readers.size);
+  }
+  return true;
+}
+
+/** The readers of message seq `seq` (which is at or after `minSeq`), most advanced first, and how many. */
+export function seenBy(roomId, seq) {
+  const r = receipts.get(roomId);
+  if (!r || seq < r.minSeq) return null;
+  const readers = [...r.readers.values()].filter((x) => x.seq >= seq).sort((a, b) => b.seq - a.seq);
+  const total = seq === r.minSeq ? Math.max(r.total, readers.length) : readers.length;
+  return { readers, total };
+}
+
+/**
+ * Replies' parents that are not in a loaded page, fetched by id (GET …/messages/{id}) and kept
+ * for the life of the page: message id -> the message, or {state: 'loading' | 'gone' | 'failed'}.
+ */
+export const parents = new Map();
+
+/** A reply's parent: loaded, fetched, or the state of its fetch (null: not asked yet). */
+export function parentOf(roomId, id) {
+  return findMessage(roomId, id) || parents.get(id) || null;
+}
+
+/** A fetched parent changed (edited, deleted, reacted to): the quote follows. */
+export function parentChanged(m) {
+  if (!parents.has(m.id)) return false;
+  const known = parents.get(m.id);
+  if (known.id && m.rev != null && known.rev != null && m.rev < known.rev) return false;
+  parents.set(m.id, { ...known, ...m });
+  return true;
+}

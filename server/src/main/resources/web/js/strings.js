@@ -138,7 +138,6 @@ export const S = {
   roomSettingsButton: '⚙ Room',
   roomSettings: 'Room settings',
   roomSettingsTitle: (room) => `Settings of ${room}`,
-  close: 'Close',
   cancel: 'Cancel',
   save: 'Save',
   roomName: 'Name',
@@ -202,4 +201,16 @@ export const S = {
   noticeDeleted: (room) => `${room} was deleted.`,
   noticeInvited: (room, by) => `${by} added you to ${room}.`,
   dismissNotice: 'Dismiss',
+  // reading state and replies (#21): the unread divider, "seen by", reply quotes
+  newMessagesDivider: 'New messages',
+  seenBy: (names, more) => (more > 0 ? `Seen by ${names.join(', ')} +${more}` : `Seen by ${names.join(', ')}`),
+  seenByAll: (names, more) => (more > 0
+    ? `Seen by ${names.join(', ')} and ${plural(more, '1 other', `${more} others`)}`
+    : `Seen by ${names.join(', ')}`),
+  quoteLoading: 'loading the original message…',
+  quoteGone: 'the original message is gone',
+  quoteUnknown: 'original message',
+  quoteDeleted: 'message deleted',
+  jumpToParent: (who, text) => `Show the original message by ${who}: ${text}`,
+  jumpToParentHint: 'Show the original message',
 };

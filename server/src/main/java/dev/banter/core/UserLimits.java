@@ -48,7 +48,14 @@ public final class UserLimits {
      * Web Push subscribing and unsubscribing: a browser does it once per sign-in or key change, and
      * each subscribe is a DNS lookup and a write; the 10-per-user bound caps what it stores.
      */
-    PUSH_SUBSCRIBE(0.2, 10);
+    PUSH_SUBSCRIBE(0.2, 10),
+    /**
+     * Reading one message by id (a reply's quoted parent that is not loaded): a client opening a
+     * room may ask for the parents of every reply on its first page at once, hence the burst.
+     */
+    MESSAGE_GET(20, 100),
+    /** Reading a room's read markers ("seen by"): once per room opened and per reconnect. */
+    RECEIPTS(2, 30);
 
     final double perSecond;
     final long burst;

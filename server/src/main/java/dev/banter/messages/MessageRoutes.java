@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The REST routes of SPEC §4 (search and uploads aside): history, post, edit, delete, reactions.
+ * The REST routes of SPEC §4 (search and uploads aside): history, one message, post, edit, delete,
+ * reactions.
  */
 public final class MessageRoutes {
   private static final int PAGE_MAX = 200;
@@ -31,6 +32,7 @@ public final class MessageRoutes {
   public void mount(Routes r) {
     r.get("/api/v1/rooms/{id}/messages", this::history);
     r.post("/api/v1/rooms/{id}/messages", this::post).created();
+    r.get("/api/v1/rooms/{id}/messages/{message_id}", this::one);
     r.patch("/api/v1/rooms/{id}/messages/{message_id}", this::edit);
     r.delete("/api/v1/rooms/{id}/messages/{message_id}", this::delete).noContent();
     r.put("/api/v1/rooms/{id}/messages/{message_id}/reactions/{emoji}", this::react);
@@ -109,6 +111,10 @@ public final class MessageRoutes {
                 body.clientId(),
                 body.attachments()));
     return Response.json(posted.created() ? 201 : 200, posted.message().view());
+  }
+
+  Object one(Request req) {
+    return messages.one(req.user(), req.param("id"), req.param("message_id")).view();
   }
 
   Object edit(Request req) {

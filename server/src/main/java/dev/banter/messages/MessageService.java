@@ -266,6 +266,21 @@ public final class MessageService implements AutoCloseable {
   }
 
   /**
+   * One message of the room, a tombstone too (a reply's quoted parent that is not loaded): 404 when
+   * the room has no message with that id, a message of another room included.
+   */
+  public Message one(Principal p, String roomId, String messageId) {
+    limits.check(UserLimits.Action.MESSAGE_GET, p.userId());
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              rooms.requireRole(h, p, roomId);
+              return Messages.byId(h, roomId, messageId)
+                  .orElseThrow(() -> ApiError.notFound("no such message"));
+            });
+  }
+
+  /**
    * The messages of a room changed after {@code afterRev} (posted, edited, deleted, reacted to),
    * oldest change first, for members (SPEC §5.1: what a client pages after {@code
    * changes_truncated}).

@@ -82,6 +82,7 @@ public record Room(
     m.put("last_activity_at", Times.iso(lastActivityAt));
     m.put("unread_count", unreadCount());
     m.put("mention_count", isMember() ? mentionCount : 0);
+    m.put("last_read_seq", isMember() ? myReadSeq : 0);
     m.put("notification_level", isMember() ? effectiveLevel() : null);
     m.put(
         "muted_until",
@@ -95,6 +96,7 @@ public record Room(
     Map<String, Object> m = view();
     m.remove("unread_count");
     m.remove("mention_count");
+    m.remove("last_read_seq");
     m.remove("notification_level");
     m.remove("muted_until");
     m.remove("my_role");

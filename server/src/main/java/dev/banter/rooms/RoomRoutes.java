@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The REST routes of SPEC §3: rooms, membership, direct rooms, read markers. */
+/**
+ * The REST routes of SPEC §3: rooms, membership, direct rooms, read markers and the members'
+ * markers (receipts).
+ */
 public final class RoomRoutes {
   private static final int DISCOVER_LIMIT_MAX = 100;
 
@@ -57,6 +60,7 @@ public final class RoomRoutes {
     r.delete("/api/v1/rooms/{id}/members/{username}", this::kick).noContent();
     r.patch("/api/v1/rooms/{id}/members/{username}", this::setRole);
     r.post("/api/v1/rooms/{id}/read", this::read).noContent();
+    r.get("/api/v1/rooms/{id}/receipts", this::receipts);
     r.put("/api/v1/rooms/{id}/notifications", this::notifications);
     r.post("/api/v1/dms", this::direct);
   }
@@ -165,6 +169,18 @@ public final class RoomRoutes {
   Object read(Request req) {
     rooms.markRead(req.user(), req.param("id"), req.body(ReadMarker.class).seq());
     return null;
+  }
+
+  /** The read markers of the room's other members at or after {@code min_seq} ("seen by"). */
+  Object receipts(Request req) {
+    long minSeq = req.queryLong("min_seq", 0, Long.MAX_VALUE).orElse(0L);
+    int limit = req.queryInt("limit", 1, RoomService.RECEIPTS_MAX, 20);
+    var page = rooms.receipts(req.user(), req.param("id"), minSeq, limit);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("receipts", page.receipts());
+    out.put("total", page.total());
+    out.put("has_more", page.receipts().size() < page.total());
+    return out;
   }
 
   Object direct(Request req) {

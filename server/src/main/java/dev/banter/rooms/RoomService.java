@@ -622,6 +622,35 @@ public final class RoomService {
     }
   }
 
+  /** At most this many read markers in one answer: a "seen by" line names a few readers. */
+  public static final int RECEIPTS_MAX = 100;
+
+  /** The newest read markers of a room's other members, and how many are at or after the seq. */
+  public record Receipts(List<Map<String, Object>> receipts, long total) {}
+
+  /**
+   * The read markers of the room's members other than the caller with {@code last_read_seq >=
+   * minSeq}, the most advanced first, at most {@code limit}, and how many there are in all (so a
+   * room of thousands answers "alice, bob and 3,000 more" without listing them).
+   */
+  public Receipts receipts(Principal p, String roomId, long minSeq, int limit) {
+    limits.check(UserLimits.Action.RECEIPTS, p.userId());
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              requireMembership(h, p, roomId);
+              List<Map<String, Object>> out = new ArrayList<>();
+              for (Rooms.Reader r : Rooms.readers(h, roomId, p.userId(), minSeq, limit)) {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put(
+                    "user", User.summary(r.userId(), r.username(), r.displayName(), r.avatarUrl()));
+                view.put("last_read_seq", r.lastReadSeq());
+                out.add(view);
+              }
+              return new Receipts(out, Rooms.countReaders(h, roomId, p.userId(), minSeq));
+            });
+  }
+
   /** SPEC §8 notification levels. */
   public static final List<String> LEVELS = List.of("all", "mentions", "none");
 

@@ -352,6 +352,48 @@ final class Rooms {
         .list();
   }
 
+  /** A member's read marker with the member, for "seen by". */
+  record Reader(
+      String userId, String username, String displayName, String avatarUrl, long lastReadSeq) {}
+
+  /** The markers of the members but {@code except} at or after {@code minSeq}, newest first. */
+  static List<Reader> readers(Handle h, String roomId, String except, long minSeq, int limit) {
+    return h.createQuery(
+            """
+        SELECT u.id, u.username, u.display_name, u.avatar_url, m.last_read_seq
+          FROM room_members m JOIN users u ON u.id = m.user_id
+         WHERE m.room_id = :room AND m.user_id <> :except AND m.last_read_seq >= :min
+         ORDER BY m.last_read_seq DESC, u.username
+         LIMIT :limit
+        """)
+        .bind("room", roomId)
+        .bind("except", except)
+        .bind("min", minSeq)
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new Reader(
+                    rs.getString("id"),
+                    rs.getString("username"),
+                    rs.getString("display_name"),
+                    rs.getString("avatar_url"),
+                    rs.getLong("last_read_seq")))
+        .list();
+  }
+
+  static long countReaders(Handle h, String roomId, String except, long minSeq) {
+    return h.createQuery(
+            """
+        SELECT count(*) FROM room_members
+         WHERE room_id = :room AND user_id <> :except AND last_read_seq >= :min
+        """)
+        .bind("room", roomId)
+        .bind("except", except)
+        .bind("min", minSeq)
+        .mapTo(Long.class)
+        .one();
+  }
+
   /** Moves a read marker forward only; returns true when it moved. */
   static boolean markRead(Handle h, String roomId, String userId, long seq) {
     return h.createUpdate(

@@ -4,7 +4,7 @@
 
 import { h, avatar, displayName, handleIfRenamed, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
 import { renderBody, plainText } from '../markdown.js';
-import { state, timeline, currentRoom, findMessage, canModerate, mentionsMe } from '../store.js';
+import { state, timeline, currentRoom, canModerate, mentionsMe, reading, settleDivider, parentOf, receipts, seenBy } from '../store.js';
 import { S } from '../strings.js';
 import { openEmojiPicker } from './emoji.js';
 import { blobUrl, download, humanSize } from '../files.js';
@@ -73,8 +73,10 @@ export function renderMessages(mode = 'update') {
   const prevHeight = scroller.scrollHeight;
   const prevTop = scroller.scrollTop;
 
+  const settled = !t.loaded || settleDivider(room.id, t);
   const items = buildItems(room, t);
   keyed.reconcile(items);
+  askForWhatIsMissing(room, t, items, settled);
 
   jumpLatest.hidden = !t.detached;
   historyStatus.textContent = !t.loaded ? 'Loading…' : t.loading ? 'Loading older messages…'
@@ -85,8 +87,8 @@ export function renderMessages(mode = 'update') {
   const arrived = newest > newestRendered && newestRendered > 0;
   const mine = newestMsg && state.me && newestMsg.author.id === state.me.id;
   const pendingMine = items.length && items[items.length - 1].key.startsWith('p-');
-  if (mode === 'open') {
-    scrollToBottom();
+  if (mode === 'open' || mode === 'divider') {
+    if (!scrollToDivider()) scrollToBottom();
   } else if (mode === 'prepend') {
     scroller.scrollTop = prevTop + (scroller.scrollHeight - prevHeight);
   } else if (wasAtBottom || (arrived && mine) || (mode === 'sent' && pendingMine)) {
@@ -109,17 +111,28 @@ function buildItems(room, t) {
   const items = [];
   let prev = null;
   const mod = canModerate(room);
+  const divider = reading.roomId === room.id && reading.settled ? reading.dividerSeq : null;
+  const seen = t.detached ? null : myLatest(t);
   for (const m of t.sorted()) {
     if (m.thread_id) continue; // shown in the thread panel
     const day = dayKey(m.created_at);
     if (!prev || dayKey(prev.created_at) !== day) {
       items.push({ key: `d-${day}`, sig: day, build: () => daySeparator(m.created_at) });
     }
+    if (m.seq === divider) items.push({ key: 'new-divider', sig: String(divider), build: unreadDivider });
     const grouped = !!prev && dayKey(prev.created_at) === day && prev.author.id === m.author.id
-      && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted && !prev.thread;
-    const parent = m.reply_to ? findMessage(room.id, m.reply_to) : null;
+      && Date.parse(m.created_at) - Date.parse(prev.created_at) < GROUP_MS && !m.reply_to && !prev.deleted && !prev.thread
+      && m.seq !== divider;
+    const parent = m.reply_to ? parentOf(room.id, m.reply_to) : null;
     const sig = `${messageSig(m, parent, mod)}|${grouped}`;
     items.push({ key: `m-${m.id}`, sig, build: () => messageItem(room, m, { grouped, parent, mod }) });
+    if (seen && m === seen) {
+      const who = seenBy(room.id, m.seq);
+      if (who && who.total > 0) {
+        const readers = who.readers.map((x) => `${x.user.username}:${displayName(x.user)}`).join(',');
+        items.push({ key: `s-${m.id}`, sig: `${readers}|${who.total}`, build: () => seenByItem(who) });
+      }
+    }
     prev = m;
   }
   for (const p of state.outbox) {
@@ -132,7 +145,7 @@ function buildItems(room, t) {
 /** What a message's element shows: when it changes, the element is rebuilt. */
 export function messageSig(m, parent, mod) {
   return [m.edited_at, m.deleted, m.body, (m.attachments || []).length, JSON.stringify(m.reactions || {}),
-    parent ? `${parent.deleted}${parent.body}` : '-', mod, m.pinned_at || '', m.pinned_by || '',
+    parent ? `${parent.state || ''}${parent.deleted}${parent.body}${displayName(parent.author)}` : '-', mod, m.pinned_at || '', m.pinned_by || '',
     JSON.stringify(m.thread || null), mentionsMe(m)].join('|');
 }
 
@@ -241,11 +254,23 @@ function bodyOf(text) {
   return h('div', { class: 'body' }, renderBody(text, { me: state.me && state.me.username }));
 }
 
+/**
+ * The quoted parent of a reply: loaded or fetched by id, a button that shows it in the history;
+ * while it is fetched, when it is gone for good, or when it cannot be fetched, a line saying so.
+ */
 function replyQuote(parent) {
-  if (!parent) return h('div', { class: 'reply-quote' }, '↪ original message');
-  const text = parent.deleted ? 'message deleted' : snippet(plainText(parent.body));
-  return h('div', { class: 'reply-quote' }, '↪ ', h('span', { class: 'reply-author' }, displayName(parent.author)), ': ',
-    h('span', { class: 'reply-snippet' }, text));
+  if (!parent || !parent.id) {
+    const status = parent && parent.state;
+    const text = status === 'loading' ? S.quoteLoading : status === 'gone' ? S.quoteGone : S.quoteUnknown;
+    return h('div', { class: `reply-quote${status ? ` ${status}` : ''}` }, '↪ ', h('span', { class: 'reply-snippet' }, text));
+  }
+  const text = parent.deleted ? S.quoteDeleted : snippet(plainText(parent.body));
+  const who = displayName(parent.author);
+  return h('button', {
+    type: 'button', class: 'reply-quote', dataset: { fk: 'quote', parentId: parent.id },
+    'aria-label': S.jumpToParent(who, text), title: S.jumpToParentHint,
+    onclick: () => actions.jumpTo(parent),
+  }, '↪ ', h('span', { class: 'reply-author' }, who), ': ', h('span', { class: 'reply-snippet' }, text));
 }
 
 function reactionBar(room, m) {
@@ -377,4 +402,64 @@ function openImage(a) {
   document.body.append(dialog);
   dialog.showModal();
   blobUrl(a.url).then((src) => { img.src = src; }).catch((e) => { error.textContent = e.message; });
+}
+
+// ---- reading state and replies (#21) ----
+
+/** The "New messages" line before the first message that was unread when the room was opened. */
+function unreadDivider() {
+  return h('li', { class: 'unread-divider', role: 'separator', 'aria-label': S.newMessagesDivider },
+    h('span', {}, S.newMessagesDivider));
+}
+
+/** Scrolls the divider (when there is one) near the top of the view; false when there is none. */
+function scrollToDivider() {
+  const el = list.querySelector('.unread-divider');
+  if (!el) return false;
+  scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - DIVIDER_MARGIN_PX;
+  pill.hidden = true;
+  return true;
+}
+
+const DIVIDER_MARGIN_PX = 8;
+
+/** My newest message of the room's list: the one "Seen by" is shown under. */
+function myLatest(t) {
+  if (!state.me) return null;
+  const all = t.sorted();
+  for (let i = all.length - 1; i >= 0; i -= 1) {
+    const m = all[i];
+    if (!m.thread_id && !m.deleted && m.author.id === state.me.id) return m;
+  }
+  return null;
+}
+
+/** "Seen by alice, bob +3", the first readers' small avatars, every listed name in the title. */
+function seenByItem(who) {
+  const shown = who.readers.slice(0, SEEN_NAMES);
+  const names = shown.map((x) => displayName(x.user));
+  const more = Math.max(0, who.total - shown.length);
+  const all = who.readers.map((x) => displayName(x.user));
+  return h('li', { class: 'seen-by', title: S.seenByAll(all, Math.max(0, who.total - all.length)) },
+    h('span', { class: 'seen-avatars', 'aria-hidden': 'true' }, shown.map((x) => avatar(x.user, 'xs'))),
+    h('span', { class: 'seen-text' }, S.seenBy(names, more)));
+}
+
+const SEEN_NAMES = 3;
+
+/**
+ * After a render: the older pages the divider needs, the parents of replies not loaded, and the
+ * read markers for "seen by" when my latest message is not covered by the ones held.
+ */
+function askForWhatIsMissing(room, t, items, settled) {
+  if (!t.loaded) return;
+  if (!settled) actions.findFirstUnread(room.id);
+  for (const m of t.bySeq.values()) {
+    if (m.reply_to && !m.thread_id && !parentOf(room.id, m.reply_to)) actions.fetchParent(room.id, m.reply_to);
+  }
+  const mine = t.detached ? null : myLatest(t);
+  if (!mine) return;
+  const r = receipts.get(room.id);
+  const stale = !r || mine.seq < r.minSeq || (mine.seq > r.minSeq && r.total > r.readers.size);
+  if (stale && !(r && r.loading)) actions.loadReceipts(room.id, mine.seq);
 }

@@ -218,6 +218,45 @@ class PerUserLimitsTest {
     }
   }
 
+  @Test
+  void readingMessagesByIdAndReceiptsHasABudgetOfItsOwnPerUser() {
+    Account a = api.register("quoter");
+    Account other = api.register("calmquoter");
+    String room = api.createRoom(a, "public");
+    Api.expect(api.post("/api/v1/rooms/" + room + "/join", Map.of(), other.accessToken()), 200);
+    String id = api.say(a, room, "quote me").get("id").asText();
+    String one = "/api/v1/rooms/" + room + "/messages/" + id;
+    Reply over = null;
+    for (int i = 0; i < 200 && over == null; i++) { // burst 100, 20/s
+      Reply r = api.get(one, a.accessToken());
+      if (r.status() == 429) {
+        over = r;
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+      }
+    }
+    assertThat(over).as("refused within 200 reads of one message").isNotNull();
+    assertThat(over.header("Retry-After")).isNotNull();
+    assertThat(over.json().at("/error/details/retry_after_ms").asLong()).isPositive();
+    Api.expect(api.get(one, other.accessToken()), 200); // another user still reads
+    // history and read markers are other budgets
+    Api.expect(api.get("/api/v1/rooms/" + room + "/messages", a.accessToken()), 200);
+
+    String receipts = "/api/v1/rooms/" + room + "/receipts";
+    Reply tooMany = null;
+    for (int i = 0; i < 60 && tooMany == null; i++) { // burst 30, 2/s
+      Reply r = api.get(receipts, a.accessToken());
+      if (r.status() == 429) {
+        tooMany = r;
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+      }
+    }
+    assertThat(tooMany).as("refused within 60 receipt reads").isNotNull();
+    assertThat(tooMany.errorCode()).isEqualTo("rate_limited");
+    Api.expect(api.get(receipts, other.accessToken()), 200);
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

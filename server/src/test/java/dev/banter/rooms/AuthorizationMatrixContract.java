@@ -224,6 +224,24 @@ abstract class AuthorizationMatrixContract {
             403));
     rows.add(
         new Row(
+            "GET /rooms/{id}/messages/{m} (another member's)",
+            (f, t) -> api.get(rooms + f.room() + "/messages/" + f.targetsMessage(), t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
+            "GET /rooms/{id}/receipts",
+            (f, t) -> api.get(rooms + f.room() + "/receipts", t),
+            403,
+            200,
+            200,
+            200,
+            403));
+    rows.add(
+        new Row(
             "POST /rooms/{id}/messages",
             (f, t) -> api.post(rooms + f.room() + "/messages", Map.of("body", "hi"), t),
             403,

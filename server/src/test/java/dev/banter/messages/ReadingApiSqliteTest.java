@@ -1,0 +1,10 @@
+package dev.banter.messages;
+
+import dev.banter.support.Backend;
+
+class ReadingApiSqliteTest extends ReadingApiContract {
+  @Override
+  Backend backend() {
+    return Backend.SQLITE;
+  }
+}
