@@ -860,6 +860,8 @@ function roomNotice(f) {
   } else if (f.type === 'room_invited' && f.room && f.room.kind !== 'direct' && !state.rooms.has(f.room.id) && f.invited_by) {
     showNotice(S.noticeInvited(S.roomLabel(f.room.name), f.invited_by));
   }
+}
+
 // ---- reading state and replies (#21) ----
 
 const UNREAD_PAGE = 200;
