@@ -55,6 +55,11 @@ public final class MessageService implements AutoCloseable {
 
   private final UserLimits limits;
 
+  /** The members a message mentions by name or reached by @here, in the caller's handle. */
+  public static List<String> mentionedIds(Handle h, String messageId) {
+    return Messages.mentionedIds(h, messageId);
+  }
+
   public MessageService(
       Database db,
       RoomService rooms,

@@ -10,6 +10,7 @@ import dev.banter.events.ServerEvent;
 import dev.banter.messages.Message;
 import dev.banter.messages.MessageService;
 import dev.banter.rooms.Room;
+import dev.banter.rooms.RoomService;
 import dev.banter.store.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -266,7 +267,7 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
     boolean direct = Room.DIRECT.equals(room.kind());
     Map<String, Reason> candidates = new LinkedHashMap<>();
     if (m.mentions().room() || m.mentions().here()) {
-      List<String> members = Recipients.members(h.get(), m.roomId());
+      List<String> members = RoomService.memberIds(h.get(), m.roomId());
       List<String> reached = members;
       if (!m.mentions().room()) {
         reached = online(members, m.authorId());
@@ -275,7 +276,7 @@ public final class Notifier implements MessageService.Listener, AutoCloseable {
       reached.forEach(u -> candidates.put(u, Reason.MENTION));
     }
     if (!m.mentions().names().isEmpty()) {
-      Recipients.mentioned(h.get(), m.id()).forEach(u -> candidates.put(u, Reason.MENTION));
+      MessageService.mentionedIds(h.get(), m.id()).forEach(u -> candidates.put(u, Reason.MENTION));
     }
     Set<String> remembered = new HashSet<>(); // candidates found in the remembered settings only
     if (direct) {

@@ -10,8 +10,8 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The SQL the notifier reads: a room's kind, its members' own settings, who a message mentions, who
- * follows a thread, who blocks an author. Every method runs in the caller's handle.
+ * The SQL the notifier reads: a room's kind, its members' own settings, who follows a thread, who
+ * blocks an author. Every method runs in the caller's handle.
  */
 final class Recipients {
   private Recipients() {}
@@ -47,22 +47,6 @@ final class Recipients {
             })
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
-  }
-
-  /** Every member of a room (for @room and @here). */
-  static List<String> members(Handle h, String roomId) {
-    return h.createQuery("SELECT user_id FROM room_members WHERE room_id = :room")
-        .bind("room", roomId)
-        .mapTo(String.class)
-        .list();
-  }
-
-  /** The members a message mentions by name (its rows, written in the post's transaction). */
-  static List<String> mentioned(Handle h, String messageId) {
-    return h.createQuery("SELECT user_id FROM message_mentions WHERE message_id = :m")
-        .bind("m", messageId)
-        .mapTo(String.class)
-        .list();
   }
 
   /** The followers of a thread who are still members of its room. */

@@ -164,6 +164,11 @@ public final class RoomService {
     return checked;
   }
 
+  /** Every member of a room, in the caller's handle (the notifier's @room and @here). */
+  public static List<String> memberIds(Handle h, String roomId) {
+    return Rooms.memberIds(h, roomId);
+  }
+
   private static Poster check(Rooms.Poster row) {
     if (row.membership().kind() == null) {
       return new Poster(null, ApiError.notFound("no such room"));
