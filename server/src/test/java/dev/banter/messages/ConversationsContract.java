@@ -8,67 +8,26 @@ import dev.banter.auth.Blocks;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
-import dev.banter.support.Backend;
-import dev.banter.support.TestServer;
+import dev.banter.support.RoomContract;
 import dev.banter.support.WsClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * SPEC §8 threads, mentions and notifications over real HTTP and WebSocket; run once per storage
  * backend by the subclasses.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ConversationsContract {
-  TestServer server;
-  Api api;
-  Account alice;
-  Account bob;
-  Account carol;
-  String room;
-  final List<WsClient> open = new ArrayList<>();
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend(), Map.of("BANTER_GUEST_ACCESS", "true"));
-    api = server.api();
-  }
-
-  @BeforeEach
-  void freshRoom() {
-    alice = api.register("alice");
-    bob = api.register("bob");
-    carol = api.register("carol");
-    room = api.createRoom(alice, "private");
-    api.invite(alice, room, bob);
-  }
-
-  @AfterEach
-  void closeSockets() {
-    open.forEach(WsClient::close);
-    open.clear();
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
+abstract class ConversationsContract extends RoomContract {
+  @Override
+  protected Map<String, String> serverEnv() {
+    return Map.of("BANTER_GUEST_ACCESS", "true");
   }
 
   // ---- the DSL ----
@@ -121,41 +80,13 @@ abstract class ConversationsContract {
     return api.put("/api/v1/rooms/" + roomId + "/notifications", body, who.accessToken());
   }
 
-  private WsClient ws(Account a) {
-    WsClient c = WsClient.connect(server.baseUrl(), a.accessToken());
-    c.await("ready");
-    open.add(c);
-    return c;
-  }
-
-  private static JsonNode join(WsClient c, String roomId, Long sinceSeq, Long sinceRev) {
-    Map<String, Object> f = new HashMap<>();
-    f.put("type", "join_room");
-    f.put("room_id", roomId);
-    if (sinceSeq != null) {
-      f.put("since_seq", sinceSeq);
-    }
-    if (sinceRev != null) {
-      f.put("since_rev", sinceRev);
-    }
-    return c.request(f);
-  }
-
-  /** The notification of message {@code id} on {@code c}, waited for. */
-  private static JsonNode notified(WsClient c, String id) {
-    return c.await(
-        f ->
-            f.path("type").asText().equals("notification")
-                && f.at("/message/id").asText().equals(id));
-  }
-
   /**
    * Waits until the notifier has taken every message posted so far: it takes them in order, so a
    * mention of the client's user in {@code sideRoom} arriving means the ones before it were
    * decided.
    */
   private void passed(WsClient c, String sideRoom) {
-    notified(c, api.say(alice, sideRoom, "@" + bob.username() + " barrier").get("id").asText());
+    c.notified(api.say(alice, sideRoom, "@" + bob.username() + " barrier").get("id").asText());
   }
 
   /** Notifications {@code c} received, by message id. */
@@ -190,7 +121,7 @@ abstract class ConversationsContract {
   void aThreadReplyCarriesItsThreadIdAndItsRootsSummaryFollowsLive() {
     String root = say(alice, "shall we ship on friday?");
     WsClient bobs = ws(bob);
-    JsonNode joined = join(bobs, room, null, null);
+    JsonNode joined = bobs.join(room, null, null);
     WsClient alices = ws(alice);
 
     JsonNode ack =
@@ -318,7 +249,7 @@ abstract class ConversationsContract {
     String mine = reply(bob, root, "soon gone").get("id").asText();
     reply(alice, root, "stays");
     WsClient alices = ws(alice);
-    join(alices, room, null, null);
+    alices.join(room, null, null);
 
     expect(api.delete("/api/v1/rooms/" + room + "/messages/" + mine, bob.accessToken()), 204);
 
@@ -337,14 +268,13 @@ abstract class ConversationsContract {
   void aResumeSinceRevShowsTheRootsNewSummary() {
     String root = say(alice, "root");
     WsClient before = ws(bob);
-    JsonNode seen = join(before, room, null, null);
+    JsonNode seen = before.join(room, null, null);
     before.close();
 
     String r = reply(alice, root, "while you were away").get("id").asText();
 
     WsClient back = ws(bob);
-    JsonNode joined =
-        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> frames = back.frames();
     List<String> replay =
         frames.subList(0, frames.indexOf(joined)).stream()
@@ -543,7 +473,7 @@ abstract class ConversationsContract {
             .get("id")
             .asText();
     String witness = api.say(alice, dm, "a witness").get("id").asText();
-    notified(carols, witness);
+    carols.notified(witness);
     assertThat(notifiedIds(carols)).doesNotContain(secret);
     assertThat(carols.frames().toString()).doesNotContain("secret").doesNotContain(room);
   }
@@ -558,13 +488,13 @@ abstract class ConversationsContract {
     String id = say(alice, "@" + bob.username() + " ping");
 
     for (WsClient c : List.of(phone, laptop)) {
-      JsonNode n = notified(c, id);
+      JsonNode n = c.notified(id);
       assertThat(n.get("room_id").asText()).isEqualTo(room);
       assertThat(n.get("reason").asText()).isEqualTo("mention");
       assertThat(n.at("/message/body").asText()).isEqualTo("@" + bob.username() + " ping");
     }
     String back = say(bob, "@" + alice.username() + " pong");
-    notified(alices, back);
+    alices.notified(back);
     assertThat(notifiedIds(alices)).containsExactly(back);
   }
 
@@ -577,7 +507,7 @@ abstract class ConversationsContract {
     String id = here.get("id").asText();
 
     assertThat(here.get("mentions_here").asBoolean()).isTrue();
-    assertThat(notified(bobs, id).get("reason").asText()).isEqualTo("mention");
+    assertThat(bobs.notified(id).get("reason").asText()).isEqualTo("mention");
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> mentionCount(bob) == 1);
     assertThat(mentionCount(carol)).as("offline when it was posted").isZero();
     assertThat(mentionCount(alice)).isZero();
@@ -591,13 +521,13 @@ abstract class ConversationsContract {
 
     expect(
         api.patch(path, Map.of("body", "draft for @" + bob.username()), alice.accessToken()), 200);
-    JsonNode n = notified(bobs, id);
+    JsonNode n = bobs.notified(id);
     assertThat(n.get("reason").asText()).isEqualTo("mention");
     assertThat(n.at("/message/body").asText()).isEqualTo("draft for @" + bob.username());
     expect(
         api.patch(path, Map.of("body", "final for @" + bob.username()), alice.accessToken()), 200);
     String witness = say(alice, "@" + bob.username() + " witness");
-    notified(bobs, witness);
+    bobs.notified(witness);
     assertThat(notifiedIds(bobs)).containsExactly(id, witness);
   }
 
@@ -606,14 +536,14 @@ abstract class ConversationsContract {
     WsClient bobs = ws(bob);
     String plain = say(alice, "plain message in a channel");
     String mention = say(alice, "@" + bob.username() + " witness");
-    notified(bobs, mention);
+    bobs.notified(mention);
     assertThat(notifiedIds(bobs)).as("channels default to mentions").doesNotContain(plain);
     assertThat(roomOf(bob, room).get("notification_level").asText()).isEqualTo("mentions");
 
     JsonNode all = expect(settings(bob, room, Map.of("level", "all")), 200).json();
     assertThat(all.get("notification_level").asText()).isEqualTo("all");
     String everything = say(alice, "now every message");
-    assertThat(notified(bobs, everything).get("reason").asText()).isEqualTo("room");
+    assertThat(bobs.notified(everything).get("reason").asText()).isEqualTo("room");
 
     Instant until = Instant.now().plus(1, ChronoUnit.HOURS);
     Map<String, Object> mute = new LinkedHashMap<>();
@@ -632,7 +562,7 @@ abstract class ConversationsContract {
     passed(bobs, side);
     expect(settings(bob, room, Map.of("level", "mentions")), 200);
     String witness = say(alice, "@" + bob.username() + " back");
-    notified(bobs, witness);
+    bobs.notified(witness);
     assertThat(notifiedIds(bobs)).doesNotContain(whileMuted, whileNone);
     assertThat(roomOf(bob, room).get("muted_until").isNull()).isTrue();
 
@@ -645,7 +575,7 @@ abstract class ConversationsContract {
             .asText();
     assertThat(roomOf(bob, dm).get("notification_level").asText()).isEqualTo("all");
     String direct = api.say(alice, dm, "just us").get("id").asText();
-    assertThat(notified(bobs, direct).get("reason").asText()).isEqualTo("direct");
+    assertThat(bobs.notified(direct).get("reason").asText()).isEqualTo("direct");
   }
 
   @Test
@@ -653,7 +583,7 @@ abstract class ConversationsContract {
     WsClient bobs = ws(bob);
     expect(settings(bob, room, Map.of("level", "all")), 200);
     String seen = say(alice, "bob hears this");
-    assertThat(notified(bobs, seen).get("reason").asText()).isEqualTo("room");
+    assertThat(bobs.notified(seen).get("reason").asText()).isEqualTo("room");
 
     expect(api.post("/api/v1/rooms/" + room + "/leave", Map.of(), bob.accessToken()), 204);
     String gone = say(alice, "bob left before this");
@@ -665,7 +595,7 @@ abstract class ConversationsContract {
             .get("id")
             .asText();
     String witness = api.say(alice, dm, "a witness").get("id").asText();
-    notified(bobs, witness);
+    bobs.notified(witness);
     assertThat(notifiedIds(bobs)).doesNotContain(gone);
   }
 
@@ -674,13 +604,13 @@ abstract class ConversationsContract {
     String root = say(bob, "bob's question");
     WsClient bobs = ws(bob);
     String answer = reply(alice, root, "alice's answer").get("id").asText();
-    assertThat(notified(bobs, answer).get("reason").asText()).isEqualTo("thread");
+    assertThat(bobs.notified(answer).get("reason").asText()).isEqualTo("thread");
 
     expect(api.put("/api/v1/users/me/blocks/" + alice.username(), null, bob.accessToken()), 204);
     String blocked = say(alice, "@" + bob.username() + " from someone you block");
     api.invite(alice, room, carol);
     String witness = say(carol, "@" + bob.username() + " witness");
-    notified(bobs, witness);
+    bobs.notified(witness);
     assertThat(notifiedIds(bobs)).doesNotContain(blocked);
   }
 
@@ -808,7 +738,7 @@ abstract class ConversationsContract {
 
     String id = api.say(alice, lobby, "welcome @" + guest.username()).get("id").asText();
 
-    assertThat(notified(guests, id).get("reason").asText()).isEqualTo("mention");
+    assertThat(guests.notified(id).get("reason").asText()).isEqualTo("mention");
     assertThat(roomOf(guest, lobby).get("mention_count").asLong()).isEqualTo(1);
     expect(settings(guest, lobby, Map.of("level", "none")), 200);
     assertThat(roomOf(guest, lobby).get("notification_level").asText()).isEqualTo("none");

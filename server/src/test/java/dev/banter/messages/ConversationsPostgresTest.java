@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ConversationsPostgresTest extends ConversationsContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }

@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ConversationsSqliteTest extends ConversationsContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.SQLITE;
   }
 }

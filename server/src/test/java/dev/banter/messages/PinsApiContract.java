@@ -7,58 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
-import dev.banter.support.Backend;
-import dev.banter.support.TestServer;
+import dev.banter.support.RoomContract;
 import dev.banter.support.WsClient;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** SPEC §8 pins over real HTTP and WebSocket; run once per storage backend by the subclasses. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class PinsApiContract {
-  TestServer server;
-  Api api;
-  Account alice;
-  Account bob;
-  String room;
-  final List<WsClient> open = new ArrayList<>();
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend(), Map.of("BANTER_GUEST_ACCESS", "true"));
-    api = server.api();
-  }
-
-  @BeforeEach
-  void freshRoom() {
-    alice = api.register("alice");
-    bob = api.register("bob");
-    room = api.createRoom(alice, "private");
-    api.invite(alice, room, bob);
-  }
-
-  @AfterEach
-  void closeSockets() {
-    open.forEach(WsClient::close);
-    open.clear();
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
+abstract class PinsApiContract extends RoomContract {
+  @Override
+  protected Map<String, String> serverEnv() {
+    return Map.of("BANTER_GUEST_ACCESS", "true");
   }
 
   // ---- the DSL ----
@@ -117,25 +78,6 @@ abstract class PinsApiContract {
                     .bind("r", room)
                     .mapTo(String.class)
                     .one());
-  }
-
-  private WsClient ws(Account a) {
-    WsClient c = WsClient.connect(server.baseUrl(), a.accessToken());
-    open.add(c);
-    return c;
-  }
-
-  private static JsonNode join(WsClient c, String roomId, Long sinceSeq, Long sinceRev) {
-    Map<String, Object> f = new HashMap<>();
-    f.put("type", "join_room");
-    f.put("room_id", roomId);
-    if (sinceSeq != null) {
-      f.put("since_seq", sinceSeq);
-    }
-    if (sinceRev != null) {
-      f.put("since_rev", sinceRev);
-    }
-    return c.request(f);
   }
 
   // ---- the tests ----
@@ -198,7 +140,7 @@ abstract class PinsApiContract {
   void eachPinChangeTakesANewRevAndReachesAnotherMemberLiveAsMessageUpdated() {
     String id = say("watch this");
     WsClient bobs = ws(bob);
-    join(bobs, room, null, null);
+    bobs.join(room, null, null);
 
     JsonNode pinned = expect(pin(alice, room, id), 200).json();
     JsonNode live =
@@ -225,14 +167,13 @@ abstract class PinsApiContract {
     String id = say("pin me later");
     say("another");
     WsClient before = ws(bob);
-    JsonNode seen = join(before, room, null, null);
+    JsonNode seen = before.join(room, null, null);
     before.close();
 
     expect(pin(alice, room, id), 200);
 
     WsClient back = ws(bob);
-    JsonNode joined =
-        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> frames = back.frames();
     List<JsonNode> replay =
         frames.subList(0, frames.indexOf(joined)).stream().filter(f -> f.has("message")).toList();

@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class PinsApiPostgresTest extends PinsApiContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }

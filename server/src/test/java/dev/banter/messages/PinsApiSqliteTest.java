@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class PinsApiSqliteTest extends PinsApiContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.SQLITE;
   }
 }

@@ -4,58 +4,26 @@ import static dev.banter.support.Api.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
-import dev.banter.support.Backend;
-import dev.banter.support.TestServer;
+import dev.banter.support.RoomContract;
 import dev.banter.support.WsClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a client needs to show reading state and replies (#21): one message by id (a reply's quoted
  * parent), the members' read markers ("seen by") and my own marker in the room; run once per
  * storage backend by the subclasses.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ReadingApiContract {
-  TestServer server;
-  Api api;
-  Account alice;
-  Account bob;
-  Account carol;
-  String room;
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void startServer() {
-    server = TestServer.start(backend());
-    api = server.api();
-  }
+abstract class ReadingApiContract extends RoomContract {
 
   @BeforeEach
-  void freshRoom() {
-    alice = api.register("alice");
-    bob = api.register("bob");
-    carol = api.register("carol");
-    room = api.createRoom(alice, "private");
-    api.invite(alice, room, bob);
+  void carolToo() {
     api.invite(alice, room, carol);
-  }
-
-  @AfterAll
-  void stopServer() {
-    if (server != null) {
-      server.close();
-    }
   }
 
   // ---- the DSL ----

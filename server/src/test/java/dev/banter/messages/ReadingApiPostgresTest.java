@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ReadingApiPostgresTest extends ReadingApiContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }

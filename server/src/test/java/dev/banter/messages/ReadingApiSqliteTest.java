@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ReadingApiSqliteTest extends ReadingApiContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.SQLITE;
   }
 }

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.banter.support.Api;
 import dev.banter.support.Api.Account;
-import dev.banter.support.Backend;
-import dev.banter.support.TestServer;
+import dev.banter.support.RoomContract;
 import dev.banter.support.WsClient;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,74 +18,19 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** SPEC §5.1: resume covers every change, not only new messages; run once per storage backend. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ResumeChangesContract {
+abstract class ResumeChangesContract extends RoomContract {
+  @Override
+  protected Map<String, String> serverEnv() {
+    return Map.of("BANTER_WS_REPLAY_LIMIT", String.valueOf(REPLAY_LIMIT));
+  }
+
   /** Small, so the bound is reached by a handful of edits. */
   static final int REPLAY_LIMIT = 3;
 
-  TestServer server;
-  Api api;
-  Account alice;
-  Account bob;
-  String room;
-  final List<WsClient> open = new ArrayList<>();
-
-  abstract Backend backend();
-
-  @BeforeAll
-  void start() {
-    server =
-        TestServer.start(backend(), Map.of("BANTER_WS_REPLAY_LIMIT", String.valueOf(REPLAY_LIMIT)));
-    api = server.api();
-  }
-
-  @BeforeEach
-  void freshRoom() {
-    alice = api.register("alice");
-    bob = api.register("bob");
-    room = api.createRoom(alice, "private");
-    api.invite(alice, room, bob);
-  }
-
-  @AfterEach
-  void closeSockets() {
-    open.forEach(WsClient::close);
-    open.clear();
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
-
   // ---- the DSL ----
-
-  private WsClient ws(Account a) {
-    WsClient c = WsClient.connect(server.baseUrl(), a.accessToken());
-    open.add(c);
-    return c;
-  }
-
-  private static JsonNode join(WsClient c, String roomId, Long sinceSeq, Long sinceRev) {
-    Map<String, Object> f = new HashMap<>();
-    f.put("type", "join_room");
-    f.put("room_id", roomId);
-    if (sinceSeq != null) {
-      f.put("since_seq", sinceSeq);
-    }
-    if (sinceRev != null) {
-      f.put("since_rev", sinceRev);
-    }
-    return c.request(f);
-  }
 
   private String say(String body) {
     return api.say(alice, room, body).get("id").asText();
@@ -135,7 +79,7 @@ abstract class ResumeChangesContract {
   /** Bob was here, saw everything up to now (his joined frame), and went away. */
   private JsonNode bobSawEverythingAndLeft() {
     WsClient before = ws(bob);
-    JsonNode joined = join(before, room, null, null);
+    JsonNode joined = before.join(room, null, null);
     before.close();
     return joined;
   }
@@ -165,8 +109,7 @@ abstract class ResumeChangesContract {
     String fresh = say("posted while away");
 
     WsClient back = ws(bob);
-    JsonNode joined =
-        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> replay = framesBefore(back, joined);
 
     assertThat(replay)
@@ -197,7 +140,7 @@ abstract class ResumeChangesContract {
     String fresh = say("new");
 
     WsClient back = ws(bob);
-    JsonNode joined = join(back, room, seen.get("last_seq").asLong(), null);
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), null);
 
     assertThat(framesBefore(back, joined))
         .extracting(f -> f.get("type").asText() + " " + f.at("/message/id").asText())
@@ -212,8 +155,7 @@ abstract class ResumeChangesContract {
     JsonNode seen = bobSawEverythingAndLeft();
 
     WsClient back = ws(bob);
-    JsonNode joined =
-        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
 
     assertThat(framesBefore(back, joined)).isEmpty();
   }
@@ -222,7 +164,7 @@ abstract class ResumeChangesContract {
   void liveChangeEventsCarryTheRoomsRev() {
     String id = say("hello");
     WsClient live = ws(bob);
-    long rev = join(live, room, null, null).get("last_rev").asLong();
+    long rev = live.join(room, null, null).get("last_rev").asLong();
 
     edit(id, "edited");
     react(bob, id, "🎉");
@@ -259,8 +201,7 @@ abstract class ResumeChangesContract {
     }
 
     WsClient back = ws(bob);
-    JsonNode joined =
-        join(back, room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
+    JsonNode joined = back.join(room, seen.get("last_seq").asLong(), seen.get("last_rev").asLong());
     List<JsonNode> replay = framesBefore(back, joined);
 
     assertThat(joined.get("changes_truncated").asBoolean()).isTrue();
@@ -313,7 +254,7 @@ abstract class ResumeChangesContract {
     assertThat(negative.at("/error/details/field").asText()).isEqualTo("since_rev");
     assertThat(fractional.at("/error/code").asText()).isEqualTo("bad_request");
     WsClient witness = ws(alice);
-    join(witness, room, null, null);
+    witness.join(room, null, null);
     say("not for bob: he never joined");
     witness.await(
         f ->
@@ -354,8 +295,7 @@ abstract class ResumeChangesContract {
     try {
       for (int round = 0; round < 5; round++) {
         WsClient c = ws(bob);
-        join(
-            c,
+        c.join(
             room,
             (long) ids.size(),
             0L); // every message changed since rev 0: the replay races the editor

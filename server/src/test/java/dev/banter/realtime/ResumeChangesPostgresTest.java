@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ResumeChangesPostgresTest extends ResumeChangesContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.POSTGRES;
   }
 }

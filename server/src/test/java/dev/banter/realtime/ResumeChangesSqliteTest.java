@@ -4,7 +4,7 @@ import dev.banter.support.Backend;
 
 class ResumeChangesSqliteTest extends ResumeChangesContract {
   @Override
-  Backend backend() {
+  protected Backend backend() {
     return Backend.SQLITE;
   }
 }

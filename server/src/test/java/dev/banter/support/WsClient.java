@@ -148,6 +148,28 @@ public final class WsClient implements AutoCloseable {
     return await(f -> ref.equals(f.path("ref").asText(null)));
   }
 
+  /** {@code join_room} with the given resume points (null: left out), and its answer. */
+  public JsonNode join(String roomId, Long sinceSeq, Long sinceRev) {
+    Map<String, Object> f = new HashMap<>();
+    f.put("type", "join_room");
+    f.put("room_id", roomId);
+    if (sinceSeq != null) {
+      f.put("since_seq", sinceSeq);
+    }
+    if (sinceRev != null) {
+      f.put("since_rev", sinceRev);
+    }
+    return request(f);
+  }
+
+  /** The {@code notification} of message {@code messageId}, waited for. */
+  public JsonNode notified(String messageId) {
+    return await(
+        f ->
+            f.path("type").asText().equals("notification")
+                && f.at("/message/id").asText().equals(messageId));
+  }
+
   public JsonNode await(String type) {
     return await(f -> type.equals(f.path("type").asText()));
   }
