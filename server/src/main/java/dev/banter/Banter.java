@@ -4,6 +4,8 @@ import ch.qos.logback.classic.LoggerContext;
 import dev.banter.auth.AuthRoutes;
 import dev.banter.auth.BlockRoutes;
 import dev.banter.auth.Blocks;
+import dev.banter.auth.InviteRoutes;
+import dev.banter.auth.InviteService;
 import dev.banter.auth.Revocations;
 import dev.banter.cluster.Cluster;
 import dev.banter.cluster.EventBus;
@@ -246,6 +248,16 @@ public final class Banter implements AutoCloseable {
       MetricsRoutes scrapes = new MetricsRoutes(metrics);
       scrapes.mount(routes);
       new AuthRoutes(s.auth(), s.users()).mount(routes);
+      InviteService invites =
+          new InviteService(
+              db,
+              s.rooms(),
+              config.registration(),
+              config.publicUrl().orElse(""),
+              s.limits(),
+              clock);
+      s.auth().door(invites);
+      new InviteRoutes(invites).mount(routes);
       new BlockRoutes(new Blocks(db, clock, s.limits())).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);
@@ -260,6 +272,7 @@ public final class Banter implements AutoCloseable {
               db,
               s.auth(),
               s.messages(),
+              s.limits(),
               () ->
                   cluster.presence().connectionsPerNode(config.nodeId(), s.gateway().connections()))
           .mount(routes);

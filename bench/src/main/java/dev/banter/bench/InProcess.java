@@ -84,13 +84,13 @@ public final class InProcess implements AutoCloseable {
 
   /** A new user, as the caller of services. */
   public Principal register(String username) {
-    var s = auth.register(username, "bench-password", null);
+    var s = auth.register(username, "bench-password", null, null);
     return new Principal(s.user().id(), s.user().username(), s.user().role(), false);
   }
 
   /** A new user's access token (for a WebSocket's {@code auth}). */
   public String registerForToken(String username) {
-    return auth.register(username, "bench-password", null).accessToken();
+    return auth.register(username, "bench-password", null, null).accessToken();
   }
 
   @Override

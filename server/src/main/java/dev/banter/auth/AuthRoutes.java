@@ -17,7 +17,7 @@ public final class AuthRoutes {
     this.users = users;
   }
 
-  record Register(String username, String password, String displayName) {}
+  record Register(String username, String password, String displayName, String inviteCode) {}
 
   record Login(String username, String password) {}
 
@@ -44,7 +44,8 @@ public final class AuthRoutes {
 
   Object register(Request req) {
     var body = req.body(Register.class);
-    return auth.register(body.username(), body.password(), body.displayName()).view();
+    return auth.register(body.username(), body.password(), body.displayName(), body.inviteCode())
+        .view();
   }
 
   Object login(Request req) {

@@ -3,6 +3,7 @@ package dev.banter.auth;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
+import dev.banter.store.AuditLog;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
@@ -31,6 +32,33 @@ public final class AuthService {
   private final Clock clock;
   private final BiConsumer<Handle, User> onCreated;
   private final Revocations revocations;
+  private Door door = Door.OPEN;
+
+  /**
+   * Who may register (SPEC §9 registration modes and invites). The first account and the names in
+   * BANTER_ADMINS are {@code exempt}: they may always register, so a server can be set up.
+   */
+  public interface Door {
+    /** Lets everyone in; an invite code is ignored. */
+    Door OPEN = (h, code, exempt, now) -> null;
+
+    /**
+     * In the registration's transaction, before the account is stored: refuses (403) or admits,
+     * counting a use of {@code inviteCode} (may be null); the room the invite joins, or null.
+     */
+    String admit(Handle h, String inviteCode, boolean exempt, long now);
+
+    /** In the transaction, once the account is stored: joins the invite's room. */
+    default void enter(Handle h, User user, String roomId) {}
+
+    /** After the commit: tells the room's members. */
+    default void entered(User user, String roomId) {}
+  }
+
+  /** Sets the door registrations pass (the invite service, which needs this service's users). */
+  public void door(Door door) {
+    this.door = door;
+  }
 
   /**
    * @param onCreated runs inside the transaction that creates a user (e.g. joining the default
@@ -76,13 +104,62 @@ public final class AuthService {
     }
   }
 
-  public Session register(String rawUsername, String rawPassword, String rawDisplayName) {
+  public Session register(
+      String rawUsername, String rawPassword, String rawDisplayName, String inviteCode) {
     String username = Fields.username(rawUsername);
     String password = Fields.newPassword(rawPassword, "password");
     String displayName = rawDisplayName == null ? username : Fields.displayName(rawDisplayName);
     String hash =
         Passwords.hash(password); // before the transaction: hashing is slow, the write lock is not
-    return createUser(username, displayName, hash, false);
+    return createUser(username, displayName, hash, false, inviteCode);
+  }
+
+  /**
+   * An account made by a global admin (SPEC §9 {@code POST /api/v1/admin/users}, the only way in
+   * when registration is closed), with a role; audited. No session is opened: the new user signs
+   * in.
+   */
+  public User createAccount(Principal admin, String rawUsername, String rawPassword, String role) {
+    String username = Fields.username(rawUsername);
+    String password = Fields.newPassword(rawPassword, "password");
+    String chosen = role == null ? "user" : role;
+    if (!chosen.equals("user") && !chosen.equals("admin")) {
+      throw ApiError.validation("role", "role must be user or admin");
+    }
+    String hash = Passwords.hash(password);
+    long now = clock.millis();
+    try {
+      User created =
+          db.jdbi()
+              .inTransaction(
+                  h -> {
+                    if (Users.byUsername(h, username).isPresent()) {
+                      throw ApiError.conflict("username is taken");
+                    }
+                    User user =
+                        new User(
+                            Ids.newId(),
+                            username,
+                            username,
+                            hash,
+                            null,
+                            null,
+                            chosen,
+                            false,
+                            now,
+                            null);
+                    Users.insert(h, user);
+                    onCreated.accept(h, user);
+                    AuditLog.record(h, admin, "user.create", username, Map.of("role", chosen), now);
+                    return user;
+                  });
+      return effectiveRole(created);
+    } catch (UnableToExecuteStatementException e) {
+      if (Sql.isUniqueViolation(e)) {
+        throw ApiError.conflict("username is taken");
+      }
+      throw e;
+    }
   }
 
   public Session guest(String rawUsername) {
@@ -95,45 +172,65 @@ public final class AuthService {
         .contains(username)) { // an admin-to-be registers it; a guest must not squat it first
       throw ApiError.conflict("username is taken");
     }
-    return createUser(username, username, null, true);
+    return createUser(username, username, null, true, null);
   }
 
-  private Session createUser(String username, String displayName, String hash, boolean guest) {
+  private Session createUser(
+      String username, String displayName, String hash, boolean guest, String inviteCode) {
     long now = clock.millis();
+    String[] joined = new String[1];
     try {
-      return db.jdbi()
-          .inTransaction(
-              h -> {
-                // Only a registered user can be the first (the admin): registrations take turns to
-                // decide
-                // it; guests, who never are, do not wait for each other (the unique index settles
-                // names).
-                String lock = guest ? null : db.dialect().serializeOn(FIRST_USER_LOCK);
-                if (lock != null) {
-                  h.execute(lock);
-                }
-                if (Users.byUsername(h, username).isPresent()) {
-                  throw ApiError.conflict("username is taken");
-                }
-                boolean first = !guest && !Users.anyRegistered(h);
-                String role =
-                    first || (!guest && policy.admins().contains(username)) ? "admin" : "user";
-                User user =
-                    new User(
-                        Ids.newId(),
-                        username,
-                        displayName,
-                        hash,
-                        null,
-                        null,
-                        role,
-                        guest,
-                        now,
-                        now);
-                Users.insert(h, user);
-                onCreated.accept(h, user);
-                return openSession(h, user, now);
-              });
+      Session session =
+          db.jdbi()
+              .inTransaction(
+                  h -> {
+                    // Only a registered user can be the first (the admin): registrations take turns
+                    // to
+                    // decide
+                    // it; guests, who never are, do not wait for each other (the unique index
+                    // settles
+                    // names).
+                    String lock = guest ? null : db.dialect().serializeOn(FIRST_USER_LOCK);
+                    if (lock != null) {
+                      h.execute(lock);
+                    }
+                    if (Users.byUsername(h, username).isPresent()) {
+                      throw ApiError.conflict("username is taken");
+                    }
+                    boolean first = !guest && !Users.anyRegistered(h);
+                    // guests are governed by BANTER_GUEST_ACCESS alone, not by the registration
+                    // mode
+                    String room =
+                        guest
+                            ? null
+                            : door.admit(
+                                h, inviteCode, first || policy.admins().contains(username), now);
+                    String role =
+                        first || (!guest && policy.admins().contains(username)) ? "admin" : "user";
+                    User user =
+                        new User(
+                            Ids.newId(),
+                            username,
+                            displayName,
+                            hash,
+                            null,
+                            null,
+                            role,
+                            guest,
+                            now,
+                            now);
+                    Users.insert(h, user);
+                    onCreated.accept(h, user);
+                    if (room != null) {
+                      door.enter(h, user, room);
+                      joined[0] = room;
+                    }
+                    return openSession(h, user, now);
+                  });
+      if (joined[0] != null) {
+        door.entered(session.user(), joined[0]);
+      }
+      return session;
     } catch (UnableToExecuteStatementException e) {
       if (Sql.isUniqueViolation(e)) {
         throw ApiError.conflict("username is taken");
@@ -296,6 +393,8 @@ public final class AuthService {
             .inTransaction(
                 h -> {
                   Users.setDisabled(h, user.id(), disable);
+                  AuditLog.record(
+                      h, admin, disable ? "user.disable" : "user.enable", username, Map.of(), now);
                   return disable
                       ? RefreshTokens.revokeAllOf(h, user.id(), null, now)
                       : List.<String>of();

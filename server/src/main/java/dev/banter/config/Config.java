@@ -26,6 +26,7 @@ public record Config(
     List<String> allowedOrigins,
     boolean guestAccess,
     Set<String> admins,
+    Registration registration,
     double messageRate,
     int messageBurst,
     int authRatePerMinute,
@@ -86,6 +87,13 @@ public record Config(
     public String toString() {
       return "VapidKeyPair[" + publicKey + ", ****]";
     }
+  }
+
+  /** Who may create an account (SPEC §9); the first account and BANTER_ADMINS always may. */
+  public enum Registration {
+    OPEN,
+    INVITE,
+    CLOSED
   }
 
   /** How log lines are written. */

@@ -108,6 +108,16 @@ public final class ConfigLoader {
       origins = List.of(publicUrl.get()); // the address users reach is where the pages come from
     }
     boolean guests = in.bool(Setting.GUEST_ACCESS);
+    Config.Registration registration =
+        in.read(
+            Setting.REGISTRATION,
+            s ->
+                switch (in.optional(s).orElse("open").strip().toLowerCase(Locale.ROOT)) {
+                  case "open" -> Config.Registration.OPEN;
+                  case "invite" -> Config.Registration.INVITE;
+                  case "closed" -> Config.Registration.CLOSED;
+                  default -> throw new ConfigException(s, "expected open, invite or closed");
+                });
     Set<String> admins = new LinkedHashSet<>();
     in.list(Setting.ADMINS).forEach(a -> admins.add(a.toLowerCase(Locale.ROOT)));
     double messageRate = in.decimal(Setting.MESSAGE_RATE);
@@ -200,6 +210,7 @@ public final class ConfigLoader {
             origins,
             guests,
             Set.copyOf(admins),
+            registration,
             messageRate,
             messageBurst,
             authRate,

@@ -32,6 +32,10 @@ public enum Setting {
       "",
       "comma list of browser origins; unset → BANTER_PUBLIC_URL, else the server's own origin; * allowed with a warning"),
   GUEST_ACCESS("BANTER_GUEST_ACCESS", "false", "enables POST /api/v1/auth/guest"),
+  REGISTRATION(
+      "BANTER_REGISTRATION",
+      "open",
+      "who may create an account: open (anyone), invite (with an invite code) or closed (admins create accounts)"),
   ADMINS("BANTER_ADMINS", "", "comma list of usernames that are global admins"),
   MESSAGE_RATE("BANTER_MESSAGE_RATE", "10", "per-user sends per second"),
   MESSAGE_BURST("BANTER_MESSAGE_BURST", "20", "per-user send burst"),

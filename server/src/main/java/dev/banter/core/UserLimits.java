@@ -55,7 +55,14 @@ public final class UserLimits {
      */
     MESSAGE_GET(20, 100),
     /** Reading a room's read markers ("seen by"): once per room opened and per reconnect. */
-    RECEIPTS(2, 30);
+    RECEIPTS(2, 30),
+    /**
+     * Creating, listing and revoking invite links (SPEC §9): an admin hands out a few at a time;
+     * the 100 usable invites per user bound what is stored.
+     */
+    INVITE_LINK(0.2, 20),
+    /** The admin API's writes and reads (users, rooms, audit), per admin. */
+    ADMIN(5, 60);
 
     final double perSecond;
     final long burst;

@@ -85,6 +85,23 @@ public final class RoomService {
     }
   }
 
+  /**
+   * Makes a user who registered with an invite to {@code roomId} a member, inside the
+   * registration's transaction; false when the room is gone. {@link #announceJoined} tells the room
+   * after the commit.
+   */
+  public boolean joinOnRegistration(Handle h, User user, String roomId) {
+    return Rooms.byId(h, roomId, user.id())
+        .map(
+            room -> Rooms.addMember(h, roomId, user.id(), "member", clock.millis(), room.lastSeq()))
+        .orElse(false);
+  }
+
+  /** The {@code user_joined} of a member added in another service's transaction. */
+  public void announceJoined(String roomId, String userId) {
+    announceJoin(roomId, userId);
+  }
+
   // ---- reading ----
 
   public Room get(Principal p, String roomId) {

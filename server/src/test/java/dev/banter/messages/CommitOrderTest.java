@@ -107,7 +107,7 @@ class CommitOrderTest {
   }
 
   private Principal user(String name) {
-    var s = auth.register(name, "password-" + name, null);
+    var s = auth.register(name, "password-" + name, null, null);
     return new Principal(s.user().id(), s.user().username(), s.user().role(), false);
   }
 

@@ -257,6 +257,24 @@ class PerUserLimitsTest {
     Api.expect(api.get(receipts, other.accessToken()), 200);
   }
 
+  @Test
+  void invitesOverTheBudgetAreRefusedAndStoreNothing() {
+    Account a = api.register("inviter");
+    Account other = api.register("calminviter");
+    int made = 0;
+    Reply last = null;
+    for (int i = 0; i < 25; i++) { // burst 20, one per 5 s
+      last = api.post("/api/v1/invites", Map.of("max_uses", 1), a.accessToken());
+      if (last.status() == 201) {
+        made++;
+      }
+    }
+    assertThat(made).isEqualTo(20);
+    assertThat(last.status()).isEqualTo(429);
+    assertThat(count("SELECT count(*) FROM invites WHERE created_by = ?", a.id())).isEqualTo(20);
+    Api.expect(api.post("/api/v1/invites", Map.of(), other.accessToken()), 201);
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

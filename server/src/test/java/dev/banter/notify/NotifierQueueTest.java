@@ -118,8 +118,8 @@ class NotifierQueueTest {
             db, rooms, bus, clock, MessageService.MAX_BATCH, metrics, UserLimits.unlimited());
     notifier = new Notifier(db, bus, new LocalPresence(), clock, metrics, CAPACITY);
     messages.listen(notifier);
-    var a = auth.register("alice", "password-alice", null).user();
-    auth.register("bob", "password-bob", null);
+    var a = auth.register("alice", "password-alice", null, null).user();
+    auth.register("bob", "password-bob", null, null);
     alice = new Principal(a.id(), a.username(), a.role(), false);
     dm = rooms.direct(alice, "bob").id();
   }

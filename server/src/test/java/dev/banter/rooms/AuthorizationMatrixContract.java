@@ -339,6 +339,15 @@ abstract class AuthorizationMatrixContract {
             200,
             200,
             403));
+    rows.add(
+        new Row(
+            "POST /invites {room_id}",
+            (f, t) -> api.post("/api/v1/invites", Map.of("room_id", f.room()), t),
+            403,
+            403,
+            201,
+            201,
+            403));
     // Not room-scoped in its path: a root of a room the caller is not in is 404, not 403 (a
     // message id must not confirm that a private room exists).
     rows.add(
@@ -376,6 +385,14 @@ abstract class AuthorizationMatrixContract {
     return expect(subscribePush(invitee.accessToken()), 201).json().get("id").asText();
   }
 
+  /** An invite of someone who is none of the callers. */
+  private String someoneElsesInvite() {
+    return expect(api.post("/api/v1/invites", Map.of(), invitee.accessToken()), 201)
+        .json()
+        .get("code")
+        .asText();
+  }
+
   /**
    * One row of a user-scoped endpoint: how to call it (with the caller's token) and the status for
    * NON_MEMBER, MEMBER, ADMIN, OWNER, GLOBAL_ADMIN, then a guest.
@@ -400,6 +417,48 @@ abstract class AuthorizationMatrixContract {
             204,
             204,
             204),
+        new UserRow(
+            "POST /invites (registration open)",
+            t -> api.post("/api/v1/invites", Map.of("max_uses", 1), t),
+            201,
+            201,
+            201,
+            201,
+            201,
+            403),
+        new UserRow(
+            "GET /invites", t -> api.get("/api/v1/invites", t), 200, 200, 200, 200, 200, 200),
+        new UserRow(
+            "DELETE /invites/{someone else's}",
+            t -> api.delete("/api/v1/invites/" + someoneElsesInvite(), t),
+            404,
+            404,
+            404,
+            404,
+            204,
+            404),
+        new UserRow(
+            "POST /admin/users",
+            t ->
+                api.post(
+                    "/api/v1/admin/users",
+                    Map.of("username", Api.uniqueName("made"), "password", "long enough pw"),
+                    t),
+            403,
+            403,
+            403,
+            403,
+            201,
+            403),
+        new UserRow(
+            "GET /admin/audit",
+            t -> api.get("/api/v1/admin/audit", t),
+            403,
+            403,
+            403,
+            403,
+            200,
+            403),
         new UserRow(
             "DELETE /push/subscriptions/{someone else's}",
             t -> api.delete(PUSH + "/" + someoneElsesSubscription(), t),
