@@ -6,6 +6,8 @@ import dev.banter.auth.BlockRoutes;
 import dev.banter.auth.Blocks;
 import dev.banter.auth.InviteRoutes;
 import dev.banter.auth.InviteService;
+import dev.banter.auth.PasswordResetRoutes;
+import dev.banter.auth.PasswordResets;
 import dev.banter.auth.Revocations;
 import dev.banter.cluster.Cluster;
 import dev.banter.cluster.EventBus;
@@ -258,6 +260,10 @@ public final class Banter implements AutoCloseable {
               clock);
       s.auth().door(invites);
       new InviteRoutes(invites).mount(routes);
+      new PasswordResetRoutes(
+              new PasswordResets(db, s.revocations(), config.publicUrl().orElse(""), clock),
+              s.limits())
+          .mount(routes);
       new BlockRoutes(new Blocks(db, clock, s.limits())).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);

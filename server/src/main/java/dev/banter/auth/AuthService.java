@@ -403,6 +403,65 @@ public final class AuthService {
     revocations.sessionsRevoked(user.id(), ended);
   }
 
+  /** Whether {@code username} is named in BANTER_ADMINS (an admin whatever is stored). */
+  public boolean namedAdmin(String username) {
+    return policy.admins().contains(username);
+  }
+
+  /**
+   * Sets an account's global role (global admins; audited). Taking admin away ends the user's
+   * sessions at once, so no access token keeps the old role until it expires; a name in
+   * BANTER_ADMINS stays an admin whatever is stored (409).
+   */
+  public void setRole(Principal admin, String rawUsername, String role) {
+    if (!"user".equals(role) && !"admin".equals(role)) {
+      throw ApiError.validation("role", "role must be user or admin");
+    }
+    String username = rawUsername.strip().toLowerCase(Locale.ROOT);
+    long now = clock.millis();
+    String[] demoted = new String[1];
+    List<String> ended =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  User user =
+                      Users.byUsername(h, username)
+                          .orElseThrow(() -> ApiError.notFound("no such user"));
+                  if (user.guest()) {
+                    throw ApiError.validation("role", "guests cannot be given a role");
+                  }
+                  if (user.id().equals(admin.userId()) && !"admin".equals(role)) {
+                    throw ApiError.validation("role", "you cannot take admin away from yourself");
+                  }
+                  if (namedAdmin(username) && !"admin".equals(role)) {
+                    throw ApiError.conflict(
+                        "this user is named in BANTER_ADMINS and stays an admin");
+                  }
+                  if (user.role().equals(role)) {
+                    return List.<String>of();
+                  }
+                  h.createUpdate("UPDATE users SET role = :role WHERE id = :id")
+                      .bind("role", role)
+                      .bind("id", user.id())
+                      .execute();
+                  AuditLog.record(
+                      h,
+                      admin,
+                      "user.role",
+                      username,
+                      Map.of("from", user.role(), "to", role),
+                      now);
+                  if (!"admin".equals(role)) {
+                    demoted[0] = user.id();
+                    return RefreshTokens.revokeAllOf(h, user.id(), null, now);
+                  }
+                  return List.<String>of();
+                });
+    if (demoted[0] != null) {
+      revocations.sessionsRevoked(demoted[0], ended);
+    }
+  }
+
   /**
    * Changes the password after checking the current one. Every other session of the user ends at
    * once (refresh tokens, access tokens, WebSockets); the one that made the change goes on.

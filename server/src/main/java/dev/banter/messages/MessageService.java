@@ -9,6 +9,7 @@ import dev.banter.events.ServerEvent;
 import dev.banter.messages.PostOutcome.Posted;
 import dev.banter.messages.PostOutcome.Refused;
 import dev.banter.rooms.RoomService;
+import dev.banter.store.AuditLog;
 import dev.banter.store.Database;
 import dev.banter.store.Dialect;
 import java.time.Clock;
@@ -394,9 +395,23 @@ public final class MessageService implements AutoCloseable {
                     throw ApiError.forbidden(
                         "only the author or the room's owners and admins can delete a message");
                   }
+                  if (!m.authorId().equals(p.userId()) && !m.deleted()) {
+                    auditDelete(h, p, m);
+                  }
                   return tombstone(h, m);
                 });
     publishDeleted(removed);
+  }
+
+  /** A moderator's delete of another's message, in the audit log (the text is not copied). */
+  private void auditDelete(Handle h, Principal p, Message m) {
+    AuditLog.record(
+        h,
+        p,
+        "message.delete",
+        m.id(),
+        Map.of("room_id", m.roomId(), "seq", m.seq(), "author_id", m.authorId()),
+        clock.millis());
   }
 
   /** A tombstoned message, and the root of its thread as the delete changed it (or null). */
@@ -430,7 +445,7 @@ public final class MessageService implements AutoCloseable {
   }
 
   /** Deletes any message (global admins; the caller checked that). */
-  public void deleteAsAdmin(String roomId, String messageId) {
+  public void deleteAsAdmin(Principal admin, String roomId, String messageId) {
     Removed removed =
         db.jdbi()
             .inTransaction(
@@ -438,6 +453,9 @@ public final class MessageService implements AutoCloseable {
                   Message m =
                       Messages.byId(h, roomId, messageId)
                           .orElseThrow(() -> ApiError.notFound("no such message"));
+                  if (!m.deleted()) {
+                    auditDelete(h, admin, m);
+                  }
                   return tombstone(h, m);
                 });
     publishDeleted(removed);

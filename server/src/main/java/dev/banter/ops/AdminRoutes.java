@@ -12,12 +12,14 @@ import dev.banter.store.Database;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /** The admin API, for global admins only: stats, disabling accounts, deleting any message. */
 public final class AdminRoutes {
   private static final int AUDIT_PAGE_DEFAULT = 50;
+  private static final int LIST_PAGE_DEFAULT = 50;
 
   private final Database db;
   private final AuthService auth;
@@ -41,6 +43,9 @@ public final class AdminRoutes {
   public void mount(Routes r) {
     r.get("/api/v1/admin/stats", this::stats);
     r.post("/api/v1/admin/users", this::createUser).created();
+    r.get("/api/v1/admin/users", this::users);
+    r.patch("/api/v1/admin/users/{username}", this::updateUser);
+    r.get("/api/v1/admin/rooms", this::rooms);
     r.get("/api/v1/admin/audit", this::audit);
     r.post("/api/v1/admin/users/{username}/disable", this::disable).noContent();
     r.post("/api/v1/admin/users/{username}/enable", this::enable).noContent();
@@ -62,6 +67,58 @@ public final class AdminRoutes {
     limits.check(UserLimits.Action.ADMIN, p.userId());
     NewUser body = req.body(NewUser.class);
     return auth.createAccount(p, body.username(), body.password(), body.role()).view();
+  }
+
+  record UserPatch(String role, Boolean disabled) {}
+
+  Object users(Request req) {
+    Principal p = admin(req);
+    limits.check(UserLimits.Action.ADMIN, p.userId());
+    String query = req.query("query").orElse("");
+    String cursor = req.query("cursor").orElse(null);
+    int limit = req.queryInt("limit", 1, AdminDirectory.MAX_PAGE, LIST_PAGE_DEFAULT);
+    AdminDirectory.Page page =
+        db.jdbi().withHandle(h -> AdminDirectory.users(h, query, cursor, limit, auth::namedAdmin));
+    return paged("users", page);
+  }
+
+  Object rooms(Request req) {
+    Principal p = admin(req);
+    limits.check(UserLimits.Action.ADMIN, p.userId());
+    String query = req.query("query").orElse("");
+    String cursor = req.query("cursor").orElse(null);
+    int limit = req.queryInt("limit", 1, AdminDirectory.MAX_PAGE, LIST_PAGE_DEFAULT);
+    AdminDirectory.Page page =
+        db.jdbi().withHandle(h -> AdminDirectory.rooms(h, query, cursor, limit));
+    return paged("rooms", page);
+  }
+
+  private static Map<String, Object> paged(String name, AdminDirectory.Page page) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(name, page.items());
+    out.put("next_cursor", page.nextCursor());
+    return out;
+  }
+
+  /** Changes a role and/or disables or enables; answers the account as the admin list shows it. */
+  Object updateUser(Request req) {
+    Principal p = admin(req);
+    limits.check(UserLimits.Action.ADMIN, p.userId());
+    UserPatch body = req.body(UserPatch.class);
+    String username = req.param("username");
+    if (body.role() == null && body.disabled() == null) {
+      throw ApiError.validation("role", "give role or disabled");
+    }
+    if (body.role() != null) {
+      auth.setRole(p, username, body.role());
+    }
+    if (body.disabled() != null) {
+      auth.setDisabled(p, username, body.disabled());
+    }
+    String name = username.strip().toLowerCase(Locale.ROOT);
+    return db.jdbi()
+        .withHandle(h -> AdminDirectory.user(h, name, auth::namedAdmin))
+        .orElseThrow(() -> ApiError.notFound("no such user"));
   }
 
   Object audit(Request req) {
@@ -109,8 +166,7 @@ public final class AdminRoutes {
   }
 
   Object deleteMessage(Request req) {
-    admin(req);
-    messages.deleteAsAdmin(req.param("id"), req.param("message_id"));
+    messages.deleteAsAdmin(admin(req), req.param("id"), req.param("message_id"));
     return null;
   }
 }

@@ -10,6 +10,7 @@ import dev.banter.core.Times;
 import dev.banter.core.UserLimits;
 import dev.banter.events.ControlMessage;
 import dev.banter.events.ServerEvent;
+import dev.banter.store.AuditLog;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
 import java.time.Clock;
@@ -393,6 +394,13 @@ public final class RoomService {
                 h -> {
                   List<String> ids = Rooms.memberIds(h, roomId);
                   Rooms.delete(h, roomId);
+                  AuditLog.record(
+                      h,
+                      p,
+                      "room.delete",
+                      roomId,
+                      Map.of("name", room.name(), "by_owner", owner),
+                      clock.millis());
                   return ids;
                 });
     bus.publish(new ServerEvent.RoomDeleted(roomId, members));
@@ -509,6 +517,8 @@ public final class RoomService {
                 throw ApiError.forbidden("you can only remove members below your own role");
               }
               Rooms.removeMember(h, roomId, target.id());
+              AuditLog.record(
+                  h, p, "room.kick", target.username(), Map.of("room_id", roomId), clock.millis());
             });
     announceLeave(roomId, target.id(), p.username());
   }
@@ -543,6 +553,15 @@ public final class RoomService {
                 throw ApiError.conflict("a room needs at least one owner");
               }
               Rooms.setRole(h, roomId, target.id(), role);
+              if (!current.equals(role)) {
+                AuditLog.record(
+                    h,
+                    p,
+                    "room.role",
+                    target.username(),
+                    Map.of("room_id", roomId, "from", current, "to", role),
+                    clock.millis());
+              }
             });
     return memberOf(roomId, target.id());
   }

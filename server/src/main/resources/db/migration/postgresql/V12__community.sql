@@ -24,3 +24,14 @@ CREATE TABLE audit_log (
   target     TEXT,
   details    TEXT NOT NULL
 );
+
+-- SPEC §9 password reset links: one use, until expires_at. Only the SHA-256 of the token is kept,
+-- so the table does not hold working links. Removed with the user.
+CREATE TABLE password_resets (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used_at    BIGINT
+);
+CREATE INDEX password_resets_user ON password_resets (user_id, created_at);
