@@ -245,7 +245,7 @@ public final class Banter implements AutoCloseable {
       new HealthRoutes(db, cluster.bus(), s.uploads()::storeProblem, draining::get).mount(routes);
       MetricsRoutes scrapes = new MetricsRoutes(metrics);
       scrapes.mount(routes);
-      new AuthRoutes(s.auth(), s.users()).mount(routes);
+      new AuthRoutes(s.auth(), s.users(), s.limits()).mount(routes);
       new BlockRoutes(new Blocks(db, clock, s.limits())).mount(routes);
       new RoomRoutes(s.rooms(), ids -> view(s.messages().latest(ids))).mount(routes);
       new MessageRoutes(s.messages()).mount(routes);
