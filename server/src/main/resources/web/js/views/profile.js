@@ -301,7 +301,7 @@ export async function openProfileCard(username) {
     return;
   }
   const mine = state.me && user.id === state.me.id;
-  const dlg = modal(displayName(user), (close) => {
+  const dlg = modal(S.profileCardLabel(displayName(user)), (close) => {
     const err = errorLine();
     const presence = user.online ? S.profileOnline
       : user.last_seen_at ? S.profileLastSeen(new Date(user.last_seen_at).toLocaleString()) : S.profileNeverSeen;
