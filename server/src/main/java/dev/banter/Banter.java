@@ -249,7 +249,7 @@ public final class Banter implements AutoCloseable {
       new HealthRoutes(db, cluster.bus(), s.uploads()::storeProblem, draining::get).mount(routes);
       MetricsRoutes scrapes = new MetricsRoutes(metrics);
       scrapes.mount(routes);
-      new AuthRoutes(s.auth(), s.users()).mount(routes);
+      new AuthRoutes(s.auth(), s.users(), s.limits()).mount(routes);
       InviteService invites =
           new InviteService(
               db,

@@ -11,6 +11,7 @@ import { initRooms, renderRooms, renderHeader, renderConnection } from './views/
 import { initMembers, renderMembers } from './views/members.js';
 import { initComposer, startReply, startEdit, resetComposer, renderTyping } from './views/composer.js';
 import { initDialogs, confirmDialog } from './views/dialogs.js';
+import { initProfile } from './views/profile.js';
 import { initSearch } from './views/search.js';
 import { initPins, pinsChanged, roomOpened } from './views/pins.js';
 import { initThreads, renderThread, renderThreadList, startThreadEdit, threadAtBottom, closeList, revealInThread } from './views/threads.js';
@@ -50,6 +51,7 @@ export async function startChat(session, renderMe_) {
   initMembers(actions);
   initComposer(actions);
   initDialogs(actions);
+  initProfile(actions);
   initSearch(actions);
   initPins(actions);
   initThreads(actions);

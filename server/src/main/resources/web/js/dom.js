@@ -24,10 +24,13 @@ export function clear(el) {
   return el;
 }
 
-/** True for avatar URLs we are willing to load: https: or this server's uploads. */
+/**
+ * The avatar URL when we are willing to load it: this server's `/api/v1/avatars/{key}` (open, so
+ * an <img> loads it without a token), an upload path of an older server, or https:.
+ */
 export function safeAvatarUrl(url) {
   if (!url) return null;
-  if (/^\/api\/v1\/uploads\/[A-Za-z0-9_-]+$/.test(url)) return url;
+  if (/^\/api\/v1\/(avatars|uploads)\/[A-Za-z0-9_-]+$/.test(url)) return url;
   try {
     const u = new URL(url);
     return u.protocol === 'https:' ? u.href : null;
@@ -41,8 +44,14 @@ export function avatar(user, size = 'md') {
   if (src) {
     const img = h('img', { class: `avatar ${size}`, alt: '' });
     img.src = src;
+    // a retired key (the user changed their avatar meanwhile) or an old upload path: the initial
+    img.addEventListener('error', () => img.replaceWith(initial(user, size)), { once: true });
     return img;
   }
+  return initial(user, size);
+}
+
+function initial(user, size) {
   const name = (user && (user.display_name || user.username)) || '?';
   return h('span', { class: `avatar ${size} initial`, 'aria-hidden': 'true' }, name.slice(0, 1).toUpperCase());
 }

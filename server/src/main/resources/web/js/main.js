@@ -7,7 +7,8 @@ import { startChat, stopChat } from './chat.js';
 import { state } from './store.js';
 import { pushSupported, enablePush, disablePush } from './push.js';
 import { initTheme } from './theme.js';
-import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
+import { createRoomDialog, browseRoomsDialog, newDmDialog } from './views/dialogs.js';
+import { profileDialog } from './views/profile.js';
 import { S } from './strings.js';
 
 const authRoot = document.getElementById('auth');

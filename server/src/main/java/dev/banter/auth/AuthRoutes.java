@@ -1,5 +1,6 @@
 package dev.banter.auth;
 
+import dev.banter.core.UserLimits;
 import dev.banter.http.Request;
 import dev.banter.http.Routes;
 import java.util.Map;
@@ -11,10 +12,12 @@ public final class AuthRoutes {
 
   private final AuthService auth;
   private final UserService users;
+  private final UserLimits limits;
 
-  public AuthRoutes(AuthService auth, UserService users) {
+  public AuthRoutes(AuthService auth, UserService users, UserLimits limits) {
     this.auth = auth;
     this.users = users;
+    this.limits = limits;
   }
 
   record Register(String username, String password, String displayName, String inviteCode) {}
@@ -36,6 +39,8 @@ public final class AuthRoutes {
     r.post("/api/v1/auth/logout", this::logout).open().authBudget().noContent();
     r.post("/api/v1/auth/guest", this::guest).open().authBudget().created();
     r.get("/api/v1/auth/me", this::me);
+    r.get("/api/v1/auth/sessions", this::sessions);
+    r.delete("/api/v1/auth/sessions/{id}", this::endSession).noContent();
     r.get("/api/v1/users", this::search);
     r.patch("/api/v1/users/me", this::updateProfile);
     r.post("/api/v1/users/me/password", this::changePassword).noContent();
@@ -44,25 +49,41 @@ public final class AuthRoutes {
 
   Object register(Request req) {
     var body = req.body(Register.class);
-    return auth.register(body.username(), body.password(), body.displayName(), body.inviteCode())
+    return auth.register(
+            body.username(), body.password(), body.displayName(), body.inviteCode(), device(req))
         .view();
   }
 
   Object login(Request req) {
     var body = req.body(Login.class);
-    return auth.login(body.username(), body.password(), req.clientKey()).view();
+    return auth.login(body.username(), body.password(), req.clientKey(), device(req)).view();
   }
 
   Object guest(Request req) {
-    return auth.guest(req.body(Guest.class).username()).view();
+    return auth.guest(req.body(Guest.class).username(), device(req)).view();
   }
 
   Object refresh(Request req) {
-    return auth.refresh(req.body(RefreshToken.class).refreshToken()).view();
+    return auth.refresh(req.body(RefreshToken.class).refreshToken(), device(req)).view();
   }
 
   Object logout(Request req) {
     auth.logout(req.body(RefreshToken.class).refreshToken());
+    return null;
+  }
+
+  private static Device device(Request req) {
+    return new Device(req.clientIp(), req.header("User-Agent").orElse(null));
+  }
+
+  Object sessions(Request req) {
+    limits.check(UserLimits.Action.SESSIONS, req.user().userId());
+    return Map.of("sessions", auth.sessions(req.user()));
+  }
+
+  Object endSession(Request req) {
+    limits.check(UserLimits.Action.SESSIONS, req.user().userId());
+    auth.endSession(req.user(), req.param("id"));
     return null;
   }
 

@@ -3,6 +3,7 @@ package dev.banter.auth;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
 import dev.banter.core.Principal;
+import dev.banter.core.Times;
 import dev.banter.store.AuditLog;
 import dev.banter.store.Database;
 import dev.banter.store.Sql;
@@ -104,14 +105,31 @@ public final class AuthService {
     }
   }
 
+  /**
+   * The most live sessions a user keeps: a new sign-in beyond it ends the least recently used one.
+   */
+  public static final int MAX_SESSIONS = 50;
+
+  /** How long an ended or expired session stays stored (longer than any of its access tokens). */
+  private static final long FORGET_MILLIS = Duration.ofDays(1).toMillis();
+
   public Session register(
       String rawUsername, String rawPassword, String rawDisplayName, String inviteCode) {
+    return register(rawUsername, rawPassword, rawDisplayName, inviteCode, Device.UNKNOWN);
+  }
+
+  public Session register(
+      String rawUsername,
+      String rawPassword,
+      String rawDisplayName,
+      String inviteCode,
+      Device device) {
     String username = Fields.username(rawUsername);
     String password = Fields.newPassword(rawPassword, "password");
     String displayName = rawDisplayName == null ? username : Fields.displayName(rawDisplayName);
     String hash =
         Passwords.hash(password); // before the transaction: hashing is slow, the write lock is not
-    return createUser(username, displayName, hash, false, inviteCode);
+    return createUser(username, displayName, hash, false, inviteCode, device);
   }
 
   /**
@@ -163,6 +181,10 @@ public final class AuthService {
   }
 
   public Session guest(String rawUsername) {
+    return guest(rawUsername, Device.UNKNOWN);
+  }
+
+  public Session guest(String rawUsername, Device device) {
     if (!policy.guestAccess()) {
       throw ApiError.forbidden("guest access is disabled on this server");
     }
@@ -172,11 +194,16 @@ public final class AuthService {
         .contains(username)) { // an admin-to-be registers it; a guest must not squat it first
       throw ApiError.conflict("username is taken");
     }
-    return createUser(username, username, null, true, null);
+    return createUser(username, username, null, true, null, device);
   }
 
   private Session createUser(
-      String username, String displayName, String hash, boolean guest, String inviteCode) {
+      String username,
+      String displayName,
+      String hash,
+      boolean guest,
+      String inviteCode,
+      Device device) {
     long now = clock.millis();
     String[] joined = new String[1];
     try {
@@ -225,7 +252,7 @@ public final class AuthService {
                       door.enter(h, user, room);
                       joined[0] = room;
                     }
-                    return openSession(h, user, now);
+                    return openSession(h, user, now, device).session(); // a new user ends none
                   });
       if (joined[0] != null) {
         door.entered(session.user(), joined[0]);
@@ -241,6 +268,12 @@ public final class AuthService {
 
   /** Signs in from {@code clientAddress} (the attempts are throttled per username and address). */
   public Session login(String rawUsername, String rawPassword, String clientAddress) {
+    return login(rawUsername, rawPassword, clientAddress, Device.UNKNOWN);
+  }
+
+  /** Signs in as {@link #login(String, String, String)}, recording the session's device. */
+  public Session login(
+      String rawUsername, String rawPassword, String clientAddress, Device device) {
     String username = Fields.required(rawUsername, "username").strip().toLowerCase(Locale.ROOT);
     String password = Fields.required(rawPassword, "password");
     logins.check(username, clientAddress);
@@ -253,23 +286,32 @@ public final class AuthService {
       throw ApiError.forbidden("this account is disabled");
     }
     long now = clock.millis();
-    return db.jdbi()
-        .inTransaction(
-            h -> {
-              Users.touch(h, user.id(), now);
-              return openSession(h, user, now);
-            });
+    Opened opened =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  Users.touch(h, user.id(), now);
+                  return openSession(h, user, now, device);
+                });
+    revocations.sessionsRevoked(user.id(), opened.ended());
+    return opened.session();
   }
 
-  private Session openSession(Handle h, User user, long now) {
+  /** A new session, and the oldest ones it ended to stay within {@link #MAX_SESSIONS}. */
+  private record Opened(Session session, List<String> ended) {}
+
+  private Opened openSession(Handle h, User user, long now, Device device) {
     User effective = effectiveRole(user);
-    RefreshTokens.Family family =
-        RefreshTokens.startFamily(h, user.id(), now, policy.refreshTtl().toMillis());
-    return new Session(
-        effective,
-        accessTokens.issue(effective, family.id()),
-        family.firstToken(),
-        accessTokens.ttlSeconds());
+    long ttl = policy.refreshTtl().toMillis();
+    RefreshTokens.Family family = RefreshTokens.startFamily(h, user.id(), now, ttl, device);
+    List<String> ended = RefreshTokens.bound(h, user.id(), MAX_SESSIONS, now, ttl, FORGET_MILLIS);
+    return new Opened(
+        new Session(
+            effective,
+            accessTokens.issue(effective, family.id()),
+            family.firstToken(),
+            accessTokens.ttlSeconds()),
+        ended);
   }
 
   /** Admins named in BANTER_ADMINS are admins whatever the stored role says. */
@@ -298,6 +340,11 @@ public final class AuthService {
    * family.
    */
   public Session refresh(String rawToken) {
+    return refresh(rawToken, Device.UNKNOWN);
+  }
+
+  /** Refreshes as {@link #refresh(String)}, recording where the session is used now. */
+  public Session refresh(String rawToken, Device device) {
     String token = Fields.required(rawToken, "refresh_token");
     long now = clock.millis();
     Rotation r =
@@ -324,6 +371,7 @@ public final class AuthService {
                   }
                   User user = effectiveRole(Users.byId(h, stored.userId()).orElseThrow());
                   Users.touch(h, user.id(), now);
+                  RefreshTokens.touchFamily(h, stored.familyId(), now, device);
                   String next =
                       RefreshTokens.issue(
                           h, stored.familyId(), now, policy.refreshTtl().toMillis());
@@ -485,5 +533,49 @@ public final class AuthService {
                   return RefreshTokens.revokeAllOf(h, userId, caller.sessionId(), now);
                 });
     revocations.sessionsRevoked(userId, ended);
+  }
+
+  /**
+   * {@code caller}'s signed-in sessions, most recently used first (SPEC §9), {@code current}
+   * marking the caller's own. At most {@link #MAX_SESSIONS}: no more are kept.
+   */
+  public List<Map<String, Object>> sessions(Principal caller) {
+    long now = clock.millis();
+    List<RefreshTokens.Live> live =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    RefreshTokens.live(
+                        h, caller.userId(), now, policy.refreshTtl().toMillis(), MAX_SESSIONS));
+    return live.stream()
+        .map(
+            s -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("id", s.id());
+              m.put("created_at", Times.iso(s.createdAt()));
+              m.put("last_used_at", Times.iso(s.lastUsedAt()));
+              m.put("ip", s.ip());
+              m.put("user_agent", s.userAgent());
+              m.put("current", s.id().equals(caller.sessionId()));
+              return m;
+            })
+        .toList();
+  }
+
+  /**
+   * Ends one of {@code caller}'s sessions (their current one too, which is a logout): its refresh
+   * token stops working, its access tokens are refused and its WebSockets close 4001, on every
+   * node. Someone else's session, an unknown one or one already ended is a 404.
+   */
+  public void endSession(Principal caller, String sessionId) {
+    long now = clock.millis();
+    boolean ended =
+        sessionId.length() <= 64
+            && db.jdbi()
+                .inTransaction(h -> RefreshTokens.revokeOwn(h, caller.userId(), sessionId, now));
+    if (!ended) {
+      throw ApiError.notFound("no such session");
+    }
+    revocations.sessionsRevoked(caller.userId(), List.of(sessionId));
   }
 }

@@ -25,15 +25,110 @@ final class RefreshTokens {
   /** A new family (a signed-in session) and its first token. */
   record Family(String id, String firstToken) {}
 
-  /** Starts a new family for {@code userId}: a new signed-in session. */
-  static Family startFamily(Handle h, String userId, long now, long ttlMillis) {
+  /** Starts a new family for {@code userId}: a new signed-in session, made from {@code device}. */
+  static Family startFamily(Handle h, String userId, long now, long ttlMillis, Device device) {
     String family = Ids.newId();
-    h.createUpdate("INSERT INTO token_families (id, user_id, created_at) VALUES (:id, :user, :now)")
+    h.createUpdate(
+            """
+        INSERT INTO token_families (id, user_id, created_at, last_used_at, ip, user_agent)
+        VALUES (:id, :user, :now, :now, :ip, :agent)
+        """)
         .bind("id", family)
         .bind("user", userId)
         .bind("now", now)
+        .bind("ip", device.ip())
+        .bind("agent", device.userAgent())
         .execute();
     return new Family(family, issue(h, family, now, ttlMillis));
+  }
+
+  /** Where and when a session was last used: each refresh records it. */
+  static void touchFamily(Handle h, String familyId, long now, Device device) {
+    h.createUpdate(
+            """
+        UPDATE token_families SET last_used_at = :now, ip = coalesce(:ip, ip),
+               user_agent = coalesce(:agent, user_agent)
+         WHERE id = :id
+        """)
+        .bind("id", familyId)
+        .bind("now", now)
+        .bind("ip", device.ip())
+        .bind("agent", device.userAgent())
+        .execute();
+  }
+
+  /** A signed-in session as GET /api/v1/auth/sessions lists it. */
+  record Live(String id, long createdAt, long lastUsedAt, String ip, String userAgent) {}
+
+  /**
+   * {@code userId}'s live sessions, most recently used first: not revoked, and refreshed within
+   * {@code ttlMillis} (each refresh issues a token that lives that long, so an older one is dead).
+   */
+  static List<Live> live(Handle h, String userId, long now, long ttlMillis, int limit) {
+    return h.createQuery(
+            """
+        SELECT id, created_at, last_used_at, ip, user_agent FROM token_families
+         WHERE user_id = :user AND revoked_at IS NULL AND last_used_at > :cutoff
+         ORDER BY last_used_at DESC, id DESC
+         LIMIT :limit
+        """)
+        .bind("user", userId)
+        .bind("cutoff", now - ttlMillis)
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new Live(
+                    rs.getString("id"),
+                    rs.getLong("created_at"),
+                    rs.getLong("last_used_at"),
+                    rs.getString("ip"),
+                    rs.getString("user_agent")))
+        .list();
+  }
+
+  /**
+   * Ends the oldest live sessions of {@code userId} beyond the newest {@code keep} and forgets the
+   * ones ended or expired more than {@code forgetMillis} ago; returns the ids it ended.
+   */
+  static List<String> bound(
+      Handle h, String userId, int keep, long now, long ttlMillis, long forgetMillis) {
+    List<String> beyond =
+        h.createQuery(
+                """
+        SELECT id FROM token_families WHERE user_id = :user AND revoked_at IS NULL
+         ORDER BY last_used_at DESC, id DESC
+        """)
+            .bind("user", userId)
+            .mapTo(String.class)
+            .list();
+    List<String> ended = beyond.size() > keep ? beyond.subList(keep, beyond.size()) : List.of();
+    for (String id : ended) {
+      revokeFamily(h, id, now);
+    }
+    h.createUpdate(
+            """
+        DELETE FROM token_families
+         WHERE user_id = :user AND (revoked_at < :forget OR last_used_at < :expired)
+        """)
+        .bind("user", userId)
+        .bind("forget", now - forgetMillis)
+        .bind("expired", now - ttlMillis - forgetMillis)
+        .execute();
+    return List.copyOf(ended);
+  }
+
+  /** Ends one of {@code userId}'s sessions; false when it is not theirs or already ended. */
+  static boolean revokeOwn(Handle h, String userId, String familyId, long now) {
+    return h.createUpdate(
+                """
+        UPDATE token_families SET revoked_at = :now
+         WHERE id = :id AND user_id = :user AND revoked_at IS NULL
+        """)
+            .bind("now", now)
+            .bind("id", familyId)
+            .bind("user", userId)
+            .execute()
+        == 1;
   }
 
   static String issue(Handle h, String familyId, long now, long ttlMillis) {

@@ -10,9 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
 
 /** User directory and profiles (SPEC §2). */
 public final class UserService {
+  private static final String AVATAR_FIELD = "avatar_url";
+
   private final Database db;
 
   /** Whether a user has a live connection; always false until the real-time gateway answers it. */
@@ -24,6 +27,7 @@ public final class UserService {
     this.db = db;
     this.online = online;
     this.limits = limits;
+    convertLegacyAvatars();
   }
 
   /**
@@ -71,11 +75,15 @@ public final class UserService {
     return db.jdbi().withHandle(h -> Users.byId(h, userId)).map(User::username);
   }
 
-  /** Applies the fields that are present (null = unchanged) and returns the new profile. */
+  /**
+   * Applies the fields that are present (null = unchanged) and returns the new profile. An avatar
+   * is given as one of the user's own image uploads ({@code /api/v1/uploads/{id}}) and stored under
+   * a new key; see {@link AvatarUrls}. A refusal (422) changes nothing.
+   */
   public User update(String userId, String displayName, String avatarUrl, String statusText) {
     limits.check(UserLimits.Action.PROFILE, userId);
     String newDisplay = displayName == null ? null : Fields.displayName(displayName);
-    String newAvatar = avatarUrl == null ? null : AvatarUrls.check(avatarUrl);
+    AvatarUrls.Wanted avatar = avatarUrl == null ? null : AvatarUrls.check(avatarUrl);
     String newStatus = statusText == null ? null : Fields.statusText(statusText);
     return db.jdbi()
         .inTransaction(
@@ -83,13 +91,69 @@ public final class UserService {
               User u =
                   Users.byId(h, userId)
                       .orElseThrow(() -> ApiError.unauthorized("user no longer exists"));
+              if (avatar != null) {
+                applyAvatar(h, u, avatar);
+              }
               Users.updateProfile(
                   h,
                   userId,
                   newDisplay != null ? newDisplay : u.displayName(),
-                  avatarUrl != null ? newAvatar : u.avatarUrl(),
+                  Users.byId(h, userId).orElseThrow().avatarUrl(),
                   statusText != null ? (newStatus.isEmpty() ? null : newStatus) : u.statusText());
               return Users.byId(h, userId).orElseThrow();
+            });
+  }
+
+  private static void applyAvatar(Handle h, User u, AvatarUrls.Wanted wanted) {
+    switch (wanted) {
+      case AvatarUrls.Clear ignored -> Users.setAvatar(h, u.id(), null, null, null);
+      case AvatarUrls.Keep k -> {
+        if (!k.url().equals(u.avatarUrl())) {
+          throw ApiError.validation(
+              AVATAR_FIELD, "avatar_url names an avatar that is not yours (or no longer is)");
+        }
+      }
+      case AvatarUrls.FromUpload f -> {
+        if (f.uploadId().equals(Users.avatarUploadOf(h, u.id()).orElse(null))) {
+          return; // already the avatar: the key stays, so caches stay good
+        }
+        Users.UploadFacts facts =
+            Users.upload(h, f.uploadId())
+                .orElseThrow(() -> ApiError.validation(AVATAR_FIELD, "no such upload"));
+        String refusal =
+            AvatarUrls.refusal(u.id(), facts.uploaderId(), facts.contentType(), facts.size());
+        if (refusal != null) {
+          throw ApiError.validation(AVATAR_FIELD, refusal);
+        }
+        String key = AvatarUrls.newKey();
+        Users.setAvatar(h, u.id(), AvatarUrls.url(key), key, f.uploadId());
+      }
+    }
+  }
+
+  /**
+   * Profiles stored before avatar keys carry {@code /api/v1/uploads/{id}}, which other users cannot
+   * load: each becomes a keyed avatar when the upload may be one, and is cleared otherwise. Runs at
+   * start; once converted, nothing matches.
+   */
+  void convertLegacyAvatars() {
+    db.jdbi()
+        .useTransaction(
+            h -> {
+              List<User> legacy =
+                  h.createQuery(
+                          "SELECT "
+                              + Users.columns("u")
+                              + " FROM users u WHERE u.avatar_key IS NULL AND u.avatar_url IS NOT NULL")
+                      .map(Users.MAPPER)
+                      .list();
+              for (User u : legacy) {
+                try {
+                  applyAvatar(h, u, AvatarUrls.check(u.avatarUrl()));
+                } catch (ApiError e) {
+                  Users.setAvatar(h, u.id(), null, null, null);
+                }
+              }
             });
   }
 }

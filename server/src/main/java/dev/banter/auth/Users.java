@@ -127,6 +127,35 @@ public final class Users {
         .execute();
   }
 
+  /** Sets (or, with nulls, clears) the avatar: its URL, its key and the upload it shows. */
+  static void setAvatar(Handle h, String id, String url, String key, String uploadId) {
+    h.createUpdate(
+            "UPDATE users SET avatar_url = :url, avatar_key = :key, avatar_upload_id = :upload WHERE id = :id")
+        .bind("id", id)
+        .bind("url", url)
+        .bind("key", key)
+        .bind("upload", uploadId)
+        .execute();
+  }
+
+  /** The upload an avatar key stands for now. */
+  static Optional<String> avatarUploadOf(Handle h, String id) {
+    return h.createQuery("SELECT avatar_upload_id FROM users WHERE id = :id")
+        .bind("id", id)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  /** What an upload offered as an avatar is: its uploader, type and size. */
+  record UploadFacts(String uploaderId, String contentType, long size) {}
+
+  static Optional<UploadFacts> upload(Handle h, String uploadId) {
+    return h.createQuery("SELECT uploader_id, content_type, size FROM uploads WHERE id = :id")
+        .bind("id", uploadId)
+        .map((rs, ctx) -> new UploadFacts(rs.getString(1), rs.getString(2), rs.getLong(3)))
+        .findOne();
+  }
+
   static void setDisabled(Handle h, String id, boolean disabled) {
     h.createUpdate("UPDATE users SET disabled = :d WHERE id = :id")
         .bind("d", disabled)

@@ -54,6 +54,11 @@ public final class UserLimits {
      * room may ask for the parents of every reply on its first page at once, hence the burst.
      */
     MESSAGE_GET(20, 100),
+    /**
+     * Listing and ending my signed-in sessions (SPEC §9): "sign out everywhere else" ends up to 49
+     * at once, hence the burst.
+     */
+    SESSIONS(2, 60),
     /** Reading a room's read markers ("seen by"): once per room opened and per reconnect. */
     RECEIPTS(2, 30),
     /**

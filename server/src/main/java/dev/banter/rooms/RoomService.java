@@ -261,7 +261,10 @@ public final class RoomService {
 
   private Map<String, Object> memberView(Rooms.MemberRow m) {
     Map<String, Object> view = new LinkedHashMap<>();
-    view.put("user", User.summary(m.userId(), m.username(), m.displayName(), m.avatarUrl()));
+    Map<String, Object> user =
+        User.summary(m.userId(), m.username(), m.displayName(), m.avatarUrl());
+    user.put("status_text", m.statusText()); // the members panel shows it under the name (#21)
+    view.put("user", user);
     view.put("role", m.role());
     view.put("joined_at", Times.iso(m.joinedAt()));
     view.put("online", online.test(m.userId()));

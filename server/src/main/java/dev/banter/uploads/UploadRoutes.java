@@ -33,6 +33,8 @@ public final class UploadRoutes {
         .created();
     r.get("/api/v1/uploads/{id}", this::download);
     r.get("/api/v1/uploads/{id}/thumbnail", this::thumbnail);
+    // open: an <img> of another user's avatar carries no token; the key is the only secret
+    r.get("/api/v1/avatars/{key}", this::avatar).open();
   }
 
   /** Streamed in chunks as the client reads (a file may be large; a client may not read). */
@@ -44,6 +46,44 @@ public final class UploadRoutes {
         u.size(),
         u.contentType(),
         headers(u.name(), Sniffer.isImage(u.contentType())));
+  }
+
+  /**
+   * An avatar, to anyone who has its key: the image only, never cached with the wrong type, and
+   * cached long (a new avatar has a new key, so the old one can be cached for good).
+   */
+  Object avatar(Request req) {
+    String key = req.param("key");
+    UploadService.Upload u = uploads.avatar(key);
+    String etag = "\"" + key + "\"";
+    Map<String, String> headers =
+        Map.of(
+            "ETag", etag,
+            "Cache-Control", "public, max-age=31536000, immutable",
+            "Content-Disposition", "inline",
+            "Content-Security-Policy", "default-src 'none'; sandbox",
+            "Cross-Origin-Resource-Policy", "same-origin");
+    if (names(req.header("If-None-Match").orElse(null), etag)) {
+      return Response.bytes(304, new byte[0], null, headers);
+    }
+    return Response.stream(200, uploads.open(u), u.size(), u.contentType(), headers);
+  }
+
+  /** Whether an {@code If-None-Match} header names {@code etag} (or is {@code *}). */
+  private static boolean names(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals("*") || t.equals(etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Thumbnails are small (320 px PNGs): sent whole. */

@@ -1,5 +1,6 @@
 package dev.banter.uploads;
 
+import dev.banter.auth.AvatarUrls;
 import dev.banter.config.Config;
 import dev.banter.core.ApiError;
 import dev.banter.core.Ids;
@@ -289,6 +290,31 @@ public final class UploadService implements UploadTarget, AutoCloseable {
   }
 
   /**
+   * The image behind an avatar key (see {@code AvatarUrls}): only while it is someone's avatar, and
+   * only a type an avatar may have. Anything else is a 404 that tells nothing more.
+   */
+  public Upload avatar(String key) {
+    ApiError missing = ApiError.notFound("no such avatar");
+    if (!AvatarUrls.wellFormedKey(key)) {
+      throw missing;
+    }
+    String id =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT avatar_upload_id FROM users WHERE avatar_key = :key")
+                        .bind("key", key)
+                        .mapTo(String.class)
+                        .findOne())
+            .orElseThrow(() -> missing);
+    Upload u = find(id).orElseThrow(() -> missing);
+    if (!AvatarUrls.TYPES.contains(u.contentType()) || u.size() > AvatarUrls.MAX_BYTES) {
+      throw missing;
+    }
+    return u;
+  }
+
+  /**
    * The upload, if {@code p} may download it: its uploader, or a member of a room where it was
    * posted.
    */
@@ -350,6 +376,7 @@ public final class UploadService implements UploadTarget, AutoCloseable {
           SELECT id, uploader_id, name, size, content_type, sha256, storage_name, created_at FROM uploads u
            WHERE u.created_at < :cutoff
              AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.upload_id = u.id)
+             AND NOT EXISTS (SELECT 1 FROM users s WHERE s.avatar_upload_id = u.id)
           """)
                           .bind("cutoff", cutoff)
                           .map(

@@ -1,7 +1,7 @@
 // Modal dialogs on the native <dialog> element (focus stays inside, Escape closes):
-// create room, browse public rooms, new direct message (user search), profile, confirm.
+// create room, browse public rooms, new direct message (user search), confirm.
 
-import { h, avatar, displayName, safeAvatarUrl } from '../dom.js';
+import { h, avatar, displayName } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { state } from '../store.js';
 
@@ -12,7 +12,7 @@ export function initDialogs(a) {
 }
 
 /** Opens a modal; `build(close)` returns its content. Removed from the page when closed. */
-function modal(title, build) {
+export function modal(title, build) {
   const id = `dlg-${Math.random().toString(36).slice(2)}`;
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': id });
   const close = () => dialog.close();
@@ -26,11 +26,11 @@ function modal(title, build) {
   return dialog;
 }
 
-function field(label, input) {
+export function field(label, input) {
   return h('label', { class: 'field' }, h('span', {}, label), input);
 }
 
-function errorLine() {
+export function errorLine() {
   return h('p', { class: 'error', role: 'alert' });
 }
 
@@ -120,30 +120,7 @@ export function newDmDialog() {
   });
 }
 
-export function profileDialog() {
-  modal('Your profile', (close) => {
-    const me = state.me || {};
-    const displayNameInput = h('input', { name: 'display_name', maxlength: 64, value: me.display_name || '' });
-    const status = h('input', { name: 'status_text', maxlength: 140, value: me.status_text || '' });
-    const avatarUrl = h('input', { name: 'avatar_url', type: 'url', value: me.avatar_url || '', placeholder: 'https://…' });
-    const err = errorLine();
-    const form = h('form', { class: 'dialog-body' }, field('Display name', displayNameInput), field('Status', status),
-      field('Avatar (the link of a file uploaded here)', avatarUrl), err,
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, 'Cancel'),
-        h('button', { type: 'submit', class: 'primary' }, 'Save')));
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault();
-      const url = avatarUrl.value.trim();
-      if (url && !safeAvatarUrl(url)) { err.textContent = 'The avatar must be an https: address.'; return; }
-      try {
-        const profile = await api('PATCH', '/api/v1/users/me', { display_name: displayNameInput.value, status_text: status.value, avatar_url: url });
-        close();
-        actions.profileSaved(profile);
-      } catch (e) { showError(err, e); }
-    });
-    return form;
-  });
-}
+// The profile dialog is in views/profile.js.
 
 /** Resolves true when the user confirms. */
 export function confirmDialog(title, text, okLabel) {

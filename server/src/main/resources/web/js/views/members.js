@@ -1,11 +1,13 @@
 // The members panel of the open room: presence dots (from the member list, then live
-// `presence` events), roles, a button to start a direct message, and what my role allows:
+// `presence` events), status texts, profile cards on a click (views/profile.js), roles, a
+// button to start a direct message, and what my role allows:
 // "Invite people" above the list, "Remove" (owners and admins, for members below their role)
 // and "Role" (owners) on each member. The server still decides; these only hide what it refuses.
 
 import { h, clear, avatar, displayName } from '../dom.js';
 import { state, currentRoom } from '../store.js';
 import { S } from '../strings.js';
+import { opensProfile, profileButton } from './profile.js';
 import { canInvite, canRemove, canChangeRoles, inviteDialog, removeMemberDialog, roleDialog } from './roomsettings.js';
 
 let actions;
@@ -34,9 +36,11 @@ function memberItem(room, m) {
   const who = m.user.username;
   const presence = online ? S.online : S.offline;
   const li = h('li', { class: 'member', dataset: { username: who } },
-    h('span', { class: 'avatar-wrap' }, avatar(m.user, 'sm'),
+    h('span', { class: 'avatar-wrap' }, opensProfile(avatar(m.user, 'sm'), m.user),
       h('span', { class: `dot ${online ? 'online' : 'offline'}`, role: 'img', 'aria-label': presence, title: presence })),
-    h('span', { class: 'member-name' }, displayName(m.user), h('span', { class: 'muted' }, ` @${who}`)),
+    h('span', { class: 'member-text' },
+      profileButton(m.user, 'member-name', displayName(m.user), h('span', { class: 'muted' }, ` @${who}`)),
+      m.user.status_text ? h('span', { class: 'member-status muted', title: m.user.status_text }, m.user.status_text) : null),
     m.role !== 'member' ? h('span', { class: 'role' }, S.memberRole(m.role)) : null);
   const tools = h('span', { class: 'member-actions' });
   if (!me) {

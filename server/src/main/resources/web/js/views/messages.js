@@ -3,6 +3,7 @@
 // sends, infinite scroll upward and smart autoscroll with a "new messages" pill.
 
 import { h, avatar, displayName, handleIfRenamed, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { opensProfile, profileButton } from './profile.js';
 import { renderBody, plainText } from '../markdown.js';
 import { state, timeline, currentRoom, canModerate, mentionsMe, reading, settleDivider, parentOf, receipts, seenBy } from '../store.js';
 import { S } from '../strings.js';
@@ -207,8 +208,8 @@ export function messageItem(room, m, { grouped = false, parent = null, mod = fal
   if (state.linked && state.linked.id === m.id) cls.push('linked'); // navigation (#21): a deep link's message
   const li = h('li', { class: cls.join(' '), dataset: { seq: m.seq, id: m.id } });
   if (!grouped) {
-    li.append(h('div', { class: 'msg-head' }, avatar(m.author, 'md'),
-      h('span', { class: 'author' }, displayName(m.author)),
+    li.append(h('div', { class: 'msg-head' }, opensProfile(avatar(m.author, 'md'), m.author),
+      profileButton(m.author, 'author', displayName(m.author)),
       h('span', { class: 'muted handle' }, handleIfRenamed(m.author)),
       h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, timeOf(m.created_at))));
   }

@@ -9,6 +9,7 @@ import dev.banter.support.Api.Account;
 import dev.banter.support.Api.Reply;
 import dev.banter.support.Backend;
 import dev.banter.support.TestServer;
+import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -404,45 +405,72 @@ abstract class AuthApiContract {
   @Test
   void updatingTheProfileChangesOnlyTheGivenFields() {
     Account a = api.register("upd");
+    String upload = api.upload(a, "me.png", Api.png(32, 32, Color.BLUE)).json().get("id").asText();
     Reply r =
         api.patch(
             "/api/v1/users/me",
-            Map.of("status_text", "on holiday", "avatar_url", "/api/v1/uploads/a1"),
+            Map.of("status_text", "on holiday", "avatar_url", "/api/v1/uploads/" + upload),
             a.accessToken());
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status_text").asText()).isEqualTo("on holiday");
-    assertThat(r.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/a1");
+    String avatar = r.json().get("avatar_url").asText();
+    assertThat(avatar).matches("/api/v1/avatars/[A-Za-z0-9_-]{24}");
     assertThat(r.json().get("display_name").asText()).isEqualTo(a.username());
     Reply second =
         api.patch("/api/v1/users/me", Map.of("display_name", "New Name"), a.accessToken());
     assertThat(second.json().get("status_text").asText()).isEqualTo("on holiday");
     assertThat(second.json().get("display_name").asText()).isEqualTo("New Name");
-    Reply upload =
-        api.patch(
-            "/api/v1/users/me", Map.of("avatar_url", "/api/v1/uploads/abc123"), a.accessToken());
-    assertThat(upload.status()).isEqualTo(200);
+    assertThat(second.json().get("avatar_url").asText()).isEqualTo(avatar);
+    // sending the current avatar back (a whole-profile save) keeps it, key and all
+    Reply same = api.patch("/api/v1/users/me", Map.of("avatar_url", avatar), a.accessToken());
+    assertThat(same.json().get("avatar_url").asText()).isEqualTo(avatar);
+    Reply cleared = api.patch("/api/v1/users/me", Map.of("avatar_url", ""), a.accessToken());
+    assertThat(cleared.json().get("avatar_url").isNull()).isTrue();
   }
 
   @Test
   void unsafeOrInvalidProfileValuesAreRejectedAndChangeNothing() {
     Account a = api.register("unsafe");
-    api.patch(
-        "/api/v1/users/me",
-        Map.of("avatar_url", "/api/v1/uploads/ok", "status_text", "fine"),
-        a.accessToken());
+    Account other = api.register("otheruploader");
+    String avatar = api.giveAvatar(a);
+    api.patch("/api/v1/users/me", Map.of("status_text", "fine"), a.accessToken());
+    String theirs = api.upload(other, "x.png", Api.png(8, 8, Color.RED)).json().get("id").asText();
+    String text =
+        api.upload(a, "notes.txt", "just words".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
+    String svg =
+        api.upload(
+                a,
+                "pic.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".getBytes(StandardCharsets.UTF_8))
+            .json()
+            .get("id")
+            .asText();
     Map<String, Map<String, Object>> cases =
-        Map.of(
-            "javascript", Map.of("avatar_url", "javascript:alert(1)"),
-            "http", Map.of("avatar_url", "http://example.com/a.png"),
-            "private", Map.of("avatar_url", "https://10.0.0.5/a.png"),
-            "loopback", Map.of("avatar_url", "https://127.0.0.1/a.png"),
-            "localhost", Map.of("avatar_url", "https://localhost/a.png"),
-            "data", Map.of("avatar_url", "data:image/png;base64,AAAA"),
-            "another host", Map.of("avatar_url", "https://example.com/a.png"),
-            "another host's upload path",
-                Map.of("avatar_url", "https://example.com/api/v1/uploads/x"),
-            "status", Map.of("status_text", "s".repeat(141), "avatar_url", "/api/v1/uploads/other"),
-            "display", Map.of("display_name", "d".repeat(65)));
+        Map.ofEntries(
+            Map.entry("javascript", Map.of("avatar_url", "javascript:alert(1)")),
+            Map.entry("http", Map.of("avatar_url", "http://example.com/a.png")),
+            Map.entry("private", Map.of("avatar_url", "https://10.0.0.5/a.png")),
+            Map.entry("loopback", Map.of("avatar_url", "https://127.0.0.1/a.png")),
+            Map.entry("localhost", Map.of("avatar_url", "https://localhost/a.png")),
+            Map.entry("data", Map.of("avatar_url", "data:image/png;base64,AAAA")),
+            Map.entry("another host", Map.of("avatar_url", "https://example.com/a.png")),
+            Map.entry(
+                "another host's upload path",
+                Map.of("avatar_url", "https://example.com/api/v1/uploads/x")),
+            Map.entry("no such upload", Map.of("avatar_url", "/api/v1/uploads/nosuchupload")),
+            Map.entry("someone else's upload", Map.of("avatar_url", "/api/v1/uploads/" + theirs)),
+            Map.entry("not an image", Map.of("avatar_url", "/api/v1/uploads/" + text)),
+            Map.entry("svg", Map.of("avatar_url", "/api/v1/uploads/" + svg)),
+            Map.entry(
+                "someone's avatar key",
+                Map.of("avatar_url", "/api/v1/avatars/AAAAAAAAAAAAAAAAAAAAAAAA")),
+            Map.entry(
+                "status",
+                Map.of("status_text", "s".repeat(141), "avatar_url", "/api/v1/uploads/" + text)),
+            Map.entry("display", Map.of("display_name", "d".repeat(65))));
     cases.forEach(
         (name, body) -> {
           Reply r = api.patch("/api/v1/users/me", body, a.accessToken());
@@ -450,9 +478,10 @@ abstract class AuthApiContract {
           assertThat(r.errorCode()).isEqualTo("validation_failed");
         });
     Reply after = api.get("/api/v1/users/me", a.accessToken());
-    assertThat(after.json().get("avatar_url").asText()).isEqualTo("/api/v1/uploads/ok");
+    assertThat(after.json().get("avatar_url").asText()).isEqualTo(avatar);
     assertThat(after.json().get("status_text").asText()).isEqualTo("fine");
     assertThat(after.json().get("display_name").asText()).isEqualTo(a.username());
+    assertThat(api.get(avatar, null).status()).isEqualTo(200); // the avatar still loads
   }
 
   // ---- password change ----

@@ -275,6 +275,38 @@ class PerUserLimitsTest {
     Api.expect(api.post("/api/v1/invites", Map.of(), other.accessToken()), 201);
   }
 
+  @Test
+  void listingAndEndingSessionsHasABudgetPerUserAndARefusalEndsNothing() {
+    Account a = api.register("sessioner");
+    Account other = api.register("calmsessioner");
+    Reply over = null;
+    for (int i = 0; i < 120 && over == null; i++) { // burst 60, 2/s
+      Reply r = api.get("/api/v1/auth/sessions", a.accessToken());
+      if (r.status() == 429) {
+        over = r;
+      } else {
+        assertThat(r.status()).isEqualTo(200);
+      }
+    }
+    assertThat(over).as("refused within 120 listings").isNotNull();
+    assertThat(over.errorCode()).isEqualTo("rate_limited");
+    assertThat(over.header("Retry-After")).isNotNull();
+    // ending one's own session is the same budget: refused, and the session goes on
+    String mine =
+        server
+            .db()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT id FROM token_families WHERE user_id = :u")
+                        .bind("u", a.id())
+                        .mapTo(String.class)
+                        .one());
+    Reply end = api.delete("/api/v1/auth/sessions/" + mine, a.accessToken());
+    assertThat(end.status()).isEqualTo(429);
+    Api.expect(api.get("/api/v1/auth/me", a.accessToken()), 200);
+    Api.expect(api.get("/api/v1/auth/sessions", other.accessToken()), 200); // another user lists
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -399,8 +399,73 @@ abstract class AuthorizationMatrixContract {
    */
   record UserRow(String endpoint, Function<String, Reply> call, int... statuses) {}
 
+  private static final String SESSIONS = "/api/v1/auth/sessions";
+
+  /**
+   * A second session of the caller to end: a new sign-in for a registered user. A guest has one
+   * session only (no password to sign in again), so the row ends a fresh guest's own session.
+   */
+  private Reply endOwnSession(String t) {
+    if (t == null) {
+      return api.delete(SESSIONS + "/none", null);
+    }
+    String token = t;
+    if (t.equals(guest.accessToken())) {
+      token =
+          expect(api.post("/api/v1/auth/guest", Map.of("username", Api.uniqueName("g")), null), 201)
+              .json()
+              .get("access_token")
+              .asText();
+    } else {
+      Account a =
+          Stream.of(Caller.values())
+              .map(this::as)
+              .filter(x -> x.accessToken().equals(t))
+              .findFirst()
+              .orElseThrow();
+      token =
+          expect(
+                  api.post(
+                      "/api/v1/auth/login",
+                      Map.of("username", a.username(), "password", a.password()),
+                      null),
+                  200)
+              .json()
+              .get("access_token")
+              .asText();
+    }
+    String session = null;
+    for (var s : expect(api.get(SESSIONS, token), 200).json().get("sessions")) {
+      if (s.get("current").asBoolean()) {
+        session = s.get("id").asText();
+      }
+    }
+    return api.delete(SESSIONS + "/" + session, t.equals(guest.accessToken()) ? token : t);
+  }
+
+  private String someoneElsesSession() {
+    return expect(api.get(SESSIONS, invitee.accessToken()), 200)
+        .json()
+        .get("sessions")
+        .get(0)
+        .get("id")
+        .asText();
+  }
+
   private List<UserRow> userRows() {
     return List.of(
+        new UserRow("GET /auth/sessions", t -> api.get(SESSIONS, t), 200, 200, 200, 200, 200, 200),
+        new UserRow(
+            "DELETE /auth/sessions/{own}", this::endOwnSession, 204, 204, 204, 204, 204, 204),
+        new UserRow(
+            "DELETE /auth/sessions/{someone else's}",
+            t -> api.delete(SESSIONS + "/" + someoneElsesSession(), t),
+            404,
+            404,
+            404,
+            404,
+            404,
+            404),
         new UserRow(
             "GET /push/key", t -> api.get("/api/v1/push/key", t), 200, 200, 200, 200, 200, 200),
         new UserRow("POST /push/subscriptions", this::subscribePush, 201, 201, 201, 201, 201, 201),
@@ -534,6 +599,33 @@ abstract class AuthorizationMatrixContract {
           DynamicTest.dynamicTest(
               row.endpoint() + " without a token → 401",
               () -> assertThat(row.call().apply(null).status()).isEqualTo(401)));
+    }
+    return tests.stream();
+  }
+
+  // ---- open routes: the same answer with any token or none ----
+
+  @TestFactory
+  Stream<DynamicTest> anAvatarLoadsForEveryCallerAndWithoutAToken() {
+    String avatar = api.giveAvatar(target);
+    List<DynamicTest> tests = new ArrayList<>();
+    List<String> tokens = new ArrayList<>();
+    for (Caller c : Caller.values()) {
+      tokens.add(as(c).accessToken());
+    }
+    tokens.add(guest.accessToken());
+    tokens.add(null);
+    for (int i = 0; i < tokens.size(); i++) {
+      String t = tokens.get(i);
+      String who =
+          i < Caller.values().length ? Caller.values()[i].name() : i == 5 ? "GUEST" : "NO TOKEN";
+      tests.add(
+          DynamicTest.dynamicTest(
+              "GET /avatars/{key} as " + who + " → 200, an unknown key → 404",
+              () -> {
+                assertThat(api.get(avatar, t).status()).isEqualTo(200);
+                assertThat(api.get("/api/v1/avatars/" + "Z".repeat(24), t).status()).isEqualTo(404);
+              }));
     }
     return tests.stream();
   }

@@ -2,6 +2,10 @@ package dev.banter.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,9 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 
 /**
  * A small HTTP client DSL for tests: requests read like the spec, replies expose status and JSON.
@@ -165,6 +171,60 @@ public final class Api {
         builder(path, token)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .header("Content-Type", "application/json"));
+  }
+
+  /** Uploads {@code content} as {@code who} (multipart, field {@code file}); the reply is 201. */
+  public Reply upload(Account who, String filename, byte[] content) {
+    String boundary = "----banter-api-boundary";
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.writeBytes(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + filename
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.writeBytes(content);
+    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return expect(
+        send(
+            builder("/api/v1/uploads", who.accessToken())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))),
+        201);
+  }
+
+  /** A {@code w}×{@code h} PNG of one colour. */
+  public static byte[] png(int w, int h, Color colour) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(colour);
+    g.fillRect(0, 0, w, h);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Gives {@code who} an avatar (a small PNG uploaded and set); returns their profile's {@code
+   * /api/v1/avatars/{key}}.
+   */
+  public String giveAvatar(Account who) {
+    String id = upload(who, "me.png", png(64, 64, Color.ORANGE)).json().get("id").asText();
+    return expect(
+            patch(
+                "/api/v1/users/me",
+                Map.of("avatar_url", "/api/v1/uploads/" + id),
+                who.accessToken()),
+            200)
+        .json()
+        .get("avatar_url")
+        .asText();
   }
 
   public Reply send(HttpRequest.Builder b) {
