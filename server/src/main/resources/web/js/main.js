@@ -9,6 +9,7 @@ import { pushSupported, enablePush, disablePush } from './push.js';
 import { initTheme } from './theme.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog, profileDialog } from './views/dialogs.js';
 import { S } from './strings.js';
+import { translateStatic } from './views/language.js';
 
 const authRoot = document.getElementById('auth');
 const app = document.getElementById('app');
@@ -95,7 +96,8 @@ function wireButtons() {
   });
 }
 
-onSessionEnded(() => showAuth('Your session has ended. Please sign in again.'));
+onSessionEnded(() => showAuth(S.sessionEnded));
+translateStatic();
 wireButtons();
 initTheme();
 const session = resumeSession();
