@@ -297,10 +297,10 @@ function messageActions(room, m, mine, mod, inThread) {
     actions.react(room.id, m.id, emoji, !users.includes(state.me.username));
   }));
   const pinLabel = m.pinned_at ? S.unpin : S.pin;
-  bar.append(react,
+  bar.append(...[react, // (append would write a null as the text "null")
     inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': S.reply, title: S.reply, dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
     h('button', { type: 'button', class: `icon${m.pinned_at ? ' on' : ''}`, 'aria-label': pinLabel, title: pinLabel, dataset: { fk: 'pin' },
-      onclick: () => actions.pin(m, !m.pinned_at) }, '📌'));
+      onclick: () => actions.pin(m, !m.pinned_at) }, '📌')].filter(Boolean));
   if (!inThread && !m.thread_id) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.replyInThread, title: S.replyInThread, dataset: { fk: 'in-thread' },
       onclick: () => actions.openThread(m, true) }, '💬'));

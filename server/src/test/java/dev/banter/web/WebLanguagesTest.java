@@ -46,11 +46,11 @@ class WebLanguagesTest extends WebRoomTestBase {
         }
         const all = texts.join('\\n');
         // and any Latin word at all, once the names of people and rooms and the few words that
-        // stay as they are (the product, "English" in the switch, keys) are taken out
+        // stay as they are (the product, "English" in the switch, key names) are taken out
         let rest = all;
         for (const n of names) rest = rest.split(n).join(' ');
         const words = (rest.match(/[A-Za-z]{2,}/g) || [])
-          .filter((w) => !['Banter', 'English', 'Enter', 'Esc', 'general', 'https', 'HTTP'].includes(w));
+          .filter((w) => !['Banter', 'English', 'Enter', 'Esc', 'Ctrl', 'general', 'https', 'HTTP'].includes(w));
         return [...english.filter((e) => all.includes(e)), ...new Set(words)];
       }
       """;
@@ -268,6 +268,27 @@ class WebLanguagesTest extends WebRoomTestBase {
     assertThat(page.locator("dialog .result").first()).isVisible();
     assertNoEnglish(page, "the public rooms");
     page.keyboard().press("Escape");
+
+    page.locator("#notify-toggle").click();
+    assertThat(page.locator("#notify-menu")).isVisible();
+    assertNoEnglish(page, "the notification menu");
+    page.keyboard().press("Escape");
+
+    page.locator("#btn-threads").click();
+    assertThat(page.locator("#threads-list li")).hasCount(1);
+    assertNoEnglish(page, "the followed threads");
+    page.locator("#threads-close").click();
+
+    page.keyboard().press("Control+k");
+    assertThat(page.locator("dialog.switcher")).isVisible();
+    assertNoEnglish(page, "the quick switcher");
+    page.keyboard().press("Escape");
+
+    page.locator("#search-input").fill("회의는");
+    page.locator("#search-input").press("Enter");
+    assertThat(page.locator("#search-status")).not().hasText("검색 중…");
+    assertNoEnglish(page, "the search results");
+    page.locator("#search-close").click();
 
     page.locator("#toggle-pins").click();
     assertThat(page.locator("#pins-status")).hasText("이 방에는 아직 고정된 메시지가 없습니다.");
