@@ -5,6 +5,23 @@
 
 'use strict';
 
+// Its few words in the page's language (#21). A worker cannot read the page's localStorage, and a
+// classic worker cannot import strings.js, so the page registers `/sw.js?lang=ko` (push.js) and
+// the worker keeps its own small table; a new language re-registers it under the new address.
+const WORDS = {
+  en: {
+    activity: 'You have new activity.',
+    someone: 'Someone',
+    inRoom: (who, room) => `${who} in #${room}`,
+  },
+  ko: {
+    activity: '새 활동이 있습니다.',
+    someone: '누군가',
+    inRoom: (who, room) => `#${room}의 ${who}`,
+  },
+};
+const T = WORDS[new URL(self.location.href).searchParams.get('lang')] || WORDS.en;
+
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
@@ -12,11 +29,11 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 function describe(payload) {
   if (!payload || payload.type !== 'notification' || !payload.message) {
     // userVisibleOnly: every push must show something, even one this version cannot read
-    return { title: 'Banter', options: { body: 'You have new activity.', tag: 'banter', data: {} } };
+    return { title: 'Banter', options: { body: T.activity, tag: 'banter', data: {} } };
   }
   const m = payload.message;
-  const author = (m.author && (m.author.display_name || m.author.username)) || 'Someone';
-  const title = payload.room_name ? `${author} in #${payload.room_name}` : author;
+  const author = (m.author && (m.author.display_name || m.author.username)) || T.someone;
+  const title = payload.room_name ? T.inRoom(author, payload.room_name) : author;
   return {
     title,
     options: {

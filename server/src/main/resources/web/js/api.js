@@ -1,6 +1,8 @@
 // REST client: the session (tokens), refresh before expiry, one retry after a 401.
 // Tokens live in localStorage under one key so a reload keeps the session; see docs/web-client.md.
 
+import { S } from './strings.js';
+
 const KEY = 'banter.session';
 const REFRESH_AT = 0.8; // refresh at 80% of the access token's lifetime
 
@@ -121,7 +123,7 @@ async function doRefresh() {
       body: JSON.stringify({ refresh_token: session.refresh_token }),
     });
   } catch (e) {
-    throw new ApiError(0, 'network', 'The server cannot be reached.');
+    throw new ApiError(0, 'network', S.unreachable);
   }
   if (res.ok) {
     startSession(await res.json());
@@ -131,7 +133,7 @@ async function doRefresh() {
     endSession('expired');
     return false;
   }
-  throw new ApiError(res.status, 'unavailable', 'Could not refresh the session.');
+  throw new ApiError(res.status, 'unavailable', S.refreshFailed);
 }
 
 /** A fresh enough access token (refreshes first when it is about to expire). */
@@ -151,7 +153,7 @@ async function send(method, path, body, token) {
   try {
     return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
-    throw new ApiError(0, 'network', 'The server cannot be reached.');
+    throw new ApiError(0, 'network', S.unreachable);
   }
 }
 

@@ -433,7 +433,7 @@ async function edit(m, body) {
 }
 
 async function remove(m) {
-  if (!(await confirmDialog('Delete message', 'Delete this message for everyone?', 'Delete'))) return;
+  if (!(await confirmDialog(S.deleteMessageTitle, S.deleteMessageText, S.delete))) return;
   if (socket.send({ type: 'delete_message', room_id: m.room_id, message_id: m.id, ref: socket.nextRef() })) return;
   await api('DELETE', path(m));
   const known = findMessage(m.room_id, m.id);
@@ -453,7 +453,7 @@ async function pin(m, on) {
   try {
     applyMessage(await api(on ? 'PUT' : 'DELETE', `/api/v1/rooms/${encodeURIComponent(m.room_id)}/pins/${encodeURIComponent(m.id)}`));
   } catch (e) {
-    error.textContent = `Could not ${on ? 'pin' : 'unpin'} the message: ${e.message}`;
+    error.textContent = on ? S.pinFailed(e.message) : S.unpinFailed(e.message);
     return;
   }
   pinsChanged(m.room_id);

@@ -1,6 +1,9 @@
 // Small DOM helpers. Every piece of user text goes through text nodes: nothing here ever
 // parses HTML, so a message body can never become markup.
 
+import { lang } from './i18n.js';
+import { S } from './strings.js';
+
 /** Creates an element; string children become text nodes, `text` sets textContent. */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -57,7 +60,7 @@ function initial(user, size) {
 }
 
 export function displayName(user) {
-  return (user && (user.display_name || user.username)) || 'unknown';
+  return (user && (user.display_name || user.username)) || S.unknownUser;
 }
 
 /**
@@ -69,8 +72,26 @@ export function handleIfRenamed(user) {
   return user.display_name.toLowerCase() === user.username.toLowerCase() ? '' : ` @${user.username}`;
 }
 
+// Dates and times in the page's language (i18n.js) through Intl, one formatter of each kind.
+const fmtTime = new Intl.DateTimeFormat(lang(), { hour: '2-digit', minute: '2-digit' });
+const fmtDay = new Intl.DateTimeFormat(lang(), { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+const fmtFull = new Intl.DateTimeFormat(lang(), { dateStyle: 'full', timeStyle: 'short' });
+const fmtShort = new Intl.DateTimeFormat(lang(), { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+const fmtRelDay = new Intl.RelativeTimeFormat(lang(), { numeric: 'auto' });
+
+/** "14:05" / "오후 02:05". */
 export function timeOf(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return fmtTime.format(new Date(iso));
+}
+
+/** A full date and time, for a `title` ("Friday, 4 December 2026 at 14:05"). */
+export function dateTimeOf(iso) {
+  return fmtFull.format(new Date(iso));
+}
+
+/** A weekday and a time ("Fri 14:05"), for what is within the coming week. */
+export function weekdayTimeOf(iso) {
+  return fmtShort.format(new Date(iso));
 }
 
 export function dayKey(iso) {
@@ -78,13 +99,23 @@ export function dayKey(iso) {
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 }
 
+/** "Today", "Yesterday" (Intl's own words: "오늘", "어제"), else the full date. */
 export function dayLabel(iso) {
   const d = new Date(iso);
   const today = new Date();
   const yesterday = new Date(Date.now() - 86400000);
-  if (dayKey(d.toISOString()) === dayKey(today.toISOString())) return 'Today';
-  if (dayKey(d.toISOString()) === dayKey(yesterday.toISOString())) return 'Yesterday';
-  return d.toLocaleDateString([], { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+  if (dayKey(d.toISOString()) === dayKey(today.toISOString())) return capitalise(fmtRelDay.format(0, 'day'));
+  if (dayKey(d.toISOString()) === dayKey(yesterday.toISOString())) return capitalise(fmtRelDay.format(-1, 'day'));
+  return fmtDay.format(d);
+}
+
+function capitalise(s) {
+  return s.charAt(0).toLocaleUpperCase(lang()) + s.slice(1);
+}
+
+/** A number in the page's language ("1,234.5" / "1,234.5"; digits grouped as the language does). */
+export function formatNumber(n, fractionDigits = 0) {
+  return new Intl.NumberFormat(lang(), { maximumFractionDigits: fractionDigits }).format(n);
 }
 
 export function snippet(text, n = 80) {

@@ -4,14 +4,16 @@
 // Tokens never go into a URL.
 
 import { freshToken, refresh, ApiError } from './api.js';
+import { formatNumber } from './dom.js';
+import { S } from './strings.js';
 
-/** "1.4 MB", "812 B". */
+/** "1.4 MB", "812 B" (the number in the page's language). */
 export function humanSize(n) {
-  const units = ['B', 'KB', 'MB', 'GB'];
+  const units = S.sizeUnits;
   let v = Number(n) || 0;
   let i = 0;
   while (v >= 1024 && i < units.length - 1) { v /= 1024; i += 1; }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+  return S.fileSize(formatNumber(i === 0 ? v : Number(v.toFixed(v < 10 ? 1 : 0)), 1), units[i]);
 }
 
 /** Only this server's upload paths are ever fetched with the token. */
@@ -30,7 +32,7 @@ function xhrUpload(file, token, onProgress, signal) {
     });
     xhr.addEventListener('load', () => resolve({ status: xhr.status, text: xhr.responseText }));
     xhr.addEventListener('error', () => resolve({ status: 0, text: '' }));
-    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', 'Upload cancelled.')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', S.uploadCancelled)));
     if (signal) signal.addEventListener('abort', () => xhr.abort());
     const form = new FormData();
     form.append('file', file, file.name || 'file');
@@ -49,9 +51,9 @@ export async function uploadFile(file, onProgress = () => {}, signal = null) {
   try { json = JSON.parse(res.text); } catch { json = null; }
   if (res.status >= 200 && res.status < 300 && json && json.id) return json;
   const err = (json && json.error) || {};
-  if (res.status === 0) throw new ApiError(0, 'network', 'The upload failed (the server closed the connection or cannot be reached).');
-  if (res.status === 413) throw new ApiError(413, err.code || 'payload_too_large', err.message || 'The file is too large.');
-  throw new ApiError(res.status, err.code, err.message || `Upload failed (HTTP ${res.status}).`);
+  if (res.status === 0) throw new ApiError(0, 'network', S.uploadNetwork);
+  if (res.status === 413) throw new ApiError(413, err.code || 'payload_too_large', err.message || S.fileTooLarge);
+  throw new ApiError(res.status, err.code, err.message || S.uploadFailed(res.status));
 }
 
 const blobCache = new Map(); // upload path -> Promise<object URL>
@@ -59,14 +61,14 @@ const blobCache = new Map(); // upload path -> Promise<object URL>
 async function fetchBlob(path) {
   let res = await fetch(path, { headers: { Authorization: `Bearer ${await freshToken()}` } });
   if (res.status === 401 && (await refresh())) res = await fetch(path, { headers: { Authorization: `Bearer ${await freshToken()}` } });
-  if (!res.ok) throw new ApiError(res.status, 'download_failed', `Could not load the file (HTTP ${res.status}).`);
+  if (!res.ok) throw new ApiError(res.status, 'download_failed', S.fileLoadFailed(res.status));
   return res.blob();
 }
 
 /** An object URL for an upload (or its thumbnail), fetched once with the token and kept. */
 export function blobUrl(url) {
   const path = uploadPath(url);
-  if (!path) return Promise.reject(new ApiError(0, 'bad_url', 'Not an upload URL.'));
+  if (!path) return Promise.reject(new ApiError(0, 'bad_url', S.notUploadUrl));
   let p = blobCache.get(path);
   if (!p) {
     p = fetchBlob(path).then((b) => URL.createObjectURL(b));

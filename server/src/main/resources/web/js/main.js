@@ -10,6 +10,7 @@ import { initTheme } from './theme.js';
 import { createRoomDialog, browseRoomsDialog, newDmDialog } from './views/dialogs.js';
 import { profileDialog } from './views/profile.js';
 import { S } from './strings.js';
+import { translateStatic } from './views/language.js';
 
 const authRoot = document.getElementById('auth');
 const app = document.getElementById('app');
@@ -96,7 +97,8 @@ function wireButtons() {
   });
 }
 
-onSessionEnded(() => showAuth('Your session has ended. Please sign in again.'));
+onSessionEnded(() => showAuth(S.sessionEnded));
+translateStatic();
 wireButtons();
 initTheme();
 const session = resumeSession();

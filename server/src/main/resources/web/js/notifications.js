@@ -102,7 +102,7 @@ export function notify(f, room, open) {
   if (document.visibilityState !== 'hidden' || desktopPermission() !== 'granted' || !f.message) return null;
   const m = f.message;
   const who = displayName(m.author);
-  const where = room ? (room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`) : '';
+  const where = room ? (room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name)) : '';
   const title = f.reason === 'mention' ? S.notifyMention(who, where)
     : f.reason === 'direct' ? S.notifyDirect(who)
       : f.reason === 'thread' ? S.notifyThread(who, where)

@@ -4,6 +4,8 @@
 // Notification.permission is 'granted' (main.js renews the subscription of a browser that
 // granted it before). See docs/web-client.md.
 
+import { lang } from './i18n.js';
+
 const SUBSCRIPTION_KEY = 'banter.pushSubscription';
 
 /** Whether this browser can receive Web Push at all. */
@@ -24,9 +26,12 @@ function sameBytes(a, b) {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-/** Registers /sw.js (idempotent) and waits until it is active. */
+/**
+ * Registers /sw.js (idempotent) and waits until it is active. The address carries the page's
+ * language, which the worker's notifications use; another language replaces the worker.
+ */
 export async function registerWorker() {
-  await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  await navigator.serviceWorker.register(`/sw.js?lang=${lang()}`, { scope: '/' });
   return navigator.serviceWorker.ready;
 }
 

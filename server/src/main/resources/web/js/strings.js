@@ -1,12 +1,16 @@
-// Every user-visible string of threads, mentions and notifications, in one table, so that a
-// translation replaces this one object. Counts and names are parameters of functions (never
-// glued onto a fixed sentence), because word order and plurals differ between languages:
-// Korean puts the count after the noun and has no plural, Polish has three plural forms.
-// Older views still keep their strings inline; an i18n issue moves them here.
+// Every user-visible string of the web client, in one table per language (#21): English here
+// (`EN`, the reference: every key exists here), Korean in strings-ko.js. `S` is the table of the
+// page's language (i18n.js), English filling any key a translation lacks. Counts and names are
+// parameters of functions (never glued onto a fixed sentence), because word order and plurals
+// differ between languages: Korean puts the count after the noun and has no plural, Polish has
+// three plural forms. Static markup in index.html names its key in `data-i18n*` attributes.
+
+import { localise } from './i18n.js';
+import { KO } from './strings-ko.js';
 
 const plural = (n, one, many) => (n === 1 ? one : many);
 
-export const S = {
+export const EN = {
   // a new version of the client on the server (version.js)
   updateAvailable: 'Banter was updated. Reload to use the new version.',
   updateReload: 'Reload',
@@ -245,7 +249,7 @@ export const S = {
   sessionDetails: (ip, when) => (ip ? `${ip} · last active ${when}` : `last active ${when}`),
   sessionSignOut: 'Sign out',
   sessionSignOutLabel: (device, when) => `Sign out ${device}, last active ${when}`,
-  sessionEnded: 'That session was signed out.',
+  sessionSignedOut: 'That session was signed out.',
   sessionsSignOutOthers: 'Sign out everywhere else',
   sessionsOthersEnded: (n) => plural(n, '1 other session was signed out.', `${n} other sessions were signed out.`),
   sessionsNoOthers: 'You are not signed in anywhere else.',
@@ -262,4 +266,145 @@ export const S = {
   profileMessage: 'Message',
   profileMessageLabel: (who) => `Message ${who}`,
   profileEdit: 'Edit your profile',
+  // the rest of the client (#21, item 7: every string through this table)
+  // page frame (index.html, main.js)
+  language: 'Language',
+  navRooms: 'Rooms',
+  hideRooms: 'Hide rooms',
+  showRooms: 'Show rooms',
+  newRoomButton: '+ New room',
+  browseRoomsButton: 'Browse rooms',
+  newMessageButton: 'New message',
+  channels: 'Channels',
+  directMessages: 'Direct messages',
+  profileButton: 'Profile',
+  signOut: 'Sign out',
+  searchLabel: 'Search messages',
+  searchPlaceholder: 'Search',
+  pinsButton: '📌 Pinned',
+  membersButton: 'Members',
+  members: 'Members',
+  messagesLog: 'Messages',
+  newMessagesPill: 'New messages ↓',
+  jumpLatest: 'Jump to the latest messages ↓',
+  searchTitle: 'Search',
+  closeSearch: 'Close search results',
+  searchMore: 'More results',
+  pinsTitle: 'Pinned messages',
+  closePins: 'Close pinned messages',
+  cancelContext: 'Cancel reply or edit',
+  filesToSend: 'Files to send',
+  messageLabel: 'Message',
+  attachFiles: 'Attach files',
+  sendMessage: 'Send message',
+  sessionEnded: 'Your session has ended. Please sign in again.',
+  unknownUser: 'unknown',
+  // sign-in screen (views/auth.js)
+  authSignInTitle: 'Sign in to Banter',
+  authRegisterTitle: 'Create your account',
+  authSignIn: 'Sign in',
+  authRegister: 'Create account',
+  authToRegister: 'No account? Create one',
+  authToSignIn: 'Have an account? Sign in',
+  authUsername: 'Username',
+  authPassword: 'Password',
+  authDisplayName: 'Display name (optional)',
+  guestTitle: 'Or chat as a guest',
+  guestName: 'Pick a name',
+  guestJoin: 'Join as guest',
+  somethingWrong: 'Something went wrong.',
+  // room list, header, connection (views/rooms.js)
+  dmLabel: (name) => `@${name}`,
+  unreadLabel: (n) => `${n} unread`,
+  unreadBadge: (n) => (n > 99 ? '99+' : String(n)),
+  noRoom: 'No room',
+  composerPlaceholder: (where) => `Message ${where}`,
+  connection: (st) => ({ connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Offline', connecting: 'Connecting…' })[st] || st,
+  connConnecting: 'Connecting…',
+  // dialogs (views/dialogs.js)
+  createRoomTitle: 'Create a room',
+  topicOptional: 'Topic (optional)',
+  createRoomOk: 'Create',
+  browseTitle: 'Browse public rooms',
+  browseSearchLabel: 'Search public rooms',
+  browseSearchPlaceholder: 'Search rooms',
+  browseNone: 'No rooms found.',
+  memberCount: (n) => plural(n, '1 member', `${n} members`),
+  openRoom: 'Open',
+  joinRoom: 'Join',
+  openRoomLabel: (room) => `Open ${room}`,
+  joinRoomLabel: (room) => `Join ${room}`,
+  newDmTitle: 'New direct message',
+  dmSearchLabel: 'Search people',
+  dmSearchPlaceholder: 'Search people by name',
+  dmNone: 'Nobody found.',
+  // the message list (views/messages.js)
+  loading: 'Loading…',
+  loadingOlder: 'Loading older messages…',
+  roomBeginning: 'This is the beginning of the room.',
+  messageDeleted: 'message deleted',
+  edited: '(edited)',
+  editedAt: (when) => `Edited ${when}`,
+  dayAndTime: (day, time) => `${day} ${time}`,
+  reactedBy: (emoji, users) => `${emoji} by ${users.join(', ')}`,
+  reactedByMine: (who) => `${who} (click to remove yours)`,
+  addReaction: 'Add reaction',
+  pin: 'Pin',
+  unpin: 'Unpin',
+  reply: 'Reply',
+  edit: 'Edit',
+  delete: 'Delete',
+  pinnedAt: (when) => `Pinned ${when}`,
+  pinnedBy: (who) => `Pinned by ${who}`,
+  someone: 'someone',
+  error: 'error',
+  sending: 'sending…',
+  retry: 'Retry',
+  discard: 'Discard',
+  fileLabel: (name, size) => `${name} (${size})`,
+  openImage: (label) => `Open image ${label}`,
+  downloadLabel: (what) => `Download ${what}`,
+  closeImage: 'Close image',
+  download: 'Download',
+  // files (files.js): sizes and the client's own upload errors
+  sizeUnits: ['B', 'KB', 'MB', 'GB'],
+  fileSize: (number, unit) => `${number} ${unit}`,
+  uploadCancelled: 'Upload cancelled.',
+  uploadNetwork: 'The upload failed (the server closed the connection or cannot be reached).',
+  fileTooLarge: 'The file is too large.',
+  uploadFailed: (status) => `Upload failed (HTTP ${status}).`,
+  fileLoadFailed: (status) => `Could not load the file (HTTP ${status}).`,
+  notUploadUrl: 'Not an upload URL.',
+  // the composer (views/composer.js)
+  tooManyFiles: (n) => `At most ${n} files per message.`,
+  fileTooLargeNamed: (name, why) => `${name}: too large — ${why}`,
+  fileError: (name, why) => `${name}: ${why}`,
+  uploading: (name) => `Uploading ${name}`,
+  removeFile: (name) => `Remove ${name}`,
+  typing: (names) => (names.length === 1 ? `${names[0]} is typing…`
+    : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…'),
+  // search (views/search.js)
+  searchResultsFor: (q) => `Results for “${q}”`,
+  searching: 'Searching…',
+  searchRefused: (why) => `Cannot search for that: ${why}`,
+  searchFailed: (why) => `Search failed: ${why}`,
+  searchNone: 'No messages found.',
+  searchCount: (n, more) => `${plural(n, '1 result', `${n} results`)}${more ? ' so far' : ''}.`,
+  roomLeft: 'a room you left',
+  // pins (views/pins.js)
+  pinsLoadFailed: (why) => `Could not load the pinned messages: ${why}`,
+  pinsNone: 'No pinned messages in this room yet.',
+  pinsCount: (n) => `${plural(n, '1 pinned message', `${n} pinned messages`)}.`,
+  pinnedByLower: (who) => `pinned by ${who}`,
+  // chat.js and api.js: the client's own framing of what failed
+  deleteMessageTitle: 'Delete message',
+  deleteMessageText: 'Delete this message for everyone?',
+  pinFailed: (why) => `Could not pin the message: ${why}`,
+  unpinFailed: (why) => `Could not unpin the message: ${why}`,
+  unreachable: 'The server cannot be reached.',
+  refreshFailed: 'Could not refresh the session.',
+  // notification menu (views/notify.js)
+  notifyButtonLabel: (level, muted) => `Notifications: ${level}${muted ? `, ${muted}` : ''}`,
 };
+
+export const S = localise(EN, { ko: KO });

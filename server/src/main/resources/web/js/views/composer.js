@@ -149,7 +149,7 @@ export function addFiles(files) {
   showError('');
   for (const file of files) {
     if (pending.length >= MAX_FILES) {
-      showError(`At most ${MAX_FILES} files per message.`);
+      showError(S.tooManyFiles(MAX_FILES));
       break;
     }
     const item = { key: nextKey++, file, progress: 0, upload: null, abort: new AbortController() };
@@ -169,7 +169,7 @@ async function start(item) {
   } catch (e) {
     if (e.code === 'aborted') return;
     pending = pending.filter((x) => x !== item);
-    showError(`${item.file.name}: ${e.status === 413 ? `too large — ${e.message}` : e.message}`);
+    showError(e.status === 413 ? S.fileTooLargeNamed(item.file.name, e.message) : S.fileError(item.file.name, e.message));
   }
   renderChips();
 }
@@ -190,11 +190,11 @@ function renderChips() {
       h('span', { class: 'chip-name' }, name),
       h('span', { class: 'chip-size muted' }, humanSize(size)));
     if (!item.upload) {
-      const bar = h('progress', { max: '1', 'aria-label': `Uploading ${name}` });
+      const bar = h('progress', { max: '1', 'aria-label': S.uploading(name) });
       bar.value = item.progress;
       li.append(bar);
     }
-    li.append(h('button', { type: 'button', class: 'icon', 'aria-label': `Remove ${name}`, onclick: () => removeFile(item) }, '×'));
+    li.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.removeFile(name), onclick: () => removeFile(item) }, '×'));
     chips.append(li);
   }
 }
@@ -324,8 +324,5 @@ export function saveDraft(key, text) {
 export function renderTyping(roomId) {
   const names = typingNames(roomId);
   const el = document.getElementById('typing');
-  el.textContent = names.length === 0 ? ''
-    : names.length === 1 ? `${names[0]} is typing…`
-      : names.length === 2 ? `${names[0]} and ${names[1]} are typing…`
-        : 'Several people are typing…';
+  el.textContent = names.length === 0 ? '' : S.typing(names);
 }

@@ -4,6 +4,7 @@
 import { h, avatar, displayName } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { state } from '../store.js';
+import { S } from '../strings.js';
 
 let actions;
 
@@ -17,7 +18,7 @@ export function modal(title, build) {
   const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': id });
   const close = () => dialog.close();
   dialog.append(h('div', { class: 'dialog-head' }, h('h2', { id }, title),
-    h('button', { type: 'button', class: 'icon', 'aria-label': 'Close', onclick: close }, '×')), build(close));
+    h('button', { type: 'button', class: 'icon', 'aria-label': S.close, onclick: close }, '×')), build(close));
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
@@ -35,21 +36,21 @@ export function errorLine() {
 }
 
 function showError(el, e) {
-  el.textContent = e instanceof ApiError ? e.message : 'Something went wrong.';
+  el.textContent = e instanceof ApiError ? e.message : S.somethingWrong;
 }
 
 export function createRoomDialog() {
-  modal('Create a room', (close) => {
+  modal(S.createRoomTitle, (close) => {
     const name = h('input', { name: 'name', required: true, maxlength: 64, autocomplete: 'off' });
     const topic = h('input', { name: 'topic', maxlength: 250, autocomplete: 'off' });
     const pub = h('input', { type: 'radio', name: 'visibility', value: 'public', checked: true });
     const priv = h('input', { type: 'radio', name: 'visibility', value: 'private' });
     const err = errorLine();
-    const form = h('form', { class: 'dialog-body' }, field('Name', name), field('Topic (optional)', topic),
-      h('fieldset', { class: 'radios' }, h('legend', {}, 'Visibility'),
-        h('label', {}, pub, ' Public — anyone can find and join'), h('label', {}, priv, ' Private — invite only')),
-      err, h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, 'Cancel'),
-        h('button', { type: 'submit', class: 'primary' }, 'Create')));
+    const form = h('form', { class: 'dialog-body' }, field(S.roomName, name), field(S.topicOptional, topic),
+      h('fieldset', { class: 'radios' }, h('legend', {}, S.visibility),
+        h('label', {}, pub, ' ', S.visibilityPublic), h('label', {}, priv, ' ', S.visibilityPrivate)),
+      err, h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, S.cancel),
+        h('button', { type: 'submit', class: 'primary' }, S.createRoomOk)));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       try {
@@ -63,15 +64,15 @@ export function createRoomDialog() {
 }
 
 export function browseRoomsDialog() {
-  modal('Browse public rooms', (close) => {
-    const query = h('input', { type: 'search', 'aria-label': 'Search public rooms', placeholder: 'Search rooms', autocomplete: 'off' });
+  modal(S.browseTitle, (close) => {
+    const query = h('input', { type: 'search', 'aria-label': S.browseSearchLabel, placeholder: S.browseSearchPlaceholder, autocomplete: 'off' });
     const results = h('ul', { class: 'results', 'aria-live': 'polite' });
     const err = errorLine();
     const load = debounce(async () => {
       try {
         const { rooms } = await api('GET', `/api/v1/rooms/public?query=${encodeURIComponent(query.value.trim())}`);
         results.replaceChildren(...rooms.map((room) => roomResult(room, close, err)));
-        if (!rooms.length) results.append(h('li', { class: 'muted' }, 'No rooms found.'));
+        if (!rooms.length) results.append(h('li', { class: 'muted' }, S.browseNone));
         err.textContent = '';
       } catch (e) { showError(err, e); }
     });
@@ -84,10 +85,10 @@ export function browseRoomsDialog() {
 function roomResult(room, close, err) {
   const member = state.rooms.has(room.id);
   return h('li', { class: 'result' },
-    h('div', {}, h('strong', {}, `# ${room.name}`), h('span', { class: 'muted' }, ` · ${room.member_count} members`),
+    h('div', {}, h('strong', {}, S.roomLabel(room.name)), h('span', { class: 'muted' }, ' · ', S.memberCount(room.member_count)),
       room.topic ? h('div', { class: 'muted' }, room.topic) : null),
     h('button', {
-      type: 'button', class: 'small', 'aria-label': `${member ? 'Open' : 'Join'} ${room.name}`,
+      type: 'button', class: 'small', 'aria-label': member ? S.openRoomLabel(room.name) : S.joinRoomLabel(room.name),
       onclick: async () => {
         try {
           const joined = member ? state.rooms.get(room.id) : await api('POST', `/api/v1/rooms/${encodeURIComponent(room.id)}/join`);
@@ -95,12 +96,12 @@ function roomResult(room, close, err) {
           actions.addRoom(joined, true);
         } catch (e) { showError(err, e); }
       },
-    }, member ? 'Open' : 'Join'));
+    }, member ? S.openRoom : S.joinRoom));
 }
 
 export function newDmDialog() {
-  modal('New direct message', (close) => {
-    const query = h('input', { type: 'search', 'aria-label': 'Search people', placeholder: 'Search people by name', autocomplete: 'off' });
+  modal(S.newDmTitle, (close) => {
+    const query = h('input', { type: 'search', 'aria-label': S.dmSearchLabel, placeholder: S.dmSearchPlaceholder, autocomplete: 'off' });
     const results = h('ul', { class: 'results', 'aria-live': 'polite' });
     const err = errorLine();
     const load = debounce(async () => {
@@ -111,8 +112,8 @@ export function newDmDialog() {
         const others = users.filter((u) => !state.me || u.id !== state.me.id);
         results.replaceChildren(...others.map((u) => h('li', { class: 'result' },
           h('div', { class: 'user-line' }, avatar(u, 'sm'), h('span', {}, displayName(u)), h('span', { class: 'muted' }, ` @${u.username}`)),
-          h('button', { type: 'button', class: 'small', 'aria-label': `Message ${u.username}`, onclick: () => { close(); actions.startDm(u.username); } }, 'Message'))));
-        if (!others.length) results.append(h('li', { class: 'muted' }, 'Nobody found.'));
+          h('button', { type: 'button', class: 'small', 'aria-label': S.messageMemberLabel(u.username), onclick: () => { close(); actions.startDm(u.username); } }, S.messageMember))));
+        if (!others.length) results.append(h('li', { class: 'muted' }, S.dmNone));
       } catch (e) { showError(err, e); }
     });
     query.addEventListener('input', load);
@@ -127,7 +128,7 @@ export function confirmDialog(title, text, okLabel) {
   return new Promise((resolve) => {
     let ok = false;
     const dlg = modal(title, (close) => h('div', { class: 'dialog-body' }, h('p', {}, text),
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, 'Cancel'),
+      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, S.cancel),
         h('button', { type: 'button', class: 'danger', onclick: () => { ok = true; close(); } }, okLabel))));
     dlg.addEventListener('close', () => resolve(ok));
   });

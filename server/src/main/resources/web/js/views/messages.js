@@ -2,7 +2,7 @@
 // scroll survive updates), day separators, author grouping, replies, reactions, pending
 // sends, infinite scroll upward and smart autoscroll with a "new messages" pill.
 
-import { h, avatar, displayName, handleIfRenamed, timeOf, dayKey, dayLabel, snippet } from '../dom.js';
+import { h, avatar, displayName, handleIfRenamed, timeOf, dateTimeOf, dayKey, dayLabel, snippet } from '../dom.js';
 import { opensProfile, profileButton } from './profile.js';
 import { renderBody, plainText } from '../markdown.js';
 import { state, timeline, currentRoom, canModerate, mentionsMe, reading, settleDivider, parentOf, receipts, seenBy } from '../store.js';
@@ -80,8 +80,8 @@ export function renderMessages(mode = 'update') {
   askForWhatIsMissing(room, t, items, settled);
 
   jumpLatest.hidden = !t.detached;
-  historyStatus.textContent = !t.loaded ? 'Loading…' : t.loading ? 'Loading older messages…'
-    : t.hasMore ? '' : 'This is the beginning of the room.';
+  historyStatus.textContent = !t.loaded ? S.loading : t.loading ? S.loadingOlder
+    : t.hasMore ? '' : S.roomBeginning;
 
   const newestMsg = newestTopLevel(t); // thread replies live in their thread, not this list
   const newest = newestMsg ? newestMsg.seq : 0;
@@ -211,11 +211,11 @@ export function messageItem(room, m, { grouped = false, parent = null, mod = fal
     li.append(h('div', { class: 'msg-head' }, opensProfile(avatar(m.author, 'md'), m.author),
       profileButton(m.author, 'author', displayName(m.author)),
       h('span', { class: 'muted handle' }, handleIfRenamed(m.author)),
-      h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, timeOf(m.created_at))));
+      h('time', { datetime: m.created_at, title: dateTimeOf(m.created_at) }, timeOf(m.created_at))));
   }
   if (m.reply_to) li.append(replyQuote(parent));
   if (m.deleted) {
-    li.append(h('div', { class: 'body tombstone' }, 'message deleted'));
+    li.append(h('div', { class: 'body tombstone' }, S.messageDeleted));
     if (!inThread && m.thread && m.thread.reply_count) li.append(threadSummary(m));
     return li;
   }
@@ -223,7 +223,7 @@ export function messageItem(room, m, { grouped = false, parent = null, mod = fal
   if (m.edited_at) {
     const last = body.lastElementChild; // "(edited)" ends the last line when that is a paragraph
     (last && last.tagName === 'P' ? last : body).append(' ',
-      h('span', { class: 'edited', title: new Date(m.edited_at).toLocaleString() }, '(edited)'));
+      h('span', { class: 'edited', title: S.editedAt(dateTimeOf(m.edited_at)) }, S.edited));
   }
   li.append(body);
   if (m.attachments && m.attachments.length) li.append(attachmentList(m.attachments));
@@ -238,7 +238,7 @@ export function messageItem(room, m, { grouped = false, parent = null, mod = fal
 /** "3 replies · last reply 14:02" and who took part, as one button that opens the thread. */
 function threadSummary(m) {
   const th = m.thread;
-  const last = th.last_reply_at ? S.lastReply(`${dayLabel(th.last_reply_at)} ${timeOf(th.last_reply_at)}`) : '';
+  const last = th.last_reply_at ? S.lastReply(S.dayAndTime(dayLabel(th.last_reply_at), timeOf(th.last_reply_at))) : '';
   const people = th.participants || [];
   return h('button', {
     type: 'button', class: 'thread-summary', dataset: { fk: 'thread' },
@@ -280,10 +280,10 @@ function reactionBar(room, m) {
   const bar = h('div', { class: 'reactions' });
   for (const [emoji, users] of entries) {
     const mine = state.me && users.includes(state.me.username);
-    const who = `${emoji} by ${users.join(', ')}`;
+    const who = S.reactedBy(emoji, users);
     bar.append(h('button', {
       type: 'button', class: `reaction${mine ? ' mine' : ''}`, 'aria-pressed': mine ? 'true' : 'false',
-      'aria-label': `${who}${mine ? ' (click to remove yours)' : ''}`, title: who, dataset: { fk: `r-${emoji}` },
+      'aria-label': mine ? S.reactedByMine(who) : who, title: who, dataset: { fk: `r-${emoji}` },
       onclick: () => actions.react(room.id, m.id, emoji, !mine),
     }, h('span', { class: 'emoji', 'aria-hidden': 'true' }, emoji), h('span', { class: 'count' }, String(users.length))));
   }
@@ -292,16 +292,16 @@ function reactionBar(room, m) {
 
 function messageActions(room, m, mine, mod, inThread) {
   const bar = h('div', { class: 'msg-actions' });
-  const react = h('button', { type: 'button', class: 'icon', 'aria-label': 'Add reaction', title: 'Add reaction', dataset: { fk: 'react' } }, '☺');
+  const react = h('button', { type: 'button', class: 'icon', 'aria-label': S.addReaction, title: S.addReaction, dataset: { fk: 'react' } }, '☺');
   react.addEventListener('click', () => openEmojiPicker(react, (emoji) => {
     const users = (m.reactions && m.reactions[emoji]) || [];
     actions.react(room.id, m.id, emoji, !users.includes(state.me.username));
   }));
-  const pinLabel = m.pinned_at ? 'Unpin' : 'Pin';
-  bar.append(react,
-    inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': 'Reply', title: 'Reply', dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
+  const pinLabel = m.pinned_at ? S.unpin : S.pin;
+  bar.append(...[react, // (append would write a null as the text "null")
+    inThread ? null : h('button', { type: 'button', class: 'icon', 'aria-label': S.reply, title: S.reply, dataset: { fk: 'reply' }, onclick: () => actions.startReply(m) }, '↩'),
     h('button', { type: 'button', class: `icon${m.pinned_at ? ' on' : ''}`, 'aria-label': pinLabel, title: pinLabel, dataset: { fk: 'pin' },
-      onclick: () => actions.pin(m, !m.pinned_at) }, '📌'));
+      onclick: () => actions.pin(m, !m.pinned_at) }, '📌')].filter(Boolean));
   if (!inThread && !m.thread_id) {
     bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.replyInThread, title: S.replyInThread, dataset: { fk: 'in-thread' },
       onclick: () => actions.openThread(m, true) }, '💬'));
@@ -310,24 +310,24 @@ function messageActions(room, m, mine, mod, inThread) {
   bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.copyLink, title: S.copyLink, dataset: { fk: 'link' },
     onclick: () => actions.copyLink(m) }, '🔗'));
   if (mine) {
-    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Edit', title: 'Edit', dataset: { fk: 'edit' },
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.edit, title: S.edit, dataset: { fk: 'edit' },
       onclick: () => (inThread ? actions.startThreadEdit(m) : actions.startEdit(m)) }, '✎'));
   }
   if (mine || mod) {
-    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': 'Delete', title: 'Delete', dataset: { fk: 'delete' }, onclick: () => actions.remove(m) }, '🗑'));
+    bar.append(h('button', { type: 'button', class: 'icon', 'aria-label': S.delete, title: S.delete, dataset: { fk: 'delete' }, onclick: () => actions.remove(m) }, '🗑'));
   }
   return bar;
 }
 
 function pinMark(m) {
-  const when = new Date(m.pinned_at).toLocaleString();
-  return h('div', { class: 'pin-mark muted', title: `Pinned ${when}` }, `📌 Pinned by ${m.pinned_by || 'someone'}`);
+  const when = dateTimeOf(m.pinned_at);
+  return h('div', { class: 'pin-mark muted', title: S.pinnedAt(when) }, '📌 ', S.pinnedBy(m.pinned_by || S.someone));
 }
 
 export function pendingItem(p) {
   const li = h('li', { class: `msg pending${p.failed ? ' failed' : ''}`, dataset: { clientId: p.client_id } },
     h('div', { class: 'msg-head' }, avatar(state.me, 'md'), h('span', { class: 'author' }, displayName(state.me)),
-      h('span', { class: 'status' }, p.failed ? S.sendFailed(p.error || 'error') : 'sending…')));
+      h('span', { class: 'status' }, p.failed ? S.sendFailed(p.error || S.error) : S.sending)));
   li.append(bodyOf(p.body));
   if (p.files && p.files.length) {
     li.append(h('ul', { class: 'attachments' }, p.files.map((f) => h('li', { class: 'file-chip' },
@@ -335,8 +335,8 @@ export function pendingItem(p) {
   }
   if (p.failed) {
     li.append(h('div', { class: 'msg-actions visible' },
-      h('button', { type: 'button', onclick: () => actions.retry(p) }, 'Retry'),
-      h('button', { type: 'button', onclick: () => actions.discard(p) }, 'Discard')));
+      h('button', { type: 'button', onclick: () => actions.retry(p) }, S.retry),
+      h('button', { type: 'button', onclick: () => actions.discard(p) }, S.discard)));
   }
   return li;
 }
@@ -361,10 +361,10 @@ function isImage(a) {
 function attachmentList(attachments) {
   const ul = h('ul', { class: 'attachments' });
   for (const a of attachments) {
-    const label = `${a.name} (${humanSize(a.size)})`;
+    const label = S.fileLabel(a.name, humanSize(a.size));
     if (isImage(a)) {
       const img = h('img', { class: 'thumb', alt: a.name });
-      const button = h('button', { type: 'button', class: 'thumb-button', 'aria-label': `Open image ${label}`, title: label,
+      const button = h('button', { type: 'button', class: 'thumb-button', 'aria-label': S.openImage(label), title: label,
         onclick: () => openImage(a) }, img);
       blobUrl(a.thumbnail_url).then((src) => { img.src = src; }).catch(() => {
         button.replaceWith(fileChip(a, label));
@@ -379,7 +379,7 @@ function attachmentList(attachments) {
 
 function fileChip(a, label) {
   const status = h('span', { class: 'chip-error error', role: 'status' });
-  const button = h('button', { type: 'button', class: 'file-chip', 'aria-label': `Download ${label}`, title: `Download ${a.name}`,
+  const button = h('button', { type: 'button', class: 'file-chip', 'aria-label': S.downloadLabel(label), title: S.downloadLabel(a.name),
     onclick: () => {
       status.textContent = '';
       download(a.url, a.name).catch((e) => { status.textContent = e.message; });
@@ -393,11 +393,11 @@ function fileChip(a, label) {
 function openImage(a) {
   const img = h('img', { class: 'full-image', alt: a.name });
   const error = h('p', { class: 'error', role: 'status' });
-  const close = h('button', { type: 'button', class: 'icon', 'aria-label': 'Close image' }, '×');
+  const close = h('button', { type: 'button', class: 'icon', 'aria-label': S.closeImage }, '×');
   const dialog = h('dialog', { class: 'dialog image-dialog', 'aria-label': a.name },
     h('div', { class: 'dialog-head' }, h('h2', {}, a.name), close),
     h('div', { class: 'dialog-body' }, img, error,
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => download(a.url, a.name).catch((e) => { error.textContent = e.message; }) }, 'Download'))));
+      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: () => download(a.url, a.name).catch((e) => { error.textContent = e.message; }) }, S.download))));
   close.addEventListener('click', () => dialog.close());
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);

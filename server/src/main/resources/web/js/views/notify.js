@@ -4,7 +4,7 @@
 // Also the one place that asks for desktop-notification permission: a dismissible prompt above
 // the messages and an entry in this menu, both only on a click; and the sound toggle.
 
-import { h } from '../dom.js';
+import { h, timeOf, weekdayTimeOf } from '../dom.js';
 import { currentRoom, isMuted } from '../store.js';
 import { desktopPermission, enableDesktop, promptDismissed, dismissPrompt, soundOn, setSound } from '../notifications.js';
 import { S } from '../strings.js';
@@ -37,8 +37,7 @@ function mutedText(room) {
   if (until - Date.now() > OPEN_ENDED_MS) return S.muted;
   const d = new Date(until);
   const sameDay = d.toDateString() === new Date().toDateString();
-  return S.mutedUntil(sameDay ? d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
-    : d.toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' }));
+  return S.mutedUntil(sameDay ? timeOf(d.toISOString()) : weekdayTimeOf(d.toISOString()));
 }
 
 const LEVELS = [['all', 'levelAll', 'stateAll'], ['mentions', 'levelMentions', 'stateMentions'], ['none', 'levelNone', 'stateNone']];
@@ -52,7 +51,7 @@ export function renderNotifyButton() {
   const muted = isMuted(room);
   const [, long, short] = LEVELS.find(([l]) => l === level) || LEVELS[0];
   toggle.textContent = `${muted || level === 'none' ? '🔕' : '🔔'} ${muted ? S.muted : S[short]}`;
-  toggle.setAttribute('aria-label', `${S.notifyButton}: ${S[long]}${muted ? `, ${mutedText(room)}` : ''}`);
+  toggle.setAttribute('aria-label', S.notifyButtonLabel(S[long], muted ? mutedText(room) : null));
   toggle.title = muted ? mutedText(room) : S[long];
   toggle.classList.toggle('muted-room', muted);
   if (menu && menu.roomId !== room.id) closeMenu();

@@ -2,9 +2,10 @@
 // pins, newest pin first, over the message list; clicking one shows the message in context.
 // Bodies are user text: shown as text nodes (a short plain snippet), never as HTML.
 
-import { h, clear, displayName, timeOf, dayLabel, snippet } from '../dom.js';
+import { h, clear, displayName, timeOf, dateTimeOf, dayLabel, snippet } from '../dom.js';
 import { api } from '../api.js';
 import { state } from '../store.js';
+import { S } from '../strings.js';
 
 let actions;
 let panel, status, list, toggle;
@@ -57,21 +58,21 @@ export function roomOpened(id) {
 async function load() {
   const mine = ++seq;
   status.classList.remove('error');
-  if (!list.children.length) status.textContent = 'Loading…';
+  if (!list.children.length) status.textContent = S.loading;
   let reply;
   try {
     reply = await api('GET', `/api/v1/rooms/${encodeURIComponent(roomId)}/pins`);
   } catch (e) {
     if (mine !== seq) return;
     status.classList.add('error');
-    status.textContent = `Could not load the pinned messages: ${e.message}`;
+    status.textContent = S.pinsLoadFailed(e.message);
     return;
   }
   if (mine !== seq) return;
   clear(list);
   for (const m of reply.messages) list.append(pinItem(m));
   const n = reply.messages.length;
-  status.textContent = n === 0 ? 'No pinned messages in this room yet.' : `${n} pinned message${n === 1 ? '' : 's'}.`;
+  status.textContent = n === 0 ? S.pinsNone : S.pinsCount(n);
 }
 
 function pinItem(m) {
@@ -84,9 +85,9 @@ function pinItem(m) {
   },
   h('span', { class: 'pin-meta' },
     h('span', { class: 'pin-author' }, displayName(m.author)),
-    h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() },
-      `${dayLabel(m.created_at)} ${timeOf(m.created_at)}`),
-    h('span', { class: 'pin-by' }, `pinned by ${m.pinned_by || 'someone'}`)),
+    h('time', { datetime: m.created_at, title: dateTimeOf(m.created_at) },
+      S.dayAndTime(dayLabel(m.created_at), timeOf(m.created_at))),
+    h('span', { class: 'pin-by' }, S.pinnedByLower(m.pinned_by || S.someone))),
   h('span', { class: 'pin-snippet' }, snippet(m.body, 200)));
   return h('li', {}, button);
 }

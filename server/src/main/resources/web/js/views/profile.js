@@ -14,6 +14,7 @@ import { disablePush } from '../push.js';
 import { state } from '../store.js';
 import { S } from '../strings.js';
 import { modal, field, errorLine, confirmDialog } from './dialogs.js';
+import { languageField } from './language.js';
 
 const AVATAR_SIDE = 256;
 const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
@@ -81,7 +82,7 @@ function profileForm(close) {
       h('div', { class: 'profile-avatar-tools' }, h('span', { class: 'field-label' }, S.profileAvatar),
         h('div', { class: 'profile-avatar-buttons' }, choose, remove), file)),
     note,
-    field(S.profileDisplayName, nameInput), field(S.profileStatus, status), err,
+    field(S.profileDisplayName, nameInput), field(S.profileStatus, status), languageField(), err,
     h('div', { class: 'dialog-actions' }, h('button', { type: 'button', onclick: close }, S.profileCancel), save));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -192,7 +193,7 @@ function sessionsSection() {
     if (s.current) { await signOutHere(); return; }
     try {
       await api('DELETE', `/api/v1/auth/sessions/${encodeURIComponent(s.id)}`);
-      done.textContent = S.sessionEnded;
+      done.textContent = S.sessionSignedOut;
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) err.textContent = reason(e); // 404: already ended
     }

@@ -22,7 +22,7 @@ export function renderRooms() {
     const unread = seen ? 0 : room.unread_count || 0;
     const mentions = seen ? 0 : room.mention_count || 0;
     const quiet = isQuiet(room);
-    const label = room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`;
+    const label = room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name);
     const button = h('button', {
       type: 'button', class: `room${current ? ' current' : ''}${unread ? ' unread' : ''}${quiet ? ' quiet' : ''}`,
       'aria-current': current ? 'page' : null, dataset: { roomId: room.id },
@@ -32,7 +32,7 @@ export function renderRooms() {
     if (quiet) marks.append(h('span', { class: 'quiet-mark', role: 'img', 'aria-label': isMuted(room) ? S.muted : S.levelNone, title: isMuted(room) ? S.muted : S.levelNone }, '🔕'));
     if (mentions) marks.append(h('span', { class: 'badge mention-badge', 'aria-label': S.mentionsLabel(mentions) }, S.mentionBadge(mentions)));
     if (unread) {
-      marks.append(h('span', { class: 'badge', 'aria-label': `${unread} unread` }, unread > 99 ? '99+' : String(unread)));
+      marks.append(h('span', { class: 'badge', 'aria-label': S.unreadLabel(unread) }, S.unreadBadge(unread)));
     }
     if (marks.childElementCount) button.append(marks);
     (room.kind === 'direct' ? dms : channels).append(h('li', {}, button));
@@ -57,17 +57,16 @@ function titleCount() {
 export function renderHeader() {
   const room = currentRoom();
   document.getElementById('room-name').textContent = room
-    ? (room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`) : 'No room';
+    ? (room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name)) : S.noRoom;
   document.getElementById('room-topic').textContent = (room && room.topic) || '';
-  document.getElementById('input').placeholder = room ? `Message ${room.kind === 'direct' ? '@' : '#'}${room.name}` : '';
+  document.getElementById('input').placeholder = room ? S.composerPlaceholder(room.kind === 'direct' ? S.dmLabel(room.name) : `#${room.name}`) : '';
   renderNotifyButton();
   renderRoomSettingsButton();
 }
 
-const STATUS_TEXT = { connected: 'Connected', reconnecting: 'Reconnecting…', offline: 'Offline', connecting: 'Connecting…' };
 
 export function renderConnection() {
   const el = document.getElementById('conn');
-  el.textContent = STATUS_TEXT[state.connection] || state.connection;
+  el.textContent = S.connection(state.connection);
   el.className = `conn ${state.connection}`;
 }

@@ -2,9 +2,10 @@
 // Snippets are user text: they are built from text nodes, with the server's `highlights`
 // ([start, end) offsets, UTF-16 like JavaScript strings) wrapped in <mark> elements.
 
-import { h, clear, displayName, timeOf, dayLabel } from '../dom.js';
+import { h, clear, displayName, timeOf, dateTimeOf, dayLabel } from '../dom.js';
 import { api } from '../api.js';
 import { state } from '../store.js';
+import { S } from '../strings.js';
 
 const PAGE = 20;
 
@@ -55,14 +56,14 @@ function search(q) {
   last = null;
   clear(list);
   panel.hidden = false;
-  title.textContent = `Results for “${query}”`;
+  title.textContent = S.searchResultsFor(query);
   page(false);
 }
 
 async function page(append) {
   const mine = ++seq;
   more.hidden = true;
-  status.textContent = 'Searching…';
+  status.textContent = S.searching;
   status.classList.remove('error');
   let url = `/api/v1/search?q=${encodeURIComponent(query)}&limit=${PAGE}`;
   if (append && last) url += `&before=${encodeURIComponent(last)}`;
@@ -72,14 +73,14 @@ async function page(append) {
   } catch (e) {
     if (mine !== seq) return;
     status.classList.add('error');
-    status.textContent = e.status === 422 ? `Cannot search for that: ${e.message}` : `Search failed: ${e.message}`;
+    status.textContent = e.status === 422 ? S.searchRefused(e.message) : S.searchFailed(e.message);
     return;
   }
   if (mine !== seq) return;
   for (const r of reply.results) list.append(resultItem(r));
   if (reply.results.length) last = reply.results[reply.results.length - 1].message.created_at;
   const n = list.children.length;
-  status.textContent = n === 0 ? 'No messages found.' : `${n} result${n === 1 ? '' : 's'}${reply.has_more ? ' so far' : ''}.`;
+  status.textContent = n === 0 ? S.searchNone : S.searchCount(n, reply.has_more);
   more.hidden = !reply.has_more;
 }
 
@@ -107,13 +108,13 @@ export function highlighted(snippet, highlights) {
 
 function roomLabel(roomId) {
   const room = state.rooms.get(roomId);
-  if (!room) return 'a room you left';
-  return room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`;
+  if (!room) return S.roomLeft;
+  return room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name);
 }
 
 function resultItem(r) {
   const m = r.message;
-  const when = `${dayLabel(m.created_at)} ${timeOf(m.created_at)}`;
+  const when = S.dayAndTime(dayLabel(m.created_at), timeOf(m.created_at));
   const snippetEl = h('span', { class: 'search-snippet' });
   snippetEl.append(highlighted(r.snippet, r.highlights));
   const button = h('button', {
@@ -127,7 +128,7 @@ function resultItem(r) {
   h('span', { class: 'search-meta' },
     h('span', { class: 'search-room' }, roomLabel(m.room_id)),
     h('span', { class: 'search-author' }, displayName(m.author)),
-    h('time', { datetime: m.created_at, title: new Date(m.created_at).toLocaleString() }, when)),
+    h('time', { datetime: m.created_at, title: dateTimeOf(m.created_at) }, when)),
   snippetEl);
   return h('li', {}, button);
 }

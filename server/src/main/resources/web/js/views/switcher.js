@@ -37,7 +37,7 @@ function isMac() {
 }
 
 function label(room) {
-  return room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`;
+  return room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name);
 }
 
 /**

@@ -152,7 +152,7 @@ export function renderThread() {
   }
   panel.hidden = false;
   app.classList.add('thread-open');
-  roomLine.textContent = room ? S.threadIn(room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`) : '';
+  roomLine.textContent = room ? S.threadIn(room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name)) : '';
   const wasAtBottom = atBottom();
   const mod = canModerate(room);
   const items = [];
@@ -256,8 +256,8 @@ function threadEntry(t) {
   const room = state.rooms.get(t.room_id);
   const root = t.root;
   const th = root.thread || { reply_count: 0 };
-  const roomName = room ? (room.kind === 'direct' ? `@${room.name}` : `# ${room.name}`) : '';
-  const last = th.last_reply_at ? S.lastReply(`${dayLabel(th.last_reply_at)} ${timeOf(th.last_reply_at)}`) : '';
+  const roomName = room ? (room.kind === 'direct' ? S.dmLabel(room.name) : S.roomLabel(room.name)) : '';
+  const last = th.last_reply_at ? S.lastReply(S.dayAndTime(dayLabel(th.last_reply_at), timeOf(th.last_reply_at))) : '';
   const button = h('button', {
     type: 'button', class: `thread-hit${t.unread_count ? ' unread' : ''}`, dataset: { rootId: root.id, roomId: t.room_id },
     disabled: room ? null : true,
@@ -272,6 +272,6 @@ function threadEntry(t) {
     h('span', { class: 'thread-replies' }, S.replies(th.reply_count)),
     last ? h('span', { class: 'muted' }, last) : null,
     t.unread_count ? h('span', { class: 'badge', 'aria-label': S.unreadReplies(t.unread_count) }, String(t.unread_count)) : null),
-  h('span', { class: 'thread-snippet' }, root.deleted ? 'message deleted' : snippet(plainText(root.body), 160)));
+  h('span', { class: 'thread-snippet' }, root.deleted ? S.messageDeleted : snippet(plainText(root.body), 160)));
   return h('li', {}, button);
 }
