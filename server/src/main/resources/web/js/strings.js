@@ -213,4 +213,8 @@ export const S = {
   quoteDeleted: 'message deleted',
   jumpToParent: (who, text) => `Show the original message by ${who}: ${text}`,
   jumpToParentHint: 'Show the original message',
+
+  // accessibility (#21, item 8): what the polite live region #announcer says of new messages
+  announceMessage: (who, text) => `${who}: ${text}`,
+  announceMany: (n, latest) => `${n} new messages. Latest: ${latest}`,
 };
