@@ -275,6 +275,129 @@ class WebAccessibilityTest extends WebRoomTestBase {
     assertNoProblems();
   }
 
+  /** Every change of #announcer, recorded in the page from before the first message. */
+  private static final String RECORD_ANNOUNCEMENTS =
+      "window.__said = []; new MutationObserver(() => {"
+          + " const t = document.getElementById('announcer').textContent;"
+          + " if (t) window.__said.push([t, document.getElementById('announcer').children.length]);"
+          + " }).observe(document.getElementById('announcer'), {childList: true, subtree: true,"
+          + " characterData: true});";
+
+  @SuppressWarnings("unchecked")
+  private static List<List<Object>> said(Page page) {
+    return (List<List<Object>>) page.evaluate("() => window.__said");
+  }
+
+  @Test
+  void newMessagesOfOthersAreAnnouncedPolitelyButNotHistoryOrMyOwn() {
+    for (int i = 1; i <= 60; i++) {
+      api.say(bob, room, "history line " + i);
+    }
+    api.say(alice, room, "caught up"); // my marker moves: the room opens at the newest page
+    Page a = open(alice);
+    Locator announcer = a.locator("#announcer");
+    assertThat(announcer).hasAttribute("aria-live", "polite");
+    assertThat(announcer).hasClass("sr-only");
+    // the list itself is not a live region: history prepended to it would be read out
+    assertThat(a.locator("#scroller")).hasAttribute("aria-live", "off");
+    assertThat(messages(a)).hasCount(50);
+    a.evaluate("() => { " + RECORD_ANNOUNCEMENTS + " }");
+
+    a.locator("#scroller").evaluate("e => e.scrollTop = 0"); // the older page loads
+    assertThat(messages(a)).hasCount(61);
+    a.locator("#input").fill("my own words");
+    a.locator("#input").press("Enter");
+    assertThat(message(a, "my own words")).hasCount(1);
+
+    api.say(bob, room, "fresh news");
+    assertThat(announcer).hasText(bob.username() + ": fresh news");
+    assertThat(said(a)).hasSize(1); // neither the history page nor my own message was said
+    assertThat(announcer).not().containsText("history line");
+    assertThat(announcer).not().containsText("my own words");
+
+    // a burst is coalesced: fewer announcements than messages, never more than 3 lines at once
+    for (int i = 1; i <= 8; i++) {
+      api.say(bob, room, "burst " + i);
+    }
+    assertThat(announcer).containsText("burst 8");
+    List<List<Object>> all = said(a);
+    assertThat(all.size() - 1).as("announcements of the burst: %s", all).isBetween(1, 3);
+    assertThat(all)
+        .allSatisfy(e -> assertThat(((Number) e.get(1)).intValue()).isLessThanOrEqualTo(3));
+    assertThat(all.get(all.size() - 1).get(0).toString()).contains("burst 8");
+    assertThat(pageErrors).isEmpty();
+  }
+
+  /**
+   * WebNavigationTest walks the page in the default (light) theme; here the dark theme, the thread
+   * panel and a dialog: every Tab stop shows a focus ring, and Tab never reaches the page behind
+   * the modal.
+   */
+  @Test
+  void inTheDarkThemeFocusIsVisibleInTheThreadPanelAndInsideADialog() {
+    String root = api.say(bob, room, "a thread root").get("id").asText();
+    api.post(
+        "/api/v1/rooms/" + room + "/messages",
+        Map.of("body", "a reply", "thread_id", root),
+        bob.accessToken());
+    Page a = openThemed(alice, "dark");
+    message(a, "a thread root").locator(".thread-summary").click();
+    assertThat(a.locator("#thread-messages li.msg")).not().hasCount(0);
+    a.locator("#thread-input").focus();
+    List<String> stops = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      a.keyboard().press("Tab");
+      String stop = focusRing(a);
+      if (stop != null) {
+        stops.add(stop);
+      }
+    }
+    assertThat(stops).contains("thread-close", "thread-scroller", "thread-send");
+
+    a.locator("#btn-create").click();
+    Locator dialog = a.locator("dialog[open]");
+    assertThat(dialog).hasCount(1);
+    List<String> inDialog = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      a.keyboard().press("Tab");
+      // the page behind the modal is inert: past the last control focus goes to the browser
+      // (body here) and then back to the first, never to the page
+      Object where =
+          a.evaluate(
+              "() => { const e = document.activeElement;"
+                  + " return !e || e === document.body ? 'browser'"
+                  + " : e.closest('dialog[open]') ? 'dialog' : 'page'; }");
+      assertThat(where).as("focus at stop %d", i).isNotEqualTo("page");
+      String stop = focusRing(a);
+      if (stop != null) {
+        inDialog.add(stop);
+      }
+    }
+    assertThat(inDialog).contains("Close", "Cancel", "Create");
+    assertThat(pageErrors).isEmpty();
+  }
+
+  /** The focused element's name, after checking it draws a ring (outline or box-shadow). */
+  private static String focusRing(Page page) {
+    @SuppressWarnings("unchecked")
+    List<String> d =
+        (List<String>)
+            page.evaluate(
+                "() => { const e = document.activeElement;"
+                    + " if (!e || e === document.body) return null;"
+                    + " const s = getComputedStyle(e);"
+                    + " return [e.id || e.getAttribute('aria-label') || e.textContent.trim(),"
+                    + "   s.outlineStyle, s.outlineWidth, s.boxShadow, String(e.matches(':focus-visible'))]; }");
+    if (d == null) {
+      return null;
+    }
+    assertThat(d.get(4)).as(":focus-visible on %s", d.get(0)).isEqualTo("true");
+    boolean outline = !"none".equals(d.get(1)) && !"0px".equals(d.get(2));
+    boolean shadow = !"none".equals(d.get(3));
+    assertThat(outline || shadow).as("focus ring of %s: %s", d.get(0), d).isTrue();
+    return d.get(0);
+  }
+
   /** The dark palette is written twice in app.css (system preference, explicit choice). */
   @Test
   void theSystemDarkPaletteIsTheSameAsTheChosenDarkOne() {
