@@ -217,4 +217,6 @@ export const S = {
   // accessibility (#21, item 8): what the polite live region #announcer says of new messages
   announceMessage: (who, text) => `${who}: ${text}`,
   announceMany: (n, latest) => `${n} new messages. Latest: ${latest}`,
+  // phone layout (#21, item 11)
+  hideMembers: 'Hide members',
 };
