@@ -4,6 +4,7 @@
 
 import { state, timeline, findMessage, sawRev, mentionsMe, pageVisible } from './store.js';
 import { readUpTo, receiptSeen, receipts, parentChanged, parents } from './store.js';
+import { announceMessage } from './announce.js';
 
 const TYPING_TTL_MS = 7000; // the server expires typing after 6 s; a little slack
 
@@ -115,6 +116,8 @@ function newMessage(m, ctx, live) {
   }
   clearTyping(m.room_id, m.author.username);
   const current = m.room_id === state.currentRoomId;
+  // screen readers hear live messages of others in the open room or thread (not replays, not mine)
+  if (live && fresh && !mine && !state.joining.has(m.room_id) && ((current && !m.thread_id) || inOpenThread)) announceMessage(m);
   ctx.render({ rooms: true, messages: current && !m.thread_id, typing: current, thread: inOpenThread });
 }
 

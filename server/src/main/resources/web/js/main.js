@@ -76,6 +76,14 @@ function wireButtons() {
     const hidden = app.classList.toggle('members-hidden');
     members.setAttribute('aria-expanded', String(!hidden));
   });
+  // phones (#21, item 11): the members panel covers the header, so it has its own ×
+  const closeMembers = document.getElementById('close-members');
+  closeMembers.setAttribute('aria-label', S.hideMembers);
+  closeMembers.addEventListener('click', () => {
+    app.classList.add('members-hidden');
+    members.setAttribute('aria-expanded', 'false');
+    members.focus();
+  });
   if (window.matchMedia('(max-width: 900px)').matches) {
     app.classList.add('members-hidden');
     members.setAttribute('aria-expanded', 'false');

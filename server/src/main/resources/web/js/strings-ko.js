@@ -412,4 +412,9 @@ export const KO = {
   profileMessage: '메시지',
   profileMessageLabel: (who) => `${who}님에게 메시지 보내기`,
   profileEdit: '내 프로필 편집',
+
+  // accessibility and phone layout (#21, items 8 and 11)
+  announceMessage: (who, text) => `${who}: ${text}`,
+  announceMany: (n, latest) => `새 메시지 ${n}개. 최근: ${latest}`,
+  hideMembers: '멤버 숨기기',
 };

@@ -405,6 +405,12 @@ export const EN = {
   refreshFailed: 'Could not refresh the session.',
   // notification menu (views/notify.js)
   notifyButtonLabel: (level, muted) => `Notifications: ${level}${muted ? `, ${muted}` : ''}`,
+
+  // accessibility (#21, item 8): what the polite live region #announcer says of new messages
+  announceMessage: (who, text) => `${who}: ${text}`,
+  announceMany: (n, latest) => `${n} new messages. Latest: ${latest}`,
+  // phone layout (#21, item 11)
+  hideMembers: 'Hide members',
 };
 
 export const S = localise(EN, { ko: KO });

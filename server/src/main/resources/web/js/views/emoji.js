@@ -199,6 +199,7 @@ export function openFullPicker(anchor, onPick, { label = S.emojiPanel, restore =
   }
 
   search.addEventListener('input', render);
+  render(); // filled before it is placed: placing measures its height (#21, item 11)
   place(el, anchor, (ev) => {
     if (ev.key === 'Escape' || ev.key === 'Tab') {
       ev.preventDefault();
@@ -217,7 +218,6 @@ export function openFullPicker(anchor, onPick, { label = S.emojiPanel, restore =
   });
   if (anchor.hasAttribute('aria-expanded')) anchor.setAttribute('aria-expanded', 'true');
   open = { el, anchor, restore };
-  render();
   search.focus();
 }
 

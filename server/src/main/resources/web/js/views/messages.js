@@ -191,7 +191,7 @@ export class KeyedList {
 }
 
 function daySeparator(iso) {
-  return h('li', { class: 'day-sep', role: 'separator' }, h('span', {}, dayLabel(iso)));
+  return h('li', { class: 'day-sep' }, h('span', {}, dayLabel(iso)));
 }
 
 /**
@@ -409,7 +409,7 @@ function openImage(a) {
 
 /** The "New messages" line before the first message that was unread when the room was opened. */
 function unreadDivider() {
-  return h('li', { class: 'unread-divider', role: 'separator', 'aria-label': S.newMessagesDivider },
+  return h('li', { class: 'unread-divider' },
     h('span', {}, S.newMessagesDivider));
 }
 

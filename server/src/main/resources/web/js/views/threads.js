@@ -162,7 +162,7 @@ export function renderThread() {
   }
   const replies = th.t.sorted();
   const count = th.root && th.root.thread ? th.root.thread.reply_count : replies.length;
-  items.push({ key: 'count', sig: String(count), build: () => h('li', { class: 'day-sep thread-sep', role: 'separator' }, h('span', {}, S.replies(count))) });
+  items.push({ key: 'count', sig: String(count), build: () => h('li', { class: 'day-sep thread-sep' }, h('span', {}, S.replies(count))) });
   for (const m of replies) {
     const parent = null;
     items.push({ key: `m-${m.id}`, sig: messageSig(m, parent, mod), build: () => messageItem(room, m, { mod, inThread: true }) });

@@ -58,7 +58,8 @@ class WebReadingTest extends WebRoomTestBase {
     Locator divider = a.locator("#messages .unread-divider");
     assertThat(divider).hasCount(1);
     assertThat(divider).hasText("New messages");
-    assertThat(divider).hasAttribute("role", "separator");
+    // a plain list item: a role=separator may not sit directly in the <ol> (axe "list" rule)
+    assertThat(divider).not().hasAttribute("role", "separator");
     assertThat(divider).isInViewport();
     assertThat(afterDivider(a)).containsText("while you were away 1");
     assertThat(afterDivider(a).locator(".msg-head")).hasCount(1); // not grouped under mine
