@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.banter.auth.AuthRoutes;
+import dev.banter.auth.InviteRoutes;
+import dev.banter.auth.PasswordResetRoutes;
 import dev.banter.messages.MessageRoutes;
 import dev.banter.ops.AdminRoutes;
 import dev.banter.push.PushRoutes;
@@ -70,7 +72,9 @@ abstract class RestFuzzContract {
           RoomRoutes.class,
           MessageRoutes.class,
           AdminRoutes.class,
-          PushRoutes.class);
+          PushRoutes.class,
+          InviteRoutes.class,
+          PasswordResetRoutes.class);
 
   /** What a request may change; compared whole before and after a refused one. */
   private static final List<String> TABLES =
@@ -84,7 +88,10 @@ abstract class RestFuzzContract {
           "refresh_tokens",
           "uploads",
           "message_attachments",
-          "push_subscriptions");
+          "push_subscriptions",
+          "invites",
+          "password_resets",
+          "audit_log");
 
   private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
   private static final ObjectMapper JSON = new ObjectMapper();
