@@ -90,6 +90,7 @@ public final class PasswordResets {
       throw ApiError.forbidden(INVALID);
     }
     String hash = Passwords.hash(password); // before the transaction: hashing is slow
+    String tokenHash = RefreshTokens.hash(token);
     long now = clock.millis();
     String[] userId = new String[1];
     List<String> ended =
@@ -100,7 +101,7 @@ public final class PasswordResets {
                       h.createQuery(
                               "SELECT user_id FROM password_resets WHERE token_hash = :hash"
                                   + " AND used_at IS NULL AND expires_at > :now")
-                          .bind("hash", RefreshTokens.hash(token))
+                          .bind("hash", tokenHash)
                           .bind("now", now)
                           .mapTo(String.class)
                           .findOne()
@@ -110,7 +111,7 @@ public final class PasswordResets {
                               "UPDATE password_resets SET used_at = :now"
                                   + " WHERE token_hash = :hash AND used_at IS NULL")
                           .bind("now", now)
-                          .bind("hash", RefreshTokens.hash(token))
+                          .bind("hash", tokenHash)
                           .execute();
                   if (used != 1) {
                     throw ApiError.forbidden(INVALID);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 
 /** The admin API, for global admins only: stats, disabling accounts, deleting any message. */
 public final class AdminRoutes {
@@ -63,34 +64,39 @@ public final class AdminRoutes {
   record NewUser(String username, String password, String role) {}
 
   Object createUser(Request req) {
-    Principal p = admin(req);
-    limits.check(UserLimits.Action.ADMIN, p.userId());
+    Principal p = budgeted(req);
     NewUser body = req.body(NewUser.class);
     return auth.createAccount(p, body.username(), body.password(), body.role()).view();
   }
 
   record UserPatch(String role, Boolean disabled) {}
 
+  /** One page of an admin list: the query, the cursor and the limit as the request gives them. */
+  private interface Lister {
+    AdminDirectory.Page page(Handle h, String query, String cursor, int limit);
+  }
+
   Object users(Request req) {
-    Principal p = admin(req);
-    limits.check(UserLimits.Action.ADMIN, p.userId());
-    String query = req.query("query").orElse("");
-    String cursor = req.query("cursor").orElse(null);
-    int limit = req.queryInt("limit", 1, AdminDirectory.MAX_PAGE, LIST_PAGE_DEFAULT);
-    AdminDirectory.Page page =
-        db.jdbi().withHandle(h -> AdminDirectory.users(h, query, cursor, limit, auth::namedAdmin));
-    return paged("users", page);
+    return list(req, "users", (h, q, c, l) -> AdminDirectory.users(h, q, c, l, auth::namedAdmin));
   }
 
   Object rooms(Request req) {
-    Principal p = admin(req);
-    limits.check(UserLimits.Action.ADMIN, p.userId());
+    return list(req, "rooms", AdminDirectory::rooms);
+  }
+
+  private Object list(Request req, String name, Lister lister) {
+    budgeted(req);
     String query = req.query("query").orElse("");
     String cursor = req.query("cursor").orElse(null);
     int limit = req.queryInt("limit", 1, AdminDirectory.MAX_PAGE, LIST_PAGE_DEFAULT);
-    AdminDirectory.Page page =
-        db.jdbi().withHandle(h -> AdminDirectory.rooms(h, query, cursor, limit));
-    return paged("rooms", page);
+    return paged(name, db.jdbi().withHandle(h -> lister.page(h, query, cursor, limit)));
+  }
+
+  /** A global admin within the admin budget. */
+  private Principal budgeted(Request req) {
+    Principal p = admin(req);
+    limits.check(UserLimits.Action.ADMIN, p.userId());
+    return p;
   }
 
   private static Map<String, Object> paged(String name, AdminDirectory.Page page) {
@@ -102,8 +108,7 @@ public final class AdminRoutes {
 
   /** Changes a role and/or disables or enables; answers the account as the admin list shows it. */
   Object updateUser(Request req) {
-    Principal p = admin(req);
-    limits.check(UserLimits.Action.ADMIN, p.userId());
+    Principal p = budgeted(req);
     UserPatch body = req.body(UserPatch.class);
     String username = req.param("username");
     if (body.role() == null && body.disabled() == null) {
@@ -122,8 +127,7 @@ public final class AdminRoutes {
   }
 
   Object audit(Request req) {
-    Principal p = admin(req);
-    limits.check(UserLimits.Action.ADMIN, p.userId());
+    budgeted(req);
     Long before = req.queryLong("before", 1, Long.MAX_VALUE).orElse(null);
     int limit = req.queryInt("limit", 1, AuditLog.MAX_PAGE, AUDIT_PAGE_DEFAULT);
     List<AuditLog.Entry> page = db.jdbi().withHandle(h -> AuditLog.page(h, before, limit + 1));
